@@ -1,0 +1,322 @@
+#!/bin/sh
+# bench/run.sh: `make bench`: lethe run against bare set-based SQL.
+#
+# usage: bench/run.sh LETHE        (make bench passes build/lethe)
+#
+# Environment:
+#   BENCH_SUBJECTS   subjects in the generated live store (default 100000;
+#                    BENCH_SUBJECTS=1000000 make bench for the target size)
+#   BENCH_DIR        where binaries, cached stores and work folders go
+#                    (default build/bench)
+#
+# Generates the live store once per size (cached as live-N.db with its
+# requests-N.txt), then on a fresh copy each:
+#   lethe: init (not timed); `request erase --from` and `run` (timed);
+#   SQL:   the same deletions as one set-based transaction with
+#          secure_delete on, through the sqlite3 shell (timed).
+# Prints both times, the ratio and peak RSS, and checks both sides left the
+# same rows.  Everything is fixed (seed, --now), so the numbers depend only
+# on the size and the machine.  Exits 1 when lethe failed or the row counts
+# differ, after printing everything it could.
+set -eu
+
+SEED=20261122
+NOW=2026-11-22T00:00:00Z
+NOW_UNIX=1795305600
+# The config's durations, counted back from NOW (row is past when
+# date + duration < now, i.e. date < NOW - duration):
+LEAD_CUTOFF=2025-11-22T00:00:00Z	# lead_expiry = 12 months
+HOLD_CUTOFF=2020-11-22T00:00:00Z	# invoices retain_for = 6 years
+WEB_CUTOFF=2026-10-23T00:00:00Z		# web_log keep = 30 days
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ $# -eq 1 ] || die "usage: bench/run.sh LETHE"
+case $1 in
+/*) LETHE=$1 ;;
+*) LETHE=$PWD/$1 ;;
+esac
+N=${BENCH_SUBJECTS:-100000}
+case $N in
+'' | *[!0-9]*) die "BENCH_SUBJECTS must be a number, not '$N'" ;;
+esac
+[ "$N" -ge 100 ] || die "BENCH_SUBJECTS must be at least 100"
+DIR=${BENCH_DIR:-build/bench}
+case $DIR in
+/*) ;;
+*) DIR=$PWD/$DIR ;;
+esac
+cd "$(dirname "$0")/.."
+command -v sqlite3 >/dev/null || die "the sqlite3 shell is needed (apt-get install sqlite3)"
+mkdir -p "$DIR"
+
+CC=${CC:-cc}
+GEN=$DIR/gen
+MEASURE=$DIR/measure
+if [ ! -x "$GEN" ] || [ bench/gen.c -nt "$GEN" ] ||
+    [ include/demo.h -nt "$GEN" ]; then
+	echo "bench: building $GEN" >&2
+	$CC -O2 bench/gen.c -Iinclude -lsqlite3 -o "$GEN"
+fi
+if [ ! -x "$MEASURE" ] || [ bench/measure.c -nt "$MEASURE" ]; then
+	echo "bench: building $MEASURE" >&2
+	$CC -O2 bench/measure.c -Iinclude -o "$MEASURE"
+fi
+
+# field LABEL LOG N: field N (1 wall, 2 maxrss, 3 exit) of measure's line
+field() {
+	sed -n "s/^$1: wall=\([0-9.]*\)s maxrss=\([0-9.]*\)MiB exit=\([0-9]*\)\$/\1 \2 \3/p" \
+	    "$2" | tail -n 1 | cut -d' ' -f"$3"
+}
+
+# The live store, generated once per size and generator.
+DB=$DIR/live-$N.db
+REQ=$DIR/requests-$N.txt
+if [ ! -f "$DB" ] || [ ! -f "$REQ" ] || [ "$GEN" -nt "$DB" ]; then
+	echo "bench: generating $N subjects into $DB" >&2
+	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.counts" "$REQ" "$DB.tmp" \
+	    "$DB.tmp-wal" "$DB.tmp-shm" "$REQ.tmp"
+	"$MEASURE" gen -- "$GEN" "$DB.tmp" "$N" "$SEED" "$NOW_UNIX" \
+	    "$REQ.tmp" 2>"$DIR/gen-$N.log" ||
+	    { cat "$DIR/gen-$N.log" >&2; die "generator failed"; }
+	cat "$DIR/gen-$N.log" >&2
+	rm -f "$DB.tmp-wal" "$DB.tmp-shm"
+	mv "$REQ.tmp" "$REQ"
+	mv "$DB.tmp" "$DB"
+fi
+NREQ=$(wc -l <"$REQ" | tr -d ' ')
+DB_MIB=$(du -m "$DB" | cut -f1)
+
+# fresh DIR: an empty work folder holding a copy of the store and the
+# requests, written out to disk so neither side pays for the other's copy.
+fresh() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	cp "$DB" "$1/live.db"
+	rm -f "$1/live.db-wal" "$1/live.db-shm"
+	cp "$REQ" "$1/requests.txt"
+	sync
+}
+
+# counts DB: rows left in the tables both sides change.
+COUNT_SQL="SELECT 'subjects', count(*) FROM subjects;
+SELECT 'communications', count(*) FROM communications;
+SELECT 'tickets', count(*) FROM tickets;
+SELECT 'invoices', count(*) FROM invoices;
+SELECT 'orders with email', count(customer_email) FROM orders;
+SELECT 'orders with name', count(customer_name) FROM orders;
+SELECT 'web_log', count(*) FROM web_log;"
+counts() {
+	sqlite3 -readonly -separator ' ' "$1" "$COUNT_SQL" 2>&1 ||
+	    echo "error: cannot count rows in '$1'"
+}
+# Counted once per store, opened immutable: no -wal or -shm beside it.
+if [ ! -f "$DB.counts" ] || [ "$DB" -nt "$DB.counts" ]; then
+	counts "file:$DB?immutable=1" >"$DB.counts"
+fi
+BEFORE=$(cat "$DB.counts")
+
+WORK=$DIR/work-$N
+
+# ---- bare SQL --------------------------------------------------------
+SQLW=$WORK/sql
+fresh "$SQLW"
+cat >"$SQLW/bare.sql" <<EOF
+.bail on
+PRAGMA secure_delete = ON;
+CREATE TEMP TABLE req(email TEXT);
+.import --csv --schema temp requests.txt req
+BEGIN IMMEDIATE;
+-- who goes: stale leads, and whoever asked (requests are in stored form)
+CREATE TEMP TABLE doomed(id TEXT PRIMARY KEY, email TEXT);
+INSERT OR IGNORE INTO doomed
+  SELECT id, lower(trim(email)) FROM subjects
+   WHERE kind = 'lead' AND last_contact_at < '$LEAD_CUTOFF';
+INSERT OR IGNORE INTO doomed
+  SELECT id, lower(trim(email)) FROM subjects
+   WHERE email IN (SELECT email FROM temp.req);
+CREATE TEMP TABLE doomed_email(email TEXT PRIMARY KEY);
+INSERT OR IGNORE INTO doomed_email
+  SELECT email FROM doomed WHERE email IS NOT NULL;
+DELETE FROM communications WHERE subject_id IN (SELECT id FROM doomed);
+DELETE FROM tickets WHERE subject_id IN (SELECT id FROM doomed);
+-- invoices: a 6-year legal hold; only those past it go
+DELETE FROM invoices
+ WHERE subject_id IN (SELECT id FROM doomed) AND issued_at < '$HOLD_CUTOFF';
+UPDATE orders
+   SET customer_name = NULL, delivery_address = NULL, customer_email = NULL
+ WHERE lower(trim(customer_email)) IN (SELECT email FROM doomed_email);
+DELETE FROM web_log WHERE at < '$WEB_CUTOFF';
+DELETE FROM subjects WHERE id IN (SELECT id FROM doomed);
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+EOF
+echo "bench: bare SQL in $SQLW" >&2
+sql_rc=0
+(cd "$SQLW" && "$MEASURE" sql -- sqlite3 live.db <bare.sql >sql.out \
+    2>sql.log) || sql_rc=$?
+[ -s "$SQLW/sql.log" ] && tail -n 1 "$SQLW/sql.log" >&2
+SQL_WALL=$(field sql "$SQLW/sql.log" 1)
+SQL_RSS=$(field sql "$SQLW/sql.log" 2)
+if [ "$sql_rc" -ne 0 ] || [ -z "$SQL_WALL" ]; then
+	echo "bench: the bare SQL failed (exit $sql_rc):" >&2
+	tail -n 20 "$SQLW/sql.log" >&2
+fi
+
+# ---- lethe -----------------------------------------------------------
+LW=$WORK/lethe
+fresh "$LW"
+cat >"$LW/lethe.ini" <<'EOF'
+; written by bench/run.sh
+[lethe]
+live_store = live.db
+ledger     = ledger.db
+key_file   = ledger.key
+
+[policy]
+lead_expiry      = 12 months
+erasure_deadline = 7 days
+
+[subjects]
+table = subjects
+id = id
+kind = kind
+lead_kind = lead
+last_activity = last_contact_at
+identifiers = email:email, phone:phone
+
+[table communications]
+subject = subject_id
+on_erase = delete
+
+[table tickets]
+subject = subject_id
+on_erase = delete
+
+[table invoices]
+subject = subject_id
+on_erase = retain
+retain_for = 6 years
+date = issued_at
+
+[table orders]
+subject = customer_email
+match = email
+on_erase = mask
+mask = customer_name, delivery_address
+
+[purge web_log]
+date = at
+keep = 30 days
+EOF
+
+# lethe_step LABEL ARGS...: run one timed lethe command in the work folder;
+# its stdout to LABEL.out, its stderr and measure's line to LABEL.log.
+lethe_step() {
+	label=$1
+	shift
+	rc=0
+	(cd "$LW" && "$MEASURE" "$label" -- "$LETHE" -c lethe.ini \
+	    --now "$NOW" "$@" >"$label.out" 2>"$label.log") || rc=$?
+	tail -n 1 "$LW/$label.log" >&2
+	if [ "$rc" -ne 0 ]; then
+		echo "bench: '$label' ($*) failed with exit $rc; its log ends:" >&2
+		tail -n 15 "$LW/$label.log" | sed 's/^/    /' >&2
+	fi
+	return "$rc"
+}
+
+echo "bench: lethe in $LW" >&2
+LETHE_OK=no
+REQ_WALL= REQ_RSS= REQ_EXIT= RUN_WALL= RUN_RSS= RUN_EXIT=
+if [ ! -x "$LETHE" ]; then
+	echo "bench: no lethe binary at '$LETHE'" >&2
+elif ! (cd "$LW" && "$LETHE" -c lethe.ini --now "$NOW" init \
+    >init.out 2>init.log); then
+	echo "bench: 'lethe init' failed; its log ends:" >&2
+	tail -n 15 "$LW/init.log" | sed 's/^/    /' >&2
+elif lethe_step lethe-request request erase --from requests.txt; then
+	if lethe_step lethe-run run; then
+		LETHE_OK=yes
+	fi
+	RUN_WALL=$(field lethe-run "$LW/lethe-run.log" 1)
+	RUN_RSS=$(field lethe-run "$LW/lethe-run.log" 2)
+	RUN_EXIT=$(field lethe-run "$LW/lethe-run.log" 3)
+fi
+if [ -f "$LW/lethe-request.log" ]; then
+	REQ_WALL=$(field lethe-request "$LW/lethe-request.log" 1)
+	REQ_RSS=$(field lethe-request "$LW/lethe-request.log" 2)
+	REQ_EXIT=$(field lethe-request "$LW/lethe-request.log" 3)
+fi
+
+# ---- summary ---------------------------------------------------------
+fmt() {
+	if [ -n "$1" ]; then printf '%s%s' "$1" "${2-}"; else printf 'n/a'; fi
+}
+ratio() {
+	if [ -n "$1" ] && [ -n "$2" ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b + 0 > 0 ? a / b : 0) }'
+	else
+		printf 'n/a'
+	fi
+}
+TOTAL=
+if [ "$LETHE_OK" = yes ] && [ -n "$REQ_WALL" ] && [ -n "$RUN_WALL" ]; then
+	TOTAL=$(awk -v a="$REQ_WALL" -v b="$RUN_WALL" 'BEGIN { printf "%.2f", a + b }')
+fi
+PEAK=
+if [ -n "$REQ_RSS" ] && [ -n "$RUN_RSS" ]; then
+	PEAK=$(awk -v a="$REQ_RSS" -v b="$RUN_RSS" 'BEGIN { printf "%.1f", (a + 0 > b + 0 ? a : b) }')
+fi
+
+AFTER_SQL=$(counts "$SQLW/live.db")
+AFTER_LETHE=
+[ "$LETHE_OK" = yes ] && AFTER_LETHE=$(counts "$LW/live.db")
+
+SUMMARY=$DIR/results-$N.txt
+{
+	echo
+	echo "lethe bench: $N subjects, $NREQ erasure requests, seed $SEED, now $NOW"
+	echo "store: $DB ($DB_MIB MiB)"
+	printf '%-26s %10s %12s %6s\n' "" "wall" "peak RSS" "exit"
+	printf '%-26s %10s %12s %6s\n' "lethe request erase" \
+	    "$(fmt "$REQ_WALL" s)" "$(fmt "$REQ_RSS" MiB)" "$(fmt "$REQ_EXIT")"
+	printf '%-26s %10s %12s %6s\n' "lethe run" \
+	    "$(fmt "$RUN_WALL" s)" "$(fmt "$RUN_RSS" MiB)" "$(fmt "$RUN_EXIT")"
+	printf '%-26s %10s %12s\n' "lethe total" \
+	    "$(fmt "$TOTAL" s)" "$(fmt "$PEAK" MiB)"
+	printf '%-26s %10s %12s %6s\n' "bare SQL (one transaction)" \
+	    "$(fmt "$SQL_WALL" s)" "$(fmt "$SQL_RSS" MiB)" "$sql_rc"
+	printf '%-26s %10s\n' "ratio lethe/SQL" "$(ratio "$TOTAL" "$SQL_WALL")"
+	echo "target at 1M subjects: ratio <= 1.3, lethe peak RSS flat in subjects"
+	echo
+	printf '%-20s %10s %10s %10s\n' "rows" "before" "lethe" "SQL"
+	mismatch=0
+	for t in subjects communications tickets invoices "orders with email" \
+	    "orders with name" web_log; do
+		b=$(printf '%s\n' "$BEFORE" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
+		s=$(printf '%s\n' "$AFTER_SQL" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
+		l=$(printf '%s\n' "$AFTER_LETHE" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
+		mark=
+		if [ "$LETHE_OK" = yes ] && [ "$l" != "$s" ]; then
+			mark="   <== MISMATCH"
+			mismatch=1
+		fi
+		printf '%-20s %10s %10s %10s%s\n' "$t" "${b:-?}" "${l:-n/a}" \
+		    "${s:-?}" "$mark"
+	done
+	if [ "$LETHE_OK" != yes ]; then
+		echo "LETHE FAILED: no lethe numbers (logs in $LW)"
+	elif [ "$mismatch" -ne 0 ]; then
+		echo "ROW COUNT MISMATCH: lethe and the bare SQL disagree (see $LW, $SQLW)"
+	else
+		echo "row counts: lethe and the bare SQL agree"
+	fi
+} | tee "$SUMMARY"
+
+[ "$LETHE_OK" = yes ] && [ "$sql_rc" -eq 0 ] || exit 1
+grep -q MISMATCH "$SUMMARY" && exit 1
+exit 0

@@ -1,0 +1,112 @@
+/*
+ * batch.h: erasing subjects from the live store in batches, by law 1.
+ *
+ * For each batch: a short write transaction on the live store is opened
+ * (batch_begin), subjects are added (batch_add), and batch_flush counts
+ * what each erasure will touch, appends one tombstone per subject (and a
+ * hold event per retained table) to the ledger and makes them durable,
+ * erases in the same live transaction, commits it, removes per-subject
+ * file trees, and appends one `applied` event naming the tombstones.
+ * In dry-run mode batch_flush prints what it would do and changes nothing.
+ */
+#ifndef BATCH_H
+#define BATCH_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "erase.h"
+#include "key.h"
+#include "ledger.h"
+
+struct victim {
+	char *sid;			/* NULL: identifiers only */
+	char *ids;			/* "type:HEX ..." */
+	const char *reason;		/* "lead-expiry", "request" */
+	char *request;			/* or NULL */
+};
+
+struct batch {
+	sqlite3 *live;
+	struct ledger *ledger;
+	const struct config *cfg;
+	const struct key *key;
+	struct eraser *er;
+	int dry;
+	int64_t now;
+	int open;			/* a live transaction is open */
+	struct victim *v;
+	int n, cap;
+	int limit;			/* subjects per batch, adapted */
+	double started;
+	sqlite3_stmt *by_id;		/* a subject's identifiers by id */
+	/* totals for the summary */
+	int64_t subjects;
+	int64_t tombstones;
+	int64_t held_rows;
+	struct erase_tally total;
+	int failed;
+};
+
+/*
+ * batch_init: set up b for the live store (with the eraser er).  Returns
+ * 0, or -1 after reporting.  batch_release frees it.
+ */
+int batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
+	       const struct config *cfg, const struct key *k,
+	       struct eraser *er, int64_t now, int dry);
+void batch_release(struct batch *b);
+
+/*
+ * batch_begin: open the live write transaction (a read transaction when
+ * dry) if none is open.  Returns 0, or -1 after reporting.
+ */
+int batch_begin(struct batch *b);
+
+/*
+ * batch_add: add a subject to erase: sid (or NULL for identifiers only)
+ * with hashes ids (or NULL).  For a sid, the subject's own identifier
+ * hashes are read from the live store and added.  Returns 1 when the sid
+ * is gone from the live store or already in this batch (nothing added),
+ * 0 when added, -1 on error.
+ */
+int batch_add(struct batch *b, const char *sid, const char *ids,
+	      const char *reason, const char *request);
+
+/* batch_full: whether the batch has reached its size limit. */
+int batch_full(const struct batch *b);
+
+/*
+ * batch_flush: carry out the batch as above and close the transaction.
+ * Returns 0, or -1 after reporting (the live transaction is rolled back;
+ * tombstones already durable are finished by the next run).
+ */
+int batch_flush(struct batch *b);
+
+/*
+ * batch_abort: roll back the open live transaction, if any.
+ */
+void batch_abort(struct batch *b);
+
+/*
+ * subject_ids: the identifier hashes of a subjects row, from columns
+ * col .. col + cfg->subj_ids.n - 1 of st, appended to sb as "type:HEX"
+ * items (skipping invalid or NULL identifiers and items already there).
+ */
+void subject_ids(const struct config *cfg, const struct key *k,
+		 sqlite3_stmt *st, int col, struct strbuf *sb);
+
+/*
+ * ids_merge: append to sb the "type:HEX" items of more not already in sb.
+ */
+void ids_merge(struct strbuf *sb, const char *more);
+
+/*
+ * subject_columns: append `s."id", s."email", ...` (the id then each
+ * identifier column) to sb.
+ */
+void subject_columns(const struct config *cfg, struct strbuf *sb);
+
+#endif

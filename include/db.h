@@ -1,0 +1,39 @@
+/*
+ * db.h: small SQLite helpers that report errors in lethe's way.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+/*
+ * db_exec: run sql (no results).  Returns 0, or -1 after db_fail(db, what).
+ */
+int db_exec(sqlite3 *db, const char *sql, const char *what);
+
+/*
+ * db_prepare: a prepared statement for sql, or NULL after reporting.
+ */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+
+/*
+ * db_fail: report the database's last error as "cannot WHAT in
+ * 'FILE': ERROR".  Returns -1 so it can be returned.
+ */
+int db_fail(sqlite3 *db, const char *what);
+
+/*
+ * db_int: the first column of the first row of sql as an integer, into
+ * *out (0 when no row).  Returns 0, or -1 after reporting.
+ */
+int db_int(sqlite3 *db, const char *sql, int64_t *out);
+
+/* db_text: column i of st as a string, "" when NULL. */
+const char *db_text(sqlite3_stmt *st, int i);
+
+/* db_dup: column i of st as a new string, NULL when NULL. */
+char *db_dup(sqlite3_stmt *st, int i);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * erase.h: applying the data map's on_erase rules to one database.
+ *
+ * The same eraser serves `run` on the live store and the restore filter
+ * on restored copies.  A batch is a set of subject ids and identifier
+ * hashes staged in temp tables of the connection; eraser_apply then, in
+ * the caller's transaction, deletes the subjects rows, deletes or masks
+ * rows linked to them by subject id or by a matching identifier, applies
+ * after_hold to retained rows whose hold is over and leaves the others.
+ *
+ * Tallies count rows per data-map table: index 0 is the subjects table,
+ * index i + 1 is cfg->tables[i].
+ */
+#ifndef ERASE_H
+#define ERASE_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "strbuf.h"
+
+struct erase_tally {
+	int n;			/* cfg->ntables + 1 */
+	int64_t *rows;		/* rows deleted or masked */
+	int64_t *held;		/* rows kept under a legal hold */
+	int64_t *undated;	/* held rows whose date is NULL or unreadable */
+	char **until;		/* latest hold end (ISO-8601), or NULL */
+};
+
+struct eraser;
+
+/*
+ * eraser_new: prepare to erase in db (schema "main") by cfg, with hold
+ * decisions taken as of `now`.  Tables missing from db are skipped (a
+ * restored copy may be older than the data map).  Returns the eraser
+ * (free with eraser_free), or NULL after reporting.
+ */
+struct eraser *eraser_new(sqlite3 *db, const struct config *cfg, int64_t now);
+
+/* eraser_free: finalize statements, drop temp tables.  NULL is a no-op. */
+void eraser_free(struct eraser *e);
+
+/* eraser_set_now: take hold decisions as of now from here on. */
+void eraser_set_now(struct eraser *e, int64_t now);
+
+/*
+ * eraser_sync: hash the identifier columns of identifier-linked tables
+ * for rows added since the last sync.  Call at the start of each write
+ * transaction.  Returns 0, or -1 after reporting.
+ */
+int eraser_sync(struct eraser *e);
+
+/* eraser_clear: empty the batch.  Returns 0, or -1 after reporting. */
+int eraser_clear(struct eraser *e);
+
+/*
+ * eraser_add: add a subject id (or NULL) and identifier hashes ids
+ * ("type:HEX ...", or NULL) to the batch.  Returns 0, or -1.
+ */
+int eraser_add(struct eraser *e, const char *sid, const char *ids);
+
+/*
+ * eraser_count: what erasing the one subject sid (or NULL) with hashes
+ * ids would do, into t (zeroed first).  Returns 0, or -1.
+ */
+int eraser_count(struct eraser *e, const char *sid, const char *ids,
+		 struct erase_tally *t);
+
+/*
+ * eraser_apply: erase the batch; adds the rows changed to t.rows.  Runs
+ * inside the caller's transaction.  Returns 0, or -1 after reporting.
+ */
+int eraser_apply(struct eraser *e, struct erase_tally *t);
+
+/*
+ * eraser_release: apply after_hold to the rows of table index ti
+ * (cfg->tables[ti], a retained table) that belong to subject sid and
+ * whose hold is over as of `at`.  *rows gets the count changed,
+ * *remaining the rows still held.  With dry, only counts.
+ * Returns 0, or -1.
+ */
+int eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
+		   int dry, int64_t *rows, int64_t *remaining);
+
+/* tally_init, tally_release, tally_zero: manage a tally for cfg. */
+void tally_init(struct erase_tally *t, const struct config *cfg);
+void tally_release(struct erase_tally *t);
+void tally_zero(struct erase_tally *t);
+
+/*
+ * tally_json: append {"T": rows, ...} for the tables with rows > 0 (or
+ * held > 0 when held) to sb.
+ */
+void tally_json(const struct erase_tally *t, const struct config *cfg,
+		int held, struct strbuf *sb);
+
+/*
+ * tally_text: append "T N, T N" (rows > 0 only) to sb; "nothing" if none.
+ */
+void tally_text(const struct erase_tally *t, const struct config *cfg,
+		struct strbuf *sb);
+
+/* tally_name: the table name of tally index i. */
+const char *tally_name(const struct config *cfg, int i);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * files.h: the data map's file trees ([files NAME] sections).
+ *
+ * A per-subject path pattern such as "attachments/{subject}/" or
+ * "mail/{email}/" splits into a literal prefix, a placeholder (subject, or
+ * an identifier type) and a suffix; the per-subject path is the prefix,
+ * the value and the suffix up to its first '/'.
+ */
+#ifndef FILES_H
+#define FILES_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "key.h"
+
+struct fpattern {
+	char *prefix;		/* "attachments/" */
+	char *placeholder;	/* "subject", "email", ... or NULL */
+	char *suffix;		/* the rest of the name, before any '/' */
+	int dir;		/* the per-subject path is a folder */
+};
+
+/*
+ * fpattern_parse: split pattern into p (release with fpattern_release).
+ * Returns 0, or -1 when it has no placeholder.
+ */
+int fpattern_parse(const char *pattern, struct fpattern *p);
+void fpattern_release(struct fpattern *p);
+
+/*
+ * fpattern_value: whether relative path `path` lies in a per-subject path
+ * of p, at any depth (prefix matched at a component boundary).  If so,
+ * returns the placeholder's value (newly allocated) and sets *end to the
+ * length of the per-subject path within path; else NULL.
+ */
+char *fpattern_value(const struct fpattern *p, const char *path, size_t *end);
+
+/*
+ * files_subject_match: whether value, found in the placeholder of p, is
+ * subject sid or one of the hashes in ids ("type:HEX ...").
+ */
+int files_subject_match(const struct config *cfg, const struct key *k,
+			const struct fpattern *p, const char *value,
+			const char *sid, const char *ids);
+
+/*
+ * files_erase: remove from the live file trees (under the config's folder)
+ * the per-subject paths of subject sid (or NULL) with hashes ids.  Never
+ * follows symlinks.  With dry, only logs.  Returns the number of paths
+ * removed, or -1 after reporting.
+ */
+int files_erase(const struct config *cfg, const struct key *k, const char *sid,
+		const char *ids, int dry);
+
+/*
+ * rm_tree: remove path and, if it is a folder, everything below it,
+ * without following symlinks.  Returns 0, or -1 after reporting.
+ */
+int rm_tree(const char *path);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * ident.h: identifiers (email, phone, ...) normalised and hashed.
+ *
+ * An identifier hash is HMAC-SHA256 under the ledger key of
+ * "TYPE:NORMALISED".  The ledger stores identifiers only as such hashes,
+ * written "TYPE:HEX" and separated by spaces.
+ */
+#ifndef IDENT_H
+#define IDENT_H
+
+#include <stddef.h>
+
+#include "key.h"
+
+#define IDENT_MAX 256		/* longest normalised identifier, with NUL */
+
+/*
+ * ident_normalise: the canonical form of an identifier of the given type
+ * into out (IDENT_MAX bytes).  email: trimmed and lower-cased, exactly one
+ * '@' with text on both sides, no blanks.  phone: E.164 digits with the
+ * country code and no '+': "+44 20 7946 0958", "0044 20..." and, with
+ * calling_code 44, "020 7946 0958" all become "442079460958"; 7 to 15
+ * digits; only blanks, '-', '.', '/', '(' and ')' may separate digits.
+ * Any other type: trimmed and lower-cased.  Returns 0, or -1 when value is
+ * not a valid identifier of that type.
+ */
+int ident_normalise(const char *type, const char *value, int calling_code,
+		    char *out);
+
+/*
+ * ident_hash: the hex identifier hash (HASH_HEX bytes) of an already
+ * normalised identifier of the given type.
+ */
+void ident_hash(const struct key *k, const char *type, const char *norm,
+		char *hex);
+
+/*
+ * ident_hash_value: normalise value and hash it.  Returns 0, or -1 if
+ * value is not a valid identifier (hex untouched).
+ */
+int ident_hash_value(const struct key *k, const char *type, const char *value,
+		     int calling_code, char *hex);
+
+/*
+ * ident_looks_personal: whether free text s looks like an email address
+ * or a phone number (used to refuse such a request --ref).
+ */
+int ident_looks_personal(const char *s, int calling_code);
+
+#endif

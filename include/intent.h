@@ -1,0 +1,63 @@
+/*
+ * intent.h: intents and their `applied` events (SPEC law 1 and 3).
+ *
+ * An intent (erase, release, purge) is appended and made durable before
+ * the live store changes; one `applied` event naming the intents' seq
+ * range follows the change.  Every run finishes intents an interrupted
+ * run left without `applied`, so each erasure has exactly one tombstone.
+ */
+#ifndef INTENT_H
+#define INTENT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "erase.h"
+#include "key.h"
+#include "ledger.h"
+
+/*
+ * applied_append: append and commit one `applied` event for intents
+ * first .. last with data (a JSON object, or NULL).  Returns 0, or -1.
+ */
+int applied_append(struct ledger *l, int64_t first, int64_t last,
+		   const char *data);
+
+/*
+ * intents_finish: redo, on the live store, every intent that has no
+ * `applied` event (each as of its own time; redoing is idempotent), then
+ * append one `applied` event for them.  With dry, only reports them.
+ * Returns the number of intents finished, or -1 after reporting.
+ */
+int intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
+		   const struct key *k, struct eraser *er, int dry);
+
+/*
+ * purge_apply: delete the rows of table rule->name with rowid in
+ * [first, last] that are past rule->keep as of at; count into *rows.
+ * Returns 0, or -1 after reporting.
+ */
+int purge_apply(sqlite3 *live, const struct purge_rule *rule, int64_t first,
+		int64_t last, int64_t at, int64_t *rows);
+
+/*
+ * purge_run: purge the aged rows of one [purge] rule in batches, each an
+ * intent, a short live transaction and an `applied` event.  With dry,
+ * only counts.  Adds the rows to *rows.  Returns 0, or -1.
+ */
+int purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
+	      int64_t now, int dry, int64_t *rows);
+
+/*
+ * holds_release: for each retained table, find subjects under a hold
+ * whose rows' holds have ended as of now, append a `release` intent per
+ * subject, apply after_hold, and append `applied`.  With dry, only
+ * reports.  Adds to *rows and *subjects.  Returns 0, or -1.
+ */
+int holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
+		  struct eraser *er, int64_t now, int dry, int64_t *rows,
+		  int64_t *subjects);
+
+#endif

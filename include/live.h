@@ -1,0 +1,32 @@
+/*
+ * live.h: the live store, the application's SQLite database.
+ *
+ * lethe never changes its schema.  Connections have secure_delete on (so
+ * erased rows are zeroed in the file), foreign keys off while lethe
+ * erases, a busy timeout instead of failing when the application holds a
+ * lock, and lethe's SQL functions.
+ */
+#ifndef LIVE_H
+#define LIVE_H
+
+#include <sqlite3.h>
+
+#include "sqlfn.h"
+
+#define LIVE_BUSY_MS 10000
+
+/*
+ * live_open: open the live store at path (read-write, or read-only when
+ * !writable) and set it up as above; fn must outlive the connection.
+ * Returns the connection, or NULL after reporting.
+ */
+sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
+
+/*
+ * live_checkpoint: checkpoint the WAL and truncate it to zero bytes, so
+ * erased rows do not linger in it.  Warns (and returns -1) when readers
+ * keep it from finishing; returns 0.
+ */
+int live_checkpoint(sqlite3 *db);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * request.h: erasure requests as the ledger records them.
+ *
+ * A request event holds the identifier hashes, the received and due
+ * times, whether the policy asked for approval, and an optional --ref.
+ * Its status is derived: done once an erase event names it, else overdue
+ * when its due time has passed, else pending.
+ */
+#ifndef REQUEST_H
+#define REQUEST_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "key.h"
+#include "ledger.h"
+#include "strbuf.h"
+
+enum request_status { REQ_PENDING, REQ_DONE, REQ_OVERDUE };
+
+struct request {
+	int64_t seq;
+	const char *id;
+	const char *ids;		/* "email:HEX phone:HEX" */
+	const char *ref;		/* or NULL */
+	int64_t received;
+	int64_t due;
+	int approval;			/* the policy asked for approval */
+	int approved;
+	int status;			/* enum request_status */
+};
+
+/*
+ * request_each: call fn for every request in seq order, with its status as
+ * of now.  The strings are valid only during the call.  Stops and returns
+ * fn's value when it is not 0; returns 0, or -1 after reporting.
+ */
+int request_each(struct ledger *l, int64_t now,
+		 int (*fn)(void *, const struct request *), void *arg);
+
+/*
+ * request_find: look up request id and call fn for it.  Returns fn's
+ * value, 1 when there is no such request, or -1.
+ */
+int request_find(struct ledger *l, int64_t now, const char *id,
+		 int (*fn)(void *, const struct request *), void *arg);
+
+/* request_status_name: "pending", "done" or "overdue". */
+const char *request_status_name(int status);
+
+/*
+ * request_ids: the identifier hashes ("email:HEX phone:HEX") of an email
+ * and/or a phone, into ids.  Either may be NULL, not both.  Returns 0, or
+ * -1 with *bad set to the identifier that is not valid.
+ */
+int request_ids(const struct config *cfg, const struct key *k,
+		const char *email, const char *phone, struct strbuf *ids,
+		const char **bad);
+
+/*
+ * request_append: append a request event for ids with received = the
+ * ledger's now and due = received + the policy's deadline; the new id
+ * (uuid) into id (37 bytes).  Inside a ledger transaction.  Returns 0 or
+ * -1.
+ */
+int request_append(struct ledger *l, const struct config *cfg,
+		   const char *ids, const char *ref, char *id, int64_t *due);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * run.h: the steps of `lethe run` that live outside cmd_run.c.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stdint.h>
+
+#include "batch.h"
+#include "ledger.h"
+
+/*
+ * requests_run: execute every pending request that is approved or needs
+ * no approval, whatever its due time, through batch b: each subject
+ * matching any of its identifiers is erased; a request matching no live
+ * subject gets an identifiers-only tombstone.  A request whose
+ * identifiers match different subjects waits for approval.  Counts the
+ * requests executed into *done and those left waiting past their due
+ * time into *overdue (each reported).  Returns 0, or -1 after reporting.
+ */
+int requests_run(struct batch *b, struct ledger *l, int64_t now,
+		 int64_t *done, int64_t *overdue);
+
+#endif

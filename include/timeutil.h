@@ -1,0 +1,69 @@
+/*
+ * timeutil.h: ISO-8601 times and calendar durations.
+ *
+ * Times are int64_t seconds since the Unix epoch, always UTC.
+ */
+#ifndef TIMEUTIL_H
+#define TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_BUFSZ 32
+
+enum duration_unit { DUR_DAYS, DUR_WEEKS, DUR_MONTHS, DUR_YEARS };
+
+struct duration {
+	int n;				/* 1 .. 36500 */
+	enum duration_unit unit;
+};
+
+/*
+ * time_parse: parse an ISO-8601 time: "YYYY-MM-DD", optionally followed by
+ * 'T' or ' ' and "HH:MM[:SS[.fraction]]" and "Z" or "+HH:MM" / "-HH:MM"
+ * (no zone means UTC).  Returns 0 and sets *out, or -1 if s is not such a
+ * time or names an impossible date.
+ */
+int time_parse(const char *s, int64_t *out);
+
+/*
+ * time_format: write t as "YYYY-MM-DDTHH:MM:SSZ" into buf (TIME_BUFSZ
+ * bytes).  Returns buf.
+ */
+char *time_format(int64_t t, char *buf);
+
+/*
+ * time_civil: split t into year, month (1-12), day (1-31).
+ */
+void time_civil(int64_t t, int *year, int *month, int *day);
+
+/*
+ * time_from_civil: seconds at midnight UTC of the given date.
+ */
+int64_t time_from_civil(int year, int month, int day);
+
+/*
+ * duration_parse: parse "N day(s)|week(s)|month(s)|year(s)" with N an
+ * integer from 1 to 36500.  Returns 0, or -1 and a short reason in *why.
+ */
+int duration_parse(const char *s, struct duration *d, const char **why);
+
+/*
+ * duration_format: "N unit(s)" into buf of size n.  Returns buf.
+ */
+char *duration_format(const struct duration *d, char *buf, size_t n);
+
+/*
+ * duration_add: t plus d.  Months and years are calendar months, the day
+ * clamped to the target month's end (31 Jan + 1 month = 28/29 Feb); the
+ * time of day is kept.
+ */
+int64_t duration_add(int64_t t, const struct duration *d);
+
+/*
+ * duration_past: whether a thing dated `date` is past d at `now`, i.e.
+ * date + d < now.
+ */
+int duration_past(int64_t date, const struct duration *d, int64_t now);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * util.h: memory, number parsing and small string helpers.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * xmalloc, xcalloc, xrealloc, xstrdup, xstrndup: allocate or print
+ * "out of memory" and abort.  Running out of memory is the one failure
+ * lethe does not try to unwind from.  The caller owns the result.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * xasprintf: a newly allocated string formatted like printf; the caller
+ * frees it.
+ */
+char *xasprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * parse_int: parse all of decimal string s (no sign other than '-', no
+ * spaces, no trailing text) into *out if it lies in [min, max].
+ * Returns 0, or -1 when s is not such a number; *out is then unchanged.
+ */
+int parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/*
+ * trim: s without leading and trailing blanks, changed in place.
+ */
+char *trim(char *s);
+
+/*
+ * split_list: split s at commas into trimmed, non-empty, newly allocated
+ * items.  Returns the count; *out (freed with free_list) holds them.
+ * Returns -1 when an item is empty ("a,,b").
+ */
+int split_list(const char *s, char ***out);
+
+/*
+ * free_list: free a list made by split_list; n items.  NULL is a no-op.
+ */
+void free_list(char **list, int n);
+
+/*
+ * wipe: overwrite n bytes at p with zeros in a way the compiler keeps.
+ */
+void wipe(void *p, size_t n);
+
+#endif

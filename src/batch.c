@@ -1,0 +1,420 @@
+/*
+ * batch.c: one batch of erasures on the live store, tombstones first.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "db.h"
+#include "fault.h"
+#include "files.h"
+#include "ident.h"
+#include "log.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+#define BATCH_FIRST 500
+#define BATCH_MIN 10
+#define BATCH_MAX 20000
+
+static double
+clock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+subject_columns(const struct config *cfg, struct strbuf *sb)
+{
+	int i;
+
+	sb_adds(sb, "s.");
+	sb_add_ident(sb, cfg->subj_id);
+	for (i = 0; i < cfg->subj_ids.n; i++) {
+		sb_adds(sb, ", s.");
+		sb_add_ident(sb, cfg->subj_ids.column[i]);
+	}
+}
+
+/* has_item: whether "type:HEX" list s holds item (len bytes). */
+static int
+has_item(const char *s, const char *item, size_t len)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && strncmp(p, item, len) == 0)
+			return 1;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+void
+ids_merge(struct strbuf *sb, const char *more)
+{
+	const char *p = more;
+
+	while (p != NULL && *p) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > 0 && !has_item(sb_str(sb), p, n)) {
+			if (sb->len > 0)
+				sb_addc(sb, ' ');
+			sb_add(sb, p, n);
+		}
+		p = end ? end + 1 : NULL;
+	}
+}
+
+void
+subject_ids(const struct config *cfg, const struct key *k, sqlite3_stmt *st,
+	    int col, struct strbuf *sb)
+{
+	char hex[HASH_HEX], item[HASH_HEX + 64];
+	int i;
+
+	for (i = 0; i < cfg->subj_ids.n; i++) {
+		const char *v = (const char *)sqlite3_column_text(st, col + i);
+		const char *type = cfg->subj_ids.type[i];
+
+		if (v == NULL || ident_hash_value(k, type, v,
+						  (int)cfg->calling_code,
+						  hex) != 0)
+			continue;
+		snprintf(item, sizeof(item), "%s:%s", type, hex);
+		ids_merge(sb, item);
+	}
+}
+
+int
+batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
+	   const struct config *cfg, const struct key *k, struct eraser *er,
+	   int64_t now, int dry)
+{
+	struct strbuf sql = STRBUF_INIT;
+
+	memset(b, 0, sizeof(*b));
+	b->live = live;
+	b->ledger = l;
+	b->cfg = cfg;
+	b->key = k;
+	b->er = er;
+	b->now = now;
+	b->dry = dry;
+	b->limit = BATCH_FIRST;
+	tally_init(&b->total, cfg);
+	sb_adds(&sql, "SELECT ");
+	subject_columns(cfg, &sql);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " s WHERE s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = ?1");
+	b->by_id = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	return b->by_id ? 0 : -1;
+}
+
+static void
+victims_free(struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->v[i].sid);
+		free(b->v[i].ids);
+		free(b->v[i].request);
+	}
+	b->n = 0;
+}
+
+void
+batch_release(struct batch *b)
+{
+	batch_abort(b);
+	victims_free(b);
+	free(b->v);
+	sqlite3_finalize(b->by_id);
+	tally_release(&b->total);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+batch_begin(struct batch *b)
+{
+	if (b->open)
+		return 0;
+	if (db_exec(b->live, b->dry ? "BEGIN" : "BEGIN IMMEDIATE",
+		    "begin a transaction on the live store") != 0)
+		return -1;
+	b->open = 1;
+	b->started = clock_now();
+	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
+		batch_abort(b);
+		return -1;
+	}
+	return 0;
+}
+
+void
+batch_abort(struct batch *b)
+{
+	if (b->open && !sqlite3_get_autocommit(b->live))
+		sqlite3_exec(b->live, "ROLLBACK", NULL, NULL, NULL);
+	b->open = 0;
+	victims_free(b);
+}
+
+int
+batch_full(const struct batch *b)
+{
+	return b->n >= b->limit;
+}
+
+int
+batch_add(struct batch *b, const char *sid, const char *ids,
+	  const char *reason, const char *request)
+{
+	struct strbuf all = STRBUF_INIT;
+	struct victim *v;
+	int i, r;
+
+	if (sid != NULL) {
+		for (i = 0; i < b->n; i++)
+			if (b->v[i].sid && strcmp(b->v[i].sid, sid) == 0)
+				return 1;
+		sqlite3_bind_text(b->by_id, 1, sid, -1, SQLITE_TRANSIENT);
+		r = sqlite3_step(b->by_id);
+		if (r == SQLITE_ROW)
+			subject_ids(b->cfg, b->key, b->by_id, 1, &all);
+		sqlite3_reset(b->by_id);
+		if (r != SQLITE_ROW && r != SQLITE_DONE) {
+			sb_release(&all);
+			return db_fail(b->live, "read a subject");
+		}
+		if (r == SQLITE_DONE) {
+			sb_release(&all);
+			return 1;
+		}
+	}
+	ids_merge(&all, ids);
+	if (eraser_add(b->er, sid, sb_str(&all)) != 0) {
+		sb_release(&all);
+		return -1;
+	}
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = xrealloc(b->v, sizeof(*b->v) * (size_t)b->cap);
+	}
+	v = &b->v[b->n++];
+	v->sid = sid ? xstrdup(sid) : NULL;
+	v->ids = sb_detach(&all);
+	v->reason = reason;
+	v->request = request ? xstrdup(request) : NULL;
+	return 0;
+}
+
+/* describe: the log line for one erasure. */
+static void
+describe(struct batch *b, const struct victim *v, int64_t seq,
+	 const struct erase_tally *t, struct strbuf *sb)
+{
+	int i;
+
+	if (v->sid != NULL)
+		sb_addf(sb, "%s subject %s (%s", b->dry ? "would erase" :
+			"erased", v->sid, v->reason);
+	else
+		sb_addf(sb, "%s identifiers of request %s (no live subject",
+			b->dry ? "would tombstone" : "tombstoned", v->request);
+	if (v->request != NULL && v->sid != NULL)
+		sb_addf(sb, " %s", v->request);
+	if (seq > 0)
+		sb_addf(sb, ", seq %" PRId64, seq);
+	sb_adds(sb, "): ");
+	tally_text(t, b->cfg, sb);
+	for (i = 1; i < t->n; i++) {
+		if (t->held[i] == 0)
+			continue;
+		sb_addf(sb, "; %s %" PRId64 " held until %s", tally_name(b->cfg, i),
+			t->held[i], t->until[i] ? t->until[i] : "a date is set");
+		if (t->undated[i] > 0)
+			sb_addf(sb, " (%" PRId64 " undated, held until dated)",
+				t->undated[i]);
+	}
+}
+
+/* tombstone: append the erase event for v and its hold events. */
+static int64_t
+tombstone(struct batch *b, const struct victim *v,
+	  const struct erase_tally *t)
+{
+	struct strbuf data = STRBUF_INIT;
+	struct event ev;
+	int64_t seq;
+	int i;
+
+	sb_adds(&data, "{\"tables\":");
+	tally_json(t, b->cfg, 0, &data);
+	for (i = 0; i < t->n; i++)
+		if (t->held[i] > 0)
+			break;
+	if (i < t->n) {
+		sb_adds(&data, ",\"held\":");
+		tally_json(t, b->cfg, 1, &data);
+	}
+	sb_addc(&data, '}');
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "erase";
+	ev.subject = v->sid;
+	ev.reason = (char *)v->reason;
+	ev.request = v->request;
+	ev.ids = v->ids;
+	ev.data = data.buf;
+	seq = ledger_append(b->ledger, &ev);
+	for (i = 1; seq > 0 && i < t->n; i++) {
+		if (t->held[i] == 0)
+			continue;
+		sb_reset(&data);
+		sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", t->held[i]);
+		sb_add_json(&data, t->until[i]);
+		sb_addf(&data, ",\"undated\":%" PRId64 "}", t->undated[i]);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = "hold";
+		ev.subject = v->sid;
+		ev.scope = (char *)tally_name(b->cfg, i);
+		ev.request = v->request;
+		ev.data = data.buf;
+		ev.reason = "legal-hold";
+		if (ledger_append(b->ledger, &ev) < 0)
+			seq = -1;
+	}
+	sb_release(&data);
+	return seq;
+}
+
+/* adapt: keep each transaction near half a second. */
+static void
+adapt(struct batch *b)
+{
+	double took = clock_now() - b->started;
+
+	if (took < 0.25 && b->limit < BATCH_MAX)
+		b->limit *= 2;
+	else if (took > 1.0 && b->limit > BATCH_MIN)
+		b->limit /= 2;
+}
+
+int
+batch_flush(struct batch *b)
+{
+	struct erase_tally t, applied;
+	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
+	struct event ev;
+	int64_t first = 0, last = 0, seq;
+	int i, rc = -1;
+
+	if (!b->open)
+		return 0;
+	if (b->n == 0) {
+		batch_abort(b);
+		return 0;
+	}
+	tally_init(&t, b->cfg);
+	tally_init(&applied, b->cfg);
+	if (!b->dry && ledger_begin(b->ledger) != 0)
+		goto done;
+	for (i = 0; i < b->n; i++) {
+		struct victim *v = &b->v[i];
+		int j;
+
+		if (eraser_count(b->er, v->sid, v->ids, &t) != 0)
+			goto done;
+		seq = 0;
+		if (!b->dry) {
+			seq = tombstone(b, v, &t);
+			if (seq < 0)
+				goto done;
+			if (first == 0)
+				first = seq;
+		}
+		sb_reset(&line);
+		describe(b, v, seq, &t, &line);
+		log_notice("%s", sb_str(&line));
+		for (j = 1; j < t.n; j++)
+			b->held_rows += t.held[j];
+		b->tombstones++;
+		if (v->sid != NULL)
+			b->subjects++;
+	}
+	if (b->dry) {
+		batch_abort(b);
+		rc = 0;
+		goto done;
+	}
+	fault_point("before-tombstones-commit");
+	if (ledger_commit(b->ledger) != 0)
+		goto done;
+	if (ledger_head(b->ledger, &last, (char[HASH_HEX]){ 0 }) != 0)
+		goto done;
+	fault_point("after-tombstones");
+	if (eraser_apply(b->er, &applied) != 0)
+		goto done;
+	fault_point("before-live-commit");
+	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
+		goto done;
+	b->open = 0;
+	fault_point("after-live-commit");
+	for (i = 0; i < b->n; i++)
+		if (files_erase(b->cfg, b->key, b->v[i].sid, b->v[i].ids, 0) < 0)
+			goto done;
+	fault_point("after-files");
+	for (i = 0; i < applied.n; i++)
+		b->total.rows[i] += applied.rows[i];
+	sb_adds(&data, "{\"tables\":");
+	tally_json(&applied, b->cfg, 0, &data);
+	sb_addc(&data, '}');
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "applied";
+	ev.ref = first;
+	ev.ref_last = last;
+	ev.data = data.buf;
+	if (ledger_begin(b->ledger) != 0)
+		goto done;
+	if (ledger_append(b->ledger, &ev) < 0) {
+		ledger_rollback(b->ledger);
+		goto done;
+	}
+	if (ledger_commit(b->ledger) != 0)
+		goto done;
+	fault_point("after-applied");
+	adapt(b);
+	victims_free(b);
+	rc = 0;
+done:
+	if (rc != 0) {
+		ledger_rollback(b->ledger);
+		batch_abort(b);
+		b->failed = 1;
+	}
+	tally_release(&t);
+	tally_release(&applied);
+	sb_release(&line);
+	sb_release(&data);
+	return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * cmd_init.c: `lethe init [--demo DIR]`: create the key and the ledger.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "demo.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "util.h"
+#include "banned.h"
+
+/* create_missing: make the key and ledger cfg names; keep existing ones. */
+static int
+create_missing(struct ctx *c)
+{
+	const struct config *cfg = c->cfg;
+	int have_key = access(cfg->key_file, F_OK) == 0;
+	int have_ledger = access(cfg->ledger, F_OK) == 0;
+	struct key *k = NULL;
+	int rc = EX_IOERR;
+
+	if (have_ledger && !have_key) {
+		log_err("ledger '%s' exists but key file '%s' is missing; a "
+			"new key could not match its hashes, so none is "
+			"made: restore the key from a safe place",
+			cfg->ledger, cfg->key_file);
+		return EX_CONFIG;
+	}
+	if (!have_key) {
+		if (key_create(cfg->key_file) != 0)
+			return EX_IOERR;
+		log_notice("created key file '%s'", cfg->key_file);
+	}
+	k = key_load(cfg->key_file);
+	if (k == NULL) {
+		rc = EX_CONFIG;
+		goto done;
+	}
+	if (!have_ledger) {
+		if (ledger_create(cfg->ledger, k) != 0)
+			goto done;
+		log_notice("created ledger '%s'", cfg->ledger);
+	} else {
+		struct ledger *l = ledger_open(cfg->ledger, k, 0, c->now);
+
+		if (l == NULL) {
+			rc = EX_CONFIG;
+			goto done;
+		}
+		ledger_free(l);
+		if (have_key)
+			log_notice("already initialised: key '%s' and ledger "
+				   "'%s' exist", cfg->key_file, cfg->ledger);
+	}
+	rc = EXIT_DONE;
+done:
+	key_free(k);
+	return rc;
+}
+
+int
+cmd_init(struct ctx *c)
+{
+	const char *demo = NULL, *pos[1];
+	char *path = NULL;
+	int npos, rc;
+	struct opt opts[] = {
+		{ "--demo", NULL, &demo, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "init") != 0)
+		return EX_USAGE;
+	if (demo != NULL) {
+		if (demo_create(demo, c->now, 42) != 0)
+			return EX_IOERR;
+		path = xasprintf("%s/lethe.ini", demo);
+		c->config_path = path;
+		log_notice("wrote demo live store and config '%s'", path);
+	}
+	rc = ctx_config(c);
+	if (rc == 0)
+		rc = create_missing(c);
+	if (rc == 0 && demo != NULL)
+		printf("demo ready; try:\n  lethe -c %s run --dry-run\n"
+		       "  lethe -c %s run\n  lethe -c %s ledger list\n",
+		       path, path, path);
+	c->config_path = NULL;
+	free(path);
+	return rc;
+}

@@ -1,0 +1,296 @@
+/*
+ * cmd_ledger.c: `lethe ledger list | show | head | verify | lookup`.
+ *
+ * Readers: no lock is taken and nothing is written.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "event_fmt.h"
+#include "ident.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "request.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+static int
+ledger_list(struct ctx *c)
+{
+	const char *since = NULL, *pos[1];
+	int json = 0, csv = 0, npos, r, rc = EX_IOERR;
+	int64_t t = 0;
+	char buf[TIME_BUFSZ];
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st;
+	struct event ev;
+	struct opt opts[] = {
+		{ "--since", NULL, &since, NULL },
+		{ "--json", NULL, NULL, &json },
+		{ "--csv", NULL, NULL, &csv },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger list"))
+		return EX_USAGE;
+	if (json && csv) {
+		log_err("ledger list: give --json or --csv, not both");
+		return EX_USAGE;
+	}
+	if (since != NULL && time_parse(since, &t) != 0) {
+		log_err("ledger list: --since '%s' is not an ISO-8601 time",
+			since);
+		return EX_USAGE;
+	}
+	st = db_prepare(ledger_db(c->ledger),
+			"SELECT " EVENT_COLUMNS " FROM events WHERE ?1 IS NULL "
+			"OR at >= ?1 ORDER BY seq");
+	if (st == NULL)
+		return EX_IOERR;
+	if (since != NULL)
+		sqlite3_bind_text(st, 1, time_format(t, buf), -1,
+				  SQLITE_TRANSIENT);
+	if (csv) {
+		event_csv_header(&sb);
+		fputs(sb_str(&sb), stdout);
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		event_read(st, 0, &ev);
+		sb_reset(&sb);
+		event_format(&ev, json ? EVF_JSON : csv ? EVF_CSV : EVF_TEXT,
+			     &sb);
+		fputs(sb_str(&sb), stdout);
+		event_release(&ev);
+	}
+	if (r == SQLITE_DONE)
+		rc = EXIT_DONE;
+	else
+		db_fail(ledger_db(c->ledger), "read the ledger");
+	sqlite3_finalize(st);
+	sb_release(&sb);
+	return rc;
+}
+
+static int
+ledger_show(struct ctx *c)
+{
+	const char *pos[1];
+	struct strbuf sb = STRBUF_INIT;
+	struct event ev;
+	int64_t seq;
+	int npos, r;
+	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "ledger show"))
+		return EX_USAGE;
+	if (npos != 1 || parse_int(pos[0], 1, INT64_MAX, &seq) != 0) {
+		log_err("ledger show: give an event's seq (a number from 1)");
+		return EX_USAGE;
+	}
+	r = ledger_get(c->ledger, seq, &ev);
+	if (r < 0)
+		return EX_IOERR;
+	if (r == 1) {
+		log_err("ledger show: no event %" PRId64, seq);
+		return EXIT_FAILED;
+	}
+	event_show(&ev, &sb);
+	fputs(sb_str(&sb), stdout);
+	sb_release(&sb);
+	event_release(&ev);
+	return EXIT_DONE;
+}
+
+static int
+ledger_head_cmd(struct ctx *c)
+{
+	const char *pos[1];
+	char hash[HASH_HEX];
+	int64_t seq;
+	int npos;
+	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger head"))
+		return EX_USAGE;
+	if (ledger_head(c->ledger, &seq, hash) != 0)
+		return EX_IOERR;
+	printf("%" PRId64 ":%s\n", seq, hash);
+	return EXIT_DONE;
+}
+
+static int
+ledger_verify_cmd(struct ctx *c)
+{
+	const char *against = NULL, *pos[1], *colon;
+	char hash[HASH_HEX], seqbuf[24];
+	int64_t aseq = 0, count, head;
+	int npos;
+	struct opt opts[] = {
+		{ "--against", NULL, &against, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger verify"))
+		return EX_USAGE;
+	if (against != NULL) {
+		colon = strchr(against, ':');
+		if (colon == NULL || (size_t)(colon - against) >= sizeof(seqbuf)
+		    || strlen(colon + 1) != 64) {
+			log_err("ledger verify: --against takes SEQ:HASH, as "
+				"printed by 'lethe ledger head'");
+			return EX_USAGE;
+		}
+		snprintf(seqbuf, sizeof(seqbuf), "%.*s",
+			 (int)(colon - against), against);
+		if (parse_int(seqbuf, 1, INT64_MAX, &aseq) != 0) {
+			log_err("ledger verify: --against '%s': bad seq",
+				against);
+			return EX_USAGE;
+		}
+	}
+	if (ledger_verify(c->ledger, aseq, against ? strchr(against, ':') + 1
+						   : NULL,
+			  &count, &head, hash) != 0) {
+		log_err("ledger '%s' FAILED verification", c->cfg->ledger);
+		return EX_DATAERR;
+	}
+	printf("ledger ok: %" PRId64 " events, head %" PRId64 ":%s\n", count,
+	       head, hash);
+	if (against != NULL)
+		printf("event %" PRId64 " matches %s: the chain written down "
+		       "then is a prefix of this one\n", aseq,
+		       strchr(against, ':') + 1);
+	return EXIT_DONE;
+}
+
+/* What lookup found for the person's request(s). */
+struct lookup_state {
+	int pending;
+	const char *hash;	/* "email:HEX" */
+};
+
+static int
+lookup_pending(void *arg, const struct request *r)
+{
+	struct lookup_state *s = arg;
+	char due[TIME_BUFSZ];
+
+	if (r->status == REQ_DONE || strstr(r->ids, s->hash) == NULL)
+		return 0;
+	printf("request %s %s: due %s%s\n", r->id,
+	       request_status_name(r->status), time_format(r->due, due),
+	       r->approved ? ", approved" :
+	       r->approval ? ", awaiting approval" : "");
+	s->pending++;
+	return 0;
+}
+
+static int
+ledger_lookup(struct ctx *c)
+{
+	const char *email = NULL, *phone = NULL, *pos[1];
+	const char *type, *value;
+	struct lookup_state ls;
+	struct strbuf sb = STRBUF_INIT;
+	char hex[HASH_HEX], item[HASH_HEX + 16];
+	sqlite3_stmt *st;
+	struct event ev;
+	int npos, r, erased = 0, rc = EX_IOERR;
+	struct opt opts[] = {
+		{ "--email", NULL, &email, NULL },
+		{ "--phone", NULL, &phone, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger lookup"))
+		return EX_USAGE;
+	if ((email != NULL) == (phone != NULL)) {
+		log_err("ledger lookup: give --email E or --phone P");
+		return EX_USAGE;
+	}
+	type = email ? "email" : "phone";
+	value = email ? email : phone;
+	if (ident_hash_value(c->key, type, value, (int)c->cfg->calling_code,
+			     hex) != 0) {
+		log_err("ledger lookup: '%s' is not a valid %s", value,
+			email ? "email address" : "phone number");
+		return EX_USAGE;
+	}
+	snprintf(item, sizeof(item), "%s:%s", type, hex);
+	st = db_prepare(ledger_db(c->ledger),
+			"SELECT " EVENT_COLUMNS " FROM events WHERE (type IN "
+			"('request', 'erase') AND instr(ids, ?1) > 0) OR (type IN ('hold', "
+			"'release', 'approve') AND request IN (SELECT request "
+			"FROM events WHERE type = 'erase' AND instr(ids, ?1) > "
+			"0)) OR (type IN ('hold', 'release') AND subject IN "
+			"(SELECT subject FROM events WHERE type = 'erase' AND "
+			"instr(ids, ?1) > 0)) ORDER BY seq");
+	if (st == NULL)
+		return EX_IOERR;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		event_read(st, 0, &ev);
+		sb_reset(&sb);
+		event_format(&ev, EVF_TEXT, &sb);
+		fputs(sb_str(&sb), stdout);
+		if (strcmp(ev.type, "erase") == 0)
+			erased++;
+		event_release(&ev);
+	}
+	sqlite3_finalize(st);
+	sb_release(&sb);
+	if (r != SQLITE_DONE) {
+		db_fail(ledger_db(c->ledger), "read the ledger");
+		return EX_IOERR;
+	}
+	ls.pending = 0;
+	ls.hash = item;
+	if (request_each(c->ledger, c->now, lookup_pending, &ls) != 0)
+		return EX_IOERR;
+	if (erased > 0) {
+		printf("erased: %d tombstone%s\n", erased,
+		       erased == 1 ? "" : "s");
+		rc = EXIT_DONE;
+	} else {
+		printf("%s\n", ls.pending ? "not erased yet: a request is "
+					    "pending"
+					  : "no erasure recorded");
+		rc = EXIT_FAILED;
+	}
+	return rc;
+}
+
+static const struct {
+	const char *verb;
+	int (*fn)(struct ctx *);
+} verbs[] = {
+	{ "list", ledger_list },
+	{ "show", ledger_show },
+	{ "head", ledger_head_cmd },
+	{ "verify", ledger_verify_cmd },
+	{ "lookup", ledger_lookup },
+};
+
+int
+cmd_ledger(struct ctx *c)
+{
+	size_t i;
+
+	if (c->argc >= 2)
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (strcmp(c->argv[1], verbs[i].verb) == 0) {
+				c->argc--;
+				c->argv++;
+				return verbs[i].fn(c);
+			}
+	log_err("ledger: expected list, show, head, verify or lookup; see "
+		"'lethe ledger --help'");
+	return EX_USAGE;
+}

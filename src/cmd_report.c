@@ -1,0 +1,235 @@
+/*
+ * cmd_report.c: `lethe report [--since TIME] [--format text|json|html]`,
+ * what the ledger proves, for a compliance officer.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "request.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "banned.h"
+
+/* The report's numbers, gathered from the ledger. */
+struct report {
+	char since[TIME_BUFSZ];
+	char now[TIME_BUFSZ];
+	int64_t events;
+	int64_t head_seq;
+	char head[HASH_HEX];
+	int verified;
+	int64_t tomb_lead, tomb_request, tomb_ids_only;
+	int64_t held_rows, released_rows, purged_rows;
+	int64_t req_total, req_done, req_pending, req_overdue;
+	int64_t backups, restores, scrubs;
+	struct strbuf tables;		/* "table rows" pairs, JSON object */
+	struct strbuf overdue_ids;	/* JSON array of request ids */
+};
+
+static int
+count(sqlite3 *db, const char *sql, const char *since, int64_t *out)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(db, "report");
+}
+
+static int
+count_request(void *arg, const struct request *r)
+{
+	struct report *rp = arg;
+
+	if (strcmp(r->id, "") == 0)
+		return 0;
+	rp->req_total++;
+	if (r->status == REQ_DONE)
+		rp->req_done++;
+	else if (r->status == REQ_OVERDUE) {
+		rp->req_overdue++;
+		sb_addf(&rp->overdue_ids, "%s\"%s\"",
+			rp->overdue_ids.len > 1 ? "," : "", r->id);
+	} else
+		rp->req_pending++;
+	return 0;
+}
+
+#define SINCE " AND at >= ?1"
+
+static int
+gather(struct ctx *c, struct report *rp)
+{
+	sqlite3 *db = ledger_db(c->ledger);
+	sqlite3_stmt *st;
+	int64_t cnt;
+	int r;
+
+	if (ledger_head(c->ledger, &rp->head_seq, rp->head) != 0)
+		return -1;
+	rp->verified = ledger_verify(c->ledger, 0, NULL, &cnt, &rp->head_seq,
+				     rp->head) == 0;
+	if (count(db, "SELECT count(*) FROM events WHERE 1" SINCE, rp->since,
+		  &rp->events) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'erase' AND "
+		      "reason = 'lead-expiry'" SINCE, rp->since,
+		  &rp->tomb_lead) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'erase' AND "
+		      "reason = 'request' AND subject IS NOT NULL" SINCE,
+		  rp->since, &rp->tomb_request) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'erase' AND "
+		      "subject IS NULL" SINCE, rp->since, &rp->tomb_ids_only) ||
+	    count(db, "SELECT coalesce(sum(json_extract(data, '$.rows')), 0) "
+		      "FROM events WHERE type = 'hold'" SINCE, rp->since,
+		  &rp->held_rows) ||
+	    count(db, "SELECT coalesce(sum(json_extract(data, '$.rows')), 0) "
+		      "FROM events WHERE type = 'release'" SINCE, rp->since,
+		  &rp->released_rows) ||
+	    count(db, "SELECT coalesce(sum(json_extract(data, '$.rows')), 0) "
+		      "FROM events WHERE type = 'purge'" SINCE, rp->since,
+		  &rp->purged_rows) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'backup'" SINCE,
+		  rp->since, &rp->backups) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'restore'"
+		      SINCE, rp->since, &rp->restores) ||
+	    count(db, "SELECT count(*) FROM events WHERE type = 'scrub'" SINCE,
+		  rp->since, &rp->scrubs))
+		return -1;
+	st = db_prepare(db, "SELECT j.key, sum(j.value) FROM events, "
+			    "json_each(events.data, '$.tables') AS j WHERE "
+			    "events.type = 'applied'" SINCE " GROUP BY j.key "
+			    "ORDER BY j.key");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, rp->since, -1, SQLITE_STATIC);
+	sb_addc(&rp->tables, '{');
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rp->tables.len > 1)
+			sb_addc(&rp->tables, ',');
+		sb_add_json(&rp->tables, db_text(st, 0));
+		sb_addf(&rp->tables, ":%lld", sqlite3_column_int64(st, 1));
+	}
+	sb_addc(&rp->tables, '}');
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(db, "report");
+	sb_addc(&rp->overdue_ids, '[');
+	if (request_each(c->ledger, c->now, count_request, rp) != 0)
+		return -1;
+	sb_addc(&rp->overdue_ids, ']');
+	return 0;
+}
+
+static void
+print_json(const struct report *rp)
+{
+	printf("{\"now\":\"%s\",\"since\":\"%s\",\"ledger\":{\"events\":%" PRId64
+	       ",\"head\":\"%" PRId64 ":%s\",\"verified\":%s},"
+	       "\"tombstones\":{\"lead_expiry\":%" PRId64 ",\"request\":%" PRId64
+	       ",\"identifiers_only\":%" PRId64 "},"
+	       "\"rows_erased\":%s,\"rows_held\":%" PRId64
+	       ",\"rows_released\":%" PRId64 ",\"rows_purged\":%" PRId64 ","
+	       "\"requests\":{\"total\":%" PRId64 ",\"done\":%" PRId64
+	       ",\"pending\":%" PRId64 ",\"overdue\":%" PRId64
+	       ",\"overdue_ids\":%s},"
+	       "\"backups\":%" PRId64 ",\"restores\":%" PRId64
+	       ",\"scrubs\":%" PRId64 "}\n",
+	       rp->now, rp->since, rp->events, rp->head_seq, rp->head,
+	       rp->verified ? "true" : "false", rp->tomb_lead, rp->tomb_request,
+	       rp->tomb_ids_only, sb_str(&rp->tables), rp->held_rows,
+	       rp->released_rows, rp->purged_rows, rp->req_total, rp->req_done,
+	       rp->req_pending, rp->req_overdue, sb_str(&rp->overdue_ids),
+	       rp->backups, rp->restores, rp->scrubs);
+}
+
+static void
+print_text(const struct report *rp, int html)
+{
+	const char *row = html ? "<tr><th>%s</th><td>%s</td></tr>\n"
+			       : "%-22s %s\n";
+	char v[512];
+
+	if (html)
+		printf("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		       "<title>lethe report</title></head><body>\n"
+		       "<h1>lethe report</h1>\n<table>\n");
+	else
+		printf("lethe report\n\n");
+	printf(row, "as of", rp->now);
+	printf(row, "events since", rp->since);
+	snprintf(v, sizeof(v), "%" PRId64 " events, head %" PRId64 ":%s, %s",
+		 rp->events, rp->head_seq, rp->head,
+		 rp->verified ? "chain verified" : "CHAIN FAILED VERIFICATION");
+	printf(row, "ledger", v);
+	snprintf(v, sizeof(v), "%" PRId64 " lead expiry, %" PRId64
+		 " on request, %" PRId64 " identifiers only",
+		 rp->tomb_lead, rp->tomb_request, rp->tomb_ids_only);
+	printf(row, "tombstones", v);
+	printf(row, "rows erased", sb_str(&rp->tables));
+	snprintf(v, sizeof(v), "%" PRId64 " held, %" PRId64 " released, %"
+		 PRId64 " purged", rp->held_rows, rp->released_rows,
+		 rp->purged_rows);
+	printf(row, "rows", v);
+	snprintf(v, sizeof(v), "%" PRId64 " total, %" PRId64 " done, %" PRId64
+		 " pending, %" PRId64 " overdue %s", rp->req_total,
+		 rp->req_done, rp->req_pending, rp->req_overdue,
+		 rp->req_overdue ? sb_str(&rp->overdue_ids) : "");
+	printf(row, "requests", v);
+	snprintf(v, sizeof(v), "%" PRId64 " backups, %" PRId64 " restores, %"
+		 PRId64 " scrubs", rp->backups, rp->restores, rp->scrubs);
+	printf(row, "archives", v);
+	if (html)
+		printf("</table>\n</body></html>\n");
+}
+
+int
+cmd_report(struct ctx *c)
+{
+	const char *since = NULL, *format = "text", *pos[1];
+	struct report rp;
+	int64_t t = 0;
+	int npos, rc = EX_IOERR;
+	struct opt opts[] = {
+		{ "--since", NULL, &since, NULL },
+		{ "--format", NULL, &format, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "report"))
+		return EX_USAGE;
+	if (strcmp(format, "text") && strcmp(format, "json") &&
+	    strcmp(format, "html")) {
+		log_err("report: --format takes text, json or html");
+		return EX_USAGE;
+	}
+	if (since != NULL && time_parse(since, &t) != 0) {
+		log_err("report: --since '%s' is not an ISO-8601 time", since);
+		return EX_USAGE;
+	}
+	memset(&rp, 0, sizeof(rp));
+	time_format(t, rp.since);
+	time_format(c->now, rp.now);
+	if (gather(c, &rp) == 0) {
+		if (strcmp(format, "json") == 0)
+			print_json(&rp);
+		else
+			print_text(&rp, strcmp(format, "html") == 0);
+		rc = rp.req_overdue > 0 || !rp.verified ? EXIT_FAILED
+							: EXIT_DONE;
+	}
+	sb_release(&rp.tables);
+	sb_release(&rp.overdue_ids);
+	return rc;
+}

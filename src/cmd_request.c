@@ -1,0 +1,364 @@
+/*
+ * cmd_request.c: `lethe request erase | approve | list`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ident.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "request.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+/* One request to record: identifiers hashed, and where it came from. */
+struct pending {
+	char *ids;
+	char *ref;
+};
+
+static int
+check_ref(const struct config *cfg, const char *ref)
+{
+	if (ref != NULL && ident_looks_personal(ref, (int)cfg->calling_code)) {
+		log_err("request erase: --ref looks like an email address or "
+			"phone number; the ledger holds no personal data, so "
+			"use a ticket number instead");
+		return -1;
+	}
+	return 0;
+}
+
+/* parse_line: "email", "phone" or "email,phone" into email/phone. */
+static int
+parse_line(char *line, const char **email, const char **phone)
+{
+	char *comma = strchr(line, ',');
+	char *a, *b = NULL;
+
+	if (comma != NULL) {
+		*comma = '\0';
+		b = trim(comma + 1);
+		if (strchr(b, ',') != NULL || *b == '\0')
+			return -1;
+	}
+	a = trim(line);
+	*email = *phone = NULL;
+	if (*a == '\0')
+		return -1;
+	if (strchr(a, '@') != NULL)
+		*email = a;
+	else
+		*phone = a;
+	if (b != NULL) {
+		if (strchr(b, '@') != NULL) {
+			if (*email != NULL)
+				return -1;
+			*email = b;
+		} else {
+			if (*phone != NULL)
+				return -1;
+			*phone = b;
+		}
+	}
+	return 0;
+}
+
+/* read_file: every request in path ("-": stdin); all or nothing. */
+static int
+read_file(struct ctx *c, const char *path, struct pending **out, int *nout)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct pending *list = NULL;
+	struct strbuf ids = STRBUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0, lineno = 0, errors = 0, rc = EX_IOERR;
+
+	if (fp == NULL) {
+		log_errno("cannot open '%s'", path);
+		return EX_IOERR;
+	}
+	while (getline(&line, &cap, fp) >= 0) {
+		const char *email, *phone, *bad = NULL;
+		char *t;
+
+		lineno++;
+		t = trim(line);
+		if (*t == '\0' || *t == '#')
+			continue;
+		sb_reset(&ids);
+		if (parse_line(t, &email, &phone) != 0) {
+			log_err("%s:%d: expected an email, a phone, or both "
+				"separated by a comma", name, lineno);
+			errors++;
+			continue;
+		}
+		if (request_ids(c->cfg, c->key, email, phone, &ids, &bad)) {
+			log_err("%s:%d: '%s' is not a valid %s", name, lineno,
+				bad, bad == email ? "email address"
+						  : "phone number");
+			errors++;
+			continue;
+		}
+		list = xrealloc(list, sizeof(*list) * (size_t)(n + 1));
+		list[n].ids = xstrdup(sb_str(&ids));
+		list[n].ref = NULL;
+		n++;
+	}
+	if (ferror(fp)) {
+		log_errno("cannot read '%s'", path);
+		goto done;
+	}
+	if (errors > 0) {
+		log_err("%d bad line%s in '%s'; nothing was recorded", errors,
+			errors == 1 ? "" : "s", name);
+		rc = EX_DATAERR;
+		goto done;
+	}
+	*out = list;
+	*nout = n;
+	list = NULL;
+	n = 0;
+	rc = 0;
+done:
+	while (n > 0)
+		free(list[--n].ids);
+	free(list);
+	free(line);
+	sb_release(&ids);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+static int
+request_erase(struct ctx *c)
+{
+	const char *email = NULL, *phone = NULL, *ref = NULL, *from = NULL;
+	const char *pos[1], *bad = NULL;
+	struct pending *list = NULL;
+	struct strbuf ids = STRBUF_INIT;
+	char id[40], due[TIME_BUFSZ];
+	int64_t duet;
+	int n = 0, npos, i, rc = EX_USAGE;
+	struct opt opts[] = {
+		{ "--email", NULL, &email, NULL },
+		{ "--phone", NULL, &phone, NULL },
+		{ "--ref", NULL, &ref, NULL },
+		{ "--from", NULL, &from, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "request erase"))
+		return EX_USAGE;
+	if ((from != NULL) == (email != NULL || phone != NULL)) {
+		log_err("request erase: give --email and/or --phone, or "
+			"--from FILE");
+		return EX_USAGE;
+	}
+	if (check_ref(c->cfg, ref) != 0)
+		return EX_USAGE;
+	if (from != NULL) {
+		rc = read_file(c, from, &list, &n);
+		if (rc != 0)
+			return rc;
+		for (i = 0; i < n; i++)
+			list[i].ref = ref ? xstrdup(ref) : NULL;
+	} else {
+		if (request_ids(c->cfg, c->key, email, phone, &ids, &bad)) {
+			log_err("request erase: '%s' is not a valid %s", bad,
+				bad == email ? "email address"
+					     : "phone number");
+			goto done;
+		}
+		list = xcalloc(1, sizeof(*list));
+		list[0].ids = sb_detach(&ids);
+		list[0].ref = ref ? xstrdup(ref) : NULL;
+		n = 1;
+	}
+	rc = EX_IOERR;
+	if (ledger_begin(c->ledger) != 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		if (request_append(c->ledger, c->cfg, list[i].ids, list[i].ref,
+				   id, &duet) != 0) {
+			ledger_rollback(c->ledger);
+			goto done;
+		}
+		printf("%s due %s\n", id, time_format(duet, due));
+	}
+	if (ledger_commit(c->ledger) != 0)
+		goto done;
+	log_notice("recorded %d erasure request%s", n, n == 1 ? "" : "s");
+	rc = EXIT_DONE;
+done:
+	for (i = 0; i < n; i++) {
+		free(list[i].ids);
+		free(list[i].ref);
+	}
+	free(list);
+	sb_release(&ids);
+	return rc;
+}
+
+/* What approve learns about the request. */
+struct approve_state {
+	int status;
+	int approved;
+};
+
+static int
+note_request(void *arg, const struct request *r)
+{
+	struct approve_state *s = arg;
+
+	s->status = r->status;
+	s->approved = r->approved;
+	return 0;
+}
+
+static int
+request_approve(struct ctx *c)
+{
+	const char *pos[1];
+	struct approve_state s;
+	struct event ev;
+	int npos, r;
+	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos,
+		      "request approve") != 0)
+		return EX_USAGE;
+	if (npos != 1) {
+		log_err("request approve: give the request id");
+		return EX_USAGE;
+	}
+	if (ledger_begin(c->ledger) != 0)
+		return EX_IOERR;
+	r = request_find(c->ledger, c->now, pos[0], note_request, &s);
+	if (r != 0) {
+		ledger_rollback(c->ledger);
+		if (r == 1)
+			log_err("request approve: no request '%s'", pos[0]);
+		return r == 1 ? EX_DATAERR : EX_IOERR;
+	}
+	if (s.approved || s.status == REQ_DONE) {
+		ledger_rollback(c->ledger);
+		log_notice("request %s is already %s", pos[0],
+			   s.status == REQ_DONE ? "done" : "approved");
+		return EXIT_DONE;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "approve";
+	ev.request = (char *)pos[0];
+	if (ledger_append(c->ledger, &ev) < 0) {
+		ledger_rollback(c->ledger);
+		return EX_IOERR;
+	}
+	if (ledger_commit(c->ledger) != 0)
+		return EX_IOERR;
+	log_notice("approved request %s", pos[0]);
+	return EXIT_DONE;
+}
+
+/* What list prints. */
+struct list_state {
+	int json;
+	int pending;
+	int overdue;
+};
+
+static int
+print_request(void *arg, const struct request *r)
+{
+	struct list_state *s = arg;
+	struct strbuf sb = STRBUF_INIT;
+	char rec[TIME_BUFSZ], due[TIME_BUFSZ];
+
+	if (s->pending && r->status == REQ_DONE)
+		return 0;
+	if (s->overdue && r->status != REQ_OVERDUE)
+		return 0;
+	time_format(r->received, rec);
+	time_format(r->due, due);
+	if (s->json) {
+		sb_adds(&sb, "{\"id\":");
+		sb_add_json(&sb, r->id);
+		sb_addf(&sb, ",\"seq\":%lld,\"received\":\"%s\",\"due\":\"%s\","
+			     "\"status\":\"%s\",\"approved\":%s,"
+			     "\"approval_needed\":%s,\"ref\":",
+			(long long)r->seq, rec, due,
+			request_status_name(r->status),
+			r->approved ? "true" : "false",
+			r->approval ? "true" : "false");
+		sb_add_json(&sb, r->ref);
+		sb_adds(&sb, "}\n");
+	} else {
+		sb_addf(&sb, "%s  %s  received %s  due %s%s%s%s\n", r->id,
+			request_status_name(r->status), rec, due,
+			r->approved ? "  approved" :
+			r->approval ? "  awaiting approval" : "",
+			r->ref ? "  ref " : "", r->ref ? r->ref : "");
+	}
+	fputs(sb_str(&sb), stdout);
+	sb_release(&sb);
+	return 0;
+}
+
+static int
+request_list(struct ctx *c)
+{
+	struct list_state s = { 0, 0, 0 };
+	const char *pos[1];
+	int npos;
+	struct opt opts[] = {
+		{ "--json", NULL, NULL, &s.json },
+		{ "--pending", NULL, NULL, &s.pending },
+		{ "--overdue", NULL, NULL, &s.overdue },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "request list"))
+		return EX_USAGE;
+	if (s.pending && s.overdue) {
+		log_err("request list: give --pending or --overdue, not both");
+		return EX_USAGE;
+	}
+	return request_each(c->ledger, c->now, print_request, &s) == 0
+		       ? EXIT_DONE
+		       : EX_IOERR;
+}
+
+static const struct {
+	const char *verb;
+	int (*fn)(struct ctx *);
+} verbs[] = {
+	{ "erase", request_erase },
+	{ "approve", request_approve },
+	{ "list", request_list },
+};
+
+int
+cmd_request(struct ctx *c)
+{
+	size_t i;
+
+	if (c->argc >= 2)
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (strcmp(c->argv[1], verbs[i].verb) == 0) {
+				c->argc--;
+				c->argv++;
+				return verbs[i].fn(c);
+			}
+	log_err("request: expected erase, approve or list; see 'lethe "
+		"request --help'");
+	return EX_USAGE;
+}

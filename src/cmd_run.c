@@ -1,0 +1,253 @@
+/*
+ * cmd_run.c: `lethe run [--dry-run]`, the timer's job.
+ *
+ * Under the lock: finish intents left unapplied, expire stale leads,
+ * execute pending requests, release holds whose time has come, purge aged
+ * rows, checkpoint and truncate the WAL.  One line per action on stderr,
+ * one summary line at the end; exit 1 when a request is overdue or a step
+ * failed.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "cmd.h"
+#include "db.h"
+#include "erase.h"
+#include "intent.h"
+#include "lethe.h"
+#include "live.h"
+#include "log.h"
+#include "opt.h"
+#include "run.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+#define WARN_ROWS 5
+
+/* past_lead: append "lethe_past(s.last_activity, n, unit, fmt)". */
+static void
+past_lead(const struct config *cfg, struct strbuf *sb)
+{
+	sb_adds(sb, "lethe_past(s.");
+	sb_add_ident(sb, cfg->subj_last_activity);
+	sb_addf(sb, ", %d, %d, %d)", cfg->lead_expiry.n,
+		(int)cfg->lead_expiry.unit, cfg->date_format);
+}
+
+/* warn_undated_leads: name leads whose last activity cannot be read. */
+static int
+warn_undated_leads(sqlite3 *live, const struct config *cfg)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	int r;
+
+	sb_adds(&sql, "SELECT s.rowid FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE s.");
+	sb_add_ident(&sql, cfg->subj_kind);
+	sb_adds(&sql, " = ?1 AND ");
+	past_lead(cfg, &sql);
+	sb_adds(&sql, " IS NULL");
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, cfg->subj_lead_kind, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n < WARN_ROWS)
+			log_warn("table '%s' row %lld: lead without a readable "
+				 "'%s'; left untouched", cfg->subj_table,
+				 sqlite3_column_int64(st, 0),
+				 cfg->subj_last_activity);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n > WARN_ROWS)
+		log_warn("%" PRId64 " more leads without a readable '%s' left "
+			 "untouched", n - WARN_ROWS, cfg->subj_last_activity);
+	return r == SQLITE_DONE ? 0 : db_fail(live, "read leads");
+}
+
+/* expire_leads: erase leads idle longer than lead_expiry, in batches. */
+static int
+expire_leads(struct batch *b, int64_t *count)
+{
+	const struct config *cfg = b->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char **sids = NULL;
+	int64_t after = 0, before = b->tombstones;
+	int n = 0, i, r = SQLITE_DONE, rc = -1;
+
+	if (cfg->subj_kind == NULL)
+		return 0;
+	if (warn_undated_leads(b->live, cfg) != 0)
+		return -1;
+	sb_adds(&sql, "SELECT s.rowid, s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE s.rowid > ?1 AND s.");
+	sb_add_ident(&sql, cfg->subj_kind);
+	sb_adds(&sql, " = ?2 AND ");
+	past_lead(cfg, &sql);
+	sb_adds(&sql, " IS 1 AND s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IS NOT NULL ORDER BY s.rowid LIMIT ?3");
+	st = db_prepare(b->live, sb_str(&sql));
+	if (st == NULL)
+		goto done;
+	for (;;) {
+		if (batch_begin(b) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_text(st, 2, cfg->subj_lead_kind, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, b->limit);
+		sids = xcalloc((size_t)b->limit, sizeof(*sids));
+		n = 0;
+		while (n < b->limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
+			after = sqlite3_column_int64(st, 0);
+			sids[n++] = xstrdup(db_text(st, 1));
+		}
+		sqlite3_reset(st);
+		for (i = 0; i < n; i++)
+			if (batch_add(b, sids[i], NULL, "lead-expiry", NULL) < 0)
+				goto done;
+		free_list(sids, n);
+		sids = NULL;
+		if (n == 0) {
+			batch_abort(b);
+			break;
+		}
+		if (batch_flush(b) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	free_list(sids, n);
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	*count = b->tombstones - before;
+	return rc;
+}
+
+/* The numbers the summary line reports. */
+struct summary {
+	int finished;
+	int64_t leads;
+	int64_t requests;
+	int64_t overdue;
+	int64_t released_rows;
+	int64_t released_subjects;
+	int64_t purged;
+	int failed;
+};
+
+static void
+print_summary(const struct summary *s, const struct batch *b, int dry)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "%s: %" PRId64 " lead%s expired, %" PRId64
+		     " request%s executed, %" PRId64 " subject%s erased",
+		dry ? "dry run" : "run done", s->leads,
+		s->leads == 1 ? "" : "s", s->requests,
+		s->requests == 1 ? "" : "s", b->subjects,
+		b->subjects == 1 ? "" : "s");
+	if (b->held_rows > 0)
+		sb_addf(&sb, " (%" PRId64 " rows held)", b->held_rows);
+	sb_addf(&sb, ", %" PRId64 " held row%s released, %" PRId64
+		     " row%s purged",
+		s->released_rows, s->released_rows == 1 ? "" : "s", s->purged,
+		s->purged == 1 ? "" : "s");
+	if (s->finished > 0)
+		sb_addf(&sb, ", %d unfinished intent%s completed", s->finished,
+			s->finished == 1 ? "" : "s");
+	if (s->overdue > 0)
+		sb_addf(&sb, "; %" PRId64 " request%s OVERDUE", s->overdue,
+			s->overdue == 1 ? "" : "s");
+	if (s->failed)
+		sb_adds(&sb, "; some steps FAILED");
+	if (s->overdue > 0 || s->failed)
+		log_err("%s", sb_str(&sb));
+	else
+		log_notice("%s", sb_str(&sb));
+	sb_release(&sb);
+}
+
+int
+cmd_run(struct ctx *c)
+{
+	const struct config *cfg = c->cfg;
+	struct sqlfn_ctx fn;
+	struct summary s;
+	struct batch b;
+	struct eraser *er = NULL;
+	sqlite3 *live = NULL;
+	const char *pos[1];
+	int dry = 0, npos, i, rc = EX_IOERR, have_batch = 0;
+	struct opt opts[] = {
+		{ "--dry-run", "-n", NULL, &dry },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "run") != 0)
+		return EX_USAGE;
+	memset(&s, 0, sizeof(s));
+	fn.key = c->key;
+	fn.calling_code = (int)cfg->calling_code;
+	fn.now = c->now;
+	live = live_open(cfg->live_store, !dry, &fn);
+	if (live == NULL)
+		goto done;
+	er = eraser_new(live, cfg, c->now);
+	if (er == NULL)
+		goto done;
+	if (batch_init(&b, live, c->ledger, cfg, c->key, er, c->now, dry) != 0)
+		goto done;
+	have_batch = 1;
+
+	s.finished = intents_finish(live, c->ledger, cfg, c->key, er, dry);
+	if (s.finished < 0) {
+		/* without finishing them, new work could duplicate them */
+		log_err("run stopped: unfinished intents could not be "
+			"completed");
+		s.finished = 0;
+		s.failed = 1;
+		print_summary(&s, &b, dry);
+		rc = EXIT_FAILED;
+		goto done;
+	}
+	eraser_set_now(er, c->now);
+	if (expire_leads(&b, &s.leads) != 0)
+		s.failed = 1;
+	if (requests_run(&b, c->ledger, c->now, &s.requests, &s.overdue) != 0)
+		s.failed = 1;
+	if (holds_release(live, c->ledger, cfg, er, c->now, dry,
+			  &s.released_rows, &s.released_subjects) != 0)
+		s.failed = 1;
+	for (i = 0; i < cfg->npurges; i++)
+		if (purge_run(live, c->ledger, &cfg->purges[i], c->now, dry,
+			      &s.purged) != 0)
+			s.failed = 1;
+	if (!dry && live_checkpoint(live) != 0)
+		log_warn("erased data may remain in the WAL until the next "
+			 "checkpoint");
+	if (b.failed)
+		s.failed = 1;
+	print_summary(&s, &b, dry);
+	rc = s.failed || s.overdue > 0 ? EXIT_FAILED : EXIT_DONE;
+done:
+	if (have_batch)
+		batch_release(&b);
+	eraser_free(er);
+	sqlite3_close(live);
+	return rc;
+}

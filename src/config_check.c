@@ -1,0 +1,184 @@
+/*
+ * config_check.c: checking the data map against a SQLite database.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+struct checker {
+	const struct config *cfg;
+	sqlite3 *db;
+	const char *what;
+	int errors;
+};
+
+static void
+fail(struct checker *ck, const char *section, const char *key,
+     const char *fmt, const char *a, const char *b)
+{
+	int line = config_key_line(ck->cfg, section, key);
+
+	if (line == 0)
+		line = config_key_line(ck->cfg, section, NULL);
+	fprintf(stderr, "%s:%d: [%s] %s%s", ck->cfg->path, line, section,
+		key ? key : "", key ? ": " : "");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, " in %s\n", ck->what);
+	ck->errors++;
+}
+
+/* table_kind: 1 a rowid table, 2 a table without rowid, 0 none. */
+static int
+table_kind(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	struct strbuf sql = STRBUF_INIT;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema WHERE "
+				   "type = 'table' AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return 0;
+	sb_adds(&sql, "SELECT rowid FROM main.");
+	sb_add_ident(&sql, table);
+	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK)
+		found = 2;
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return found;
+}
+
+/* column_info: 0 missing, 1 nullable, 2 NOT NULL or primary key. */
+static int
+column_info(sqlite3 *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT \"notnull\", pk FROM "
+				   "pragma_table_info(?1, 'main') WHERE name "
+				   "= ?2 COLLATE NOCASE",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0) || sqlite3_column_int(st, 1) ? 2
+									     : 1;
+	sqlite3_finalize(st);
+	return r;
+}
+
+static void
+need_column(struct checker *ck, const char *section, const char *key,
+	    const char *table, const char *column, int nullable)
+{
+	int info;
+
+	if (column == NULL)
+		return;
+	info = column_info(ck->db, table, column);
+	if (info == 0)
+		fail(ck, section, key, "no column '%s' in table '%s'", column,
+		     table);
+	else if (nullable && info == 2)
+		fail(ck, section, key,
+		     "column '%s' of '%s' is NOT NULL or a key, so it cannot "
+		     "be masked", column, table);
+}
+
+static int
+need_table(struct checker *ck, const char *section, const char *table,
+	   int partial)
+{
+	int kind = table_kind(ck->db, table);
+
+	if (kind == 1)
+		return 1;
+	if (kind == 0 && partial)
+		return 0;
+	fail(ck, section, NULL,
+	     kind == 0 ? "no table '%s'%s" : "table '%s' has no rowid%s",
+	     table, kind == 0 ? "" : " (WITHOUT ROWID is not supported)");
+	return 0;
+}
+
+/* cascades: whether table has a foreign key to parent ON DELETE CASCADE. */
+static int
+cascades(sqlite3 *db, const char *table, const char *parent)
+{
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_foreign_key_list(?1, "
+				   "'main') WHERE \"table\" = ?2 COLLATE "
+				   "NOCASE AND on_delete = 'CASCADE'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
+		   int partial)
+{
+	struct checker ck = { cfg, db, what, 0 };
+	char sec[300];
+	int i, j;
+
+	if (need_table(&ck, "subjects", cfg->subj_table, 0)) {
+		const char *st = cfg->subj_table;
+
+		need_column(&ck, "subjects", "id", st, cfg->subj_id, 0);
+		need_column(&ck, "subjects", "kind", st, cfg->subj_kind, 0);
+		need_column(&ck, "subjects", "last_activity", st,
+			    cfg->subj_last_activity, 0);
+		for (i = 0; i < cfg->subj_ids.n; i++)
+			need_column(&ck, "subjects", "identifiers", st,
+				    cfg->subj_ids.column[i], 0);
+	}
+	for (i = 0; i < cfg->ntables; i++) {
+		const struct dmap_table *t = &cfg->tables[i];
+		int mask = t->on_erase == ON_MASK ||
+			   (t->on_erase == ON_RETAIN && t->after_hold == ON_MASK);
+
+		snprintf(sec, sizeof(sec), "table %s", t->name);
+		if (!need_table(&ck, sec, t->name, partial))
+			continue;
+		need_column(&ck, sec, "subject", t->name, t->subject, mask);
+		need_column(&ck, sec, "date", t->name, t->date, 0);
+		for (j = 0; j < t->mask.n; j++)
+			need_column(&ck, sec, "mask", t->name, t->mask.v[j], 1);
+		for (j = 0; j < t->redact.n; j++)
+			need_column(&ck, sec, "redact", t->name, t->redact.v[j],
+				    0);
+		if (t->on_erase == ON_RETAIN &&
+		    cascades(db, t->name, cfg->subj_table))
+			fail(&ck, sec, "on_erase",
+			     "retained table '%s' has ON DELETE CASCADE to "
+			     "'%s', so deleting a subject would delete what "
+			     "the hold keeps", t->name, cfg->subj_table);
+	}
+	for (i = 0; i < cfg->npurges; i++) {
+		const struct purge_rule *p = &cfg->purges[i];
+
+		snprintf(sec, sizeof(sec), "purge %s", p->name);
+		if (need_table(&ck, sec, p->name, partial))
+			need_column(&ck, sec, "date", p->name, p->date, 0);
+	}
+	return ck.errors;
+}

@@ -1,0 +1,78 @@
+/*
+ * db.c: SQLite helpers.
+ */
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "util.h"
+#include "banned.h"
+
+int
+db_fail(sqlite3 *db, const char *what)
+{
+	const char *file = sqlite3_db_filename(db, "main");
+
+	if (file != NULL && *file)
+		log_err("cannot %s in '%s': %s", what, file,
+			sqlite3_errmsg(db));
+	else
+		log_err("cannot %s: %s", what, sqlite3_errmsg(db));
+	return -1;
+}
+
+int
+db_exec(sqlite3 *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, what);
+	return 0;
+}
+
+sqlite3_stmt *
+db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "prepare a query");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int
+db_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*out = 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "read");
+	return 0;
+}
+
+const char *
+db_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+char *
+db_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}

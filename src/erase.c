@@ -1,0 +1,590 @@
+/*
+ * erase.c: the erasure engine shared by run and the restore filter.
+ *
+ * Statements are built once per table from the data map.  A table linked
+ * by subject id is reached with "subject IN (batch ids)"; a table linked
+ * by an identifier (orders.customer_email) through a temp index of its
+ * rows' identifier hashes, built incrementally by eraser_sync, so each row
+ * is hashed once per eraser rather than once per batch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "erase.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+struct etable {
+	const struct dmap_table *t;	/* NULL for the subjects table */
+	int present;			/* the table exists in this database */
+	int ix;				/* identifier-linked: temp index made */
+	sqlite3_stmt *apply;		/* erase the batch */
+	sqlite3_stmt *count;		/* one subject: ?1 sid, ?2 hashes, ?3 now */
+	sqlite3_stmt *sync;		/* extend the temp hash index */
+	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
+	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
+};
+
+struct eraser {
+	sqlite3 *db;
+	const struct config *cfg;
+	int64_t now;
+	int n;				/* ntables + 1 */
+	struct etable *tab;
+	sqlite3_stmt *add_sid;
+	sqlite3_stmt *add_hash;
+};
+
+static int
+table_present(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema WHERE type = "
+			    "'table' AND name = ?1");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
+static void
+past_expr(struct strbuf *sb, const struct dmap_table *t, const char *now)
+{
+	sb_adds(sb, "lethe_past(");
+	sb_add_ident(sb, t->date);
+	sb_addf(sb, ", %d, %d, %d, %s)", t->retain_for.n, (int)t->retain_for.unit,
+		t->date_format, now);
+}
+
+static void
+until_expr(struct strbuf *sb, const struct dmap_table *t)
+{
+	sb_adds(sb, "lethe_until(");
+	sb_add_ident(sb, t->date);
+	sb_addf(sb, ", %d, %d, %d)", t->retain_for.n, (int)t->retain_for.unit,
+		t->date_format);
+}
+
+/* link: the WHERE clause reaching the batch (one == 0) or one subject. */
+static void
+link(struct strbuf *sb, const struct etable *et, int idx, int one)
+{
+	const struct dmap_table *t = et->t;
+
+	if (t->match == NULL) {
+		sb_add_ident(sb, t->subject);
+		sb_adds(sb, one ? " = ?1" :
+				  " IN (SELECT sid FROM temp.lethe_batch)");
+		return;
+	}
+	sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE h IN ",
+		idx);
+	sb_adds(sb, one ? "(SELECT value FROM json_each(?2)))" :
+			  "(SELECT h FROM temp.lethe_batch_h))");
+}
+
+/* action: "DELETE FROM t" or "UPDATE t SET m = NULL, ..., subject = NULL". */
+static void
+action(struct strbuf *sb, const struct dmap_table *t, int how)
+{
+	int i;
+
+	if (how == ON_DELETE) {
+		sb_adds(sb, "DELETE FROM main.");
+		sb_add_ident(sb, t->name);
+		return;
+	}
+	sb_adds(sb, "UPDATE main.");
+	sb_add_ident(sb, t->name);
+	sb_adds(sb, " SET ");
+	for (i = 0; i < t->mask.n; i++) {
+		if (strcmp(t->mask.v[i], t->subject) == 0)
+			continue;
+		sb_add_ident(sb, t->mask.v[i]);
+		sb_adds(sb, " = NULL, ");
+	}
+	sb_add_ident(sb, t->subject);
+	sb_adds(sb, " = NULL");
+}
+
+static int
+prepare(struct eraser *e, sqlite3_stmt **st, struct strbuf *sb)
+{
+	*st = db_prepare(e->db, sb_str(sb));
+	sb_reset(sb);
+	return *st == NULL ? -1 : 0;
+}
+
+static int
+prepare_table(struct eraser *e, struct etable *et, int idx)
+{
+	const struct dmap_table *t = et->t;
+	struct strbuf sb = STRBUF_INIT, sql = STRBUF_INIT;
+	int retain = t->on_erase == ON_RETAIN;
+	int how = retain ? t->after_hold : t->on_erase;
+	int rc = -1;
+
+	if (t->match != NULL) {
+		sb_addf(&sql, "CREATE TEMP TABLE IF NOT EXISTS lethe_ix_%d(rid "
+			      "INTEGER PRIMARY KEY, h TEXT);"
+			      "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
+			      "lethe_ix_%d(h);"
+			      "DELETE FROM temp.lethe_ix_%d;",
+			idx, idx, idx, idx);
+		if (db_exec(e->db, sb_str(&sql), "index identifiers") != 0)
+			goto done;
+		sb_reset(&sql);
+		et->ix = 1;
+		sb_addf(&sql, "INSERT INTO temp.lethe_ix_%d(rid, h) SELECT "
+			      "rowid, lethe_hash(", idx);
+		sb_add_sqlstr(&sql, t->match);
+		sb_adds(&sql, ", ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, ") FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_addf(&sql, " WHERE rowid > (SELECT coalesce(max(rid), 0) "
+			      "FROM temp.lethe_ix_%d) AND ", idx);
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " IS NOT NULL");
+		if (prepare(e, &et->sync, &sql) != 0)
+			goto done;
+	}
+
+	/* apply */
+	link(&sb, et, idx, 0);
+	action(&sql, t, how);
+	sb_addf(&sql, " WHERE %s", sb_str(&sb));
+	if (retain) {
+		sb_adds(&sql, " AND ");
+		past_expr(&sql, t, "?3");
+		sb_adds(&sql, " IS 1");
+	}
+	sb_reset(&sb);
+	if (prepare(e, &et->apply, &sql) != 0)
+		goto done;
+
+	/* count one subject */
+	link(&sb, et, idx, 1);
+	if (!retain) {
+		sb_adds(&sql, "SELECT count(*), 0, NULL, 0 FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_addf(&sql, " WHERE %s", sb_str(&sb));
+	} else {
+		sb_adds(&sql, "SELECT count(*) FILTER (WHERE p IS 1), count(*) "
+			      "FILTER (WHERE p IS NOT 1), max(CASE WHEN p IS "
+			      "NOT 1 THEN u END), count(*) FILTER (WHERE p IS "
+			      "NULL) FROM (SELECT ");
+		past_expr(&sql, t, "?3");
+		sb_adds(&sql, " AS p, ");
+		until_expr(&sql, t);
+		sb_adds(&sql, " AS u FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_addf(&sql, " WHERE %s)", sb_str(&sb));
+	}
+	sb_reset(&sb);
+	if (prepare(e, &et->count, &sql) != 0)
+		goto done;
+
+	if (retain && t->match == NULL) {
+		action(&sql, t, t->after_hold);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " = ?1 AND ");
+		past_expr(&sql, t, "?2");
+		sb_adds(&sql, " IS 1");
+		if (prepare(e, &et->release, &sql) != 0)
+			goto done;
+		sb_adds(&sql, "SELECT count(*) FILTER (WHERE p IS 1), count(*) "
+			      "FILTER (WHERE p IS NOT 1) FROM (SELECT ");
+		past_expr(&sql, t, "?2");
+		sb_adds(&sql, " AS p FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " = ?1)");
+		if (prepare(e, &et->release_count, &sql) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	sb_release(&sb);
+	sb_release(&sql);
+	return rc;
+}
+
+static int
+prepare_subjects(struct eraser *e, struct etable *et)
+{
+	const struct config *cfg = e->cfg;
+	struct strbuf sql = STRBUF_INIT;
+
+	sb_adds(&sql, "DELETE FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " WHERE ");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	if (prepare(e, &et->apply, &sql) != 0)
+		return -1;
+	sb_adds(&sql, "SELECT count(*), 0, NULL, 0 FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " WHERE ");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = ?1");
+	if (prepare(e, &et->count, &sql) != 0)
+		return -1;
+	sb_release(&sql);
+	return 0;
+}
+
+struct eraser *
+eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
+{
+	struct eraser *e = xcalloc(1, sizeof(*e));
+	int i, p;
+
+	e->db = db;
+	e->cfg = cfg;
+	e->now = now;
+	e->n = cfg->ntables + 1;
+	e->tab = xcalloc((size_t)e->n, sizeof(*e->tab));
+	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
+			"TEXT PRIMARY KEY);"
+			"CREATE TEMP TABLE IF NOT EXISTS lethe_batch_h(h TEXT "
+			"PRIMARY KEY);"
+			"DELETE FROM temp.lethe_batch;"
+			"DELETE FROM temp.lethe_batch_h;",
+		    "stage a batch") != 0)
+		goto fail;
+	e->add_sid = db_prepare(db, "INSERT OR IGNORE INTO temp.lethe_batch"
+				    "(sid) VALUES (?1)");
+	e->add_hash = db_prepare(db, "INSERT OR IGNORE INTO "
+				     "temp.lethe_batch_h(h) VALUES (?1)");
+	if (e->add_sid == NULL || e->add_hash == NULL)
+		goto fail;
+	p = table_present(db, cfg->subj_table);
+	if (p < 0)
+		goto fail;
+	e->tab[0].present = p;
+	if (p && prepare_subjects(e, &e->tab[0]) != 0)
+		goto fail;
+	for (i = 0; i < cfg->ntables; i++) {
+		struct etable *et = &e->tab[i + 1];
+
+		et->t = &cfg->tables[i];
+		p = table_present(db, et->t->name);
+		if (p < 0)
+			goto fail;
+		et->present = p;
+		if (p && prepare_table(e, et, i) != 0)
+			goto fail;
+	}
+	return e;
+fail:
+	eraser_free(e);
+	return NULL;
+}
+
+void
+eraser_free(struct eraser *e)
+{
+	int i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->n; i++) {
+		sqlite3_finalize(e->tab[i].apply);
+		sqlite3_finalize(e->tab[i].count);
+		sqlite3_finalize(e->tab[i].sync);
+		sqlite3_finalize(e->tab[i].release);
+		sqlite3_finalize(e->tab[i].release_count);
+	}
+	sqlite3_finalize(e->add_sid);
+	sqlite3_finalize(e->add_hash);
+	free(e->tab);
+	free(e);
+}
+
+void
+eraser_set_now(struct eraser *e, int64_t now)
+{
+	e->now = now;
+}
+
+/* run: step st to completion; the changes it made into *changed. */
+static int
+run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(e->db, "erase");
+	if (changed != NULL)
+		*changed = sqlite3_changes64(e->db);
+	return 0;
+}
+
+int
+eraser_sync(struct eraser *e)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->tab[i].sync != NULL &&
+		    run(e, e->tab[i].sync, NULL) != 0)
+			return -1;
+	return 0;
+}
+
+int
+eraser_clear(struct eraser *e)
+{
+	return db_exec(e->db, "DELETE FROM temp.lethe_batch; "
+			      "DELETE FROM temp.lethe_batch_h;",
+		       "stage a batch");
+}
+
+/* each_hash: call fn for each HEX in "type:HEX type:HEX". */
+static int
+each_hash(const char *ids, int (*fn)(void *, const char *, size_t),
+	  void *arg)
+{
+	const char *p = ids;
+
+	while (p != NULL && *p) {
+		const char *end = strchr(p, ' ');
+		const char *colon = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (colon != NULL && colon < p + len) {
+			const char *h = colon + 1;
+
+			if (fn(arg, h, len - (size_t)(h - p)) != 0)
+				return -1;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int
+add_hash(void *arg, const char *h, size_t len)
+{
+	struct eraser *e = arg;
+
+	sqlite3_bind_text(e->add_hash, 1, h, (int)len, SQLITE_TRANSIENT);
+	return run(e, e->add_hash, NULL);
+}
+
+int
+eraser_add(struct eraser *e, const char *sid, const char *ids)
+{
+	if (sid != NULL) {
+		sqlite3_bind_text(e->add_sid, 1, sid, -1, SQLITE_TRANSIENT);
+		if (run(e, e->add_sid, NULL) != 0)
+			return -1;
+	}
+	return each_hash(ids, add_hash, e);
+}
+
+/* json_hash: append "HEX" to a JSON array in progress in sb. */
+static int
+json_hash(void *arg, const char *h, size_t len)
+{
+	struct strbuf *sb = arg;
+
+	if (sb->len > 1)
+		sb_addc(sb, ',');
+	sb_addc(sb, '"');
+	sb_add(sb, h, len);
+	sb_addc(sb, '"');
+	return 0;
+}
+
+int
+eraser_count(struct eraser *e, const char *sid, const char *ids,
+	     struct erase_tally *t)
+{
+	struct strbuf hashes = STRBUF_INIT;
+	int i, rc = -1;
+
+	tally_zero(t);
+	sb_addc(&hashes, '[');
+	each_hash(ids, json_hash, &hashes);
+	sb_addc(&hashes, ']');
+	for (i = 0; i < e->n; i++) {
+		struct etable *et = &e->tab[i];
+		sqlite3_stmt *st = et->count;
+		int r;
+
+		if (!et->present)
+			continue;
+		if (i > 0 && et->t->match == NULL && sid == NULL)
+			continue;
+		if (i == 0 && sid == NULL)
+			continue;
+		if (sid != NULL)
+			sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 1);
+		if (i > 0)
+			sqlite3_bind_text(st, 2, sb_str(&hashes), -1,
+					  SQLITE_TRANSIENT);
+		if (i > 0 && et->t->on_erase == ON_RETAIN)
+			sqlite3_bind_int64(st, 3, e->now);
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			t->rows[i] = sqlite3_column_int64(st, 0);
+			t->held[i] = sqlite3_column_int64(st, 1);
+			free(t->until[i]);
+			t->until[i] = db_dup(st, 2);
+			t->undated[i] = sqlite3_column_int64(st, 3);
+		}
+		sqlite3_reset(st);
+		if (r != SQLITE_ROW) {
+			db_fail(e->db, "count rows to erase");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	sb_release(&hashes);
+	return rc;
+}
+
+int
+eraser_apply(struct eraser *e, struct erase_tally *t)
+{
+	int64_t changed = 0;
+	int i;
+
+	/* linked rows first, the subjects rows last */
+	for (i = e->n - 1; i >= 0; i--) {
+		struct etable *et = &e->tab[i];
+
+		if (!et->present)
+			continue;
+		if (i > 0 && et->t->on_erase == ON_RETAIN)
+			sqlite3_bind_int64(et->apply, 3, e->now);
+		if (run(e, et->apply, &changed) != 0)
+			return -1;
+		t->rows[i] += changed;
+	}
+	return 0;
+}
+
+int
+eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
+	       int dry, int64_t *rows, int64_t *remaining)
+{
+	struct etable *et = &e->tab[ti + 1];
+	sqlite3_stmt *st = et->release_count;
+	int r;
+
+	*rows = *remaining = 0;
+	if (!et->present || st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, at);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*rows = sqlite3_column_int64(st, 0);
+		*remaining = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW)
+		return db_fail(e->db, "count held rows");
+	if (dry || *rows == 0)
+		return 0;
+	sqlite3_bind_text(et->release, 1, sid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(et->release, 2, at);
+	return run(e, et->release, rows);
+}
+
+void
+tally_init(struct erase_tally *t, const struct config *cfg)
+{
+	t->n = cfg->ntables + 1;
+	t->rows = xcalloc((size_t)t->n, sizeof(*t->rows));
+	t->held = xcalloc((size_t)t->n, sizeof(*t->held));
+	t->undated = xcalloc((size_t)t->n, sizeof(*t->undated));
+	t->until = xcalloc((size_t)t->n, sizeof(*t->until));
+}
+
+void
+tally_zero(struct erase_tally *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		t->rows[i] = t->held[i] = t->undated[i] = 0;
+		free(t->until[i]);
+		t->until[i] = NULL;
+	}
+}
+
+void
+tally_release(struct erase_tally *t)
+{
+	if (t->rows == NULL)
+		return;
+	tally_zero(t);
+	free(t->rows);
+	free(t->held);
+	free(t->undated);
+	free(t->until);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *
+tally_name(const struct config *cfg, int i)
+{
+	return i == 0 ? cfg->subj_table : cfg->tables[i - 1].name;
+}
+
+void
+tally_json(const struct erase_tally *t, const struct config *cfg, int held,
+	   struct strbuf *sb)
+{
+	int i, first = 1;
+
+	sb_addc(sb, '{');
+	for (i = 0; i < t->n; i++) {
+		int64_t v = held ? t->held[i] : t->rows[i];
+
+		if (v == 0)
+			continue;
+		if (!first)
+			sb_addc(sb, ',');
+		sb_add_json(sb, tally_name(cfg, i));
+		sb_addf(sb, ":%lld", (long long)v);
+		first = 0;
+	}
+	sb_addc(sb, '}');
+}
+
+void
+tally_text(const struct erase_tally *t, const struct config *cfg,
+	   struct strbuf *sb)
+{
+	int i, first = 1;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->rows[i] == 0)
+			continue;
+		sb_addf(sb, "%s%s %lld", first ? "" : ", ", tally_name(cfg, i),
+			(long long)t->rows[i]);
+		first = 0;
+	}
+	if (first)
+		sb_adds(sb, "no rows");
+}

@@ -1,0 +1,168 @@
+/*
+ * ident.c: normalising and hashing identifiers.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ident.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static int
+normalise_email(const char *value, char *out)
+{
+	const char *start = value, *end, *at = NULL, *p;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	if ((size_t)(end - start) >= IDENT_MAX)
+		return -1;
+	for (p = start; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '@') {
+			if (at != NULL)
+				return -1;
+			at = p;
+		}
+		if (isspace(c) || c < 0x20 || c == 0x7f)
+			return -1;
+		out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	if (at == NULL || at == start || at + 1 == end)
+		return -1;
+	return 0;
+}
+
+static int
+normalise_phone(const char *value, int calling_code, char *out)
+{
+	char digits[64];
+	const char *p = value;
+	size_t n = 0;
+	int plus = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+') {
+		plus = 1;
+		p++;
+	}
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof(digits))
+				return -1;
+			digits[n++] = *p;
+		} else if (!strchr(" \t-./()", *p)) {
+			return -1;
+		}
+	}
+	digits[n] = '\0';
+	if (n == 0)
+		return -1;
+	if (plus)
+		snprintf(out, IDENT_MAX, "%s", digits);
+	else if (digits[0] == '0' && digits[1] == '0')
+		snprintf(out, IDENT_MAX, "%s", digits + 2);
+	else if (digits[0] == '0')
+		snprintf(out, IDENT_MAX, "%d%s", calling_code, digits + 1);
+	else
+		snprintf(out, IDENT_MAX, "%s", digits);
+	n = strlen(out);
+	if (n < 7 || n > 15 || out[0] == '0')
+		return -1;
+	return 0;
+}
+
+int
+ident_normalise(const char *type, const char *value, int calling_code,
+		char *out)
+{
+	const char *start = value, *end;
+	size_t n = 0;
+
+	if (value == NULL)
+		return -1;
+	if (strcmp(type, "email") == 0)
+		return normalise_email(value, out);
+	if (strcmp(type, "phone") == 0)
+		return normalise_phone(value, calling_code, out);
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	if (end == start || (size_t)(end - start) >= IDENT_MAX)
+		return -1;
+	for (; start < end; start++)
+		out[n++] = (char)tolower((unsigned char)*start);
+	out[n] = '\0';
+	return 0;
+}
+
+void
+ident_hash(const struct key *k, const char *type, const char *norm, char *hex)
+{
+	char msg[IDENT_MAX + 64];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "%s:%s", type, norm);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = (int)sizeof(msg) - 1;
+	key_hmac(k, msg, (size_t)n, hex);
+}
+
+int
+ident_hash_value(const struct key *k, const char *type, const char *value,
+		 int calling_code, char *hex)
+{
+	char norm[IDENT_MAX];
+
+	if (ident_normalise(type, value, calling_code, norm) != 0)
+		return -1;
+	ident_hash(k, type, norm, hex);
+	return 0;
+}
+
+int
+ident_looks_personal(const char *s, int calling_code)
+{
+	char run[128], norm[IDENT_MAX];
+	const char *p = s;
+
+	if (strchr(s, '@') != NULL)
+		return 1;
+	/* a run of phone characters: "+44 20 7946 0958", "07700 900123",
+	 * "447700900123"; dates like "2026-11-22" are not phones */
+	while (*p) {
+		size_t n = 0;
+		int seps = 0, digits = 0;
+
+		while (*p && !strchr("+(0123456789", *p))
+			p++;
+		while (*p && strchr("+0123456789 -.()/", *p)) {
+			if (isdigit((unsigned char)*p))
+				digits++;
+			else if (*p != ' ')
+				seps++;
+			if (n + 1 < sizeof(run))
+				run[n++] = *p;
+			p++;
+		}
+		run[n] = '\0';
+		if (n == 0)
+			continue;
+		if (ident_normalise("phone", run, calling_code, norm) != 0)
+			continue;
+		if (run[0] == '+' || run[0] == '0' || run[0] == '(' ||
+		    (seps == 0 && digits >= 10))
+			return 1;
+	}
+	return 0;
+}

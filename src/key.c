@@ -1,0 +1,190 @@
+/*
+ * key.c: the ledger key file and HMAC-SHA256.
+ *
+ * HMAC is computed with two SHA-256 contexts primed with the padded key
+ * once, so hashing millions of identifiers costs two short digests each.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "key.h"
+#include "log.h"
+#include "util.h"
+#include "banned.h"
+
+struct key {
+	unsigned char bytes[KEY_BYTES];
+	EVP_MD_CTX *inner;	/* SHA-256 after key ^ ipad */
+	EVP_MD_CTX *outer;	/* SHA-256 after key ^ opad */
+	EVP_MD_CTX *work;
+};
+
+static void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+key_create(const char *path)
+{
+	unsigned char buf[KEY_BYTES];
+	size_t got = 0;
+	int fd = -1, rc = -1;
+
+	while (got < sizeof(buf)) {
+		ssize_t n = getrandom(buf + got, sizeof(buf) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_errno("cannot read the OS random source");
+			goto done;
+		}
+		got += (size_t)n;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_errno("cannot create key file '%s'", path);
+		goto done;
+	}
+	if (fchmod(fd, 0600) != 0 ||
+	    write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) ||
+	    fsync(fd) != 0) {
+		log_errno("cannot write key file '%s'", path);
+		unlink(path);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		log_errno("cannot write key file '%s'", path);
+		rc = -1;
+	}
+	wipe(buf, sizeof(buf));
+	return rc;
+}
+
+struct key *
+key_from_bytes(const unsigned char bytes[KEY_BYTES])
+{
+	struct key *k = xcalloc(1, sizeof(*k));
+	unsigned char pad[64];
+	int i;
+
+	memcpy(k->bytes, bytes, KEY_BYTES);
+	k->inner = EVP_MD_CTX_new();
+	k->outer = EVP_MD_CTX_new();
+	k->work = EVP_MD_CTX_new();
+	if (k->inner == NULL || k->outer == NULL || k->work == NULL) {
+		fputs("lethe: out of memory\n", stderr);
+		abort();
+	}
+	memset(pad, 0x36, sizeof(pad));
+	for (i = 0; i < KEY_BYTES; i++)
+		pad[i] ^= k->bytes[i];
+	EVP_DigestInit_ex(k->inner, EVP_sha256(), NULL);
+	EVP_DigestUpdate(k->inner, pad, sizeof(pad));
+	memset(pad, 0x5c, sizeof(pad));
+	for (i = 0; i < KEY_BYTES; i++)
+		pad[i] ^= k->bytes[i];
+	EVP_DigestInit_ex(k->outer, EVP_sha256(), NULL);
+	EVP_DigestUpdate(k->outer, pad, sizeof(pad));
+	wipe(pad, sizeof(pad));
+	return k;
+}
+
+struct key *
+key_load(const char *path)
+{
+	unsigned char buf[KEY_BYTES + 1];
+	struct key *k = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		log_errno("cannot open key file '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		log_errno("cannot stat key file '%s'", path);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_err("key file '%s' is not a regular file", path);
+		goto done;
+	}
+	if (st.st_mode & 077) {
+		log_err("key file '%s' is accessible by group or others "
+			"(mode %04o); run: chmod 600 '%s'",
+			path, (unsigned)(st.st_mode & 07777), path);
+		goto done;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0) {
+		log_errno("cannot read key file '%s'", path);
+		goto done;
+	}
+	if (n != KEY_BYTES) {
+		log_err("key file '%s' must hold exactly %d bytes", path,
+			KEY_BYTES);
+		goto done;
+	}
+	k = key_from_bytes(buf);
+done:
+	wipe(buf, sizeof(buf));
+	close(fd);
+	return k;
+}
+
+void
+key_free(struct key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_MD_CTX_free(k->inner);
+	EVP_MD_CTX_free(k->outer);
+	EVP_MD_CTX_free(k->work);
+	wipe(k->bytes, sizeof(k->bytes));
+	free(k);
+}
+
+void
+key_hmac(const struct key *k, const void *msg, size_t len, char *hex)
+{
+	unsigned char ih[32], oh[32];
+	unsigned int n;
+
+	EVP_MD_CTX_copy_ex(k->work, k->inner);
+	EVP_DigestUpdate(k->work, msg, len);
+	EVP_DigestFinal_ex(k->work, ih, &n);
+	EVP_MD_CTX_copy_ex(k->work, k->outer);
+	EVP_DigestUpdate(k->work, ih, sizeof(ih));
+	EVP_DigestFinal_ex(k->work, oh, &n);
+	hex_encode(oh, sizeof(oh), hex);
+}
+
+void
+key_id(const struct key *k, char *hex)
+{
+	static const char label[] = "lethe key id v1";
+
+	key_hmac(k, label, sizeof(label) - 1, hex);
+}

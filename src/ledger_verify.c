@@ -1,0 +1,84 @@
+/*
+ * ledger_verify.c: walking the hash chain.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "ledger.h"
+#include "ledger_priv.h"
+#include "log.h"
+#include "banned.h"
+
+int
+ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
+	      int64_t *count, int64_t *head_seq, char *head_hash)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	char prev[HASH_HEX], hash[HASH_HEX];
+	int64_t expect = 1;
+	int rc, found_against = 0, bad = 0;
+
+	memset(prev, '0', HASH_HEX - 1);
+	prev[HASH_HEX - 1] = '\0';
+	st = db_prepare(l->db, "SELECT " EVENT_COLUMNS " FROM events ORDER BY "
+			       "seq");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		event_read(st, 0, &ev);
+		if (ev.seq != expect) {
+			log_err("ledger: event %" PRId64 " follows event %" PRId64
+				": an event was deleted or inserted",
+				ev.seq, expect - 1);
+			bad = 1;
+		} else if (ev.prev == NULL || strcmp(ev.prev, prev) != 0) {
+			log_err("ledger: event %" PRId64 " does not follow the "
+				"hash of event %" PRId64
+				": events were changed, inserted or reordered",
+				ev.seq, ev.seq - 1);
+			bad = 1;
+		} else {
+			event_hash(&ev, hash);
+			if (ev.hash == NULL || strcmp(ev.hash, hash) != 0) {
+				log_err("ledger: event %" PRId64 " does not "
+					"match its hash: it was changed",
+					ev.seq);
+				bad = 1;
+			}
+		}
+		if (!bad && ev.seq == against_seq) {
+			found_against = 1;
+			if (strcmp(ev.hash, against_hash) != 0) {
+				log_err("ledger: event %" PRId64 " has hash %s, "
+					"not the %s written down: the chain was "
+					"rewritten", ev.seq, ev.hash,
+					against_hash);
+				bad = 1;
+			}
+		}
+		if (!bad)
+			snprintf(prev, sizeof(prev), "%s", ev.hash);
+		event_release(&ev);
+		if (bad)
+			break;
+		expect++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && !bad)
+		return db_fail(l->db, "read the ledger");
+	if (bad)
+		return -1;
+	if (against_seq > 0 && !found_against) {
+		log_err("ledger: event %" PRId64 " is not in the ledger "
+			"(head is %" PRId64 "): the chain was cut",
+			against_seq, expect - 1);
+		return -1;
+	}
+	*count = expect - 1;
+	*head_seq = expect - 1;
+	snprintf(head_hash, HASH_HEX, "%s", prev);
+	return 0;
+}

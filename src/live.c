@@ -1,0 +1,67 @@
+/*
+ * live.c: opening the live store.
+ */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "live.h"
+#include "log.h"
+#include "banned.h"
+
+sqlite3 *
+live_open(const char *path, int writable, struct sqlfn_ctx *fn)
+{
+	sqlite3 *db = NULL;
+	struct stat st;
+	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+
+	if (stat(path, &st) != 0) {
+		log_errno("cannot open live store '%s'", path);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
+		log_err("cannot open live store '%s': %s", path,
+			sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
+	sqlite3_extended_result_codes(db, 1);
+	if (db_exec(db, "PRAGMA secure_delete = ON; "
+			"PRAGMA foreign_keys = OFF; "
+			"PRAGMA recursive_triggers = OFF; "
+			"PRAGMA temp_store = FILE; "
+			"SELECT count(*) FROM sqlite_schema;",
+		    "open the live store") != 0 ||
+	    sqlfn_register(db, fn) != 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+int
+live_checkpoint(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int busy = 0, rc;
+
+	st = db_prepare(db, "PRAGMA main.wal_checkpoint(TRUNCATE)");
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		busy = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "checkpoint the live store");
+	if (busy) {
+		log_warn("the live store's WAL could not be truncated: "
+			 "readers are active; erased rows may remain in it "
+			 "until the next checkpoint");
+		return -1;
+	}
+	return 0;
+}

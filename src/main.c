@@ -1,0 +1,255 @@
+/*
+ * main.c: global options, the command table, and what commands need.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "lethe.h"
+#include "log.h"
+#include "timeutil.h"
+#include "banned.h"
+
+struct command {
+	const char *name;
+	const char *verb;	/* NULL: any verb, or none */
+	int (*fn)(struct ctx *);
+	int needs;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "init", NULL, cmd_init, 0,
+	  "init [--demo DIR]" },
+	{ "request", "erase", cmd_request,
+	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "request erase --email E [--phone P] [--ref TEXT] | --from FILE" },
+	{ "request", "approve", cmd_request,
+	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "request approve ID" },
+	{ "request", "list", cmd_request, NEED_CONFIG | NEED_LEDGER,
+	  "request list [--pending|--overdue] [--json]" },
+	{ "run", NULL, cmd_run,
+	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "run [--dry-run]" },
+	{ "backup", NULL, cmd_backup,
+	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "backup [-o FILE] [--format F]" },
+	{ "restore", NULL, cmd_restore,
+	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "restore ARCHIVE|- --to DIR [--dry-run] [--taken-at TIME] "
+	  "[--drop-residue]" },
+	{ "scrub", NULL, cmd_scrub,
+	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  "scrub ARCHIVE -o OUT [--format F]" },
+	{ "inspect", NULL, cmd_inspect, NEED_CONFIG | NEED_LEDGER,
+	  "inspect ARCHIVE|-" },
+	{ "ledger", NULL, cmd_ledger, NEED_CONFIG | NEED_LEDGER,
+	  "ledger list [--since TIME] [--json|--csv] | show SEQ | head | "
+	  "verify [--against SEQ:HASH] | lookup --email E | --phone P" },
+	{ "report", NULL, cmd_report, NEED_CONFIG | NEED_LEDGER,
+	  "report [--since TIME] [--format text|json|html]" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: lethe [-c FILE] [--now TIME] COMMAND ...\n\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  lethe %s\n", commands[i].usage);
+	fprintf(fp, "\n  --help, --version, and COMMAND --help\n"
+		    "\nconfig: -c FILE, else $LETHE_CONFIG, else %s\n"
+		    "exit: 0 done, 1 failures or overdue requests, 64 usage, "
+		    "65 bad input data,\n      74 I/O error, 75 lock held, "
+		    "78 config error or missing ledger/key\n",
+		DEFAULT_CONFIG);
+}
+
+static void
+command_usage(const char *name)
+{
+	size_t i;
+
+	printf("usage:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			printf("  lethe [-c FILE] [--now TIME] %s\n",
+			       commands[i].usage);
+}
+
+static const struct command *
+find_command(const char *name, const char *verb)
+{
+	size_t i;
+	const struct command *any = NULL;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		if (commands[i].verb == NULL)
+			return &commands[i];
+		if (verb != NULL && strcmp(commands[i].verb, verb) == 0)
+			return &commands[i];
+		any = &commands[i];
+	}
+	return any;
+}
+
+/* take_global: remove -c FILE and --now TIME from anywhere in argv. */
+static int
+take_global(int *argc, char **argv, const char **config, const char **now)
+{
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		const char **dst = NULL;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
+			dst = config;
+		else if (strcmp(a, "--now") == 0)
+			dst = now;
+		if (dst != NULL) {
+			if (i + 1 >= *argc) {
+				log_err("option '%s' needs a value", a);
+				return -1;
+			}
+			*dst = argv[++i];
+			continue;
+		}
+		if (strncmp(a, "--now=", 6) == 0) {
+			*now = a + 6;
+			continue;
+		}
+		if (strncmp(a, "--config=", 9) == 0) {
+			*config = a + 9;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return 0;
+}
+
+static int
+has_flag(int argc, char **argv, const char *flag)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], flag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* provide: give c what cmd needs.  Returns 0 or an exit code. */
+static int
+provide(struct ctx *c, const struct command *cmd)
+{
+	int rc;
+
+	if ((cmd->needs & NEED_CONFIG) && (rc = ctx_config(c)) != 0)
+		return rc;
+	if ((cmd->needs & NEED_LIVE) && (rc = ctx_check_live(c)) != 0)
+		return rc;
+	if ((cmd->needs & NEED_LOCK) && !has_flag(c->argc, c->argv,
+						  "--dry-run") &&
+	    (rc = ctx_lock(c)) != 0)
+		return rc;
+	if ((cmd->needs & NEED_LEDGER) &&
+	    (rc = ctx_ledger(c, (cmd->needs & NEED_WRITE) &&
+					!has_flag(c->argc, c->argv,
+						  "--dry-run"))) != 0)
+		return rc;
+	return 0;
+}
+
+/* close_stdout: flush stdout; a write error makes the result 74. */
+static int
+close_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_errno("cannot write standard output");
+		return EX_IOERR;
+	}
+	if (fclose(stdout) != 0) {
+		log_errno("cannot write standard output");
+		return EX_IOERR;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctx c;
+	const struct command *cmd;
+	const char *config = NULL, *now = NULL;
+	int rc;
+
+	log_setup();
+	memset(&c, 0, sizeof(c));
+	c.lock_fd = -1;
+	if (take_global(&argc, argv, &config, &now) != 0)
+		return close_stdout(EX_USAGE);
+	if (argc < 2) {
+		usage(stderr);
+		return close_stdout(EX_USAGE);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return close_stdout(EXIT_DONE);
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("lethe %s\n", LETHE_VERSION);
+		return close_stdout(EXIT_DONE);
+	}
+	cmd = find_command(argv[1], argc > 2 ? argv[2] : NULL);
+	if (cmd == NULL) {
+		log_err("unknown command '%s'; see 'lethe --help'", argv[1]);
+		return close_stdout(EX_USAGE);
+	}
+	if (has_flag(argc - 1, argv + 1, "--help") ||
+	    has_flag(argc - 1, argv + 1, "-h")) {
+		command_usage(cmd->name);
+		return close_stdout(EXIT_DONE);
+	}
+	if (now != NULL) {
+		if (time_parse(now, &c.now) != 0) {
+			log_err("--now '%s': expected an ISO-8601 time such "
+				"as 2026-11-22 or 2026-11-22T10:00:00Z", now);
+			return close_stdout(EX_USAGE);
+		}
+	} else {
+		c.now = (int64_t)time(NULL);
+	}
+	c.config_path = config ? config : getenv("LETHE_CONFIG");
+	if (c.config_path == NULL || *c.config_path == '\0')
+		c.config_path = DEFAULT_CONFIG;
+	c.argc = argc - 1;
+	c.argv = argv + 1;
+	rc = provide(&c, cmd);
+	if (rc == 0)
+		rc = cmd->fn(&c);
+	ctx_release(&c);
+	return close_stdout(rc);
+}

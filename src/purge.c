@@ -1,0 +1,192 @@
+/*
+ * purge.c: [purge] rules: aged rows deleted in batches, intents first.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "fault.h"
+#include "intent.h"
+#include "log.h"
+#include "strbuf.h"
+#include "banned.h"
+
+#define PURGE_BATCH 5000
+#define WARN_ROWS 5
+
+/* past: append "lethe_past(date, n, unit, fmt, ?NOW)". */
+static void
+past(struct strbuf *sb, const struct purge_rule *r, int nowparam)
+{
+	sb_adds(sb, "lethe_past(");
+	sb_add_ident(sb, r->date);
+	sb_addf(sb, ", %d, %d, %d, ?%d)", r->keep.n, (int)r->keep.unit,
+		r->date_format, nowparam);
+}
+
+int
+purge_apply(sqlite3 *live, const struct purge_rule *rule, int64_t first,
+	    int64_t last, int64_t at, int64_t *rows)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	sb_adds(&sql, "DELETE FROM main.");
+	sb_add_ident(&sql, rule->name);
+	sb_adds(&sql, " WHERE rowid BETWEEN ?1 AND ?2 AND ");
+	past(&sql, rule, 3);
+	sb_adds(&sql, " IS 1");
+	st = db_prepare(live, sb_str(&sql));
+	if (st == NULL)
+		goto done;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	sqlite3_bind_int64(st, 3, at);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(live, "purge");
+		goto done;
+	}
+	*rows = sqlite3_changes64(live);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return rc;
+}
+
+/* warn_undated: name the rows whose date cannot be read. */
+static int
+warn_undated(sqlite3 *live, const struct purge_rule *rule, int64_t now)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	int r;
+
+	sb_adds(&sql, "SELECT rowid FROM main.");
+	sb_add_ident(&sql, rule->name);
+	sb_adds(&sql, " WHERE ");
+	past(&sql, rule, 1);
+	sb_adds(&sql, " IS NULL");
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n < WARN_ROWS)
+			log_warn("[purge %s]: row %lld has no readable date in "
+				 "'%s'; left untouched", rule->name,
+				 sqlite3_column_int64(st, 0), rule->date);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n > WARN_ROWS)
+		log_warn("[purge %s]: %" PRId64 " more rows without a readable "
+			 "date left untouched", rule->name, n - WARN_ROWS);
+	if (r != SQLITE_DONE)
+		return db_fail(live, "read");
+	return 0;
+}
+
+int
+purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
+	  int64_t now, int dry, int64_t *rows)
+{
+	struct strbuf sql = STRBUF_INIT, data = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct event ev;
+	int64_t after = 0, first, last, n, done_rows, seq, total = 0;
+	char keep[32];
+	int r, rc = -1, open = 0;
+
+	if (warn_undated(live, rule, now) != 0)
+		return -1;
+	sb_adds(&sql, "SELECT rowid FROM main.");
+	sb_add_ident(&sql, rule->name);
+	sb_adds(&sql, " WHERE rowid > ?1 AND ");
+	past(&sql, rule, 2);
+	sb_addf(&sql, " IS 1 ORDER BY rowid LIMIT %d", PURGE_BATCH);
+	st = db_prepare(live, sb_str(&sql));
+	if (st == NULL)
+		goto done;
+	for (;;) {
+		if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
+			    "begin a transaction on the live store") != 0)
+			goto done;
+		open = 1;
+		first = last = n = 0;
+		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_int64(st, 2, now);
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			last = sqlite3_column_int64(st, 0);
+			if (n++ == 0)
+				first = last;
+		}
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE) {
+			db_fail(live, "read");
+			goto done;
+		}
+		if (n == 0 || dry) {
+			sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+			open = 0;
+			total += n;
+			if (n == 0)
+				break;
+			after = last;
+			continue;
+		}
+		sb_reset(&data);
+		sb_addf(&data, "{\"rows\":%" PRId64 ",\"first\":%" PRId64
+			       ",\"last\":%" PRId64 "}", n, first, last);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = "purge";
+		ev.scope = rule->name;
+		ev.reason = "age";
+		ev.data = data.buf;
+		if (ledger_begin(l) != 0)
+			goto done;
+		seq = ledger_append(l, &ev);
+		if (seq < 0) {
+			ledger_rollback(l);
+			goto done;
+		}
+		if (ledger_commit(l) != 0)
+			goto done;
+		fault_point("after-purge-intent");
+		if (purge_apply(live, rule, first, last, now, &done_rows) != 0)
+			goto done;
+		if (db_exec(live, "COMMIT", "commit to the live store") != 0)
+			goto done;
+		open = 0;
+		fault_point("after-purge-commit");
+		sb_reset(&data);
+		sb_addf(&data, "{\"tables\":{");
+		sb_add_json(&data, rule->name);
+		sb_addf(&data, ":%" PRId64 "}}", done_rows);
+		if (applied_append(l, seq, seq, data.buf) != 0)
+			goto done;
+		log_notice("purged %" PRId64 " rows of '%s' kept longer than "
+			   "%s (seq %" PRId64 ")", done_rows, rule->name,
+			   duration_format(&rule->keep, keep, sizeof(keep)),
+			   seq);
+		total += done_rows;
+		after = last;
+	}
+	if (dry && total > 0)
+		log_notice("would purge %" PRId64 " rows of '%s'", total,
+			   rule->name);
+	rc = 0;
+done:
+	if (open)
+		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	sb_release(&data);
+	*rows += total;
+	return rc;
+}

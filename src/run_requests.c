@@ -1,0 +1,374 @@
+/*
+ * run_requests.c: the request step of `lethe run`.
+ *
+ * Pending requests are copied into temp tables of the live connection;
+ * one scan of the subjects table hashes each identifier and joins it with
+ * the requests' hashes, so matching costs one pass whatever the number of
+ * requests.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "request.h"
+#include "run.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+#define CHUNK 1000
+
+/* A pending request read back from the temp table. */
+struct preq {
+	int64_t seq;
+	char *id;
+	char *ids;
+	int approval;
+	int approved;
+	int64_t due;
+};
+
+/* A subject matched by one identifier type of a request. */
+struct match {
+	char *type;
+	char *sid;
+};
+
+/* Loading pending requests into temp tables. */
+struct loader {
+	sqlite3_stmt *req;
+	sqlite3_stmt *hash;
+	int64_t count;
+	int failed;
+};
+
+static int
+load_one(void *arg, const struct request *r)
+{
+	struct loader *ld = arg;
+	const char *p = r->ids;
+
+	if (r->status == REQ_DONE)
+		return 0;
+	sqlite3_bind_int64(ld->req, 1, r->seq);
+	sqlite3_bind_text(ld->req, 2, r->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ld->req, 3, r->ids, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(ld->req, 4, r->approval);
+	sqlite3_bind_int(ld->req, 5, r->approved);
+	sqlite3_bind_int64(ld->req, 6, r->due);
+	if (sqlite3_step(ld->req) != SQLITE_DONE)
+		ld->failed = 1;
+	sqlite3_reset(ld->req);
+	while (*p) {
+		const char *end = strchr(p, ' ');
+		const char *colon = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (colon != NULL && colon < p + len) {
+			sqlite3_bind_int64(ld->hash, 1, r->seq);
+			sqlite3_bind_text(ld->hash, 2, p, (int)(colon - p),
+					  SQLITE_TRANSIENT);
+			sqlite3_bind_text(ld->hash, 3, colon + 1,
+					  (int)(len - (size_t)(colon + 1 - p)),
+					  SQLITE_TRANSIENT);
+			if (sqlite3_step(ld->hash) != SQLITE_DONE)
+				ld->failed = 1;
+			sqlite3_reset(ld->hash);
+		}
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	ld->count++;
+	return ld->failed ? -1 : 0;
+}
+
+/* load: pending requests into temp tables; how many into *count. */
+static int
+load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
+{
+	struct loader ld;
+	int rc = -1;
+
+	memset(&ld, 0, sizeof(ld));
+	if (db_exec(live,
+		    "CREATE TEMP TABLE IF NOT EXISTS lethe_req(seq INTEGER "
+		    "PRIMARY KEY, request TEXT, ids TEXT, approval INT, "
+		    "approved INT, due INT);"
+		    "CREATE TEMP TABLE IF NOT EXISTS lethe_req_h(seq INTEGER, "
+		    "type TEXT, h TEXT);"
+		    "CREATE INDEX IF NOT EXISTS temp.lethe_req_h_h ON "
+		    "lethe_req_h(h);"
+		    "CREATE TEMP TABLE IF NOT EXISTS lethe_match(seq INTEGER, "
+		    "type TEXT, sid TEXT);"
+		    "CREATE INDEX IF NOT EXISTS temp.lethe_match_seq ON "
+		    "lethe_match(seq);"
+		    "DELETE FROM temp.lethe_req; DELETE FROM temp.lethe_req_h;"
+		    "DELETE FROM temp.lethe_match;",
+		    "stage requests") != 0)
+		return -1;
+	ld.req = db_prepare(live, "INSERT INTO temp.lethe_req VALUES (?1, ?2, "
+				  "?3, ?4, ?5, ?6)");
+	ld.hash = db_prepare(live, "INSERT INTO temp.lethe_req_h VALUES (?1, "
+				   "?2, ?3)");
+	if (ld.req == NULL || ld.hash == NULL)
+		goto done;
+	if (db_exec(live, "BEGIN", "stage requests") != 0)
+		goto done;
+	if (request_each(l, now, load_one, &ld) != 0 || ld.failed) {
+		if (ld.failed)
+			db_fail(live, "stage requests");
+		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+		goto done;
+	}
+	if (db_exec(live, "COMMIT", "stage requests") != 0)
+		goto done;
+	*count = ld.count;
+	rc = 0;
+done:
+	sqlite3_finalize(ld.req);
+	sqlite3_finalize(ld.hash);
+	return rc;
+}
+
+/* match: find the live subjects each pending request's identifiers name. */
+static int
+match(sqlite3 *live, const struct config *cfg)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
+		sb_reset(&sql);
+		sb_adds(&sql, "INSERT INTO temp.lethe_match(seq, type, sid) "
+			      "SELECT r.seq, r.type, s.");
+		sb_add_ident(&sql, cfg->subj_id);
+		sb_adds(&sql, " FROM main.");
+		sb_add_ident(&sql, cfg->subj_table);
+		sb_adds(&sql, " AS s CROSS JOIN temp.lethe_req_h AS r WHERE "
+			      "r.h = lethe_hash(");
+		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
+		sb_adds(&sql, ", s.");
+		sb_add_ident(&sql, cfg->subj_ids.column[i]);
+		sb_adds(&sql, ") AND r.type = ");
+		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
+		sb_adds(&sql, " AND s.");
+		sb_add_ident(&sql, cfg->subj_id);
+		sb_adds(&sql, " IS NOT NULL");
+		rc = db_exec(live, sb_str(&sql), "match requests");
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+static int
+next_requests(sqlite3 *live, int64_t after, struct preq *out, int *n)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	st = db_prepare(live, "SELECT seq, request, ids, approval, approved, "
+			      "due FROM temp.lethe_req WHERE seq > ?1 ORDER BY "
+			      "seq LIMIT ?2");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, CHUNK);
+	*n = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct preq *q = &out[(*n)++];
+
+		q->seq = sqlite3_column_int64(st, 0);
+		q->id = xstrdup(db_text(st, 1));
+		q->ids = xstrdup(db_text(st, 2));
+		q->approval = sqlite3_column_int(st, 3);
+		q->approved = sqlite3_column_int(st, 4);
+		q->due = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(live, "read requests");
+	return 0;
+}
+
+static void
+free_requests(struct preq *q, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(q[i].id);
+		free(q[i].ids);
+	}
+}
+
+static int
+matches_of(sqlite3 *live, int64_t seq, struct match **out, int *n)
+{
+	sqlite3_stmt *st;
+	int r, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	st = db_prepare(live, "SELECT DISTINCT type, sid FROM temp.lethe_match "
+			      "WHERE seq = ?1 ORDER BY type, sid");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			*out = xrealloc(*out, sizeof(**out) * (size_t)cap);
+		}
+		(*out)[*n].type = xstrdup(db_text(st, 0));
+		(*out)[*n].sid = xstrdup(db_text(st, 1));
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(live, "read matches");
+	return 0;
+}
+
+static void
+free_matches(struct match *m, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].type);
+		free(m[i].sid);
+	}
+	free(m);
+}
+
+/*
+ * conflicting: whether two identifier types match different sets of
+ * subjects (m is sorted by type, then sid).
+ */
+static int
+conflicting(const struct match *m, int n)
+{
+	int first_end, start, end, i;
+
+	for (first_end = 0; first_end < n &&
+	     strcmp(m[first_end].type, m[0].type) == 0; first_end++)
+		;
+	for (start = first_end; start < n; start = end) {
+		for (end = start; end < n &&
+		     strcmp(m[end].type, m[start].type) == 0; end++)
+			;
+		if (end - start != first_end)
+			return 1;
+		for (i = 0; i < first_end; i++)
+			if (strcmp(m[i].sid, m[start + i].sid) != 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* execute: add the request's erasures to the batch; flush when full. */
+static int
+execute(struct batch *b, const struct preq *q, const struct match *m, int n)
+{
+	int i, added = 0, r;
+
+	if (batch_begin(b) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(m[i].sid, m[i - 1].sid) == 0)
+			continue;
+		r = batch_add(b, m[i].sid, q->ids, "request", q->id);
+		if (r < 0)
+			return -1;
+		added += r == 0;
+	}
+	if (added == 0 && batch_add(b, NULL, q->ids, "request", q->id) < 0)
+		return -1;
+	if (batch_full(b))
+		return batch_flush(b);
+	return 0;
+}
+
+static int
+by_sid(const void *x, const void *y)
+{
+	const struct match *a = x, *c = y;
+
+	return strcmp(a->sid, c->sid);
+}
+
+int
+requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
+	     int64_t *overdue)
+{
+	struct preq *q = xcalloc(CHUNK, sizeof(*q));
+	struct match *m = NULL;
+	char due[TIME_BUFSZ];
+	int64_t count = 0, after = 0;
+	int n = 0, nm = 0, i, rc = -1;
+
+	if (load(b->live, l, now, &count) != 0)
+		goto done;
+	if (count == 0) {
+		rc = 0;
+		goto done;
+	}
+	if (match(b->live, b->cfg) != 0)
+		goto done;
+	for (;;) {
+		if (next_requests(b->live, after, q, &n) != 0)
+			goto done;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			int conflict;
+
+			after = q[i].seq;
+			if (matches_of(b->live, q[i].seq, &m, &nm) != 0)
+				goto done;
+			conflict = conflicting(m, nm);
+			if (q[i].approved ||
+			    (!q[i].approval && !conflict)) {
+				qsort(m, (size_t)nm, sizeof(*m), by_sid);
+				if (execute(b, &q[i], m, nm) != 0)
+					goto done;
+				(*done)++;
+			} else {
+				if (conflict)
+					log_warn("request %s: its identifiers "
+						 "match different subjects; it "
+						 "waits for 'lethe request "
+						 "approve %s'", q[i].id,
+						 q[i].id);
+				else
+					log_info("request %s waits for "
+						 "approval", q[i].id);
+				if (q[i].due < now) {
+					log_err("request %s is overdue: due %s, "
+						"still awaiting approval",
+						q[i].id,
+						time_format(q[i].due, due));
+					(*overdue)++;
+				}
+			}
+			free_matches(m, nm);
+			m = NULL;
+			nm = 0;
+		}
+		free_requests(q, n);
+		n = 0;
+	}
+	if (batch_flush(b) != 0)
+		goto done;
+	rc = 0;
+done:
+	free_matches(m, nm);
+	free_requests(q, n);
+	free(q);
+	return rc;
+}

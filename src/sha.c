@@ -1,0 +1,70 @@
+/*
+ * sha.c: SHA-256 through OpenSSL's EVP interface.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+
+#include "sha.h"
+#include "util.h"
+#include "banned.h"
+
+struct sha {
+	EVP_MD_CTX *ctx;
+};
+
+struct sha *
+sha_new(void)
+{
+	struct sha *s = xmalloc(sizeof(*s));
+
+	s->ctx = EVP_MD_CTX_new();
+	if (s->ctx == NULL) {
+		fputs("lethe: out of memory\n", stderr);
+		abort();
+	}
+	EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL);
+	return s;
+}
+
+void
+sha_free(struct sha *s)
+{
+	if (s == NULL)
+		return;
+	EVP_MD_CTX_free(s->ctx);
+	free(s);
+}
+
+void
+sha_update(struct sha *s, const void *p, size_t n)
+{
+	EVP_DigestUpdate(s->ctx, p, n);
+}
+
+void
+sha_final_hex(struct sha *s, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int n, i;
+
+	EVP_DigestFinal_ex(s->ctx, md, &n);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+	EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL);
+}
+
+void
+sha_hex(const void *p, size_t n, char *hex)
+{
+	struct sha *s = sha_new();
+
+	sha_update(s, p, n);
+	sha_final_hex(s, hex);
+	sha_free(s);
+}

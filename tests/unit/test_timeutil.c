@@ -1,0 +1,108 @@
+/*
+ * test_timeutil.c: ISO-8601 parsing and calendar durations.
+ */
+#include <stdint.h>
+
+#include "tap.h"
+#include "timeutil.h"
+
+static int64_t
+t(const char *s)
+{
+	int64_t v = -1;
+
+	time_parse(s, &v);
+	return v;
+}
+
+static void
+test_parse(void)
+{
+	char buf[TIME_BUFSZ];
+	int64_t v;
+
+	CHECK(t("1970-01-01") == 0, "epoch date");
+	CHECK(t("2026-11-22T10:00:00Z") == 1795341600, "UTC time");
+	CHECK(t("2026-11-22 10:00:00") == 1795341600, "space, no zone");
+	CHECK(t("2026-11-22T12:00:00+02:00") == 1795341600, "offset");
+	CHECK(t("2026-11-22T05:30:00-0430") == 1795341600, "offset no colon");
+	CHECK(t("2026-11-22T10:00:00.123Z") == 1795341600, "fraction");
+	CHECK(t("2026-11-22T10:00Z") == 1795341600, "no seconds");
+	CHECK(time_parse("2026-02-29", &v) != 0, "29 Feb in a common year");
+	CHECK(time_parse("2028-02-29", &v) == 0, "29 Feb in a leap year");
+	CHECK(time_parse("2026-13-01", &v) != 0, "month 13");
+	CHECK(time_parse("2026-11-22T24:00:00Z", &v) != 0, "hour 24");
+	CHECK(time_parse("2026-11-22x", &v) != 0, "trailing text");
+	CHECK(time_parse("22/11/2026", &v) != 0, "not ISO");
+	CHECK(time_parse("", &v) != 0, "empty");
+	CHECK_STR(time_format(1795341600, buf), "2026-11-22T10:00:00Z",
+		  "format");
+	CHECK_STR(time_format(-1, buf), "1969-12-31T23:59:59Z",
+		  "format before the epoch");
+}
+
+static void
+test_durations(void)
+{
+	struct duration d;
+	const char *why;
+	char buf[TIME_BUFSZ];
+
+	CHECK(duration_parse("12 months", &d, &why) == 0 && d.n == 12 &&
+		      d.unit == DUR_MONTHS, "12 months");
+	CHECK(duration_parse("1 day", &d, &why) == 0 && d.unit == DUR_DAYS,
+	      "1 day");
+	CHECK(duration_parse("2 weeks", &d, &why) == 0, "2 weeks");
+	CHECK(duration_parse("6 Years", &d, &why) == 0, "case");
+	CHECK(duration_parse("36500 days", &d, &why) == 0, "the largest N");
+	CHECK(duration_parse("36501 days", &d, &why) != 0, "too large");
+	CHECK(duration_parse("0 days", &d, &why) != 0, "zero");
+	CHECK(duration_parse("-1 days", &d, &why) != 0, "negative");
+	CHECK(duration_parse("30", &d, &why) != 0, "no unit");
+	CHECK(duration_parse("days", &d, &why) != 0, "no number");
+	CHECK(duration_parse("3 fortnights", &d, &why) != 0, "bad unit");
+	CHECK(duration_parse("1.5 days", &d, &why) != 0, "fraction");
+
+	d.n = 1;
+	d.unit = DUR_MONTHS;
+	CHECK_STR(time_format(duration_add(t("2025-01-31"), &d), buf),
+		  "2025-02-28T00:00:00Z", "31 Jan + 1 month, common year");
+	CHECK_STR(time_format(duration_add(t("2028-01-31"), &d), buf),
+		  "2028-02-29T00:00:00Z", "31 Jan + 1 month, leap year");
+	CHECK_STR(time_format(duration_add(t("2025-03-31T12:00:00Z"), &d),
+			      buf),
+		  "2025-04-30T12:00:00Z", "time of day kept");
+	d.n = 12;
+	CHECK_STR(time_format(duration_add(t("2025-11-22"), &d), buf),
+		  "2026-11-22T00:00:00Z", "12 months");
+	d.unit = DUR_YEARS;
+	d.n = 1;
+	CHECK_STR(time_format(duration_add(t("2028-02-29"), &d), buf),
+		  "2029-02-28T00:00:00Z", "29 Feb + 1 year");
+	d.unit = DUR_DAYS;
+	d.n = 7;
+	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
+		  "2027-01-04T00:00:00Z", "7 days over new year");
+
+	d.unit = DUR_MONTHS;
+	d.n = 12;
+	CHECK(!duration_past(t("2025-11-23T10:00:00Z"), &d,
+			     t("2026-11-22T10:00:00Z")),
+	      "12 months minus a day is not past");
+	CHECK(!duration_past(t("2025-11-22T10:00:00Z"), &d,
+			     t("2026-11-22T10:00:00Z")),
+	      "exactly 12 months is not past");
+	CHECK(duration_past(t("2025-11-21T10:00:00Z"), &d,
+			    t("2026-11-22T10:00:00Z")),
+	      "12 months plus a day is past");
+	CHECK_STR(duration_format(&d, buf, sizeof(buf)), "12 months",
+		  "format a duration");
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_durations();
+	return tap_done();
+}
