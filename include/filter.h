@@ -1,0 +1,105 @@
+/*
+ * filter.h: replaying the ledger onto restored data (law 5, 8 and 11).
+ *
+ * Restore, scrub and inspect share this filter.  It walks a staged tree:
+ * SQLite databases holding the data map's subjects table get every
+ * tombstone applied through the data map (by subject id whatever its
+ * age; by identifier hash only for erasures newer than the backup, per
+ * the rule), holds and [purge] rules as of now, and are vacuumed; other
+ * databases are vacuumed; per-subject paths of erased subjects are
+ * dropped; structured files lose erased subjects' records; and every file
+ * is scanned for residue: identifiers of newer erasures left anywhere.
+ *
+ * In FILTER_COUNT mode (inspect, restore --dry-run) nothing is changed;
+ * what would be done is counted and each finding is attributed to its
+ * tombstone.
+ */
+#ifndef FILTER_H
+#define FILTER_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "erase.h"
+#include "key.h"
+#include "ledger.h"
+#include "sqlfn.h"
+
+enum filter_mode { FILTER_APPLY, FILTER_COUNT };
+
+/* Which erasures match by identifier. */
+enum filter_rule { RULE_ALL, RULE_SEQ, RULE_TAKEN_AT };
+
+struct tomb {
+	int64_t seq;
+	char *at;
+	char *reason;
+	char *sid;		/* NULL: identifiers only */
+	char *ids;
+	int newer;		/* matches by identifier under the rule */
+	int64_t hits;		/* places found (count mode) */
+};
+
+struct filter_stats {
+	struct erase_tally tally;	/* rows per data-map table */
+	int64_t subjects;		/* subjects rows erased */
+	int64_t purged;			/* rows past a [purge] rule */
+	int64_t paths;			/* per-subject files dropped */
+	int64_t records;		/* structured records dropped */
+	int64_t redacted;		/* identifiers replaced by [erased] */
+	int64_t dropped;		/* files left out (--drop-residue) */
+	int64_t residue;		/* residue that fails the restore */
+	int64_t databases;		/* data-map databases filtered */
+	int64_t other_dbs;		/* other databases vacuumed */
+	int64_t files;			/* files looked at */
+};
+
+struct filter {
+	const struct config *cfg;
+	const struct key *key;
+	int64_t now;
+	int mode;			/* enum filter_mode */
+	int drop_residue;
+	int print_hits;			/* count mode: a line per finding */
+	int rule;			/* enum filter_rule */
+	int64_t rule_seq;
+	int64_t taken_at;
+	struct tomb *tombs;
+	int ntombs;
+	struct hashset *by_hash;	/* newer identifier hashes -> tomb */
+	struct hashset *by_sid;		/* every tombstone's subject -> tomb */
+	struct filter_stats st;
+	struct sqlfn_ctx fn;		/* for databases being filtered */
+	int hostile;			/* the failure was bad input data */
+};
+
+/*
+ * filter_init: load every tombstone of ledger l into f, for cfg and key k
+ * as of now, in mode.  Returns 0, or -1 after reporting.  Release with
+ * filter_release.
+ */
+int filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
+		const struct key *k, int64_t now, int mode);
+void filter_release(struct filter *f);
+
+/* filter_set_rule: which erasures match by identifier (see enum). */
+void filter_set_rule(struct filter *f, int rule, int64_t seq,
+		     int64_t taken_at);
+
+/* filter_rule_text: the rule in words into buf (n bytes); returns buf. */
+char *filter_rule_text(const struct filter *f, char *buf, size_t n);
+
+/*
+ * filter_tree: filter the staged tree at root, whose files index lists
+ * (table entries: path, type).  Returns 0, or -1 after reporting (with
+ * f->hostile set when the data is at fault: a corrupt database, residue
+ * that cannot be removed).
+ */
+int filter_tree(struct filter *f, const char *root, sqlite3 *index);
+
+/* filter_hits: the number of tombstones found at least once. */
+int64_t filter_hits(const struct filter *f);
+
+#endif

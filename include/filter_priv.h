@@ -1,0 +1,58 @@
+/*
+ * filter_priv.h: the filter's parts, shared by filter*.c only.
+ */
+#ifndef FILTER_PRIV_H
+#define FILTER_PRIV_H
+
+#include <stddef.h>
+
+#include "filter.h"
+
+/* A found identifier of a newer erasure within some text. */
+struct span {
+	size_t off;
+	size_t len;
+	int tomb;
+};
+
+/* Spans found in one text. */
+struct spans {
+	struct span *v;
+	int n, cap;
+};
+
+/* filter_has_newer: whether any erasure matches by identifier. */
+int filter_has_newer(const struct filter *f);
+
+/* filter_sid: the tombstone index of subject sid, or -1. */
+int filter_sid(const struct filter *f, const char *sid);
+
+/* filter_ident: the newer tombstone index of an identifier, or -1. */
+int filter_ident(const struct filter *f, const char *type, const char *norm);
+
+/*
+ * filter_scan: the identifiers of newer erasures in text[0..n), into sp
+ * (emptied first).  Returns the number found.
+ */
+int filter_scan(const struct filter *f, const char *text, size_t n,
+		struct spans *sp);
+void spans_release(struct spans *sp);
+
+/*
+ * filter_hit: note that tombstone t was found in entry rel; in count mode
+ * with print_hits, print a line describing it (what, printf-style).
+ */
+void filter_hit(struct filter *f, int t, const char *rel, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
+
+/* filter_residue: report residue of tombstone t in rel (what); counts it. */
+void filter_residue(struct filter *f, int t, const char *rel,
+		    const char *what);
+
+/* The parts: a database, a structured file, any other file. */
+int filter_db(struct filter *f, const char *rel, const char *full);
+int filter_structured(struct filter *f, const char *rel, const char *full,
+		      const struct files_rule *r);
+int filter_plain(struct filter *f, const char *rel, const char *full);
+
+#endif

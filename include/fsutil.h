@@ -1,0 +1,33 @@
+/*
+ * fsutil.h: durable file replacement and folder helpers.
+ */
+#ifndef FSUTIL_H
+#define FSUTIL_H
+
+/*
+ * tmpfile_beside: create a new temporary file in the folder of path
+ * (".NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
+ * Returns the fd, or -1 after reporting.
+ */
+int tmpfile_beside(const char *path, char **tmp);
+
+/*
+ * rename_durable: rename from to to, then fsync to's folder.  Returns 0,
+ * or -1 after reporting.
+ */
+int rename_durable(const char *from, const char *to);
+
+/* fsync_dir: fsync the folder dir.  Returns 0, or -1 after reporting. */
+int fsync_dir(const char *dir);
+
+/* dir_of: the folder part of path ("." when none); caller frees. */
+char *dir_of(const char *path);
+
+/* base_of: the last component of path (points into path). */
+const char *base_of(const char *path);
+
+/* mkdir_p: make folder path and its parents (mode 0755 / 0700 for the
+ * last).  Returns 0, or -1 after reporting. */
+int mkdir_p(const char *path, int mode);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * scan.h: finding email addresses and phone numbers in free text.
+ *
+ * Used for residue (law 11): every restored file is scanned, and any
+ * identifier whose hash belongs to an erasure newer than the backup is
+ * residue.  The scanner is generous (it offers every plausible reading of
+ * a run of digits), since a candidate that is not an erased person's
+ * identifier costs only a hash.
+ */
+#ifndef SCAN_H
+#define SCAN_H
+
+#include <stddef.h>
+
+/*
+ * scan_fn: called for each candidate with its identifier type ("email"
+ * or "phone"), its normalised form, and where it lies in the text.
+ * Returns 0 to go on, non-zero to stop the scan (scan_text returns it).
+ */
+typedef int (*scan_fn)(void *arg, const char *type, const char *norm,
+		       size_t off, size_t len);
+
+/*
+ * scan_text: call fn for every email-like and phone-like candidate in
+ * text[0..n).  Candidates may overlap.  Returns 0 or what fn returned.
+ */
+int scan_text(const char *text, size_t n, int calling_code, scan_fn fn,
+	      void *arg);
+
+#endif

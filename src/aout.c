@@ -1,0 +1,328 @@
+/*
+ * aout.c: the archive writer shared by backup and scrub.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "aout.h"
+#include "fsutil.h"
+#include "log.h"
+#include "sha.h"
+#include "util.h"
+#include "banned.h"
+
+#define BLOCK 65536
+
+struct aout {
+	struct archive *a;
+	char *path;
+	char *tmp;
+	int fd;
+	struct sha *sha;
+	int failed;
+};
+
+static const struct {
+	const char *name;
+	int format;
+	int filter;
+} formats[] = {
+	{ "tar.zst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD },
+	{ "tzst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD },
+	{ "tar.gz", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP },
+	{ "tgz", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP },
+	{ "tar.xz", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_XZ },
+	{ "txz", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_XZ },
+	{ "tar.bz2", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_BZIP2 },
+	{ "tar.lz4", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_LZ4 },
+	{ "tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE },
+	{ "zip", ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE },
+	{ "7z", ARCHIVE_FORMAT_7ZIP, ARCHIVE_FILTER_NONE },
+	{ "cpio", ARCHIVE_FORMAT_CPIO_SVR4_NOCRC, ARCHIVE_FILTER_NONE },
+	{ "cpio.gz", ARCHIVE_FORMAT_CPIO_SVR4_NOCRC, ARCHIVE_FILTER_GZIP },
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static la_ssize_t
+write_cb(struct archive *a, void *arg, const void *buf, size_t n)
+{
+	struct aout *o = arg;
+	const char *p = buf;
+	size_t left = n;
+
+	(void)a;
+	while (left > 0) {
+		ssize_t w = write(o->fd, p, left);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			archive_set_error(o->a, errno, "write error");
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	sha_update(o->sha, buf, n);
+	return (la_ssize_t)n;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && s[n - m - 1] == '.' && strcmp(s + n - m, suffix) == 0;
+}
+
+static struct aout *
+start(const char *path, int format, int filter, int *usage)
+{
+	struct aout *o = xcalloc(1, sizeof(*o));
+
+	o->fd = -1;
+	o->a = archive_write_new();
+	if (archive_write_set_format(o->a, format) != ARCHIVE_OK ||
+	    archive_write_add_filter(o->a, filter) != ARCHIVE_OK) {
+		log_err("cannot write archives in this format: %s",
+			archive_error_string(o->a));
+		*usage = 1;
+		goto fail;
+	}
+	if (format == ARCHIVE_FORMAT_ZIP)
+		archive_write_set_options(o->a, "zip:compression=deflate");
+	archive_write_set_bytes_in_last_block(o->a, 1);
+	o->path = xstrdup(path);
+	o->fd = tmpfile_beside(path, &o->tmp);
+	if (o->fd < 0)
+		goto fail;
+	o->sha = sha_new();
+	if (archive_write_open(o->a, o, NULL, write_cb, NULL) != ARCHIVE_OK) {
+		log_err("cannot write archive '%s': %s", path,
+			archive_error_string(o->a));
+		goto fail;
+	}
+	return o;
+fail:
+	aout_abort(o);
+	return NULL;
+}
+
+struct aout *
+aout_open(const char *path, const char *fmt, int *usage)
+{
+	size_t i;
+
+	*usage = 0;
+	for (i = 0; i < NFORMATS; i++) {
+		if (fmt != NULL ? strcmp(fmt, formats[i].name) == 0
+				: ends_with(path, formats[i].name))
+			return start(path, formats[i].format,
+				     formats[i].filter, usage);
+	}
+	if (fmt != NULL) {
+		log_err("unknown archive format '%s'; use tar.zst, tar.gz, "
+			"tar.xz, tar.bz2, tar.lz4, tar, zip, 7z or cpio", fmt);
+		*usage = 1;
+		return NULL;
+	}
+	return start(path, formats[0].format, formats[0].filter, usage);
+}
+
+struct aout *
+aout_open_like(const char *path, int format, int filter, int *usage)
+{
+	*usage = 0;
+	/* write tar variants as pax: same readers, longer names */
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+		format = ARCHIVE_FORMAT_TAR_PAX_RESTRICTED;
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
+		format = ARCHIVE_FORMAT_CPIO_SVR4_NOCRC;
+	return start(path, format, filter, usage);
+}
+
+static int
+header(struct aout *o, struct archive_entry *e, const char *name)
+{
+	int r = archive_write_header(o->a, e);
+
+	if (r < ARCHIVE_OK)
+		log_warn("archive entry '%s': %s", name,
+			 archive_error_string(o->a));
+	if (r < ARCHIVE_WARN) {
+		log_err("cannot write archive '%s': %s", o->path,
+			archive_error_string(o->a));
+		o->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+entry_from_stat(struct archive_entry *e, const char *name,
+		const struct stat *st, int type)
+{
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, (unsigned)type);
+	archive_entry_set_perm(e, st->st_mode & 0777);
+	archive_entry_set_mtime(e, st->st_mtime, 0);
+}
+
+int
+aout_add_file(struct aout *o, const char *name, const char *fspath,
+	      const struct stat *st, char *sha)
+{
+	struct archive_entry *e = archive_entry_new();
+	struct sha *h = sha_new();
+	unsigned char *buf = xmalloc(BLOCK);
+	int64_t left = st->st_size;
+	int fd = -1, rc = -1;
+	ssize_t n;
+
+	fd = open(fspath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		log_errno("cannot open '%s'", fspath);
+		goto done;
+	}
+	entry_from_stat(e, name, st, AE_IFREG);
+	archive_entry_set_size(e, st->st_size);
+	if (header(o, e, name) != 0)
+		goto done;
+	while (left > 0) {
+		n = read(fd, buf, left < BLOCK ? (size_t)left : BLOCK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				log_err("'%s' shrank while being archived",
+					fspath);
+			else
+				log_errno("cannot read '%s'", fspath);
+			goto done;
+		}
+		sha_update(h, buf, (size_t)n);
+		if (archive_write_data(o->a, buf, (size_t)n) != n) {
+			log_err("cannot write archive '%s': %s", o->path,
+				archive_error_string(o->a));
+			goto done;
+		}
+		left -= n;
+	}
+	if (sha != NULL)
+		sha_final_hex(h, sha);
+	rc = 0;
+done:
+	if (rc != 0)
+		o->failed = 1;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	sha_free(h);
+	archive_entry_free(e);
+	return rc;
+}
+
+int
+aout_add_dir(struct aout *o, const char *name, const struct stat *st)
+{
+	struct archive_entry *e = archive_entry_new();
+	int rc;
+
+	entry_from_stat(e, name, st, AE_IFDIR);
+	rc = header(o, e, name);
+	archive_entry_free(e);
+	return rc;
+}
+
+int
+aout_add_symlink(struct aout *o, const char *name, const char *target,
+		 const struct stat *st)
+{
+	struct archive_entry *e = archive_entry_new();
+	int rc;
+
+	entry_from_stat(e, name, st, AE_IFLNK);
+	archive_entry_set_symlink(e, target);
+	rc = header(o, e, name);
+	archive_entry_free(e);
+	return rc;
+}
+
+int
+aout_add_data(struct aout *o, const char *name, const void *data, size_t n,
+	      int64_t mtime)
+{
+	struct archive_entry *e = archive_entry_new();
+	int rc = -1;
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_mtime(e, (time_t)mtime, 0);
+	archive_entry_set_size(e, (la_int64_t)n);
+	if (header(o, e, name) == 0 &&
+	    archive_write_data(o->a, data, n) == (la_ssize_t)n)
+		rc = 0;
+	else
+		o->failed = 1;
+	archive_entry_free(e);
+	return rc;
+}
+
+int
+aout_close(struct aout *o, char *sha)
+{
+	int rc = -1;
+
+	if (o->failed)
+		goto done;
+	if (archive_write_close(o->a) != ARCHIVE_OK) {
+		log_err("cannot write archive '%s': %s", o->path,
+			archive_error_string(o->a));
+		goto done;
+	}
+	sha_final_hex(o->sha, sha);
+	if (fsync(o->fd) != 0) {
+		log_errno("cannot write archive '%s'", o->path);
+		goto done;
+	}
+	if (close(o->fd) != 0) {
+		o->fd = -1;
+		log_errno("cannot write archive '%s'", o->path);
+		goto done;
+	}
+	o->fd = -1;
+	if (rename_durable(o->tmp, o->path) != 0)
+		goto done;
+	free(o->tmp);
+	o->tmp = NULL;
+	rc = 0;
+done:
+	aout_abort(o);
+	return rc;
+}
+
+void
+aout_abort(struct aout *o)
+{
+	if (o == NULL)
+		return;
+	if (o->a != NULL)
+		archive_write_free(o->a);
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp != NULL)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	sha_free(o->sha);
+	free(o);
+}

@@ -1,0 +1,64 @@
+/*
+ * cmd_inspect.c: `lethe inspect ARCHIVE|-`: which erased subjects an
+ * archive still holds (tombstone seq, reason, date: never their data) and
+ * in which entries.  The archive is staged in a temporary folder that is
+ * removed afterwards; nothing else is written.  Exit 0 when it holds none,
+ * 1 when it does.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "filter.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "stage.h"
+#include "banned.h"
+
+int
+cmd_inspect(struct ctx *c)
+{
+	const char *pos[1], *tmp = getenv("TMPDIR");
+	struct staged s;
+	struct filter f;
+	int64_t hits;
+	int npos, rc;
+	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
+
+	memset(&s, 0, sizeof(s));
+	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "inspect") != 0)
+		return EX_USAGE;
+	if (npos != 1) {
+		log_err("inspect: give an archive (or - for standard input)");
+		return EX_USAGE;
+	}
+	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
+			FILTER_COUNT) != 0)
+		return EX_IOERR;
+	f.print_hits = 1;
+	rc = stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
+			   &s);
+	if (rc != 0)
+		goto done;
+	if (filter_tree(&f, s.dir, s.x.index) != 0) {
+		rc = f.hostile ? EX_DATAERR : EX_IOERR;
+		goto done;
+	}
+	hits = filter_hits(&f);
+	stage_summary(stderr, &s, &f, 1);
+	if (hits > 0) {
+		printf("%" PRId64 " erased subject%s still in this archive\n",
+		       hits, hits == 1 ? "" : "s");
+		rc = EXIT_FAILED;
+	} else {
+		printf("no erased subject in this archive\n");
+		rc = EXIT_DONE;
+	}
+done:
+	stage_release(&s);
+	filter_release(&f);
+	return rc;
+}

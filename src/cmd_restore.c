@@ -1,0 +1,231 @@
+/*
+ * cmd_restore.c: `lethe restore ARCHIVE|- --to DIR [--dry-run]
+ * [--taken-at TIME] [--drop-residue]`.
+ *
+ * The archive is streamed into a staging folder beside DIR, the ledger is
+ * replayed onto it, and only then does the staging folder replace DIR,
+ * with one rename (or, when DIR cannot be replaced, e.g. a mount point,
+ * by moving its entries in).  On any failure DIR is untouched.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "filter.h"
+#include "fsutil.h"
+#include "lethe.h"
+#include "log.h"
+#include "opt.h"
+#include "stage.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+/* target_state: 0 missing, 1 an empty folder, -1 anything else. */
+static int
+target_state(const char *dir)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (lstat(dir, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return -1;
+	d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty ? 1 : -1;
+}
+
+/* move_in: move every entry of staging into the folder dir. */
+static int
+move_in(const char *staging, const char *dir)
+{
+	DIR *d = opendir(staging);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		log_errno("cannot read '%s'", staging);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *from, *to;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		from = xasprintf("%s/%s", staging, de->d_name);
+		to = xasprintf("%s/%s", dir, de->d_name);
+		if (rename(from, to) != 0) {
+			log_errno("cannot move '%s' into '%s'", from, dir);
+			rc = -1;
+		}
+		free(from);
+		free(to);
+		if (rc != 0)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* put_in_place: make the filtered staging folder the target, durably. */
+static int
+put_in_place(const char *staging, const char *dir, int existed)
+{
+	char *parent = dir_of(dir);
+	int fd, rc = -1;
+
+	fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0) {
+		log_errno("cannot sync '%s'", staging);
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	close(fd);
+	if (chmod(staging, 0755) != 0) {
+		log_errno("cannot set the mode of '%s'", staging);
+		goto done;
+	}
+	if (existed && rmdir(dir) != 0) {
+		if (errno != EBUSY && errno != EPERM && errno != EACCES) {
+			log_errno("cannot replace '%s'", dir);
+			goto done;
+		}
+		/* a mount point or the like: move the entries in */
+		if (move_in(staging, dir) != 0 || fsync_dir(dir) != 0)
+			goto done;
+		rmdir(staging);
+		rc = fsync_dir(parent);
+		goto done;
+	}
+	if (rename(staging, dir) != 0) {
+		log_errno("cannot move the restored tree to '%s'", dir);
+		if (existed)
+			mkdir(dir, 0755);
+		goto done;
+	}
+	rc = fsync_dir(parent);
+done:
+	free(parent);
+	return rc;
+}
+
+static int
+record(struct ctx *c, const struct staged *s, const struct filter *f,
+       const char *dir)
+{
+	struct strbuf data = STRBUF_INIT;
+	struct event ev;
+	char abs[4096];
+	int rc = -1;
+
+	stage_event_data(s, f, &data);
+	sb_adds(&data, ",\"target\":");
+	sb_add_json(&data, realpath(dir, abs) ? abs : dir);
+	sb_addc(&data, '}');
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "restore";
+	ev.data = data.buf;
+	if (ledger_begin(c->ledger) == 0) {
+		if (ledger_append(c->ledger, &ev) > 0)
+			rc = ledger_commit(c->ledger);
+		else
+			ledger_rollback(c->ledger);
+	}
+	sb_release(&data);
+	return rc;
+}
+
+int
+cmd_restore(struct ctx *c)
+{
+	const char *to = NULL, *taken = NULL, *pos[1];
+	struct staged s;
+	struct filter f;
+	char *parent = NULL;
+	int dry = 0, drop = 0, npos, state, rc;
+	struct opt opts[] = {
+		{ "--to", NULL, &to, NULL },
+		{ "--taken-at", NULL, &taken, NULL },
+		{ "--dry-run", "-n", NULL, &dry },
+		{ "--drop-residue", NULL, NULL, &drop },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	memset(&s, 0, sizeof(s));
+	memset(&f, 0, sizeof(f));
+	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "restore") != 0)
+		return EX_USAGE;
+	if (npos != 1 || to == NULL || *to == '\0') {
+		log_err("restore: give an archive (or - for standard input) and "
+			"--to DIR");
+		return EX_USAGE;
+	}
+	state = target_state(to);
+	if (state < 0) {
+		log_err("restore: target '%s' exists and is not an empty "
+			"folder", to);
+		return EX_USAGE;
+	}
+	parent = dir_of(to);
+	if (access(parent, W_OK) != 0) {
+		log_errno("restore: cannot write in '%s'", parent);
+		free(parent);
+		return EX_USAGE;
+	}
+	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
+			dry ? FILTER_COUNT : FILTER_APPLY) != 0) {
+		rc = EX_IOERR;
+		goto done;
+	}
+	f.drop_residue = drop;
+	rc = stage_archive(c, pos[0], parent, taken, &f, &s);
+	if (rc != 0)
+		goto done;
+	if (filter_tree(&f, s.dir, s.x.index) != 0) {
+		rc = f.hostile ? EX_DATAERR : EX_IOERR;
+		if (f.st.residue > 0)
+			log_err("restore refused: residue in %" PRId64 " place%s;"
+				" nothing was restored (--drop-residue leaves "
+				"out files other than the live store's "
+				"database)", f.st.residue,
+				f.st.residue == 1 ? "" : "s");
+		goto done;
+	}
+	if (dry) {
+		stage_summary(stdout, &s, &f, 1);
+		printf("dry run: nothing was written to '%s'\n", to);
+		rc = f.st.residue > 0 ? EX_DATAERR : EXIT_DONE;
+		goto done;
+	}
+	if (put_in_place(s.dir, to, state == 1) != 0) {
+		rc = EX_IOERR;
+		goto done;
+	}
+	free(s.dir);
+	s.dir = NULL;
+	stage_summary(stdout, &s, &f, 0);
+	printf("restored into %s\n", to);
+	rc = record(c, &s, &f, to) == 0 ? EXIT_DONE : EX_IOERR;
+done:
+	stage_release(&s);
+	filter_release(&f);
+	free(parent);
+	return rc;
+}

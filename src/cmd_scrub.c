@@ -1,0 +1,138 @@
+/*
+ * cmd_scrub.c: `lethe scrub ARCHIVE -o OUT [--format F]`: cleaning backups
+ * at rest.  The same filter as restore, written out as a new archive in
+ * the input's format (or --format); a lethe manifest is brought up to the
+ * ledger's head and signed again; a `scrub` event records it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "aout.h"
+#include "cmd.h"
+#include "filter.h"
+#include "fsutil.h"
+#include "lethe.h"
+#include "log.h"
+#include "manifest.h"
+#include "opt.h"
+#include "stage.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+/* write_out: the staged tree as archive out; its SHA-256 into sha. */
+static int
+write_out(struct ctx *c, const struct staged *s, const char *out,
+	  const char *fmt, char *sha)
+{
+	struct strbuf manifest = STRBUF_INIT;
+	struct aout_tree tree;
+	struct aout *o;
+	char head[HASH_HEX];
+	int64_t seq;
+	int usage, rc = EX_IOERR;
+
+	o = fmt ? aout_open(out, fmt, &usage)
+		: aout_open_like(out, s->x.format, s->x.filter, &usage);
+	if (o == NULL)
+		return usage ? EX_USAGE : EX_IOERR;
+	if (s->lethe) {
+		if (ledger_head(c->ledger, &seq, head) != 0)
+			goto done;
+		manifest_begin(&manifest, s->m.backup_id, c->now, seq, head,
+			       s->m.live ? s->m.live : "");
+	}
+	aout_tree_init(&tree, o, s->lethe ? &manifest : NULL);
+	if (aout_tree_add(&tree, "", s->dir) != 0) {
+		aout_tree_release(&tree);
+		goto done;
+	}
+	aout_tree_release(&tree);
+	if (s->lethe) {
+		manifest_end(&manifest, c->key);
+		if (aout_add_data(o, MANIFEST_NAME, manifest.buf, manifest.len,
+				  c->now) != 0)
+			goto done;
+	}
+	rc = aout_close(o, sha) == 0 ? 0 : EX_IOERR;
+	o = NULL;
+done:
+	aout_abort(o);
+	sb_release(&manifest);
+	return rc;
+}
+
+int
+cmd_scrub(struct ctx *c)
+{
+	const char *out = NULL, *fmt = NULL, *pos[1];
+	struct staged s;
+	struct filter f;
+	struct strbuf data = STRBUF_INIT;
+	struct event ev;
+	struct stat a, b;
+	char sha[65], *parent = NULL;
+	int npos, rc;
+	struct opt opts[] = {
+		{ "-o", "--output", &out, NULL },
+		{ "--format", NULL, &fmt, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+
+	memset(&s, 0, sizeof(s));
+	memset(&f, 0, sizeof(f));
+	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "scrub") != 0)
+		return EX_USAGE;
+	if (npos != 1 || out == NULL || *out == '\0') {
+		log_err("scrub: give an archive and -o OUT");
+		return EX_USAGE;
+	}
+	if (strcmp(pos[0], "-") != 0 && stat(pos[0], &a) == 0 &&
+	    stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		log_err("scrub: -o must name a new file, not the archive read");
+		return EX_USAGE;
+	}
+	parent = dir_of(out);
+	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
+			FILTER_APPLY) != 0) {
+		rc = EX_IOERR;
+		goto done;
+	}
+	rc = stage_archive(c, pos[0], parent, NULL, &f, &s);
+	if (rc != 0)
+		goto done;
+	if (filter_tree(&f, s.dir, s.x.index) != 0) {
+		rc = f.hostile ? EX_DATAERR : EX_IOERR;
+		goto done;
+	}
+	rc = write_out(c, &s, out, fmt, sha);
+	if (rc != 0)
+		goto done;
+	stage_summary(stdout, &s, &f, 0);
+	printf("scrubbed archive: %s\n", out);
+	stage_event_data(&s, &f, &data);
+	sb_adds(&data, ",\"output\":");
+	sb_add_json(&data, out);
+	sb_addf(&data, ",\"output_sha256\":\"%s\"}", sha);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "scrub";
+	ev.data = data.buf;
+	rc = EX_IOERR;
+	if (ledger_begin(c->ledger) == 0) {
+		if (ledger_append(c->ledger, &ev) > 0 &&
+		    ledger_commit(c->ledger) == 0)
+			rc = EXIT_DONE;
+		else
+			ledger_rollback(c->ledger);
+	}
+done:
+	sb_release(&data);
+	stage_release(&s);
+	filter_release(&f);
+	free(parent);
+	return rc;
+}

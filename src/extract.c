@@ -1,0 +1,879 @@
+/*
+ * extract.c: the entry guard; archives streamed into a staging folder.
+ *
+ * The index of entries lives in a temporary SQLite database (on disk, so
+ * memory stays flat however many entries an archive holds): it catches
+ * duplicate paths, tells whether a path's parents are real folders, lets
+ * hardlinks find the regular file they point to, and holds the symlinks
+ * until they are checked and created at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "db.h"
+#include "extract.h"
+#include "log.h"
+#include "manifest.h"
+#include "sha.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+#define MIB (INT64_C(1) << 20)
+#define RATIO_AFTER (64 * MIB)
+#define MANIFEST_MAX (64 * MIB)
+#define LINK_DEPTH 40
+#define BLOCK 65536
+
+/* The state of one extraction. */
+struct ex {
+	struct extract *x;
+	const struct config *cfg;
+	struct archive *a;
+	int root;			/* fd of the staging folder */
+	const char *src;
+	struct sha *raw;		/* hashes the archive's bytes (stdin) */
+	int fd;				/* input fd for stdin */
+	unsigned char *buf;
+	sqlite3_stmt *ins;
+	sqlite3_stmt *get;
+	int64_t out;			/* bytes written so far */
+};
+
+const char *
+printable(const char *s)
+{
+	static char bufs[4][512];
+	static int next;
+	char *b = bufs[next++ % 4];
+	size_t n = 0;
+
+	if (s == NULL)
+		return "?";
+	for (; *s && n + 5 < sizeof(bufs[0]); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(b + n, 5, "\\x%02x", c);
+			n += 4;
+		} else {
+			b[n++] = (char)c;
+		}
+	}
+	b[n] = '\0';
+	return b;
+}
+
+/* hostile: report a refused entry; the extraction fails with 65. */
+static int
+hostile(struct ex *e, const char *entry, const char *why)
+{
+	log_err("refusing archive '%s': entry '%s': %s", e->src,
+		printable(entry), why);
+	e->x->error = EXTRACT_HOSTILE;
+	return -1;
+}
+
+static int
+io_error(struct ex *e, const char *entry, const char *what)
+{
+	log_err("cannot %s '%s' from archive '%s': %s", what, printable(entry),
+		e->src, strerror(errno));
+	e->x->error = EXTRACT_IO;
+	return -1;
+}
+
+/*
+ * clean_path: the entry path without "./", empty components or a
+ * trailing '/'; refuses absolute paths and "..".  An empty result names
+ * the root itself.
+ */
+static int
+clean_path(struct ex *e, const char *in, struct strbuf *out)
+{
+	const char *p = in;
+
+	sb_reset(out);
+	if (in == NULL || *in == '\0')
+		return hostile(e, "", "an entry without a name");
+	if (in[0] == '/')
+		return hostile(e, in, "an absolute path");
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return hostile(e, in, "a '..' path component");
+		if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (out->len > 0)
+				sb_addc(out, '/');
+			sb_add(out, p, n);
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+/* lookup: the type of path in the index, 0 when absent. */
+static int
+lookup(struct ex *e, const char *path, size_t len)
+{
+	int r, type = 0;
+
+	sqlite3_bind_text(e->get, 1, path, (int)len, SQLITE_TRANSIENT);
+	r = sqlite3_step(e->get);
+	if (r == SQLITE_ROW)
+		type = sqlite3_column_int(e->get, 0);
+	sqlite3_reset(e->get);
+	return type;
+}
+
+static int
+record(struct ex *e, const char *path, int type, const char *sha,
+       const char *target)
+{
+	int r;
+
+	sqlite3_bind_text(e->ins, 1, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(e->ins, 2, type);
+	if (sha)
+		sqlite3_bind_text(e->ins, 3, sha, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(e->ins, 3);
+	if (target)
+		sqlite3_bind_text(e->ins, 4, target, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(e->ins, 4);
+	r = sqlite3_step(e->ins);
+	sqlite3_reset(e->ins);
+	sqlite3_clear_bindings(e->ins);
+	if (r != SQLITE_DONE)
+		return db_fail(e->x->index, "index an entry");
+	return 0;
+}
+
+/*
+ * open_parent: an fd for the folder holding `path`, made (0700) as
+ * needed, never following a symlink; *name points at the last component.
+ * Parents must be folders of this archive, never its files or symlinks.
+ */
+static int
+open_parent(struct ex *e, const char *path, const char **name)
+{
+	const char *p = path, *slash;
+	int fd = dup(e->root), next, type;
+
+	if (fd < 0)
+		return io_error(e, path, "open the staging folder for");
+	while ((slash = strchr(p, '/')) != NULL) {
+		char comp[NAME_MAX + 1];
+		size_t n = (size_t)(slash - p);
+
+		if (n > NAME_MAX) {
+			close(fd);
+			return hostile(e, path, "a path component too long");
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		type = lookup(e, path, (size_t)(slash - path));
+		if (type == ENT_SYMLINK || type == ENT_FILE) {
+			close(fd);
+			return hostile(e, path, type == ENT_SYMLINK ?
+				       "would be written through a symlink" :
+				       "its parent is a file");
+		}
+		if (type == 0) {
+			char *prefix = xstrndup(path, (size_t)(slash - path));
+			int r = record(e, prefix, ENT_IMPLICIT_DIR, NULL, NULL);
+
+			free(prefix);
+			if (r != 0 ||
+			    (mkdirat(fd, comp, 0700) != 0 && errno != EEXIST)) {
+				close(fd);
+				return r != 0 ? -1 :
+				       io_error(e, path, "make a folder for");
+			}
+		}
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
+		close(fd);
+		if (next < 0)
+			return io_error(e, path, "open a folder for");
+		fd = next;
+		p = slash + 1;
+	}
+	*name = p;
+	return fd;
+}
+
+/* check_ratio: refuse output that outgrows the input by max_ratio. */
+static int
+check_ratio(struct ex *e, const char *entry)
+{
+	int64_t raw = archive_filter_bytes(e->a, -1);
+	int64_t out = archive_filter_bytes(e->a, 0);
+	char why[128];
+
+	if (out < RATIO_AFTER || raw <= 0 || out / raw <= e->cfg->max_ratio)
+		return 0;
+	snprintf(why, sizeof(why), "decompresses more than max_ratio (%"
+		 PRId64 ":1); a compression bomb?", e->cfg->max_ratio);
+	return hostile(e, entry, why);
+}
+
+/* corrupt: a libarchive failure on entry; 65 unless it is a real I/O error. */
+static int
+corrupt(struct ex *e, const char *entry)
+{
+	int err = archive_errno(e->a);
+	const char *msg = archive_error_string(e->a);
+
+	if (err == EIO || err == ENOSPC || err == EACCES || err == EROFS ||
+	    err == EDQUOT) {
+		log_err("cannot read archive '%s' at entry '%s': %s", e->src,
+			printable(entry), msg ? msg : strerror(err));
+		e->x->error = EXTRACT_IO;
+		return -1;
+	}
+	log_err("refusing archive '%s': corrupt or truncated at entry '%s': %s",
+		e->src, printable(entry), msg ? msg : "unknown error");
+	e->x->error = EXTRACT_HOSTILE;
+	return -1;
+}
+
+/* copy_data: the entry's data into fd (or memory), hashed, within caps. */
+static int
+copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
+	  char *hex, int64_t *size)
+{
+	struct sha *h = sha_new();
+	const void *buf;
+	size_t n;
+	la_int64_t off;
+	int64_t pos = 0, zeros;
+	static const unsigned char zero[4096];
+	char why[128];
+	int r, rc = -1;
+
+	for (;;) {
+		r = archive_read_data_block(e->a, &buf, &n, &off);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			corrupt(e, entry);
+			goto done;
+		}
+		if (r == ARCHIVE_WARN)
+			log_warn("archive '%s' entry '%s': %s", e->src,
+				 printable(entry), archive_error_string(e->a));
+		if (off < pos || off > e->cfg->max_entry_size ||
+		    (int64_t)n > e->cfg->max_entry_size - off) {
+			snprintf(why, sizeof(why), "larger than max_entry_size "
+				 "(%" PRId64 " bytes)", e->cfg->max_entry_size);
+			hostile(e, entry, off < pos ? "overlapping data" : why);
+			goto done;
+		}
+		e->out += (int64_t)n;
+		if (e->out > e->cfg->max_total_size) {
+			snprintf(why, sizeof(why), "the archive exceeds "
+				 "max_total_size (%" PRId64 " bytes)",
+				 e->cfg->max_total_size);
+			hostile(e, entry, why);
+			goto done;
+		}
+		if (check_ratio(e, entry) != 0)
+			goto done;
+		for (zeros = off - pos; zeros > 0;) {
+			size_t z = zeros > (int64_t)sizeof(zero) ? sizeof(zero)
+								 : (size_t)zeros;
+
+			sha_update(h, zero, z);
+			if (mem != NULL)
+				sb_add(mem, zero, z);
+			zeros -= (int64_t)z;
+		}
+		sha_update(h, buf, n);
+		if (mem != NULL) {
+			if ((int64_t)(mem->len + n) > MANIFEST_MAX) {
+				hostile(e, entry, "a manifest too large");
+				goto done;
+			}
+			sb_add(mem, buf, n);
+		} else if (n > 0 && pwrite(fd, buf, n, off) != (ssize_t)n) {
+			io_error(e, entry, "write");
+			goto done;
+		}
+		pos = off + (int64_t)n;
+	}
+	*size = pos;
+	sha_final_hex(h, hex);
+	rc = 0;
+done:
+	sha_free(h);
+	return rc;
+}
+
+static int
+regular(struct ex *e, struct archive_entry *ent, const char *path)
+{
+	int64_t declared = archive_entry_size_is_set(ent)
+				   ? archive_entry_size(ent) : 0;
+	struct strbuf mem = STRBUF_INIT;
+	char hex[65], why[128];
+	const char *name;
+	int64_t size = 0;
+	int dir = -1, fd = -1, rc = -1;
+	struct timespec ts[2];
+
+	if (declared > e->cfg->max_entry_size) {
+		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
+			 " bytes)", e->cfg->max_entry_size);
+		return hostile(e, path, why);
+	}
+	if (lookup(e, path, strlen(path)) != 0)
+		return hostile(e, path, "the same path twice");
+	if (strcmp(path, MANIFEST_NAME) == 0) {
+		if (copy_data(e, path, -1, &mem, hex, &size) != 0)
+			goto done;
+		e->x->manifest = sb_detach(&mem);
+		e->x->manifest_len = (size_t)size;
+		rc = record(e, path, ENT_FILE, hex, NULL);
+		goto done;
+	}
+	dir = open_parent(e, path, &name);
+	if (dir < 0)
+		goto done;
+	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				       O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			hostile(e, path, "the same path twice");
+		else
+			io_error(e, path, "create");
+		goto done;
+	}
+	if (copy_data(e, path, fd, NULL, hex, &size) != 0)
+		goto done;
+	if (size < declared && ftruncate(fd, declared) != 0) {
+		io_error(e, path, "write");
+		goto done;
+	}
+	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (fchmod(fd, archive_entry_perm(ent) & 0777 & ~(mode_t)07000) != 0 ||
+	    futimens(fd, ts) != 0) {
+		io_error(e, path, "set the mode of");
+		goto done;
+	}
+	rc = record(e, path, ENT_FILE, hex, NULL);
+done:
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = io_error(e, path, "write");
+	if (dir >= 0)
+		close(dir);
+	sb_release(&mem);
+	return rc;
+}
+
+static int
+directory(struct ex *e, const char *path)
+{
+	const char *name;
+	int type, dir, rc = -1;
+
+	if (*path == '\0')
+		return 0;	/* the root itself */
+	type = lookup(e, path, strlen(path));
+	if (type == ENT_IMPLICIT_DIR) {
+		sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET "
+							   "type = ?2 WHERE "
+							   "path = ?1");
+
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, ENT_DIR);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if (type != 0)
+		return hostile(e, path, "the same path twice");
+	dir = open_parent(e, path, &name);
+	if (dir < 0)
+		return -1;
+	if (mkdirat(dir, name, 0700) != 0)
+		rc = errno == EEXIST ? hostile(e, path, "the same path twice")
+				     : io_error(e, path, "make folder");
+	else
+		rc = record(e, path, ENT_DIR, NULL, NULL);
+	close(dir);
+	return rc;
+}
+
+static int
+symlink_entry(struct ex *e, struct archive_entry *ent, const char *path)
+{
+	const char *target = archive_entry_symlink(ent), *name;
+	int dir;
+
+	if (*path == '\0')
+		return hostile(e, ".", "the root cannot be a symlink");
+	if (target == NULL || *target == '\0')
+		return hostile(e, path, "a symlink without a target");
+	if (lookup(e, path, strlen(path)) != 0)
+		return hostile(e, path, "the same path twice");
+	dir = open_parent(e, path, &name);
+	if (dir < 0)
+		return -1;
+	close(dir);
+	return record(e, path, ENT_SYMLINK, NULL, target);
+}
+
+static int
+hardlink(struct ex *e, struct archive_entry *ent, const char *path)
+{
+	struct strbuf target = STRBUF_INIT;
+	const char *lname, *tname;
+	int ldir = -1, tdir = -1, rc = -1;
+	char *sha = NULL;
+	sqlite3_stmt *st = NULL;
+
+	if (clean_path(e, archive_entry_hardlink(ent), &target) != 0)
+		goto done;
+	if (lookup(e, path, strlen(path)) != 0) {
+		hostile(e, path, "the same path twice");
+		goto done;
+	}
+	if (lookup(e, target.buf, target.len) != ENT_FILE ||
+	    strcmp(target.buf, MANIFEST_NAME) == 0) {
+		hostile(e, path, "a hardlink to something that is not a "
+				 "regular file earlier in this archive");
+		goto done;
+	}
+	st = db_prepare(e->x->index, "SELECT sha FROM entries WHERE path = ?1");
+	if (st == NULL)
+		goto done;
+	sqlite3_bind_text(st, 1, target.buf, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sha = db_dup(st, 0);
+	tdir = open_parent(e, target.buf, &tname);
+	if (tdir < 0)
+		goto done;
+	ldir = open_parent(e, path, &lname);
+	if (ldir < 0)
+		goto done;
+	if (linkat(tdir, tname, ldir, lname, 0) != 0) {
+		if (errno == EEXIST)
+			hostile(e, path, "the same path twice");
+		else
+			io_error(e, path, "link");
+		goto done;
+	}
+	rc = record(e, path, ENT_FILE, sha, NULL);
+done:
+	sqlite3_finalize(st);
+	free(sha);
+	if (ldir >= 0)
+		close(ldir);
+	if (tdir >= 0)
+		close(tdir);
+	sb_release(&target);
+	return rc;
+}
+
+static int
+one_entry(struct ex *e, struct archive_entry *ent)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *shown = archive_entry_pathname(ent);
+	mode_t mode = archive_entry_mode(ent);
+	int rc = -1;
+
+	if (clean_path(e, shown, &path) != 0)
+		goto done;
+	if (mode & (S_ISUID | S_ISGID)) {
+		hostile(e, shown, "a setuid or setgid mode");
+		goto done;
+	}
+	if (archive_entry_hardlink(ent) != NULL) {
+		rc = hardlink(e, ent, sb_str(&path));
+		goto done;
+	}
+	switch (archive_entry_filetype(ent)) {
+	case AE_IFREG:
+		if (path.len == 0) {
+			hostile(e, shown, "a file without a name");
+			break;
+		}
+		rc = regular(e, ent, sb_str(&path));
+		break;
+	case AE_IFDIR:
+		rc = directory(e, sb_str(&path));
+		break;
+	case AE_IFLNK:
+		rc = symlink_entry(e, ent, sb_str(&path));
+		break;
+	case AE_IFCHR:
+	case AE_IFBLK:
+		hostile(e, shown, "a device node");
+		break;
+	case AE_IFIFO:
+		hostile(e, shown, "a FIFO");
+		break;
+	case AE_IFSOCK:
+		hostile(e, shown, "a socket");
+		break;
+	default:
+		hostile(e, shown, "an entry of unknown type");
+	}
+done:
+	sb_release(&path);
+	return rc;
+}
+
+/* link_target: the target of symlink path in the index, or NULL. */
+static char *
+link_target(struct ex *e, const char *path, size_t len)
+{
+	sqlite3_stmt *st;
+	char *t = NULL;
+
+	st = db_prepare(e->x->index, "SELECT target FROM entries WHERE path = "
+				     "?1 AND type = 3");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, path, (int)len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = db_dup(st, 0);
+	sqlite3_finalize(st);
+	return t;
+}
+
+/*
+ * resolve: follow target from folder `base` (a clean relative path, "" for
+ * the root) through the archive's own symlinks into *out.  Returns 0 when
+ * it stays inside, -1 when it leaves or loops.
+ */
+static int
+resolve(struct ex *e, const char *base, const char *target, int depth,
+	struct strbuf *out)
+{
+	const char *p = target;
+
+	if (depth > LINK_DEPTH || target[0] == '/')
+		return -1;
+	sb_reset(out);
+	sb_adds(out, base);
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash;
+
+			if (out->len == 0)
+				return -1;
+			slash = strrchr(out->buf, '/');
+			out->len = slash ? (size_t)(slash - out->buf) : 0;
+			out->buf[out->len] = '\0';
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			char *t;
+
+			if (out->len > 0)
+				sb_addc(out, '/');
+			sb_add(out, p, n);
+			t = link_target(e, out->buf, out->len);
+			if (t != NULL) {
+				struct strbuf dir = STRBUF_INIT;
+				char *slash = strrchr(out->buf, '/');
+				int r;
+
+				sb_add(&dir, out->buf,
+				       slash ? (size_t)(slash - out->buf) : 0);
+				r = resolve(e, sb_str(&dir), t, depth + 1, out);
+				sb_release(&dir);
+				free(t);
+				if (r != 0)
+					return -1;
+			}
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+/* make_symlinks: check every symlink, then create them all, last. */
+static int
+make_symlinks(struct ex *e)
+{
+	struct strbuf out = STRBUF_INIT, base = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int pass, r, rc = -1;
+
+	st = db_prepare(e->x->index, "SELECT path, target FROM entries WHERE "
+				     "type = 3 ORDER BY path");
+	if (st == NULL)
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *path = db_text(st, 0);
+			const char *target = db_text(st, 1);
+			const char *slash = strrchr(path, '/'), *name;
+			int dir;
+
+			sb_reset(&base);
+			sb_add(&base, path, slash ? (size_t)(slash - path) : 0);
+			if (pass == 0) {
+				if (resolve(e, sb_str(&base), target, 0, &out)) {
+					hostile(e, path, "a symlink that does "
+						"not resolve inside the "
+						"restored folder");
+					goto done;
+				}
+				continue;
+			}
+			dir = open_parent(e, path, &name);
+			if (dir < 0)
+				goto done;
+			if (symlinkat(target, dir, name) != 0) {
+				close(dir);
+				if (errno == EEXIST)
+					hostile(e, path, "the same path twice");
+				else
+					io_error(e, path, "make symlink");
+				goto done;
+			}
+			close(dir);
+		}
+		if (r != SQLITE_DONE) {
+			db_fail(e->x->index, "read the entry index");
+			goto done;
+		}
+		sqlite3_reset(st);
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sb_release(&out);
+	sb_release(&base);
+	return rc;
+}
+
+static la_ssize_t
+read_cb(struct archive *a, void *arg, const void **buf)
+{
+	struct ex *e = arg;
+	ssize_t n;
+
+	(void)a;
+	do
+		n = read(e->fd, e->buf, BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(e->a, errno, "read error");
+		return -1;
+	}
+	sha_update(e->raw, e->buf, (size_t)n);
+	*buf = e->buf;
+	return n;
+}
+
+/* hash_file: the SHA-256 of a whole file into hex. */
+static int
+hash_file(const char *path, char *hex)
+{
+	struct sha *h;
+	unsigned char *buf;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_errno("cannot open archive '%s'", path);
+		return -1;
+	}
+	h = sha_new();
+	buf = xmalloc(BLOCK * 4);
+	while ((n = read(fd, buf, BLOCK * 4)) > 0)
+		sha_update(h, buf, (size_t)n);
+	if (n < 0)
+		log_errno("cannot read archive '%s'", path);
+	sha_final_hex(h, hex);
+	sha_free(h);
+	free(buf);
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int
+open_index(struct extract *x)
+{
+	if (sqlite3_open_v2("", &x->index, SQLITE_OPEN_READWRITE |
+						  SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		log_err("cannot open a temporary index: %s",
+			sqlite3_errmsg(x->index));
+		return -1;
+	}
+	return db_exec(x->index,
+		       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+		       "CREATE TABLE entries(path TEXT PRIMARY KEY, type INT, "
+		       "sha TEXT, target TEXT); BEGIN;",
+		       "make a temporary index");
+}
+
+int
+extract_archive(const char *src, const char *dir, const struct config *cfg,
+		struct extract *x)
+{
+	struct ex e;
+	struct archive_entry *ent = NULL;
+	const char *shown = "(start)";
+	char *last = NULL;
+	int r, rc = -1;
+
+	memset(x, 0, sizeof(*x));
+	memset(&e, 0, sizeof(e));
+	e.x = x;
+	e.cfg = cfg;
+	e.src = strcmp(src, "-") == 0 ? "<stdin>" : src;
+	e.fd = -1;
+	x->error = EXTRACT_IO;
+	e.root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (e.root < 0) {
+		log_errno("cannot open staging folder '%s'", dir);
+		return -1;
+	}
+	if (open_index(x) != 0)
+		goto done;
+	e.ins = db_prepare(x->index, "INSERT INTO entries VALUES (?1, ?2, ?3, "
+				     "?4)");
+	e.get = db_prepare(x->index, "SELECT type FROM entries WHERE path = "
+				     "?1");
+	if (e.ins == NULL || e.get == NULL)
+		goto done;
+	e.a = archive_read_new();
+	archive_read_support_filter_all(e.a);
+	archive_read_support_format_all(e.a);
+	if (strcmp(src, "-") == 0) {
+		e.fd = STDIN_FILENO;
+		e.raw = sha_new();
+		e.buf = xmalloc(BLOCK);
+		r = archive_read_open(e.a, &e, NULL, read_cb, NULL);
+	} else {
+		if (hash_file(src, x->sha) != 0)
+			goto done;
+		r = archive_read_open_filename(e.a, src, BLOCK);
+	}
+	if (r != ARCHIVE_OK) {
+		if (archive_errno(e.a) == ENOENT || archive_errno(e.a) == EACCES
+		    || archive_errno(e.a) == EISDIR) {
+			log_err("cannot open archive '%s': %s", e.src,
+				archive_error_string(e.a));
+			goto done;
+		}
+		corrupt(&e, shown);
+		goto done;
+	}
+	ent = archive_entry_new();
+	for (;;) {
+		r = archive_read_next_header2(e.a, ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			corrupt(&e, last ? last : shown);
+			goto done;
+		}
+		if (r == ARCHIVE_WARN)
+			log_warn("archive '%s' entry '%s': %s", e.src,
+				 printable(archive_entry_pathname(ent)),
+				 archive_error_string(e.a));
+		if (++x->entries > cfg->max_entries) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "more than max_entries (%"
+				 PRId64 ") entries", cfg->max_entries);
+			hostile(&e, archive_entry_pathname(ent), why);
+			goto done;
+		}
+		free(last);
+		last = xstrdup(archive_entry_pathname(ent)
+				       ? archive_entry_pathname(ent) : "?");
+		if (one_entry(&e, ent) != 0)
+			goto done;
+	}
+	if (archive_filter_bytes(e.a, -1) == 0) {
+		hostile(&e, "(none)", "an empty archive");
+		goto done;
+	}
+	if (make_symlinks(&e) != 0)
+		goto done;
+	x->format = archive_format(e.a);
+	x->filter = archive_filter_code(e.a, 0);
+	x->format_name = xstrdup(archive_format_name(e.a)
+					 ? archive_format_name(e.a) : "?");
+	x->bytes = e.out;
+	if (e.raw != NULL)
+		sha_final_hex(e.raw, x->sha);
+	if (db_exec(x->index, "COMMIT", "index entries") != 0)
+		goto done;
+	x->error = EXTRACT_OK;
+	rc = 0;
+done:
+	free(last);
+	archive_entry_free(ent);
+	if (e.a != NULL)
+		archive_read_free(e.a);
+	sqlite3_finalize(e.ins);
+	sqlite3_finalize(e.get);
+	sha_free(e.raw);
+	free(e.buf);
+	close(e.root);
+	return rc;
+}
+
+int
+extract_write_manifest_file(const struct extract *x, const char *dir)
+{
+	char *path;
+	int fd, rc = -1;
+
+	if (x->manifest == NULL)
+		return 0;
+	path = xasprintf("%s/%s", dir, MANIFEST_NAME);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0 || write(fd, x->manifest, x->manifest_len) !=
+			      (ssize_t)x->manifest_len) {
+		log_errno("cannot write '%s'", path);
+	} else {
+		rc = 0;
+	}
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		log_errno("cannot write '%s'", path);
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+void
+extract_release(struct extract *x)
+{
+	free(x->manifest);
+	free(x->format_name);
+	sqlite3_close(x->index);
+	memset(x, 0, sizeof(*x));
+}

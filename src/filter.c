@@ -1,0 +1,441 @@
+/*
+ * filter.c: the filter's tombstones, rule and walk over a staged tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "extract.h"
+#include "files.h"
+#include "filter_priv.h"
+#include "hashset.h"
+#include "ident.h"
+#include "log.h"
+#include "scan.h"
+#include "sha.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+static void
+sid_key(const char *sid, unsigned char *key)
+{
+	char hex[65];
+
+	sha_hex(sid, strlen(sid), hex);
+	hex_key(hex, 64, key);
+}
+
+int
+filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
+	    const struct key *k, int64_t now, int mode)
+{
+	sqlite3_stmt *st;
+	unsigned char key[32];
+	int r, cap = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	f->key = k;
+	f->now = now;
+	f->mode = mode;
+	f->fn.key = k;
+	f->fn.calling_code = (int)cfg->calling_code;
+	f->fn.now = now;
+	f->by_hash = hashset_new();
+	f->by_sid = hashset_new();
+	tally_init(&f->st.tally, cfg);
+	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids "
+				      "FROM events WHERE type = 'erase' ORDER "
+				      "BY seq");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tomb *t;
+
+		if (f->ntombs == cap) {
+			cap = cap ? cap * 2 : 64;
+			f->tombs = xrealloc(f->tombs,
+					    sizeof(*f->tombs) * (size_t)cap);
+		}
+		t = &f->tombs[f->ntombs];
+		memset(t, 0, sizeof(*t));
+		t->seq = sqlite3_column_int64(st, 0);
+		t->at = xstrdup(db_text(st, 1));
+		t->reason = xstrdup(db_text(st, 2));
+		t->sid = db_dup(st, 3);
+		t->ids = xstrdup(db_text(st, 4));
+		if (t->sid != NULL) {
+			sid_key(t->sid, key);
+			hashset_put(f->by_sid, key, f->ntombs);
+		}
+		f->ntombs++;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read tombstones");
+	filter_set_rule(f, RULE_ALL, 0, 0);
+	return 0;
+}
+
+void
+filter_release(struct filter *f)
+{
+	int i;
+
+	for (i = 0; i < f->ntombs; i++) {
+		free(f->tombs[i].at);
+		free(f->tombs[i].reason);
+		free(f->tombs[i].sid);
+		free(f->tombs[i].ids);
+	}
+	free(f->tombs);
+	hashset_free(f->by_hash);
+	hashset_free(f->by_sid);
+	tally_release(&f->st.tally);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
+{
+	unsigned char key[32];
+	int i;
+
+	f->rule = rule;
+	f->rule_seq = seq;
+	f->taken_at = taken_at;
+	hashset_free(f->by_hash);
+	f->by_hash = hashset_new();
+	for (i = 0; i < f->ntombs; i++) {
+		struct tomb *t = &f->tombs[i];
+		const char *p = t->ids;
+		int64_t at;
+
+		if (rule == RULE_SEQ)
+			t->newer = t->seq > seq;
+		else if (rule == RULE_TAKEN_AT)
+			t->newer = time_parse(t->at, &at) != 0 || at > taken_at;
+		else
+			t->newer = 1;
+		if (!t->newer)
+			continue;
+		while (p != NULL && *p) {
+			const char *end = strchr(p, ' ');
+			const char *colon = strchr(p, ':');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+
+			if (colon != NULL && colon < p + len &&
+			    hex_key(colon + 1, len - (size_t)(colon + 1 - p),
+				    key) == 0)
+				hashset_put(f->by_hash, key, i);
+			p = end ? end + 1 : NULL;
+		}
+	}
+}
+
+char *
+filter_rule_text(const struct filter *f, char *buf, size_t n)
+{
+	char t[TIME_BUFSZ];
+
+	if (f->rule == RULE_SEQ)
+		snprintf(buf, n, "lethe manifest: identifiers of erasures "
+				 "after ledger seq %" PRId64, f->rule_seq);
+	else if (f->rule == RULE_TAKEN_AT)
+		snprintf(buf, n, "--taken-at: identifiers of erasures after %s",
+			 time_format(f->taken_at, t));
+	else
+		snprintf(buf, n, "foreign archive: identifiers of every "
+				 "erasure");
+	return buf;
+}
+
+int
+filter_has_newer(const struct filter *f)
+{
+	return hashset_count(f->by_hash) > 0;
+}
+
+int
+filter_sid(const struct filter *f, const char *sid)
+{
+	unsigned char key[32];
+	int64_t v;
+
+	if (sid == NULL)
+		return -1;
+	sid_key(sid, key);
+	return hashset_get(f->by_sid, key, &v) ? (int)v : -1;
+}
+
+int
+filter_ident(const struct filter *f, const char *type, const char *norm)
+{
+	unsigned char key[32];
+	char hex[HASH_HEX];
+	int64_t v;
+
+	if (hashset_count(f->by_hash) == 0)
+		return -1;
+	ident_hash(f->key, type, norm, hex);
+	hex_key(hex, 64, key);
+	return hashset_get(f->by_hash, key, &v) ? (int)v : -1;
+}
+
+/* Collecting spans while scanning. */
+struct collect {
+	const struct filter *f;
+	struct spans *sp;
+};
+
+static int
+collect(void *arg, const char *type, const char *norm, size_t off, size_t len)
+{
+	struct collect *c = arg;
+	int t = filter_ident(c->f, type, norm);
+	struct spans *sp = c->sp;
+
+	if (t < 0)
+		return 0;
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 8;
+		sp->v = xrealloc(sp->v, sizeof(*sp->v) * (size_t)sp->cap);
+	}
+	sp->v[sp->n].off = off;
+	sp->v[sp->n].len = len;
+	sp->v[sp->n].tomb = t;
+	sp->n++;
+	return 0;
+}
+
+int
+filter_scan(const struct filter *f, const char *text, size_t n,
+	    struct spans *sp)
+{
+	struct collect c = { f, sp };
+
+	sp->n = 0;
+	if (hashset_count(f->by_hash) == 0 || n == 0)
+		return 0;
+	scan_text(text, n, (int)f->cfg->calling_code, collect, &c);
+	return sp->n;
+}
+
+void
+spans_release(struct spans *sp)
+{
+	free(sp->v);
+	memset(sp, 0, sizeof(*sp));
+}
+
+void
+filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
+{
+	struct tomb *tb = &f->tombs[t];
+	char what[512];
+	va_list ap;
+
+	tb->hits++;
+	if (f->mode != FILTER_COUNT || !f->print_hits)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq, tb->at,
+	       tb->reason, tb->sid ? "subject " : "identifiers only",
+	       tb->sid ? tb->sid : "", printable(rel), what);
+}
+
+void
+filter_residue(struct filter *f, int t, const char *rel, const char *what)
+{
+	if (f->mode == FILTER_COUNT) {
+		filter_hit(f, t, rel, "%s", what);
+		f->st.residue++;
+		return;
+	}
+	log_err("residue in '%s': %s holds an identifier of a person erased "
+		"after this backup (tombstone seq %" PRId64 ")",
+		printable(rel), what, f->tombs[t].seq);
+	f->st.residue++;
+}
+
+int64_t
+filter_hits(const struct filter *f)
+{
+	int64_t n = 0;
+	int i;
+
+	for (i = 0; i < f->ntombs; i++)
+		n += f->tombs[i].hits > 0;
+	return n;
+}
+
+/* per_subject: whether rel lies in a per-subject path of an erased
+ * subject; drops that path in apply mode. */
+static int
+per_subject(struct filter *f, const char *root, const char *rel)
+{
+	const struct config *cfg = f->cfg;
+	int i;
+
+	for (i = 0; i < cfg->nfiles; i++) {
+		struct fpattern p;
+		size_t end;
+		char *v;
+		int t = -1;
+
+		if (cfg->files[i].format != FMT_NONE ||
+		    fpattern_parse(cfg->files[i].path, &p) != 0)
+			continue;
+		v = fpattern_value(&p, rel, &end);
+		if (v != NULL) {
+			char norm[IDENT_MAX];
+
+			if (strcmp(p.placeholder, "subject") == 0)
+				t = filter_sid(f, v);
+			else if (ident_normalise(p.placeholder, v,
+						 (int)cfg->calling_code,
+						 norm) == 0)
+				t = filter_ident(f, p.placeholder, norm);
+		}
+		if (t >= 0) {
+			char *path = xasprintf("%s/%.*s", root, (int)end, rel);
+			int r = 0;
+
+			filter_hit(f, t, rel, "a per-subject path ([files %s])",
+				   cfg->files[i].name);
+			f->st.paths++;
+			if (f->mode == FILTER_APPLY)
+				r = rm_tree(path);
+			free(path);
+			free(v);
+			fpattern_release(&p);
+			return r == 0 ? 1 : -1;
+		}
+		free(v);
+		fpattern_release(&p);
+	}
+	return 0;
+}
+
+/* glob_any_depth: whether pattern matches rel or a tail of it. */
+static int
+glob_any_depth(const char *pattern, const char *rel)
+{
+	const char *p = rel;
+
+	while (p != NULL) {
+		if (fnmatch(pattern, p, FNM_PATHNAME) == 0)
+			return 1;
+		p = strchr(p, '/');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* is_sqlite: whether the file starts with the SQLite header. */
+static int
+is_sqlite(const char *full)
+{
+	char head[16];
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+/* sidecar: whether rel is the -wal, -shm or -journal of a database. */
+static int
+sidecar(const char *root, const char *rel)
+{
+	static const char *const ends[] = { "-wal", "-shm", "-journal" };
+	size_t n = strlen(rel), i, m;
+	char *base;
+	int r;
+
+	for (i = 0; i < 3; i++) {
+		m = strlen(ends[i]);
+		if (n <= m || strcmp(rel + n - m, ends[i]) != 0)
+			continue;
+		base = xasprintf("%s/%.*s", root, (int)(n - m), rel);
+		r = is_sqlite(base);
+		free(base);
+		return r;
+	}
+	return 0;
+}
+
+static int
+one_file(struct filter *f, const char *root, const char *rel)
+{
+	const struct config *cfg = f->cfg;
+	char *full = xasprintf("%s/%s", root, rel);
+	struct stat st;
+	int i, r = 0;
+
+	if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode))
+		goto done;	/* dropped with its per-subject folder */
+	f->st.files++;
+	r = per_subject(f, root, rel);
+	if (r != 0) {
+		r = r < 0 ? -1 : 0;
+		goto done;
+	}
+	if (sidecar(root, rel))
+		goto done;
+	if (is_sqlite(full)) {
+		r = filter_db(f, rel, full);
+		goto done;
+	}
+	for (i = 0; i < cfg->nfiles; i++)
+		if (cfg->files[i].format != FMT_NONE &&
+		    glob_any_depth(cfg->files[i].path, rel)) {
+			r = filter_structured(f, rel, full, &cfg->files[i]);
+			goto done;
+		}
+	r = filter_plain(f, rel, full);
+done:
+	free(full);
+	return r;
+}
+
+int
+filter_tree(struct filter *f, const char *root, sqlite3 *index)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	st = db_prepare(index, "SELECT path FROM entries WHERE type = 1 "
+			       "ORDER BY path");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (one_file(f, root, db_text(st, 0)) != 0) {
+			rc = -1;
+			break;
+		}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(index, "read the entry index");
+	sqlite3_finalize(st);
+	if (rc == 0 && f->st.residue > 0 && f->mode == FILTER_APPLY) {
+		f->hostile = 1;
+		rc = -1;
+	}
+	return rc;
+}

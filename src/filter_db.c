@@ -1,0 +1,706 @@
+/*
+ * filter_db.c: SQLite databases found in an archive.
+ *
+ * Opened defensively (quick_check first, defensive mode, no trusted
+ * schema, no triggers or views, no extensions, a progress handler bounding
+ * the work).  A database holding the data map's subjects table gets the
+ * tombstones applied through the data map; every database is scanned for
+ * residue and, in apply mode, vacuumed into a fresh file so that deleted
+ * rows do not linger in free pages.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "erase.h"
+#include "extract.h"
+#include "filter_priv.h"
+#include "fsutil.h"
+#include "hashset.h"
+#include "ident.h"
+#include "log.h"
+#include "sqlfn.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+#define WORK_SECONDS 3600	/* the progress handler's bound per database */
+
+static int
+progress(void *arg)
+{
+	const time_t *deadline = arg;
+
+	return time(NULL) > *deadline;
+}
+
+/* bad_db: report a database the filter cannot use; input at fault. */
+static int
+bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
+{
+	log_err("refusing archive: database '%s': %s%s%s", printable(rel), what,
+		db ? ": " : "", db ? sqlite3_errmsg(db) : "");
+	f->hostile = 1;
+	return -1;
+}
+
+static sqlite3 *
+open_defensive(struct filter *f, const char *rel, const char *full,
+	       time_t *deadline)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+
+	if (sqlite3_open_v2(full, &db, flags, NULL) != SQLITE_OK) {
+		bad_db(f, rel, db, "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+			  (int *)NULL);
+	*deadline = time(NULL) + WORK_SECONDS;
+	sqlite3_progress_handler(db, 100000, progress, deadline);
+	if (sqlite3_exec(db, "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
+			     "PRAGMA foreign_keys = OFF;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		goto bad;
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp(db_text(st, 0), "ok") != 0)
+		goto bad;
+	sqlite3_finalize(st);
+	return db;
+bad:
+	bad_db(f, rel, db, "corrupt or not usable (quick_check failed)");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int
+has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
+					  "WHERE type = 'table' AND name = ?1");
+	int r;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* ident_columns: append ", s.c1, s.c2" for the identifier columns. */
+static void
+ident_columns(const struct config *cfg, struct strbuf *sb)
+{
+	int i;
+
+	for (i = 0; i < cfg->subj_ids.n; i++) {
+		sb_adds(sb, ", s.");
+		sb_add_ident(sb, cfg->subj_ids.column[i]);
+	}
+}
+
+/* match_by_hash: subjects whose identifiers are newer erasures'. */
+static int
+match_by_hash(struct filter *f, sqlite3 *db)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
+		sb_reset(&sql);
+		sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_batch(sid) "
+			      "SELECT s.");
+		sb_add_ident(&sql, cfg->subj_id);
+		sb_adds(&sql, " FROM main.");
+		sb_add_ident(&sql, cfg->subj_table);
+		sb_adds(&sql, " AS s WHERE lethe_hash(");
+		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
+		sb_adds(&sql, ", s.");
+		sb_add_ident(&sql, cfg->subj_ids.column[i]);
+		sb_adds(&sql, ") IN (SELECT h FROM temp.lethe_batch_h) AND s.");
+		sb_add_ident(&sql, cfg->subj_id);
+		sb_adds(&sql, " IS NOT NULL");
+		rc = db_exec(db, sb_str(&sql), "match subjects");
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+/* own_hashes: the identifier hashes of the subjects about to go. */
+static int
+own_hashes(struct filter *f, sqlite3 *db)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
+		sb_reset(&sql);
+		sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_batch_h(h) "
+			      "SELECT h FROM (SELECT lethe_hash(");
+		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
+		sb_adds(&sql, ", s.");
+		sb_add_ident(&sql, cfg->subj_ids.column[i]);
+		sb_adds(&sql, ") AS h FROM main.");
+		sb_add_ident(&sql, cfg->subj_table);
+		sb_adds(&sql, " AS s WHERE s.");
+		sb_add_ident(&sql, cfg->subj_id);
+		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)) WHERE h "
+			      "IS NOT NULL");
+		rc = db_exec(db, sb_str(&sql), "collect identifiers");
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+/* purge: the [purge] rules as of now (count mode: only counted). */
+static int
+purge(struct filter *f, sqlite3 *db)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	int64_t n;
+	int i, rc = 0;
+
+	for (i = 0; i < cfg->npurges && rc == 0; i++) {
+		const struct purge_rule *p = &cfg->purges[i];
+
+		if (!has_table(db, p->name))
+			continue;
+		sb_reset(&sql);
+		sb_adds(&sql, f->mode == FILTER_APPLY ? "DELETE FROM main."
+						      : "SELECT count(*) FROM "
+							"main.");
+		sb_add_ident(&sql, p->name);
+		sb_adds(&sql, " WHERE lethe_past(");
+		sb_add_ident(&sql, p->date);
+		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n, (int)p->keep.unit,
+			p->date_format);
+		if (f->mode == FILTER_APPLY) {
+			rc = db_exec(db, sb_str(&sql), "purge");
+			f->st.purged += sqlite3_changes64(db);
+		} else {
+			rc = db_int(db, sb_str(&sql), &n);
+			f->st.purged += n;
+		}
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+/* count_subjects: count mode: what erasure would do, per tombstone. */
+static int
+count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
+	       const char *rel)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT, what = STRBUF_INIT;
+	struct erase_tally t;
+	sqlite3_stmt *st = NULL;
+	char norm[IDENT_MAX], hex[HASH_HEX];
+	char *seen = xcalloc((size_t)f->ntombs + 1, 1);
+	int i, j, r, rc = -1;
+
+	tally_init(&t, cfg);
+	sb_adds(&sql, "SELECT s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	ident_columns(cfg, &sql);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	st = db_prepare(db, sb_str(&sql));
+	if (st == NULL)
+		goto done;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sid = db_text(st, 0);
+		int tomb = filter_sid(f, sid);
+
+		sb_reset(&ids);
+		for (j = 0; j < cfg->subj_ids.n; j++) {
+			const char *v = (const char *)sqlite3_column_text(st,
+									  j + 1);
+			const char *type = cfg->subj_ids.type[j];
+
+			if (v == NULL || ident_normalise(type, v,
+							 (int)cfg->calling_code,
+							 norm) != 0)
+				continue;
+			if (tomb < 0)
+				tomb = filter_ident(f, type, norm);
+			ident_hash(f->key, type, norm, hex);
+			sb_addf(&ids, "%s%s:%s", ids.len ? " " : "", type, hex);
+		}
+		if (tomb < 0)
+			continue;
+		seen[tomb] = 1;
+		if (eraser_count(er, sid, sb_str(&ids), &t) != 0)
+			goto done;
+		sb_reset(&what);
+		tally_text(&t, cfg, &what);
+		filter_hit(f, tomb, rel, "%s", sb_str(&what));
+		f->st.subjects++;
+		for (i = 0; i < t.n; i++)
+			f->st.tally.rows[i] += t.rows[i];
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (r != SQLITE_DONE) {
+		db_fail(db, "read subjects");
+		goto done;
+	}
+	/* rows linked only by identifier, of newer erasures */
+	for (i = 0; i < f->ntombs; i++) {
+		struct tomb *tb = &f->tombs[i];
+		int k;
+
+		if (!tb->newer || seen[i])
+			continue;
+		if (eraser_count(er, NULL, tb->ids, &t) != 0)
+			goto done;
+		for (k = 1; k < t.n && t.rows[k] == 0; k++)
+			;
+		if (k == t.n)
+			continue;
+		sb_reset(&what);
+		tally_text(&t, cfg, &what);
+		filter_hit(f, i, rel, "rows linked by identifier: %s",
+			   sb_str(&what));
+		for (k = 1; k < t.n; k++)
+			f->st.tally.rows[k] += t.rows[k];
+	}
+	rc = 0;
+done:
+	free(seen);
+	sqlite3_finalize(st);
+	tally_release(&t);
+	sb_release(&sql);
+	sb_release(&ids);
+	sb_release(&what);
+	return rc;
+}
+
+/*
+ * apply_map: erase every tombstone's subject through the data map (count
+ * mode counts per tombstone first; the staged copy is changed either way,
+ * so the residue scan that follows sees what a restore would keep).
+ */
+static int
+apply_map(struct filter *f, sqlite3 *db, const char *rel)
+{
+	struct eraser *er = NULL;
+	char what[4096];
+	int64_t before = f->st.tally.rows[0];
+	int i, rc = -1;
+
+	snprintf(what, sizeof(what), "restored database '%s'", printable(rel));
+	if (config_check_store(f->cfg, db, what, 1) != 0) {
+		f->hostile = 1;
+		return -1;
+	}
+	if (sqlfn_register(db, &f->fn) != 0)
+		return -1;
+	er = eraser_new(db, f->cfg, f->now);
+	if (er == NULL)
+		return -1;
+	if (db_exec(db, "BEGIN", "filter") != 0)
+		goto done;
+	for (i = 0; i < f->ntombs; i++)
+		if (eraser_add(er, f->tombs[i].sid,
+			       f->tombs[i].newer ? f->tombs[i].ids : NULL) != 0)
+			goto done;
+	if (match_by_hash(f, db) != 0 || eraser_sync(er) != 0)
+		goto done;
+	if (f->mode == FILTER_COUNT && count_subjects(f, db, er, rel) != 0)
+		goto done;
+	if (own_hashes(f, db) != 0 || eraser_sync(er) != 0)
+		goto done;
+	if (f->mode == FILTER_COUNT) {
+		struct erase_tally t;
+
+		tally_init(&t, f->cfg);
+		rc = eraser_apply(er, &t);
+		tally_release(&t);
+		if (rc != 0)
+			goto done;
+		rc = -1;
+	} else {
+		if (eraser_apply(er, &f->st.tally) != 0)
+			goto done;
+		f->st.subjects += f->st.tally.rows[0] - before;
+	}
+	if (purge(f, db) != 0 || db_exec(db, "COMMIT", "filter") != 0)
+		goto done;
+	rc = 0;
+done:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	eraser_free(er);
+	return rc;
+}
+
+/* redact_cols: whether table.column is a redact column of the data map. */
+static int
+redact_col(const struct config *cfg, const char *table, const char *col)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->ntables; i++) {
+		if (strcmp(cfg->tables[i].name, table) != 0)
+			continue;
+		for (j = 0; j < cfg->tables[i].redact.n; j++)
+			if (strcasecmp(cfg->tables[i].redact.v[j], col) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* redacted: text with every span replaced by "[erased]". */
+static char *
+redacted(const char *text, size_t n, const struct spans *sp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t at = 0;
+	int i;
+
+	for (i = 0; i < sp->n; i++) {
+		const struct span *s = &sp->v[i];
+
+		if (s->off < at)
+			continue;	/* overlaps one already replaced */
+		sb_add(&sb, text + at, s->off - at);
+		sb_adds(&sb, "[erased]");
+		at = s->off + s->len;
+	}
+	if (at < n)
+		sb_add(&sb, text + at, n - at);
+	return sb_detach(&sb);
+}
+
+static int
+by_offset(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* scan_table: residue in one table; redact columns are rewritten. */
+static int
+scan_table(struct filter *f, sqlite3 *db, const char *rel,
+	   const char *table, int datamap, int *fatal)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct spans sp = { NULL, 0, 0 };
+	sqlite3_stmt *st = NULL, *up = NULL;
+	int r, i, ncol, rc = -1, rowid = 1;
+	char what[1024];
+
+	sb_adds(&sql, "SELECT rowid, * FROM main.");
+	sb_add_ident(&sql, table);
+	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+		sb_reset(&sql);
+		sb_adds(&sql, "SELECT NULL, * FROM main.");
+		sb_add_ident(&sql, table);
+		rowid = 0;
+		st = db_prepare(db, sb_str(&sql));
+		if (st == NULL)
+			goto done;
+	}
+	ncol = sqlite3_column_count(st);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 1; i < ncol; i++) {
+			int type = sqlite3_column_type(st, i);
+			const char *text, *col = sqlite3_column_name(st, i);
+			size_t n;
+
+			if (type != SQLITE_TEXT && type != SQLITE_BLOB)
+				continue;
+			text = type == SQLITE_TEXT
+				       ? (const char *)sqlite3_column_text(st, i)
+				       : sqlite3_column_blob(st, i);
+			n = (size_t)sqlite3_column_bytes(st, i);
+			if (filter_scan(f, text, n, &sp) == 0)
+				continue;
+			if (datamap && rowid && type == SQLITE_TEXT &&
+			    redact_col(f->cfg, table, col)) {
+				char *clean;
+
+				filter_hit(f, sp.v[0].tomb, rel,
+					   "table '%s' column '%s' row %lld: "
+					   "identifiers to redact", table, col,
+					   sqlite3_column_int64(st, 0));
+				f->st.redacted += sp.n;
+				if (f->mode == FILTER_COUNT)
+					continue;
+				qsort(sp.v, (size_t)sp.n, sizeof(*sp.v),
+				      by_offset);
+				clean = redacted(text, n, &sp);
+				if (up == NULL)
+					up = db_prepare(db, "INSERT INTO "
+							    "temp.lethe_redact "
+							    "VALUES (?1, ?2, "
+							    "?3)");
+				if (up == NULL) {
+					free(clean);
+					goto done;
+				}
+				sqlite3_bind_text(up, 1, col, -1,
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_int64(up, 2,
+						   sqlite3_column_int64(st, 0));
+				sqlite3_bind_text(up, 3, clean, -1, free);
+				r = sqlite3_step(up);
+				sqlite3_reset(up);
+				if (r != SQLITE_DONE) {
+					db_fail(db, "redact");
+					goto done;
+				}
+				continue;
+			}
+			snprintf(what, sizeof(what), "table '%s' column '%s'",
+				 table, col);
+			filter_residue(f, sp.v[0].tomb, rel, what);
+			*fatal = 1;
+		}
+	}
+	if (r != SQLITE_DONE) {
+		db_fail(db, "scan for residue");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	spans_release(&sp);
+	sb_release(&sql);
+	return rc;
+}
+
+/* apply_redactions: write the redacted texts back, table by table. */
+static int
+apply_redactions(sqlite3 *db, const char *table)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *cols = NULL, *up = NULL;
+	int r, rc = -1;
+
+	cols = db_prepare(db, "SELECT DISTINCT col FROM temp.lethe_redact");
+	if (cols == NULL)
+		goto done;
+	while ((r = sqlite3_step(cols)) == SQLITE_ROW) {
+		sb_reset(&sql);
+		sb_adds(&sql, "UPDATE main.");
+		sb_add_ident(&sql, table);
+		sb_adds(&sql, " SET ");
+		sb_add_ident(&sql, db_text(cols, 0));
+		sb_adds(&sql, " = r.val FROM temp.lethe_redact AS r WHERE "
+			      "r.col = ?1 AND r.rid = main.");
+		sb_add_ident(&sql, table);
+		sb_adds(&sql, ".rowid");
+		up = db_prepare(db, sb_str(&sql));
+		if (up == NULL)
+			goto done;
+		sqlite3_bind_text(up, 1, db_text(cols, 0), -1,
+				  SQLITE_TRANSIENT);
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			db_fail(db, "redact");
+			goto done;
+		}
+		sqlite3_finalize(up);
+		up = NULL;
+	}
+	rc = r == SQLITE_DONE ? 0 : db_fail(db, "redact");
+done:
+	sqlite3_finalize(cols);
+	sqlite3_finalize(up);
+	sb_release(&sql);
+	return rc;
+}
+
+/* scan_db: residue in every table (virtual tables' shadows included). */
+static int
+scan_db(struct filter *f, sqlite3 *db, const char *rel, int datamap,
+	int *fatal)
+{
+	sqlite3_stmt *st;
+	char **tables = NULL;
+	int n = 0, i, r, rc = -1;
+
+	if (hashset_count(f->by_hash) == 0)
+		return 0;
+	st = db_prepare(db, "SELECT name FROM main.sqlite_schema WHERE type = "
+			    "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+			    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		tables = xrealloc(tables, sizeof(*tables) * (size_t)(n + 1));
+		tables[n++] = xstrdup(db_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		db_fail(db, "list tables");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (f->mode == FILTER_APPLY &&
+		    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_redact("
+				"col TEXT, rid INTEGER, val TEXT); DELETE FROM "
+				"temp.lethe_redact;",
+			    "redact") != 0)
+			goto done;
+		if (scan_table(f, db, rel, tables[i], datamap, fatal) != 0)
+			goto done;
+		if (f->mode == FILTER_APPLY &&
+		    apply_redactions(db, tables[i]) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	free_list(tables, n);
+	return rc;
+}
+
+/* vacuum: rewrite the database at full into a fresh file, replacing it. */
+static int
+vacuum(sqlite3 *db, const char *rel, const char *full)
+{
+	sqlite3_stmt *st = NULL;
+	struct stat before;
+	char *tmp = xasprintf("%s.lethe-vacuum", full);
+	int rc = -1;
+
+	unlink(tmp);
+	st = db_prepare(db, "VACUUM INTO ?1");
+	if (st == NULL)
+		goto done;
+	sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		log_err("cannot vacuum '%s': %s", printable(rel),
+			sqlite3_errmsg(db));
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (rc == 0 && stat(full, &before) == 0)
+		chmod(tmp, before.st_mode & 0777);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* finish: move the vacuumed copy into place and drop the sidecars. */
+static int
+finish(const char *full)
+{
+	static const char *const ends[] = { "-wal", "-shm", "-journal" };
+	char *tmp = xasprintf("%s.lethe-vacuum", full), *side;
+	int i, rc = 0;
+
+	if (rename(tmp, full) != 0) {
+		log_errno("cannot replace '%s'", full);
+		rc = -1;
+	}
+	for (i = 0; i < 3; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		unlink(side);
+		free(side);
+	}
+	free(tmp);
+	return rc;
+}
+
+static void
+drop_db(const char *full)
+{
+	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
+	char *side;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		unlink(side);
+		free(side);
+	}
+}
+
+int
+filter_db(struct filter *f, const char *rel, const char *full)
+{
+	time_t deadline;
+	sqlite3 *db;
+	int64_t residue;
+	int datamap, fatal = 0, rc = -1;
+
+	db = open_defensive(f, rel, full, &deadline);
+	if (db == NULL)
+		return -1;
+	datamap = has_table(db, f->cfg->subj_table);
+	if (db_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
+		    "filter") != 0)
+		goto done;
+	if (datamap) {
+		if (apply_map(f, db, rel) != 0)
+			goto done;
+		f->st.databases++;
+	} else {
+		f->st.other_dbs++;
+	}
+	residue = f->st.residue;
+	if (scan_db(f, db, rel, datamap, &fatal) != 0)
+		goto done;
+	if (fatal && f->mode == FILTER_APPLY) {
+		if (datamap || !f->drop_residue)
+			goto refuse;
+		log_warn("leaving out '%s': it holds residue "
+			 "(--drop-residue)", printable(rel));
+		f->st.residue = residue;
+		f->st.dropped++;
+		sqlite3_close(db);
+		db = NULL;
+		drop_db(full);
+		rc = 0;
+		goto done;
+	}
+	if (f->mode == FILTER_APPLY) {
+		if (vacuum(db, rel, full) != 0)
+			goto done;
+		sqlite3_close(db);
+		db = NULL;
+		if (finish(full) != 0)
+			goto done;
+	}
+	rc = 0;
+	goto done;
+refuse:
+	rc = 0;		/* reported as residue; filter_tree fails at the end */
+done:
+	if (rc != 0 && sqlite3_errcode(db) == SQLITE_INTERRUPT)
+		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
+	sqlite3_close(db);
+	return rc;
+}

@@ -1,0 +1,284 @@
+/*
+ * filter_text.c: structured files (csv, jsonl) and every other file.
+ *
+ * A structured file the data map knows loses each record that holds an
+ * identifier of a newer erasure, in its match columns or anywhere else.
+ * Any other file holding one is residue: the restore fails closed, naming
+ * the file, unless the operator asked to leave such files out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "extract.h"
+#include "filter_priv.h"
+#include "fsutil.h"
+#include "ident.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+#include "banned.h"
+
+/* A file mapped into memory. */
+struct mapped {
+	const char *p;
+	size_t n;
+	int mode;
+};
+
+static int
+map_file(const char *full, struct mapped *m)
+{
+	struct stat st;
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	memset(m, 0, sizeof(*m));
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_errno("cannot read '%s'", full);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	m->n = (size_t)st.st_size;
+	m->mode = (int)(st.st_mode & 0777);
+	if (m->n > 0) {
+		void *p = mmap(NULL, m->n, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (p == MAP_FAILED) {
+			log_errno("cannot read '%s'", full);
+			close(fd);
+			return -1;
+		}
+		m->p = p;
+	}
+	close(fd);
+	return 0;
+}
+
+static void
+unmap_file(struct mapped *m)
+{
+	if (m->n > 0)
+		munmap((void *)m->p, m->n);
+	memset(m, 0, sizeof(*m));
+}
+
+/* csv_end: the end of the CSV record starting at p (after its newline). */
+static size_t
+csv_end(const char *p, size_t n)
+{
+	size_t i;
+	int quoted = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (p[i] == '\n' && !quoted)
+			return i + 1;
+	}
+	return n;
+}
+
+/* csv_field: field k of record rec (len bytes), unquoted, into sb. */
+static int
+csv_field(const char *rec, size_t len, int k, struct strbuf *sb)
+{
+	size_t i = 0;
+	int field = 0;
+
+	sb_reset(sb);
+	while (i <= len) {
+		int quoted = i < len && rec[i] == '"';
+
+		if (quoted)
+			i++;
+		while (i < len) {
+			if (quoted && rec[i] == '"') {
+				if (i + 1 < len && rec[i + 1] == '"') {
+					if (field == k)
+						sb_addc(sb, '"');
+					i += 2;
+					continue;
+				}
+				quoted = 0;
+				i++;
+				continue;
+			}
+			if (!quoted && (rec[i] == ',' || rec[i] == '\n' ||
+					rec[i] == '\r'))
+				break;
+			if (field == k)
+				sb_addc(sb, rec[i]);
+			i++;
+		}
+		if (field == k)
+			return 0;
+		if (i >= len || rec[i] != ',')
+			return -1;
+		i++;
+		field++;
+	}
+	return -1;
+}
+
+/* header_index: the column of name in CSV header hdr, or -1. */
+static int
+header_index(const char *hdr, size_t len, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int k;
+
+	for (k = 0; csv_field(hdr, len, k, &sb) == 0; k++) {
+		if (strcmp(trim(sb.buf ? sb.buf : (char *)""), name) == 0) {
+			sb_release(&sb);
+			return k;
+		}
+	}
+	sb_release(&sb);
+	return -1;
+}
+
+/* record_tomb: the newer tombstone a record belongs to, or -1. */
+static int
+record_tomb(struct filter *f, const struct files_rule *r, const char *rec,
+	    size_t len, const int *cols, struct spans *sp)
+{
+	struct strbuf field = STRBUF_INIT;
+	char norm[IDENT_MAX];
+	int i, t = -1;
+
+	for (i = 0; cols != NULL && i < r->match.n && t < 0; i++) {
+		if (cols[i] < 0 || csv_field(rec, len, cols[i], &field) != 0 ||
+		    field.buf == NULL)
+			continue;
+		if (ident_normalise(r->match.type[i], field.buf,
+				    (int)f->cfg->calling_code, norm) == 0)
+			t = filter_ident(f, r->match.type[i], norm);
+	}
+	sb_release(&field);
+	if (t < 0 && filter_scan(f, rec, len, sp) > 0)
+		t = sp->v[0].tomb;
+	return t;
+}
+
+int
+filter_structured(struct filter *f, const char *rel, const char *full,
+		  const struct files_rule *r)
+{
+	struct mapped m;
+	struct spans sp = { NULL, 0, 0 };
+	struct strbuf out = STRBUF_INIT;
+	int *cols = NULL;
+	size_t at = 0, len;
+	int64_t dropped = 0, line = 0;
+	int i, t, rc = -1;
+
+	if (map_file(full, &m) != 0)
+		return -1;
+	if (!filter_has_newer(f))
+		goto keep;
+	if (r->format == FMT_CSV && m.n > 0) {
+		len = csv_end(m.p, m.n);
+		cols = xcalloc((size_t)r->match.n, sizeof(*cols));
+		for (i = 0; i < r->match.n; i++) {
+			cols[i] = header_index(m.p, len, r->match.column[i]);
+			if (cols[i] < 0)
+				log_warn("'%s': no column '%s' for [files %s] "
+					 "match", printable(rel),
+					 r->match.column[i], r->name);
+		}
+		sb_add(&out, m.p, len);
+		at = len;
+	}
+	while (at < m.n) {
+		const char *rec = m.p + at;
+
+		if (r->format == FMT_CSV) {
+			len = csv_end(rec, m.n - at);
+		} else {
+			const char *nl = memchr(rec, '\n', m.n - at);
+
+			len = nl ? (size_t)(nl - rec) + 1 : m.n - at;
+		}
+		line++;
+		t = record_tomb(f, r, rec, len, cols, &sp);
+		if (t >= 0) {
+			filter_hit(f, t, rel, "record %" PRId64 " ([files %s])",
+				   line, r->name);
+			dropped++;
+		} else {
+			sb_add(&out, rec, len);
+		}
+		at += len;
+	}
+	f->st.records += dropped;
+	if (dropped > 0 && f->mode == FILTER_APPLY) {
+		char *tmp = NULL;
+		int fd = tmpfile_beside(full, &tmp);
+
+		if (fd < 0)
+			goto done;
+		if ((out.len > 0 &&
+		     write(fd, out.buf, out.len) != (ssize_t)out.len) ||
+		    fchmod(fd, (mode_t)m.mode) != 0) {
+			log_errno("cannot write '%s'", tmp);
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			goto done;
+		}
+		close(fd);
+		if (rename(tmp, full) != 0) {
+			log_errno("cannot replace '%s'", full);
+			unlink(tmp);
+			free(tmp);
+			goto done;
+		}
+		free(tmp);
+	}
+keep:
+	rc = 0;
+done:
+	free(cols);
+	spans_release(&sp);
+	sb_release(&out);
+	unmap_file(&m);
+	return rc;
+}
+
+int
+filter_plain(struct filter *f, const char *rel, const char *full)
+{
+	struct mapped m;
+	struct spans sp = { NULL, 0, 0 };
+	int rc = 0;
+
+	if (!filter_has_newer(f))
+		return 0;
+	if (map_file(full, &m) != 0)
+		return -1;
+	if (filter_scan(f, m.p, m.n, &sp) > 0) {
+		if (f->mode == FILTER_APPLY && f->drop_residue) {
+			log_warn("leaving out '%s': it holds an identifier of a "
+				 "person erased after this backup (tombstone "
+				 "seq %" PRId64 ") (--drop-residue)",
+				 printable(rel), f->tombs[sp.v[0].tomb].seq);
+			f->st.dropped++;
+			if (unlink(full) != 0) {
+				log_errno("cannot remove '%s'", full);
+				rc = -1;
+			}
+		} else {
+			filter_residue(f, sp.v[0].tomb, rel, "the file");
+		}
+	}
+	spans_release(&sp);
+	unmap_file(&m);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * fsutil.c: durable replacement (temp file, fsync, rename, fsync folder).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "util.h"
+#include "banned.h"
+
+char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+const char *
+base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int
+tmpfile_beside(const char *path, char **tmp)
+{
+	char *dir = dir_of(path);
+	int fd;
+
+	*tmp = xasprintf("%s/.%s.XXXXXX", dir, base_of(path));
+	free(dir);
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		log_errno("cannot create a file beside '%s'", path);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fd;
+}
+
+int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		log_errno("cannot sync folder '%s'", dir);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+rename_durable(const char *from, const char *to)
+{
+	char *dir;
+	int rc;
+
+	if (rename(from, to) != 0) {
+		log_errno("cannot rename '%s' to '%s'", from, to);
+		return -1;
+	}
+	dir = dir_of(to);
+	rc = fsync_dir(dir);
+	free(dir);
+	return rc;
+}
+
+int
+mkdir_p(const char *path, int mode)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = -1;
+
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+			log_errno("cannot make folder '%s'", copy);
+			goto done;
+		}
+		*p = '/';
+	}
+	if (mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST) {
+		log_errno("cannot make folder '%s'", copy);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * stage.c: reading an archive into a staging folder and choosing the rule.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "lethe.h"
+#include "log.h"
+#include "stage.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "util.h"
+#include "banned.h"
+
+int
+stage_archive(struct ctx *c, const char *src, const char *parent,
+	      const char *taken_at, struct filter *f, struct staged *s)
+{
+	const char *why, *shown = strcmp(src, "-") == 0 ? "<stdin>" : src;
+	char head[HASH_HEX];
+	int64_t seq, t = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (taken_at != NULL && time_parse(taken_at, &t) != 0) {
+		log_err("--taken-at '%s' is not an ISO-8601 time", taken_at);
+		return EX_USAGE;
+	}
+	s->dir = xasprintf("%s/.lethe-staging-XXXXXX", parent);
+	if (mkdtemp(s->dir) == NULL) {
+		log_errno("cannot make a staging folder in '%s'", parent);
+		free(s->dir);
+		s->dir = NULL;
+		return EX_IOERR;
+	}
+	if (extract_archive(src, s->dir, c->cfg, &s->x) != 0)
+		return s->x.error == EXTRACT_HOSTILE ? EX_DATAERR : EX_IOERR;
+	if (ledger_head(c->ledger, &seq, head) != 0)
+		return EX_IOERR;
+	if (s->x.manifest != NULL) {
+		if (manifest_parse(s->x.manifest, s->x.manifest_len, c->key,
+				   &s->m, &why) == 0) {
+			if (s->m.seq > seq) {
+				log_err("refusing archive '%s': its manifest "
+					"names ledger seq %" PRId64 ", beyond "
+					"this ledger's head %" PRId64 ": it was "
+					"made against another or a newer "
+					"ledger", shown, s->m.seq, seq);
+				return EX_DATAERR;
+			}
+			if (manifest_check_entries(s->x.manifest,
+						   s->x.manifest_len,
+						   s->x.index, shown) != 0)
+				return EX_DATAERR;
+			s->lethe = 1;
+			if (taken_at != NULL)
+				log_warn("--taken-at ignored: the archive's "
+					 "manifest says when it was taken");
+			filter_set_rule(f, RULE_SEQ, s->m.seq, 0);
+			return 0;
+		}
+		log_warn("archive '%s': %s: %s; treating it as foreign", shown,
+			 MANIFEST_NAME, why);
+		if (extract_write_manifest_file(&s->x, s->dir) != 0)
+			return EX_IOERR;
+	}
+	if (taken_at != NULL)
+		filter_set_rule(f, RULE_TAKEN_AT, 0, t);
+	else
+		filter_set_rule(f, RULE_ALL, 0, 0);
+	return 0;
+}
+
+void
+stage_release(struct staged *s)
+{
+	if (s->dir != NULL) {
+		rm_tree(s->dir);
+		free(s->dir);
+	}
+	extract_release(&s->x);
+	manifest_release(&s->m);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+stage_summary(FILE *fp, const struct staged *s, const struct filter *f,
+	      int dry)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char rule[160];
+	int i;
+
+	fprintf(fp, "archive: %s (%s), %" PRId64 " entries, %" PRId64
+		    " bytes, sha256 %s\n",
+		s->lethe ? "lethe backup" : "foreign", s->x.format_name,
+		s->x.entries, s->x.bytes, s->x.sha);
+	if (s->lethe)
+		fprintf(fp, "backup: %s taken %s at ledger seq %" PRId64 "\n",
+			s->m.backup_id, s->m.time, s->m.seq);
+	fprintf(fp, "rule: %s\n", filter_rule_text(f, rule, sizeof(rule)));
+	for (i = 0; i < f->st.tally.n; i++)
+		if (f->st.tally.rows[i] > 0)
+			sb_addf(&sb, "%s%s %" PRId64, sb.len ? ", " : "",
+				tally_name(f->cfg, i), f->st.tally.rows[i]);
+	fprintf(fp, "%s: %" PRId64 " subject%s; rows %s; %" PRId64
+		    " aged rows purged\n",
+		dry ? "would erase" : "erased", f->st.subjects,
+		f->st.subjects == 1 ? "" : "s", sb.len ? sb.buf : "none",
+		f->st.purged);
+	fprintf(fp, "%s: %" PRId64 " per-subject files, %" PRId64
+		    " records of structured files, %" PRId64
+		    " identifiers redacted, %" PRId64 " files left out\n",
+		dry ? "would drop" : "dropped", f->st.paths, f->st.records,
+		f->st.redacted, f->st.dropped);
+	fprintf(fp, "databases: %" PRId64 " filtered through the data map, %"
+		    PRId64 " other\n", f->st.databases, f->st.other_dbs);
+	if (f->st.residue > 0)
+		fprintf(fp, "residue: %" PRId64 " finding%s%s\n", f->st.residue,
+			f->st.residue == 1 ? "" : "s",
+			dry ? ": the restore would fail" : "");
+	sb_release(&sb);
+}
+
+void
+stage_event_data(const struct staged *s, const struct filter *f,
+		 struct strbuf *sb)
+{
+	char rule[160];
+
+	sb_addf(sb, "{\"archive_sha256\":\"%s\",\"format\":", s->x.sha);
+	sb_add_json(sb, s->x.format_name);
+	sb_adds(sb, ",\"backup_id\":");
+	sb_add_json(sb, s->lethe ? s->m.backup_id : NULL);
+	sb_adds(sb, ",\"rule\":");
+	if (f->rule == RULE_SEQ)
+		sb_addf(sb, "\"manifest seq %" PRId64 "\"", f->rule_seq);
+	else if (f->rule == RULE_TAKEN_AT)
+		sb_addf(sb, "\"taken-at %s\"", time_format(f->taken_at, rule));
+	else
+		sb_adds(sb, "\"all\"");
+	sb_adds(sb, ",\"tables\":");
+	tally_json(&f->st.tally, f->cfg, 0, sb);
+	sb_addf(sb, ",\"subjects\":%" PRId64 ",\"purged\":%" PRId64
+		    ",\"paths\":%" PRId64 ",\"records\":%" PRId64
+		    ",\"redacted\":%" PRId64 ",\"left_out\":%" PRId64
+		    ",\"entries\":%" PRId64 "",
+		f->st.subjects, f->st.purged, f->st.paths, f->st.records,
+		f->st.redacted, f->st.dropped, s->x.entries);
+}
