@@ -47,8 +47,11 @@ void eraser_set_now(struct eraser *e, int64_t now);
 
 /*
  * eraser_sync: hash the identifier columns of identifier-linked tables
- * for rows added since the last sync.  Call at the start of each write
- * transaction.  Returns 0, or -1 after reporting.
+ * for rows added or changed since the last sync (unchanged rows are not
+ * hashed again).  Matches are always confirmed on a row's current value,
+ * so a stale entry never erases the wrong row; syncing at the start of
+ * each write transaction makes sure none is missed.  Returns 0, or -1
+ * after reporting.
  */
 int eraser_sync(struct eraser *e);
 

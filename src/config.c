@@ -131,6 +131,8 @@ struct loader {
 	int kind;		/* current section's kind, S_NONE if none */
 	char *section;		/* current section header text */
 	void *base;		/* struct the current section's keys fill */
+	void *scratch;		/* a duplicate section's keys, checked only */
+	int scratch_kind;
 	int errors;
 	struct config_error *errs;
 };
@@ -329,6 +331,67 @@ free_namelist(struct namelist *l)
 	l->n = 0;
 }
 
+static void
+free_table(struct dmap_table *t)
+{
+	free(t->name);
+	free(t->subject);
+	free(t->match);
+	free_namelist(&t->mask);
+	free_namelist(&t->redact);
+	free(t->date);
+}
+
+static void
+free_purge(struct purge_rule *p)
+{
+	free(p->name);
+	free(p->date);
+}
+
+static void
+free_files(struct files_rule *f)
+{
+	free(f->name);
+	free(f->path);
+	free_idmap(&f->match);
+}
+
+/* free_fields: what a struct config holds, not the struct itself. */
+static void
+free_fields(struct config *cfg)
+{
+	int i;
+
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg->live_store);
+	free(cfg->ledger);
+	free(cfg->key_file);
+	free(cfg->backup_dir);
+	free(cfg->lock_file);
+	free(cfg->subj_table);
+	free(cfg->subj_id);
+	free(cfg->subj_kind);
+	free(cfg->subj_lead_kind);
+	free(cfg->subj_last_activity);
+	free_idmap(&cfg->subj_ids);
+	for (i = 0; i < cfg->ntables; i++)
+		free_table(&cfg->tables[i]);
+	free(cfg->tables);
+	for (i = 0; i < cfg->npurges; i++)
+		free_purge(&cfg->purges[i]);
+	free(cfg->purges);
+	for (i = 0; i < cfg->nfiles; i++)
+		free_files(&cfg->files[i]);
+	free(cfg->files);
+	for (i = 0; i < cfg->nlines; i++) {
+		free(cfg->lines[i].section);
+		free(cfg->lines[i].key);
+	}
+	free(cfg->lines);
+}
+
 /* set_value: parse value as def says into base; on failure an error. */
 static void
 set_value(struct loader *ld, const struct keydef *def, void *base,
@@ -438,6 +501,29 @@ find_key(int kind, const char *key)
 	return NULL;
 }
 
+/* drop_scratch: free the keys of a duplicate section. */
+static void
+drop_scratch(struct loader *ld)
+{
+	if (ld->scratch == NULL)
+		return;
+	switch (ld->scratch_kind) {
+	case S_TABLE:
+		free_table(ld->scratch);
+		break;
+	case S_PURGE:
+		free_purge(ld->scratch);
+		break;
+	case S_FILES:
+		free_files(ld->scratch);
+		break;
+	default:
+		free_fields(ld->scratch);
+	}
+	free(ld->scratch);
+	ld->scratch = NULL;
+}
+
 /* new_section: start section text (already trimmed) at line. */
 static void
 new_section(struct loader *ld, const char *text, int line)
@@ -448,6 +534,7 @@ new_section(struct loader *ld, const char *text, int line)
 	size_t klen;
 	int kind, i;
 
+	drop_scratch(ld);
 	free(ld->section);
 	ld->section = xstrdup(text);
 	ld->kind = S_NONE;
@@ -480,6 +567,13 @@ new_section(struct loader *ld, const char *text, int line)
 	if (i > 0) {
 		errorf(ld, line, ld->section, NULL,
 		       "duplicate section (first on line %d)", i);
+		/* its keys are still checked, into a scratch copy */
+		ld->scratch = xcalloc(1, kind == S_TABLE ? sizeof(struct dmap_table)
+				       : kind == S_PURGE ? sizeof(struct purge_rule)
+				       : kind == S_FILES ? sizeof(struct files_rule)
+				       : sizeof(struct config));
+		ld->scratch_kind = kind;
+		ld->kind = kind;
 		return;
 	}
 	record_line(cfg, ld->section, NULL, line);
@@ -520,6 +614,8 @@ section_base(struct loader *ld)
 {
 	struct config *cfg = ld->cfg;
 
+	if (ld->scratch != NULL)
+		return ld->scratch;
 	switch (ld->kind) {
 	case S_TABLE:
 		return &cfg->tables[cfg->ntables - 1];
@@ -555,13 +651,14 @@ handler(void *user, const char *section, const char *name,
 		errorf(ld, ld->line, ld->section, name, "unknown key");
 		return 1;
 	}
-	first = config_key_line(ld->cfg, ld->section, name);
+	first = ld->scratch ? 0 : config_key_line(ld->cfg, ld->section, name);
 	if (first > 0) {
 		errorf(ld, ld->line, ld->section, name,
 		       "key given twice (first on line %d)", first);
 		return 1;
 	}
-	record_line(ld->cfg, ld->section, name, ld->line);
+	if (ld->scratch == NULL)
+		record_line(ld->cfg, ld->section, name, ld->line);
 	v = xstrdup(value);
 	set_value(ld, def, section_base(ld), trim(v), ld->line);
 	free(v);
@@ -697,10 +794,10 @@ check_table(struct loader *ld, struct dmap_table *t)
 		errorf(ld, t->line, sec, NULL, "the subjects table is erased "
 					       "by [subjects], not a [table] "
 					       "section");
-	if (retain && t->retain_for.n == 0)
+	if (retain && !config_key_line(cfg, sec, "retain_for"))
 		errorf(ld, t->line, sec, "retain_for",
 		       "required when on_erase = retain");
-	if (retain && t->date == NULL)
+	if (retain && !config_key_line(cfg, sec, "date"))
 		errorf(ld, t->line, sec, "date",
 		       "required when on_erase = retain");
 	if (retain && t->match != NULL)
@@ -903,6 +1000,7 @@ config_load(const char *path)
 		return NULL;
 	}
 	ini_parse_stream(reader, &ld, handler, &ld);
+	drop_scratch(&ld);
 	if (ferror(ld.fp))
 		errorf(&ld, ld.line, NULL, NULL, "read error: %s",
 		       strerror(errno));
@@ -951,49 +1049,8 @@ config_load(const char *path)
 void
 config_free(struct config *cfg)
 {
-	int i;
-
 	if (cfg == NULL)
 		return;
-	free(cfg->path);
-	free(cfg->dir);
-	free(cfg->live_store);
-	free(cfg->ledger);
-	free(cfg->key_file);
-	free(cfg->backup_dir);
-	free(cfg->lock_file);
-	free(cfg->subj_table);
-	free(cfg->subj_id);
-	free(cfg->subj_kind);
-	free(cfg->subj_lead_kind);
-	free(cfg->subj_last_activity);
-	free_idmap(&cfg->subj_ids);
-	for (i = 0; i < cfg->ntables; i++) {
-		struct dmap_table *t = &cfg->tables[i];
-
-		free(t->name);
-		free(t->subject);
-		free(t->match);
-		free_namelist(&t->mask);
-		free_namelist(&t->redact);
-		free(t->date);
-	}
-	free(cfg->tables);
-	for (i = 0; i < cfg->npurges; i++) {
-		free(cfg->purges[i].name);
-		free(cfg->purges[i].date);
-	}
-	free(cfg->purges);
-	for (i = 0; i < cfg->nfiles; i++) {
-		free(cfg->files[i].name);
-		free(cfg->files[i].path);
-		free_idmap(&cfg->files[i].match);
-	}
-	free(cfg->files);
-	for (i = 0; i < cfg->nlines; i++) {
-		free(cfg->lines[i].section);
-		free(cfg->lines[i].key);
-	}
-	free(cfg->lines);
+	free_fields(cfg);
 	free(cfg);
 }

@@ -86,10 +86,17 @@ link(struct strbuf *sb, const struct etable *et, int idx, int one)
 				  " IN (SELECT sid FROM temp.lethe_batch)");
 		return;
 	}
+	/* candidates from the index, confirmed on the row's current value */
 	sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE h IN ",
 		idx);
 	sb_adds(sb, one ? "(SELECT value FROM json_each(?2)))" :
 			  "(SELECT h FROM temp.lethe_batch_h))");
+	sb_adds(sb, " AND lethe_hash(");
+	sb_add_sqlstr(sb, t->match);
+	sb_adds(sb, ", ");
+	sb_add_ident(sb, t->subject);
+	sb_adds(sb, one ? ") IN (SELECT value FROM json_each(?2))" :
+			  ") IN (SELECT h FROM temp.lethe_batch_h)");
 }
 
 /* action: "DELETE FROM t" or "UPDATE t SET m = NULL, ..., subject = NULL". */
@@ -135,7 +142,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 
 	if (t->match != NULL) {
 		sb_addf(&sql, "CREATE TEMP TABLE IF NOT EXISTS lethe_ix_%d(rid "
-			      "INTEGER PRIMARY KEY, h TEXT);"
+			      "INTEGER PRIMARY KEY, v, h TEXT);"
 			      "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
 			      "lethe_ix_%d(h);"
 			      "DELETE FROM temp.lethe_ix_%d;",
@@ -144,17 +151,22 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 			goto done;
 		sb_reset(&sql);
 		et->ix = 1;
-		sb_addf(&sql, "INSERT INTO temp.lethe_ix_%d(rid, h) SELECT "
-			      "rowid, lethe_hash(", idx);
+		/* rows new or changed since the last sync are hashed again */
+		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
+			      "h) SELECT o.rowid, o.", idx);
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, ", lethe_hash(");
 		sb_add_sqlstr(&sql, t->match);
-		sb_adds(&sql, ", ");
+		sb_adds(&sql, ", o.");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, ") FROM main.");
 		sb_add_ident(&sql, t->name);
-		sb_addf(&sql, " WHERE rowid > (SELECT coalesce(max(rid), 0) "
-			      "FROM temp.lethe_ix_%d) AND ", idx);
+		sb_addf(&sql, " AS o LEFT JOIN temp.lethe_ix_%d AS i ON i.rid = "
+			      "o.rowid WHERE o.", idx);
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " IS NOT NULL");
+		sb_adds(&sql, " IS NOT NULL AND (i.rid IS NULL OR i.v IS NOT o.");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, ")");
 		if (prepare(e, &et->sync, &sql) != 0)
 			goto done;
 	}

@@ -46,7 +46,7 @@ normalise_phone(const char *value, int calling_code, char *out)
 	char digits[64];
 	const char *p = value;
 	size_t n = 0;
-	int plus = 0;
+	int plus = 0, intl;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -54,7 +54,13 @@ normalise_phone(const char *value, int calling_code, char *out)
 		plus = 1;
 		p++;
 	}
+	intl = plus || (p[0] == '0' && p[1] == '0');
 	for (; *p; p++) {
+		/* "+44 (0)20 ...": the trunk 0 is not dialled from abroad */
+		if (intl && p[0] == '(' && p[1] == '0' && p[2] == ')') {
+			p += 2;
+			continue;
+		}
 		if (isdigit((unsigned char)*p)) {
 			if (n + 1 >= sizeof(digits))
 				return -1;
