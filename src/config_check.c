@@ -32,7 +32,10 @@ fail(struct checker *ck, const char *section, const char *key,
 	ck->errors++;
 }
 
-/* table_kind: 1 a rowid table, 2 a table without rowid, 0 none. */
+/*
+ * table_kind: 1 a rowid table, 2 a table without rowid, 3 a view or
+ * other object of that name, 0 none.
+ */
 static int
 table_kind(sqlite3 *db, const char *table)
 {
@@ -40,15 +43,17 @@ table_kind(sqlite3 *db, const char *table)
 	struct strbuf sql = STRBUF_INIT;
 	int found = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema WHERE "
-				   "type = 'table' AND name = ?1",
+	if (sqlite3_prepare_v2(db, "SELECT type = 'table' FROM "
+				   "main.sqlite_schema WHERE name = ?1 COLLATE "
+				   "NOCASE AND type IN ('table', 'view')",
 			       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0) ? 1 : 3;
 	sqlite3_finalize(st);
-	if (!found)
-		return 0;
+	if (found != 1)
+		return found;
 	sb_adds(&sql, "SELECT rowid FROM main.");
 	sb_add_ident(&sql, table);
 	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK)
@@ -108,8 +113,10 @@ need_table(struct checker *ck, const char *section, const char *table,
 	if (kind == 0 && partial)
 		return 0;
 	fail(ck, section, NULL,
-	     kind == 0 ? "no table '%s'%s" : "table '%s' has no rowid%s",
-	     table, kind == 0 ? "" : " (WITHOUT ROWID is not supported)");
+	     kind == 0 ? "no table '%s'%s" :
+	     kind == 3 ? "'%s' is a view, not a table%s" :
+			 "table '%s' has no rowid%s",
+	     table, kind == 2 ? " (WITHOUT ROWID is not supported)" : "");
 	return 0;
 }
 

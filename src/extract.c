@@ -217,7 +217,11 @@ open_parent(struct ex *e, const char *path, const char **name)
 	return fd;
 }
 
-/* check_ratio: refuse output that outgrows the input by max_ratio. */
+/*
+ * check_ratio: refuse output that outgrows the input by max_ratio; the
+ * output is the larger of the decompressed stream (tar.gz) and the data
+ * written (formats that compress each entry, like zip).
+ */
 static int
 check_ratio(struct ex *e, const char *entry)
 {
@@ -225,6 +229,8 @@ check_ratio(struct ex *e, const char *entry)
 	int64_t out = archive_filter_bytes(e->a, 0);
 	char why[128];
 
+	if (e->out > out)
+		out = e->out;
 	if (out < RATIO_AFTER || raw <= 0 || out / raw <= e->cfg->max_ratio)
 		return 0;
 	snprintf(why, sizeof(why), "decompresses more than max_ratio (%"
@@ -270,13 +276,11 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 		r = archive_read_data_block(e->a, &buf, &n, &off);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r < ARCHIVE_WARN) {
+		if (r < ARCHIVE_OK) {
+			/* a bad checksum or truncated data: never half a file */
 			corrupt(e, entry);
 			goto done;
 		}
-		if (r == ARCHIVE_WARN)
-			log_warn("archive '%s' entry '%s': %s", e->src,
-				 printable(entry), archive_error_string(e->a));
 		if (off < pos || off > e->cfg->max_entry_size ||
 		    (int64_t)n > e->cfg->max_entry_size - off) {
 			snprintf(why, sizeof(why), "larger than max_entry_size "
