@@ -81,11 +81,19 @@ int eraser_apply(struct eraser *e, struct erase_tally *t);
  * eraser_release: apply after_hold to the rows of table index ti
  * (cfg->tables[ti], a retained table) that belong to subject sid and
  * whose hold is over as of `at`.  *rows gets the count changed,
- * *remaining the rows still held.  With dry, only counts.
+ * *remaining the rows still held.  With dry, only counts (and warns
+ * about held rows without a readable date).
  * Returns 0, or -1.
  */
 int eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 		   int dry, int64_t *rows, int64_t *remaining);
+
+/*
+ * eraser_warn_undated: warn, naming the table and rowids, about the rows
+ * of retained table index ti (cfg->tables[ti]) belonging to subject sid
+ * whose date cannot be read: they stay held until a date is set.
+ */
+void eraser_warn_undated(struct eraser *e, int ti, const char *sid);
 
 /* tally_init, tally_release, tally_zero: manage a tally for cfg. */
 void tally_init(struct erase_tally *t, const struct config *cfg);

@@ -17,7 +17,8 @@
  *   release  intent: subject, scope, data {rows}; a hold's end
  *   purge    intent: scope (table), data {rows, first, last}
  *   applied  ref .. ref_last: the intents the live change finished;
- *            data {tables: {T: rows}}
+ *            data {tables: {T: rows}, clean: every intent up to this
+ *            seq has its applied event}
  *   backup, restore, scrub   data describing the archive
  */
 #ifndef LEDGER_H
@@ -88,6 +89,17 @@ void ledger_rollback(struct ledger *l);
  * inside ledger_begin .. ledger_commit.  Returns the new seq, or -1.
  */
 int64_t ledger_append(struct ledger *l, const struct event *ev);
+
+/*
+ * ledger_set_clean: every intent up to seq has its `applied` event (known
+ * after finishing unapplied intents).  ledger_mark_dirty: an intent was
+ * left without its `applied` event (a failed step).  ledger_clean: the
+ * watermark an `applied` event naming intents up to `last` records: last
+ * itself while nothing was left behind, else the last known clean seq.
+ */
+void ledger_set_clean(struct ledger *l, int64_t seq);
+void ledger_mark_dirty(struct ledger *l);
+int64_t ledger_clean(const struct ledger *l, int64_t last);
 
 /*
  * ledger_head: the last event's seq and hash (0 and 64 zeros when empty).

@@ -16,6 +16,9 @@ struct ledger {
 	sqlite3_stmt *insert;
 	int in_txn;
 	int64_t head_seq;		/* valid inside a transaction */
+	int64_t clean;			/* intents up to here are applied */
+	int clean_known;		/* clean was established this run */
+	int dirty;			/* an intent was left unapplied */
 	char head_hash[HASH_HEX];
 };
 

@@ -153,7 +153,8 @@ add(struct aout_tree *t, const char *name, const char *path, int depth)
 		log_errno("cannot read folder '%s'", path);
 		goto done;
 	}
-	qsort(names, (size_t)n, sizeof(*names), by_name);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		char *cname = *name ? xasprintf("%s/%s", name, names[i])
 				    : xstrdup(names[i]);

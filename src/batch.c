@@ -20,7 +20,7 @@
 
 #define BATCH_FIRST 500
 #define BATCH_MIN 10
-#define BATCH_MAX 20000
+#define BATCH_MAX 100000
 
 static double
 clock_now(void)
@@ -236,12 +236,12 @@ describe(struct batch *b, const struct victim *v, int64_t seq,
 {
 	int i;
 
+	(void)b;
 	if (v->sid != NULL)
-		sb_addf(sb, "%s subject %s (%s", b->dry ? "would erase" :
-			"erased", v->sid, v->reason);
+		sb_addf(sb, "subject %s (%s", v->sid, v->reason);
 	else
-		sb_addf(sb, "%s identifiers of request %s (no live subject",
-			b->dry ? "would tombstone" : "tombstoned", v->request);
+		sb_addf(sb, "identifiers of request %s (no live subject",
+			v->request);
 	if (v->request != NULL && v->sid != NULL)
 		sb_addf(sb, " %s", v->request);
 	if (seq > 0)
@@ -256,6 +256,24 @@ describe(struct batch *b, const struct victim *v, int64_t seq,
 		if (t->undated[i] > 0)
 			sb_addf(sb, " (%" PRId64 " undated, held until dated)",
 				t->undated[i]);
+	}
+}
+
+/* emit: log each line of lines after verb; as a warning when warn. */
+static void
+emit(const struct strbuf *lines, const char *verb, int warn)
+{
+	const char *p = sb_str(lines);
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (warn)
+			log_warn("%s %.*s", verb, n, p);
+		else
+			log_notice("%s %.*s", verb, n, p);
+		p += n + (nl != NULL);
 	}
 }
 
@@ -308,15 +326,15 @@ tombstone(struct batch *b, const struct victim *v,
 	return seq;
 }
 
-/* adapt: keep each transaction near half a second. */
+/* adapt: keep each live write transaction within about a second. */
 static void
 adapt(struct batch *b)
 {
 	double took = clock_now() - b->started;
 
-	if (took < 0.25 && b->limit < BATCH_MAX)
+	if (took < 0.4 && b->limit < BATCH_MAX)
 		b->limit *= 2;
-	else if (took > 1.0 && b->limit > BATCH_MIN)
+	else if (took > 1.2 && b->limit > BATCH_MIN)
 		b->limit /= 2;
 }
 
@@ -325,9 +343,10 @@ batch_flush(struct batch *b)
 {
 	struct erase_tally t, applied;
 	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
+	struct strbuf lines = STRBUF_INIT;
 	struct event ev;
 	int64_t first = 0, last = 0, seq;
-	int i, rc = -1;
+	int i, rc = -1, durable = 0;
 
 	if (!b->open)
 		return 0;
@@ -355,14 +374,18 @@ batch_flush(struct batch *b)
 		}
 		sb_reset(&line);
 		describe(b, v, seq, &t, &line);
-		log_notice("%s", sb_str(&line));
-		for (j = 1; j < t.n; j++)
+		sb_addf(&lines, "%s\n", sb_str(&line));
+		for (j = 1; j < t.n; j++) {
 			b->held_rows += t.held[j];
+			if (t.undated[j] > 0)
+				eraser_warn_undated(b->er, j - 1, v->sid);
+		}
 		b->tombstones++;
 		if (v->sid != NULL)
 			b->subjects++;
 	}
 	if (b->dry) {
+		emit(&lines, "would erase", 0);
 		batch_abort(b);
 		rc = 0;
 		goto done;
@@ -370,6 +393,7 @@ batch_flush(struct batch *b)
 	fault_point("before-tombstones-commit");
 	if (ledger_commit(b->ledger) != 0)
 		goto done;
+	durable = 1;
 	if (ledger_head(b->ledger, &last, (char[HASH_HEX]){ 0 }) != 0)
 		goto done;
 	fault_point("after-tombstones");
@@ -379,6 +403,8 @@ batch_flush(struct batch *b)
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
 	b->open = 0;
+	emit(&lines, "erased", 0);
+	durable = 0;
 	fault_point("after-live-commit");
 	for (i = 0; i < b->n; i++)
 		if (files_erase(b->cfg, b->key, b->v[i].sid, b->v[i].ids, 0) < 0)
@@ -408,6 +434,11 @@ batch_flush(struct batch *b)
 	rc = 0;
 done:
 	if (rc != 0) {
+		if (durable) {
+			emit(&lines, "tombstone written but not yet erased "
+				     "(the next run finishes it):", 1);
+			ledger_mark_dirty(b->ledger);
+		}
 		ledger_rollback(b->ledger);
 		batch_abort(b);
 		b->failed = 1;
@@ -415,6 +446,7 @@ done:
 	tally_release(&t);
 	tally_release(&applied);
 	sb_release(&line);
+	sb_release(&lines);
 	sb_release(&data);
 	return rc;
 }

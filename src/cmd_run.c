@@ -225,6 +225,11 @@ cmd_run(struct ctx *c)
 		rc = EXIT_FAILED;
 		goto done;
 	}
+	/*
+	 * A failed step may leave intents without their `applied` event;
+	 * the other steps still run, and the next run finishes those intents
+	 * first (the applied events record how far everything is applied).
+	 */
 	eraser_set_now(er, c->now);
 	if (expire_leads(&b, &s.leads) != 0)
 		s.failed = 1;

@@ -27,6 +27,7 @@ struct etable {
 	sqlite3_stmt *sync;		/* extend the temp hash index */
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
 	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
+	sqlite3_stmt *undated;		/* ?1 sid: rowids without a date */
 };
 
 struct eraser {
@@ -37,6 +38,7 @@ struct eraser {
 	struct etable *tab;
 	sqlite3_stmt *add_sid;
 	sqlite3_stmt *add_hash;
+	sqlite3_stmt *set_synced;
 };
 
 static int
@@ -216,7 +218,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		if (prepare(e, &et->release, &sql) != 0)
 			goto done;
 		sb_adds(&sql, "SELECT count(*) FILTER (WHERE p IS 1), count(*) "
-			      "FILTER (WHERE p IS NOT 1) FROM (SELECT ");
+			      "FILTER (WHERE p IS NOT 1), count(*) FILTER (WHERE "
+			      "p IS NULL) FROM (SELECT ");
 		past_expr(&sql, t, "?2");
 		sb_adds(&sql, " AS p FROM main.");
 		sb_add_ident(&sql, t->name);
@@ -224,6 +227,15 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " = ?1)");
 		if (prepare(e, &et->release_count, &sql) != 0)
+			goto done;
+		sb_adds(&sql, "SELECT rowid FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " = ?1 AND ");
+		past_expr(&sql, t, "0");
+		sb_adds(&sql, " IS NULL LIMIT 20");
+		if (prepare(e, &et->undated, &sql) != 0)
 			goto done;
 	}
 	rc = 0;
@@ -272,15 +284,19 @@ eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 			"TEXT PRIMARY KEY);"
 			"CREATE TEMP TABLE IF NOT EXISTS lethe_batch_h(h TEXT "
 			"PRIMARY KEY);"
+			"CREATE TEMP TABLE IF NOT EXISTS lethe_synced(v);"
 			"DELETE FROM temp.lethe_batch;"
-			"DELETE FROM temp.lethe_batch_h;",
+			"DELETE FROM temp.lethe_batch_h;"
+			"DELETE FROM temp.lethe_synced;",
 		    "stage a batch") != 0)
 		goto fail;
 	e->add_sid = db_prepare(db, "INSERT OR IGNORE INTO temp.lethe_batch"
 				    "(sid) VALUES (?1)");
 	e->add_hash = db_prepare(db, "INSERT OR IGNORE INTO "
 				     "temp.lethe_batch_h(h) VALUES (?1)");
-	if (e->add_sid == NULL || e->add_hash == NULL)
+	e->set_synced = db_prepare(db, "INSERT INTO temp.lethe_synced(v) "
+				       "VALUES (?1)");
+	if (e->add_sid == NULL || e->add_hash == NULL || e->set_synced == NULL)
 		goto fail;
 	p = table_present(db, cfg->subj_table);
 	if (p < 0)
@@ -318,9 +334,11 @@ eraser_free(struct eraser *e)
 		sqlite3_finalize(e->tab[i].sync);
 		sqlite3_finalize(e->tab[i].release);
 		sqlite3_finalize(e->tab[i].release_count);
+		sqlite3_finalize(e->tab[i].undated);
 	}
 	sqlite3_finalize(e->add_sid);
 	sqlite3_finalize(e->add_hash);
+	sqlite3_finalize(e->set_synced);
 	free(e->tab);
 	free(e);
 }
@@ -348,13 +366,28 @@ run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
 int
 eraser_sync(struct eraser *e)
 {
+	int64_t version, synced;
 	int i;
 
+	/*
+	 * data_version changes only when another connection (the
+	 * application) commits; our own deletes and masks cannot make the
+	 * index miss a row, so without that there is nothing to refresh.
+	 * The version synced is kept in a temp table, so that a rolled back
+	 * transaction takes it back with the index rows it wrote.
+	 */
+	if (db_int(e->db, "PRAGMA data_version", &version) != 0 ||
+	    db_int(e->db, "SELECT coalesce(max(v), -1) FROM temp.lethe_synced",
+		   &synced) != 0)
+		return -1;
+	if (synced == version)
+		return 0;
 	for (i = 0; i < e->n; i++)
 		if (e->tab[i].sync != NULL &&
 		    run(e, e->tab[i].sync, NULL) != 0)
 			return -1;
-	return 0;
+	sqlite3_bind_int64(e->set_synced, 1, version);
+	return run(e, e->set_synced, NULL);
 }
 
 int
@@ -494,13 +527,35 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 	return 0;
 }
 
+void
+eraser_warn_undated(struct eraser *e, int ti, const char *sid)
+{
+	struct etable *et = &e->tab[ti + 1];
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	if (!et->present || et->undated == NULL || sid == NULL)
+		return;
+	sqlite3_bind_text(et->undated, 1, sid, -1, SQLITE_TRANSIENT);
+	while ((r = sqlite3_step(et->undated)) == SQLITE_ROW)
+		sb_addf(&sb, "%s%lld", sb.len ? ", " : "",
+			sqlite3_column_int64(et->undated, 0));
+	sqlite3_reset(et->undated);
+	if (sb.len > 0)
+		log_warn("table '%s' row%s %s of subject %s: no readable '%s'; "
+			 "held until a date is set", et->t->name,
+			 strchr(sb.buf, ',') ? "s" : "", sb.buf, sid,
+			 et->t->date);
+	sb_release(&sb);
+}
+
 int
 eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 	       int dry, int64_t *rows, int64_t *remaining)
 {
 	struct etable *et = &e->tab[ti + 1];
 	sqlite3_stmt *st = et->release_count;
-	int r;
+	int r, undated = 0;
 
 	*rows = *remaining = 0;
 	if (!et->present || st == NULL)
@@ -511,10 +566,13 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 	if (r == SQLITE_ROW) {
 		*rows = sqlite3_column_int64(st, 0);
 		*remaining = sqlite3_column_int64(st, 1);
+		undated = sqlite3_column_int64(st, 2) > 0;
 	}
 	sqlite3_reset(st);
 	if (r != SQLITE_ROW)
 		return db_fail(e->db, "count held rows");
+	if (undated && dry)
+		eraser_warn_undated(e, ti, sid);
 	if (dry || *rows == 0)
 		return 0;
 	sqlite3_bind_text(et->release, 1, sid, -1, SQLITE_TRANSIENT);

@@ -79,7 +79,7 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
 	int64_t first = 0, last = 0, released = 0, r2;
-	int i, due = 0, rc = -1;
+	int i, due = 0, rc = -1, durable = 0;
 
 	if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
 		    "begin a transaction on the live store") != 0)
@@ -128,6 +128,7 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	}
 	if (ledger_commit(l) != 0)
 		goto done;
+	durable = 1;
 	fault_point("after-release-intent");
 	for (i = 0; i < n; i++) {
 		if (h[i].seq == 0)
@@ -152,9 +153,12 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	sb_addf(&data, ":%" PRId64 "}}", released);
 	if (applied_append(l, first, last, data.buf) != 0)
 		goto done;
+	durable = 0;
 	*rows += released;
 	rc = 0;
 done:
+	if (durable)
+		ledger_mark_dirty(l);
 	if (!sqlite3_get_autocommit(live))
 		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 	sb_release(&data);

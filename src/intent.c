@@ -20,20 +20,32 @@ int
 applied_append(struct ledger *l, int64_t first, int64_t last,
 	       const char *data)
 {
+	struct strbuf sb = STRBUF_INIT;
 	struct event ev;
+	int64_t clean = ledger_clean(l, last);
+	int rc = -1;
 
+	/* the caller's object, with "clean" added before its '}' */
+	sb_adds(&sb, data != NULL ? data : "{}");
+	while (sb.len > 0 && sb.buf[sb.len - 1] != '}')
+		sb.len--;
+	if (sb.len > 0)
+		sb.len--;
+	sb.buf[sb.len] = '\0';
+	sb_addf(&sb, "%s\"clean\":%" PRId64 "}", sb.len > 1 ? "," : "", clean);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "applied";
 	ev.ref = first;
 	ev.ref_last = last;
-	ev.data = (char *)data;
-	if (ledger_begin(l) != 0)
-		return -1;
-	if (ledger_append(l, &ev) < 0) {
-		ledger_rollback(l);
-		return -1;
+	ev.data = sb.buf;
+	if (ledger_begin(l) == 0) {
+		if (ledger_append(l, &ev) > 0)
+			rc = ledger_commit(l);
+		else
+			ledger_rollback(l);
 	}
-	return ledger_commit(l);
+	sb_release(&sb);
+	return rc;
 }
 
 static int
@@ -106,6 +118,45 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 	return purge_apply(live, pr, in->first, in->last, at, &rows);
 }
 
+/* covered: whether seq lies in one of the n applied ranges r. */
+static int
+covered(const int64_t (*r)[2], int n, int64_t seq)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i][0] <= seq && seq <= r[i][1])
+			return 1;
+	return 0;
+}
+
+/* finish_group: append the applied event for evs[a..b) (redone). */
+static int
+finish_group(struct ledger *l, const struct config *cfg,
+	     const struct intent *evs, int a, int b,
+	     const struct erase_tally *t, int last_group)
+{
+	struct strbuf data = STRBUF_INIT;
+	int64_t head;
+	char hash[HASH_HEX];
+	int rc;
+
+	sb_adds(&data, "{\"tables\":");
+	tally_json(t, cfg, 0, &data);
+	sb_adds(&data, ",\"finished\":true}");
+	if (last_group) {
+		/* with this one, every intent so far has its applied */
+		if (ledger_head(l, &head, hash) != 0) {
+			sb_release(&data);
+			return -1;
+		}
+		ledger_set_clean(l, head);
+	}
+	rc = applied_append(l, evs[a].ev.seq, evs[b - 1].ev.seq, data.buf);
+	sb_release(&data);
+	return rc;
+}
+
 int
 intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	       const struct key *k, struct eraser *er, int dry)
@@ -113,52 +164,90 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	sqlite3 *ldb = ledger_db(l);
 	sqlite3_stmt *st = NULL;
 	struct intent *evs = NULL;
-	struct erase_tally t;
-	struct strbuf data = STRBUF_INIT;
-	int64_t last = 0, first = 0, high = 0;
-	int n = 0, cap = 0, i, r, rc = -1, intents = 0;
+	struct erase_tally *t = NULL;
+	int64_t (*ranges)[2] = NULL;
+	int64_t clean = 0, head;
+	char hash[HASH_HEX];
+	int *group = NULL;
+	int n = 0, cap = 0, nr = 0, rcap = 0, ng = 0, i, r, rc = -1;
+	int intents = 0, prev_kept = 0;
 
-	tally_init(&t, cfg);
-	if (db_int(ldb, "SELECT coalesce(max(ref_last), 0) FROM events "
-			"WHERE type = 'applied'", &last) != 0)
+	/* every intent up to the last applied event's "clean" is applied */
+	if (db_int(ldb, "SELECT coalesce(json_extract(data, '$.clean'), 0) "
+			"FROM events WHERE type = 'applied' ORDER BY seq DESC "
+			"LIMIT 1", &clean) != 0)
 		goto done;
-	st = db_prepare(ldb, "SELECT " EVENT_COLUMNS ", json_extract(data, "
-			     "'$.first'), json_extract(data, '$.last') FROM "
-			     "events WHERE seq > ?1 AND type IN ('erase', 'hold', 'release', "
-			     "'purge') ORDER BY seq");
+	st = db_prepare(ldb, "SELECT ref, ref_last FROM events WHERE type = "
+			     "'applied' AND ref_last > ?1");
 	if (st == NULL)
 		goto done;
-	sqlite3_bind_int64(st, 1, last);
+	sqlite3_bind_int64(st, 1, clean);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nr == rcap) {
+			rcap = rcap ? rcap * 2 : 16;
+			ranges = xrealloc(ranges, sizeof(*ranges) * (size_t)rcap);
+		}
+		ranges[nr][0] = sqlite3_column_int64(st, 0);
+		ranges[nr][1] = sqlite3_column_int64(st, 1);
+		nr++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (r != SQLITE_DONE) {
+		db_fail(ldb, "read the ledger");
+		goto done;
+	}
+	/* intents (and their holds) after it that no applied event covers */
+	st = db_prepare(ldb, "SELECT " EVENT_COLUMNS ", json_extract(data, "
+			     "'$.first'), json_extract(data, '$.last') FROM "
+			     "events WHERE seq > ?1 AND type IN ('erase', "
+			     "'hold', 'release', 'purge') ORDER BY seq");
+	if (st == NULL)
+		goto done;
+	sqlite3_bind_int64(st, 1, clean);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (covered((const int64_t(*)[2])ranges, nr,
+			    sqlite3_column_int64(st, 0))) {
+			prev_kept = 0;
+			continue;
+		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			evs = xrealloc(evs, sizeof(*evs) * (size_t)cap);
+			group = xrealloc(group, sizeof(*group) * (size_t)cap);
 		}
 		event_read(st, 0, &evs[n].ev);
 		evs[n].first = sqlite3_column_int64(st, 13);
 		evs[n].last = sqlite3_column_int64(st, 14);
+		if (!prev_kept)
+			ng++;
+		group[n] = ng - 1;
+		prev_kept = 1;
+		if (strcmp(evs[n].ev.type, "hold") != 0)
+			intents++;
 		n++;
 	}
 	if (r != SQLITE_DONE) {
 		db_fail(ldb, "read the ledger");
 		goto done;
 	}
-	for (i = 0; i < n; i++)
-		if (strcmp(evs[i].ev.type, "hold") != 0)
-			intents++;
-	if (n == 0 || intents == 0) {
+	if (intents == 0) {
+		if (ledger_head(l, &head, hash) != 0)
+			goto done;
+		ledger_set_clean(l, head);
 		rc = 0;
 		goto done;
 	}
-	first = evs[0].ev.seq;
-	high = evs[n - 1].ev.seq;
 	if (dry) {
 		log_notice("would finish %d intent%s left unapplied by an "
-			   "interrupted run (seq %" PRId64 "..%" PRId64 ")",
-			   intents, intents == 1 ? "" : "s", first, high);
+			   "interrupted or failed run (from seq %" PRId64 ")",
+			   intents, intents == 1 ? "" : "s", evs[0].ev.seq);
 		rc = intents;
 		goto done;
 	}
+	t = xcalloc((size_t)ng, sizeof(*t));
+	for (i = 0; i < ng; i++)
+		tally_init(&t[i], cfg);
 	if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the live "
 					     "store") != 0)
 		goto done;
@@ -166,7 +255,7 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		goto rollback;
 	for (i = 0; i < n; i++)
 		if (strcmp(evs[i].ev.type, "hold") != 0 &&
-		    redo(live, cfg, er, &evs[i], &t) != 0)
+		    redo(live, cfg, er, &evs[i], &t[group[i]]) != 0)
 			goto rollback;
 	if (db_exec(live, "COMMIT", "commit to the live store") != 0)
 		goto rollback;
@@ -175,24 +264,33 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		if (strcmp(evs[i].ev.type, "erase") == 0 &&
 		    files_erase(cfg, k, evs[i].ev.subject, evs[i].ev.ids, 0) < 0)
 			goto done;
-	sb_adds(&data, "{\"tables\":");
-	tally_json(&t, cfg, 0, &data);
-	sb_adds(&data, ",\"finished\":true}");
-	if (applied_append(l, first, high, data.buf) != 0)
-		goto done;
-	log_notice("finished %d intent%s left unapplied by an interrupted run "
-		   "(seq %" PRId64 "..%" PRId64 ")",
-		   intents, intents == 1 ? "" : "s", first, high);
+	for (i = 0; i < n;) {
+		int j = i;
+
+		while (j < n && group[j] == group[i])
+			j++;
+		if (finish_group(l, cfg, evs, i, j, &t[group[i]], j == n) != 0)
+			goto done;
+		i = j;
+	}
+	log_notice("finished %d intent%s left unapplied by an interrupted or "
+		   "failed run (from seq %" PRId64 ")",
+		   intents, intents == 1 ? "" : "s", evs[0].ev.seq);
 	rc = intents;
 	goto done;
 rollback:
 	sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 done:
+	if (rc < 0)
+		ledger_mark_dirty(l);
 	sqlite3_finalize(st);
 	for (i = 0; i < n; i++)
 		event_release(&evs[i].ev);
+	for (i = 0; t != NULL && i < ng; i++)
+		tally_release(&t[i]);
+	free(t);
 	free(evs);
-	tally_release(&t);
-	sb_release(&data);
+	free(group);
+	free(ranges);
 	return rc;
 }

@@ -259,3 +259,26 @@ ledger_get(struct ledger *l, int64_t seq, struct event *ev)
 		return 1;
 	return db_fail(l->db, "read the ledger");
 }
+
+void
+ledger_set_clean(struct ledger *l, int64_t seq)
+{
+	if (!l->dirty) {
+		l->clean = seq;
+		l->clean_known = 1;
+	}
+}
+
+void
+ledger_mark_dirty(struct ledger *l)
+{
+	l->dirty = 1;
+}
+
+int64_t
+ledger_clean(const struct ledger *l, int64_t last)
+{
+	if (l->clean_known && !l->dirty && last > l->clean)
+		return last;
+	return l->clean;
+}

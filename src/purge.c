@@ -101,7 +101,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	struct event ev;
 	int64_t after = 0, first, last, n, done_rows, seq, total = 0;
 	char keep[32];
-	int r, rc = -1, open = 0;
+	int r, rc = -1, open = 0, durable = 0;
 
 	if (warn_undated(live, rule, now) != 0)
 		return -1;
@@ -157,6 +157,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 		}
 		if (ledger_commit(l) != 0)
 			goto done;
+		durable = 1;
 		fault_point("after-purge-intent");
 		if (purge_apply(live, rule, first, last, now, &done_rows) != 0)
 			goto done;
@@ -170,6 +171,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 		sb_addf(&data, ":%" PRId64 "}}", done_rows);
 		if (applied_append(l, seq, seq, data.buf) != 0)
 			goto done;
+		durable = 0;
 		log_notice("purged %" PRId64 " rows of '%s' kept longer than "
 			   "%s (seq %" PRId64 ")", done_rows, rule->name,
 			   duration_format(&rule->keep, keep, sizeof(keep)),
@@ -182,6 +184,8 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 			   rule->name);
 	rc = 0;
 done:
+	if (durable)
+		ledger_mark_dirty(l);
 	if (open)
 		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(st);

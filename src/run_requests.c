@@ -334,7 +334,9 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 			conflict = conflicting(m, nm);
 			if (q[i].approved ||
 			    (!q[i].approval && !conflict)) {
-				qsort(m, (size_t)nm, sizeof(*m), by_sid);
+				if (nm > 1)
+					qsort(m, (size_t)nm, sizeof(*m),
+					      by_sid);
 				if (execute(b, &q[i], m, nm) != 0)
 					goto done;
 				(*done)++;
