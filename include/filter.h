@@ -42,6 +42,19 @@ struct tomb {
 	int64_t hits;		/* places found (count mode) */
 };
 
+/* A symlink to a folder in the staged tree: from -> to (relative). */
+struct filter_alias {
+	char *from;
+	char *to;
+};
+
+/* A hold release the ledger records, replayed onto restored data. */
+struct filter_release {
+	char *sid;
+	char *table;
+	int64_t at;
+};
+
 struct filter_stats {
 	struct erase_tally tally;	/* rows per data-map table */
 	int64_t subjects;		/* subjects rows erased */
@@ -70,6 +83,13 @@ struct filter {
 	int ntombs;
 	struct hashset *by_hash;	/* newer identifier hashes -> tomb */
 	struct hashset *by_sid;		/* every tombstone's subject -> tomb */
+	struct hashset *inodes;		/* files dropped with per-subject paths */
+	struct filter_alias *aliases;	/* symlinks to folders in the tree */
+	int naliases;
+	char **folders;			/* per-subject folders to remove */
+	int nfolders;
+	struct filter_release *releases;	/* hold releases, in order */
+	int nreleases;
 	struct filter_stats st;
 	struct sqlfn_ctx fn;		/* for databases being filtered */
 	int hostile;			/* the failure was bad input data */

@@ -27,6 +27,12 @@ int filter_has_newer(const struct filter *f);
 /* filter_sid: the tombstone index of subject sid, or -1. */
 int filter_sid(const struct filter *f, const char *sid);
 
+/*
+ * filter_note_subject: subject sid was erased from a restored database
+ * by identifier under tombstone t; its per-subject paths go too.
+ */
+void filter_note_subject(struct filter *f, const char *sid, int t);
+
 /* filter_ident: the newer tombstone index of an identifier, or -1. */
 int filter_ident(const struct filter *f, const char *type, const char *norm);
 

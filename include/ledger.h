@@ -65,6 +65,12 @@ int ledger_create(const char *path, const struct key *k);
 struct ledger *ledger_open(const char *path, const struct key *k,
 			   int writable, int64_t now);
 
+/*
+ * ledger_check_key: whether ledger l (at path, for messages) was made under
+ * key k.  Returns 0, or -1 after reporting.
+ */
+int ledger_check_key(struct ledger *l, const char *path, const struct key *k);
+
 /* ledger_free: close l.  NULL is a no-op. */
 void ledger_free(struct ledger *l);
 

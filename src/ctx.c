@@ -88,8 +88,12 @@ ctx_ledger(struct ctx *c, int writable)
 	c->key = key_load(cfg->key_file);
 	if (c->key == NULL)
 		return EX_CONFIG;
-	c->ledger = ledger_open(cfg->ledger, c->key, writable, c->now);
-	return c->ledger ? 0 : EX_IOERR;
+	c->ledger = ledger_open(cfg->ledger, NULL, writable, c->now);
+	if (c->ledger == NULL)
+		return EX_IOERR;
+	if (ledger_check_key(c->ledger, cfg->ledger, c->key) != 0)
+		return EX_CONFIG;
+	return 0;
 }
 
 void

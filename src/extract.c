@@ -87,6 +87,8 @@ hostile(struct ex *e, const char *entry, const char *why)
 static int
 io_error(struct ex *e, const char *entry, const char *what)
 {
+	if (errno == ENAMETOOLONG)
+		return hostile(e, entry, "a name too long for this system");
 	log_err("cannot %s '%s' from archive '%s': %s", what, printable(entry),
 		e->src, strerror(errno));
 	e->x->error = EXTRACT_IO;
@@ -818,8 +820,9 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 		if (one_entry(&e, ent) != 0)
 			goto done;
 	}
-	if (archive_filter_bytes(e.a, -1) == 0) {
-		hostile(&e, "(none)", "an empty archive");
+	if (x->entries == 0) {
+		hostile(&e, "(none)", "an archive without entries (empty or "
+				      "unreadable)");
 		goto done;
 	}
 	if (make_symlinks(&e) != 0)

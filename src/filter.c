@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	f->fn.now = now;
 	f->by_hash = hashset_new();
 	f->by_sid = hashset_new();
+	f->inodes = hashset_new();
 	tally_init(&f->st.tally, cfg);
 	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids "
 				      "FROM events WHERE type = 'erase' ORDER "
@@ -83,8 +85,43 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
 		return db_fail(ledger_db(l), "read tombstones");
+	st = db_prepare(ledger_db(l), "SELECT subject, scope, at FROM events "
+				      "WHERE type = 'release' AND subject IS "
+				      "NOT NULL AND scope IS NOT NULL ORDER BY "
+				      "seq");
+	if (st == NULL)
+		return -1;
+	cap = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct filter_release *rl;
+
+		if (f->nreleases == cap) {
+			cap = cap ? cap * 2 : 16;
+			f->releases = xrealloc(f->releases, sizeof(*f->releases) *
+							    (size_t)cap);
+		}
+		rl = &f->releases[f->nreleases++];
+		rl->sid = xstrdup(db_text(st, 0));
+		rl->table = xstrdup(db_text(st, 1));
+		if (time_parse(db_text(st, 2), &rl->at) != 0)
+			rl->at = 0;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read hold releases");
 	filter_set_rule(f, RULE_ALL, 0, 0);
 	return 0;
+}
+
+void
+filter_note_subject(struct filter *f, const char *sid, int t)
+{
+	unsigned char key[32];
+
+	if (filter_sid(f, sid) >= 0)
+		return;
+	sid_key(sid, key);
+	hashset_put(f->by_sid, key, t);
 }
 
 void
@@ -101,6 +138,18 @@ filter_release(struct filter *f)
 	free(f->tombs);
 	hashset_free(f->by_hash);
 	hashset_free(f->by_sid);
+	hashset_free(f->inodes);
+	for (i = 0; i < f->naliases; i++) {
+		free(f->aliases[i].from);
+		free(f->aliases[i].to);
+	}
+	free(f->aliases);
+	free_list(f->folders, f->nfolders);
+	for (i = 0; i < f->nreleases; i++) {
+		free(f->releases[i].sid);
+		free(f->releases[i].table);
+	}
+	free(f->releases);
 	tally_release(&f->st.tally);
 	memset(f, 0, sizeof(*f));
 }
@@ -281,52 +330,66 @@ filter_hits(const struct filter *f)
 	return n;
 }
 
-/* per_subject: whether rel lies in a per-subject path of an erased
- * subject; drops that path in apply mode. */
+/* per_subject_rule: the tombstone whose per-subject path of rule r
+ * holds rel, with the length of that path in *end; -1 when none. */
 static int
-per_subject(struct filter *f, const char *root, const char *rel)
+per_subject_rule(struct filter *f, const struct files_rule *r,
+		 const char *rel, size_t *end)
+{
+	struct fpattern p;
+	char norm[IDENT_MAX];
+	char *v;
+	int t = -1;
+
+	if (r->format != FMT_NONE || fpattern_parse(r->path, &p) != 0)
+		return -1;
+	v = fpattern_value(&p, rel, end);
+	if (v != NULL) {
+		if (strcmp(p.placeholder, "subject") == 0)
+			t = filter_sid(f, v);
+		else if (ident_normalise(p.placeholder, v,
+					 (int)f->cfg->calling_code, norm) == 0)
+			t = filter_ident(f, p.placeholder, norm);
+	}
+	free(v);
+	fpattern_release(&p);
+	return t;
+}
+
+/*
+ * per_subject: the tombstone whose per-subject path holds rel (or holds
+ * it through one of the archive's symlinks to a folder), with the rule
+ * into *rule and the length of that path within rel into *end (0 when
+ * reached through a link); -1 when none.
+ */
+static int
+per_subject(struct filter *f, const char *rel, int *rule, size_t *end)
 {
 	const struct config *cfg = f->cfg;
-	int i;
+	size_t alias_end;
+	int i, a, t;
 
 	for (i = 0; i < cfg->nfiles; i++) {
-		struct fpattern p;
-		size_t end;
-		char *v;
-		int t = -1;
+		t = per_subject_rule(f, &cfg->files[i], rel, end);
+		for (a = 0; t < 0 && a < f->naliases; a++) {
+			const char *to = f->aliases[a].to;
+			size_t n = strlen(to);
+			char *alias;
 
-		if (cfg->files[i].format != FMT_NONE ||
-		    fpattern_parse(cfg->files[i].path, &p) != 0)
-			continue;
-		v = fpattern_value(&p, rel, &end);
-		if (v != NULL) {
-			char norm[IDENT_MAX];
-
-			if (strcmp(p.placeholder, "subject") == 0)
-				t = filter_sid(f, v);
-			else if (ident_normalise(p.placeholder, v,
-						 (int)cfg->calling_code,
-						 norm) == 0)
-				t = filter_ident(f, p.placeholder, norm);
+			if (strncmp(rel, to, n) != 0 || rel[n] != '/')
+				continue;
+			alias = xasprintf("%s%s", f->aliases[a].from, rel + n);
+			t = per_subject_rule(f, &cfg->files[i], alias,
+					     &alias_end);
+			*end = 0;	/* the folder is reached by a link */
+			free(alias);
 		}
 		if (t >= 0) {
-			char *path = xasprintf("%s/%.*s", root, (int)end, rel);
-			int r = 0;
-
-			filter_hit(f, t, rel, "a per-subject path ([files %s])",
-				   cfg->files[i].name);
-			f->st.paths++;
-			if (f->mode == FILTER_APPLY)
-				r = rm_tree(path);
-			free(path);
-			free(v);
-			fpattern_release(&p);
-			return r == 0 ? 1 : -1;
+			*rule = i;
+			return t;
 		}
-		free(v);
-		fpattern_release(&p);
 	}
-	return 0;
+	return -1;
 }
 
 /* glob_any_depth: whether pattern matches rel or a tail of it. */
@@ -381,28 +444,112 @@ sidecar(const char *root, const char *rel)
 	return 0;
 }
 
+/* A pass over the staged files. */
+enum pass { PASS_DATABASES, PASS_PER_SUBJECT, PASS_REST };
+
+/* dropped_inode: whether st is a file dropped with a per-subject path. */
 static int
-one_file(struct filter *f, const char *root, const char *rel)
+dropped_inode(const struct filter *f, const struct stat *st)
+{
+	unsigned char key[32];
+	char hex[65], id[64];
+
+	snprintf(id, sizeof(id), "%llu:%llu", (unsigned long long)st->st_dev,
+		 (unsigned long long)st->st_ino);
+	sha_hex(id, strlen(id), hex);
+	hex_key(hex, 64, key);
+	return hashset_get(f->inodes, key, NULL);
+}
+
+static void
+remember_inode(struct filter *f, const struct stat *st)
+{
+	unsigned char key[32];
+	char hex[65], id[64];
+
+	snprintf(id, sizeof(id), "%llu:%llu", (unsigned long long)st->st_dev,
+		 (unsigned long long)st->st_ino);
+	sha_hex(id, strlen(id), hex);
+	hex_key(hex, 64, key);
+	hashset_put(f->inodes, key, 1);
+}
+
+/* note_folder: a per-subject folder to remove once its files are gone. */
+static void
+note_folder(struct filter *f, const char *rel, size_t end)
+{
+	if (f->nfolders > 0 &&
+	    strlen(f->folders[f->nfolders - 1]) == end &&
+	    strncmp(f->folders[f->nfolders - 1], rel, end) == 0)
+		return;
+	f->folders = xrealloc(f->folders, sizeof(*f->folders) *
+					      (size_t)(f->nfolders + 1));
+	f->folders[f->nfolders++] = xstrndup(rel, end);
+}
+
+/* drop_folders: remove the per-subject folders noted (apply mode). */
+static int
+drop_folders(struct filter *f, const char *root)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < f->nfolders; i++) {
+		char *full = xasprintf("%s/%s", root, f->folders[i]);
+
+		if (f->mode == FILTER_APPLY && rm_tree(full) != 0)
+			rc = -1;
+		free(full);
+	}
+	return rc;
+}
+
+static int
+one_file(struct filter *f, const char *root, const char *rel, int pass)
 {
 	const struct config *cfg = f->cfg;
 	char *full = xasprintf("%s/%s", root, rel);
 	struct stat st;
-	int i, r = 0;
+	size_t end;
+	int i, t, rule, r = 0;
 
 	if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		goto done;	/* dropped with its per-subject folder */
+		goto done;	/* dropped already, or a symlink */
+	switch (pass) {
+	case PASS_DATABASES:
+		if (!sidecar(root, rel) && is_sqlite(full)) {
+			f->st.files++;
+			r = filter_db(f, rel, full);
+		}
+		goto done;
+	case PASS_PER_SUBJECT:
+		t = per_subject(f, rel, &rule, &end);
+		if (t < 0)
+			goto done;
+		if (end > 0 && rel[end] == '/')
+			note_folder(f, rel, end);
+		filter_hit(f, t, rel, "a per-subject path ([files %s])",
+			   cfg->files[rule].name);
+		f->st.paths++;
+		if (st.st_nlink > 1)
+			remember_inode(f, &st);
+		if (f->mode == FILTER_APPLY && unlink(full) != 0) {
+			log_errno("cannot remove '%s'", full);
+			r = -1;
+		}
+		goto done;
+	}
+	if (dropped_inode(f, &st)) {
+		/* a hard link to a file of an erased subject's path */
+		f->st.paths++;
+		if (f->mode == FILTER_APPLY && unlink(full) != 0) {
+			log_errno("cannot remove '%s'", full);
+			r = -1;
+		}
+		goto done;
+	}
+	if (sidecar(root, rel) || is_sqlite(full))
+		goto done;
 	f->st.files++;
-	r = per_subject(f, root, rel);
-	if (r != 0) {
-		r = r < 0 ? -1 : 0;
-		goto done;
-	}
-	if (sidecar(root, rel))
-		goto done;
-	if (is_sqlite(full)) {
-		r = filter_db(f, rel, full);
-		goto done;
-	}
 	for (i = 0; i < cfg->nfiles; i++)
 		if (cfg->files[i].format != FMT_NONE &&
 		    glob_any_depth(cfg->files[i].path, rel)) {
@@ -415,23 +562,104 @@ done:
 	return r;
 }
 
+/* load_aliases: the archive's symlinks to folders inside root. */
+static int
+load_aliases(struct filter *f, const char *root, sqlite3 *index)
+{
+	char rroot[PATH_MAX], target[PATH_MAX];
+	sqlite3_stmt *st;
+	size_t n;
+	int r;
+
+	if (realpath(root, rroot) == NULL)
+		return 0;
+	n = strlen(rroot);
+	st = db_prepare(index, "SELECT path FROM entries WHERE type = 3");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char *full = xasprintf("%s/%s", root, db_text(st, 0));
+		struct stat sb;
+
+		if (realpath(full, target) != NULL && stat(target, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode) && strncmp(target, rroot, n) == 0 &&
+		    target[n] == '/') {
+			f->aliases = xrealloc(f->aliases, sizeof(*f->aliases) *
+						  (size_t)(f->naliases + 1));
+			f->aliases[f->naliases].from = xstrdup(db_text(st, 0));
+			f->aliases[f->naliases].to = xstrdup(target + n + 1);
+			f->naliases++;
+		}
+		free(full);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(index, "read the entry index");
+}
+
+/* drop_links: symlinks standing at an erased subject's per-subject path. */
+static int
+drop_links(struct filter *f, const char *root, sqlite3 *index)
+{
+	sqlite3_stmt *st;
+	size_t end;
+	int i, t, r, rc = 0;
+
+	st = db_prepare(index, "SELECT path FROM entries WHERE type = 3");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
+		const char *rel = db_text(st, 0);
+
+		for (i = 0; i < f->cfg->nfiles; i++) {
+			t = per_subject_rule(f, &f->cfg->files[i], rel, &end);
+			if (t < 0)
+				continue;
+			filter_hit(f, t, rel, "a per-subject path ([files %s])",
+				   f->cfg->files[i].name);
+			f->st.paths++;
+			if (f->mode == FILTER_APPLY) {
+				char *full = xasprintf("%s/%s", root, rel);
+
+				if (unlink(full) != 0 && errno != ENOENT) {
+					log_errno("cannot remove '%s'", full);
+					rc = -1;
+				}
+				free(full);
+			}
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 filter_tree(struct filter *f, const char *root, sqlite3 *index)
 {
 	sqlite3_stmt *st;
-	int r, rc = 0;
+	int pass, r, rc = 0;
 
+	if (load_aliases(f, root, index) != 0)
+		return -1;
 	st = db_prepare(index, "SELECT path FROM entries WHERE type = 1 "
 			       "ORDER BY path");
 	if (st == NULL)
 		return -1;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		if (one_file(f, root, db_text(st, 0)) != 0) {
+	/* databases first: subjects they erase by identifier have their
+	 * per-subject paths dropped too */
+	for (pass = PASS_DATABASES; pass <= PASS_REST && rc == 0; pass++) {
+		if (pass == PASS_PER_SUBJECT && drop_links(f, root, index) != 0)
 			rc = -1;
-			break;
-		}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(index, "read the entry index");
+		while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW)
+			if (one_file(f, root, db_text(st, 0), pass) != 0)
+				rc = -1;
+		if (rc == 0 && r != SQLITE_DONE)
+			rc = db_fail(index, "read the entry index");
+		sqlite3_reset(st);
+		if (rc == 0 && pass == PASS_PER_SUBJECT &&
+		    drop_folders(f, root) != 0)
+			rc = -1;
+	}
 	sqlite3_finalize(st);
 	if (rc == 0 && f->st.residue > 0 && f->mode == FILTER_APPLY) {
 		f->hostile = 1;

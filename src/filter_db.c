@@ -173,6 +173,37 @@ own_hashes(struct filter *f, sqlite3 *db)
 	return rc;
 }
 
+/* warn_undated: name the rows of a [purge] table without a readable
+ * date; they are left untouched. */
+static int
+warn_undated(sqlite3 *db, const struct purge_rule *p)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int r, n = 0;
+
+	sb_adds(&sql, "SELECT rowid FROM main.");
+	sb_add_ident(&sql, p->name);
+	sb_adds(&sql, " WHERE lethe_past(");
+	sb_add_ident(&sql, p->date);
+	sb_addf(&sql, ", %d, %d, %d) IS NULL LIMIT 6", p->keep.n,
+		(int)p->keep.unit, p->date_format);
+	st = db_prepare(db, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ < 5)
+			log_warn("[purge %s]: row %lld has no readable date in "
+				 "'%s'; left untouched", p->name,
+				 sqlite3_column_int64(st, 0), p->date);
+	sqlite3_finalize(st);
+	if (n > 5)
+		log_warn("[purge %s]: more rows without a readable date left "
+			 "untouched", p->name);
+	return r == SQLITE_DONE ? 0 : db_fail(db, "read");
+}
+
 /* purge: the [purge] rules as of now (count mode: only counted). */
 static int
 purge(struct filter *f, sqlite3 *db)
@@ -196,6 +227,10 @@ purge(struct filter *f, sqlite3 *db)
 		sb_add_ident(&sql, p->date);
 		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n, (int)p->keep.unit,
 			p->date_format);
+		if (warn_undated(db, p) != 0) {
+			rc = -1;
+			break;
+		}
 		if (f->mode == FILTER_APPLY) {
 			rc = db_exec(db, sb_str(&sql), "purge");
 			f->st.purged += sqlite3_changes64(db);
@@ -302,6 +337,75 @@ done:
 }
 
 /*
+ * note_matched: the subjects about to be erased that no tombstone names by
+ * id (matched by identifier) are noted, so their per-subject paths go too.
+ */
+static int
+note_matched(struct filter *f, sqlite3 *db)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	char norm[IDENT_MAX];
+	int j, r;
+
+	sb_adds(&sql, "SELECT s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	ident_columns(cfg, &sql);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	st = db_prepare(db, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sid = db_text(st, 0);
+		int t = filter_sid(f, sid);
+
+		for (j = 0; t < 0 && j < cfg->subj_ids.n; j++) {
+			const char *v = (const char *)sqlite3_column_text(st,
+									  j + 1);
+
+			if (v != NULL && ident_normalise(cfg->subj_ids.type[j], v,
+							 (int)cfg->calling_code,
+							 norm) == 0)
+				t = filter_ident(f, cfg->subj_ids.type[j], norm);
+		}
+		if (t >= 0)
+			filter_note_subject(f, sid, t);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(db, "read subjects");
+}
+
+/* replay_releases: the ledger's hold releases, each as of its time. */
+static int
+replay_releases(struct filter *f, struct eraser *er, struct erase_tally *t)
+{
+	int64_t rows, remaining;
+	int i, ti;
+
+	for (i = 0; i < f->nreleases; i++) {
+		const struct filter_release *rl = &f->releases[i];
+
+		for (ti = 0; ti < f->cfg->ntables; ti++)
+			if (strcmp(f->cfg->tables[ti].name, rl->table) == 0 &&
+			    f->cfg->tables[ti].on_erase == ON_RETAIN)
+				break;
+		if (ti == f->cfg->ntables)
+			continue;
+		if (eraser_release(er, ti, rl->sid, rl->at, 0, &rows,
+				   &remaining) != 0)
+			return -1;
+		t->rows[ti + 1] += rows;
+	}
+	return 0;
+}
+
+/*
  * apply_map: erase every tombstone's subject through the data map (count
  * mode counts per tombstone first; the staged copy is changed either way,
  * so the residue scan that follows sees what a restore would keep).
@@ -330,7 +434,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 		if (eraser_add(er, f->tombs[i].sid,
 			       f->tombs[i].newer ? f->tombs[i].ids : NULL) != 0)
 			goto done;
-	if (match_by_hash(f, db) != 0 || eraser_sync(er) != 0)
+	if (match_by_hash(f, db) != 0 || eraser_sync(er) != 0 ||
+	    note_matched(f, db) != 0)
 		goto done;
 	if (f->mode == FILTER_COUNT && count_subjects(f, db, er, rel) != 0)
 		goto done;
@@ -341,12 +446,15 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 
 		tally_init(&t, f->cfg);
 		rc = eraser_apply(er, &t);
+		if (rc == 0)
+			rc = replay_releases(f, er, &t);
 		tally_release(&t);
 		if (rc != 0)
 			goto done;
 		rc = -1;
 	} else {
-		if (eraser_apply(er, &f->st.tally) != 0)
+		if (eraser_apply(er, &f->st.tally) != 0 ||
+		    replay_releases(f, er, &f->st.tally) != 0)
 			goto done;
 		f->st.subjects += f->st.tally.rows[0] - before;
 	}

@@ -101,9 +101,8 @@ done:
 	return rc;
 }
 
-/* check_key: whether the ledger was made under key k. */
-static int
-check_key(struct ledger *l, const char *path, const struct key *k)
+int
+ledger_check_key(struct ledger *l, const char *path, const struct key *k)
 {
 	sqlite3_stmt *st;
 	char id[HASH_HEX];
@@ -148,7 +147,7 @@ ledger_open(const char *path, const struct key *k, int writable,
 		log_err("'%s' is not a lethe ledger", path);
 		goto fail;
 	}
-	if (k != NULL && check_key(l, path, k) != 0)
+	if (k != NULL && ledger_check_key(l, path, k) != 0)
 		goto fail;
 	return l;
 fail:

@@ -147,13 +147,18 @@ load_config(const char *after_hold, const char *mask)
 	return cfg;
 }
 
+/* the store's file, so the "application" can use its own connection */
+static char store_path[PATH_MAX + 32];
+
 static sqlite3 *
 open_store(struct sqlfn_ctx *fn)
 {
+	static int n;
 	sqlite3 *db = NULL;
 	char *err = NULL;
 
-	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	snprintf(store_path, sizeof(store_path), "%s/store-%d.db", dir, ++n);
+	if (sqlite3_open(store_path, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, DEMO_SCHEMA, NULL, NULL, &err) != SQLITE_OK ||
 	    sqlite3_exec(db, data, NULL, NULL, &err) != SQLITE_OK ||
 	    sqlfn_register(db, fn) != 0) {
@@ -189,6 +194,23 @@ exec(sqlite3 *db, const char *sql)
 		printf("# %s: %s\n", sql, err);
 	sqlite3_free(err);
 	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * app: run sql as the application would, on its own connection to the
+ * store, so that lethe's connection sees another writer's commit.
+ */
+static int
+app(const char *sql)
+{
+	sqlite3 *other = NULL;
+	int rc;
+
+	if (sqlite3_open(store_path, &other) != SQLITE_OK)
+		return -1;
+	rc = exec(other, sql);
+	sqlite3_close(other);
+	return rc;
 }
 
 /* ids: "email:HEX[ phone:HEX]" for an email and a phone (or NULL). */
@@ -429,8 +451,8 @@ test_count_and_apply(void)
 		      rows == 0 && remaining == 0,
 	      "release on a table that holds nothing");
 
-	/* rows added after a sync are found by the next */
-	exec(db, "INSERT INTO orders(id, customer_email, customer_name, "
+	/* rows the application added after a sync are found by the next */
+	app("INSERT INTO orders(id, customer_email, customer_name, "
 		 "placed_at, total_cents) VALUES (7, 'ALICE@example.com', "
 		 "'A', '2026-11-20', 7)");
 	CHECK(erase(db, e, &tl, 1, NULL, alice) == 0 &&
@@ -474,9 +496,9 @@ test_stale_index(void)
 	erase(db, e, &tl, 1, "s9", NULL);
 
 	/* the application changes two orders' emails between batches */
-	exec(db, "UPDATE orders SET customer_email = 'gina@example.com' "
-		 "WHERE id = 4; UPDATE orders SET customer_email = "
-		 "'ivy@example.com' WHERE id = 3");
+	app("UPDATE orders SET customer_email = 'gina@example.com' "
+	    "WHERE id = 4; UPDATE orders SET customer_email = "
+	    "'ivy@example.com' WHERE id = 3");
 	CHECK(erase(db, e, &tl, 1, NULL, gina) == 0 &&
 		      q(db, "SELECT count(*) FROM orders WHERE id = 4 AND "
 			    "customer_email IS NULL AND customer_name IS "
@@ -491,18 +513,18 @@ test_stale_index(void)
 	      "its old owner");
 
 	/* the last indexed order deleted, its rowid reused for another */
-	exec(db, "DELETE FROM orders WHERE id IN (5, 6); INSERT INTO "
-		 "orders(customer_email, customer_name, placed_at, "
-		 "total_cents) VALUES ('hal@example.com', 'Hal H', "
-		 "'2026-11-21', 1)");
+	app("DELETE FROM orders WHERE id IN (5, 6); INSERT INTO "
+	    "orders(customer_email, customer_name, placed_at, "
+	    "total_cents) VALUES ('hal@example.com', 'Hal H', "
+	    "'2026-11-21', 1)");
 	CHECK(q(db, "SELECT id FROM orders WHERE customer_name = 'Hal H'") == 5,
 	      "(setup: the new order reuses rowid 5)");
 	CHECK(erase(db, e, &tl, 1, NULL, hal) == 0 &&
 		      q(db, "SELECT count(*) FROM orders WHERE id = 5 AND "
 			    "customer_email IS NULL") == 1,
 	      "a new order in a reused rowid is masked for its owner");
-	exec(db, "UPDATE orders SET customer_email = 'hal@example.com', "
-		 "customer_name = 'Hal H' WHERE id = 5");
+	app("UPDATE orders SET customer_email = 'hal@example.com', "
+	    "customer_name = 'Hal H' WHERE id = 5");
 	CHECK(erase(db, e, &tl, 1, NULL, erin) == 0 &&
 		      q(db, "SELECT count(*) FROM orders WHERE customer_name = "
 			    "'Hal H'") == 1,

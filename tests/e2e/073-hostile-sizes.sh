@@ -1,0 +1,161 @@
+#!/bin/sh
+# Law 7, sizes: the [restore] caps bound what an archive may unpack.  One
+# entry more than max_entries, one byte-heavy entry over max_entry_size
+# (also when only its header says so), a total over max_total_size, and a
+# compression bomb past max_ratio are refused (exit 65, naming the cap),
+# quickly and without filling the disk; archives at the caps pass.
+. "$TESTS_TOP/tests/lib.sh"
+
+# --- shared by the 07x hostile scenarios (kept the same in each) ---------
+# hostile [WHAT OUT ENTRY...]: make archives with tests/hostile.py; with no
+# argument, one command a line from standard input (one python start)
+PY=$(python3 -c 'import sys; print(sys.executable)')
+hostile() {
+	[ $# -gt 0 ] || set -- -
+	"$PY" -S "$TESTS_TOP/tests/hostile.py" "$@" ||
+		not_ok "hostile.py $1 failed"
+}
+# snap NAME: every path under $T (type, mode, links, size, link target,
+# MD5 of the content under 64 MiB: a runaway restore may leave a sparse
+# terabyte) but what lethe itself writes (lt's out and err, the
+# ledger and its lock) and the snaps themselves
+snap() {
+	(
+		set -f
+		cd "$T" || exit 1
+		prune='( -path ./out -o -path ./err -o -path ./ledger.db* -o
+		    -path ./live.db-* -o -path ./.snap.* ) -prune'
+		find . -mindepth 1 $prune -o -type d -printf '%p %y %m %n\n' \
+			-o -printf '%p %y %m %n %s %l\n'
+		find . -mindepth 1 $prune -o -type f -size -64M -exec md5sum {} +
+	) | LC_ALL=C sort >"$T/.snap.$1"
+}
+# unchanged WHAT: nothing under $T changed since `snap before`
+unchanged() {
+	snap after
+	if cmp -s "$T/.snap.before" "$T/.snap.after"; then ok "$1"
+	else
+		not_ok "$1: files changed"
+		diff "$T/.snap.before" "$T/.snap.after" | sed 's/^/# /' | head -n 20
+	fi
+}
+# err_names TEXT WHAT: stderr holds TEXT, taken literally
+err_names() {
+	if grep -qF -- "$1" "$T/err"; then ok "$2"
+	else not_ok "$2: stderr lacks '$1'"; fi
+}
+# refused WHAT NEEDLE ARCHIVE [DIR]: restore exits 65, stderr names NEEDLE
+# (any message when NEEDLE is empty), and nothing is written anywhere.
+# ARCHIVE '<FILE' restores from standard input (restore - --to DIR).
+refused() {
+	r_what=$1 r_needle=$2 r_arc=$3 r_to=${4:-$T/x/y/target}
+	# a case that failed may have left a target: start without one
+	rm -rf "$T/x/y/target" "$T/x/y/empty" && mkdir -p "$T/x/y/empty"
+	snap before
+	case $r_arc in
+	"<"*) lt_in "${r_arc#<}" restore - --to "$r_to" ;;
+	*) lt restore "$r_arc" --to "$r_to" ;;
+	esac
+	expect 65 "$r_what: refused"
+	if [ -n "$r_needle" ]; then
+		err_names "$r_needle" "$r_what: stderr names '$r_needle'"
+	elif [ -s "$T/err" ]; then ok "$r_what: says why"
+	else not_ok "$r_what: nothing on stderr"; fi
+	unchanged "$r_what: nothing written, target untouched, no staging left"
+}
+# restored WHAT ARCHIVE DIR: restore exits 0 and DIR's parent holds DIR
+# and nothing else (no staging left)
+restored() {
+	lt restore "$2" --to "$3"
+	expect 0 "$1: restored"
+	eq "$1: no staging left beside the target" \
+		"$(ls -A "$(dirname "$3")")" "$(basename "$3")"
+}
+# --------------------------------------------------------------------------
+
+# caps TEXT: the reference config with a [restore] section holding TEXT
+caps() {
+	write_config "$CONF" "[restore]
+$1"
+}
+
+setup
+mkdir -p x/y/empty arc
+hostile <<EOT
+tar arc/10.tar f:01 f:02 f:03 f:04 f:05 f:06 f:07 f:08 f:09 f:10
+tar arc/11.tar f:01 f:02 f:03 f:04 f:05 f:06 f:07 f:08 f:09 f:10 f:11
+tar arc/1m.tar f1M:one-mib.bin
+tar arc/2m.tar f:small.txt f2M:two-mib.bin
+claim arc/claim.tar liar.bin 2M
+claim arc/claim-huge.tar huge-liar.bin 1099511627776
+tgz arc/3x1m.tgz f1M:a.bin f1M:b.bin f1M:c.bin
+tgz arc/4x1m.tgz f1M:a.bin f1M:b.bin f1M:c.bin f1M:d.bin
+bomb-tgz arc/bomb.tgz 100
+bomb-zip arc/bomb.zip 100
+bomb-tgz arc/zeros10.tgz 10
+EOT
+
+caps "max_entries = 10"
+mkdir ok10
+restored "10 entries with max_entries = 10" arc/10.tar "$T/ok10/target"
+refused "11 entries with max_entries = 10" max_entries arc/11.tar
+refused "11 entries from standard input" max_entries "<arc/11.tar" \
+	"$T/x/y/empty"
+
+caps "max_entry_size = 1 MiB"
+mkdir ok1m
+restored "a 1 MiB file with max_entry_size = 1 MiB" arc/1m.tar \
+	"$T/ok1m/target"
+refused "a 2 MiB file with max_entry_size = 1 MiB" max_entry_size arc/2m.tar
+# the header alone says 2 MiB (then the archive ends): refused on the header
+refused "a header claiming 2 MiB" max_entry_size arc/claim.tar
+refused "a header claiming 1 TiB" max_entry_size arc/claim-huge.tar \
+	"$T/x/y/empty"
+
+caps "max_total_size = 3 MiB"
+mkdir ok3m
+restored "three 1 MiB files with max_total_size = 3 MiB" arc/3x1m.tgz \
+	"$T/ok3m/target"
+refused "four 1 MiB files with max_total_size = 3 MiB" max_total_size \
+	arc/4x1m.tgz
+
+# bombs: 100 MiB of zeros in ~100 KiB.  Refused once 64 MiB are out, so the
+# disk never holds much more; sampled while lethe runs.
+caps "max_ratio = 200"
+# bomb WHAT ARCHIVE: refused for max_ratio, within 5 s, the disk use of
+# $T/x staying under 80 MiB the whole time
+bomb() {
+	rm -f "$T/.snap.stop" "$T/.snap.peak"
+	(
+		peak=0
+		while [ ! -e "$T/.snap.stop" ]; do
+			k=$(du -sk "$T/x" 2>/dev/null | cut -f1)
+			if [ "${k:-0}" -gt "$peak" ]; then
+				peak=$k
+				echo "$peak" >"$T/.snap.peak"
+			fi
+			sleep 0.02
+		done
+	) &
+	sampler=$!
+	start=$(date +%s%N)
+	refused "$1" max_ratio "$2"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	touch "$T/.snap.stop"
+	wait "$sampler"
+	check "$1: done in under 5 s (${ms} ms)" test "$ms" -lt 5000
+	kib=$(cat "$T/.snap.peak" 2>/dev/null || echo 0)
+	check "$1: disk use stayed under 80 MiB (peak ${kib} KiB)" \
+		test "$kib" -lt 81920
+}
+bomb "a tar.gz bomb" arc/bomb.tgz
+bomb "a zip bomb" arc/bomb.zip
+rm -f "$T/.snap.stop" "$T/.snap.peak"
+# 10 MiB of zeros is as compressed, but under the 64 MiB the check waits for
+mkdir zeros
+restored "10 MiB of zeros (ratio checked from 64 MiB on)" arc/zeros10.tgz \
+	"$T/zeros/target"
+eq "... all of it" "$(wc -c <"$T/zeros/target/zeros.bin" 2>/dev/null)" \
+	10485760
+
+done_testing
