@@ -50,7 +50,8 @@ case $DIR in
 *) DIR=$PWD/$DIR ;;
 esac
 cd "$(dirname "$0")/.."
-command -v sqlite3 >/dev/null || die "the sqlite3 shell is needed (apt-get install sqlite3)"
+command -v sqlite3 >/dev/null ||
+    die "the sqlite3 shell is needed (apt-get install sqlite3)"
 mkdir -p "$DIR"
 
 CC=${CC:-cc}
@@ -68,8 +69,13 @@ fi
 
 # field LABEL LOG N: field N (1 wall, 2 maxrss, 3 exit) of measure's line
 field() {
-	sed -n "s/^$1: wall=\([0-9.]*\)s maxrss=\([0-9.]*\)MiB exit=\([0-9]*\)\$/\1 \2 \3/p" \
+	sed -n "s/^$1: wall=\([0-9.]*\)s maxrss=\([0-9.]*\)MiB exit=/\1 \2 /p" \
 	    "$2" | tail -n 1 | cut -d' ' -f"$3"
+}
+
+# calc 'AWK EXPR' A B: the value of the expression of a and b.
+calc() {
+	awk -v a="$2" -v b="$3" "BEGIN { printf \"%s\", $1 }"
 }
 
 # The live store, generated once per size and generator.
@@ -112,6 +118,10 @@ SELECT 'web_log', count(*) FROM web_log;"
 counts() {
 	sqlite3 -readonly -separator ' ' "$1" "$COUNT_SQL" 2>&1 ||
 	    echo "error: cannot count rows in '$1'"
+}
+# count_of TABLE COUNTS: TABLE's number in the output of counts.
+count_of() {
+	printf '%s\n' "$2" | sed -n "s/^$1 \([0-9]*\)\$/\1/p"
 }
 # Counted once per store, opened immutable: no -wal or -shm beside it.
 if [ ! -f "$DB.counts" ] || [ "$DB" -nt "$DB.counts" ]; then
@@ -223,7 +233,8 @@ lethe_step() {
 	    --now "$NOW" "$@" >"$label.out" 2>"$label.log") || rc=$?
 	tail -n 1 "$LW/$label.log" >&2
 	if [ "$rc" -ne 0 ]; then
-		echo "bench: '$label' ($*) failed with exit $rc; its log ends:" >&2
+		echo "bench: '$label' ($*) failed with exit $rc;" \
+		    "its log ends:" >&2
 		tail -n 15 "$LW/$label.log" | sed 's/^/    /' >&2
 	fi
 	return "$rc"
@@ -258,18 +269,19 @@ fmt() {
 }
 ratio() {
 	if [ -n "$1" ] && [ -n "$2" ]; then
-		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b + 0 > 0 ? a / b : 0) }'
+		calc 'sprintf("%.2f", b + 0 > 0 ? a / b : 0)' "$1" "$2"
 	else
 		printf 'n/a'
 	fi
 }
 TOTAL=
 if [ "$LETHE_OK" = yes ] && [ -n "$REQ_WALL" ] && [ -n "$RUN_WALL" ]; then
-	TOTAL=$(awk -v a="$REQ_WALL" -v b="$RUN_WALL" 'BEGIN { printf "%.2f", a + b }')
+	TOTAL=$(calc 'sprintf("%.2f", a + b)' "$REQ_WALL" "$RUN_WALL")
 fi
 PEAK=
 if [ -n "$REQ_RSS" ] && [ -n "$RUN_RSS" ]; then
-	PEAK=$(awk -v a="$REQ_RSS" -v b="$RUN_RSS" 'BEGIN { printf "%.1f", (a + 0 > b + 0 ? a : b) }')
+	PEAK=$(calc 'sprintf("%.1f", a + 0 > b + 0 ? a : b)' "$REQ_RSS" \
+	    "$RUN_RSS")
 fi
 
 AFTER_SQL=$(counts "$SQLW/live.db")
@@ -279,7 +291,8 @@ AFTER_LETHE=
 SUMMARY=$DIR/results-$N.txt
 {
 	echo
-	echo "lethe bench: $N subjects, $NREQ erasure requests, seed $SEED, now $NOW"
+	echo "lethe bench: $N subjects, $NREQ erasure requests," \
+	    "seed $SEED, now $NOW"
 	echo "store: $DB ($DB_MIB MiB)"
 	printf '%-26s %10s %12s %6s\n' "" "wall" "peak RSS" "exit"
 	printf '%-26s %10s %12s %6s\n' "lethe request erase" \
@@ -291,17 +304,24 @@ SUMMARY=$DIR/results-$N.txt
 	printf '%-26s %10s %12s %6s\n' "bare SQL (one transaction)" \
 	    "$(fmt "$SQL_WALL" s)" "$(fmt "$SQL_RSS" MiB)" "$sql_rc"
 	printf '%-26s %10s\n' "ratio lethe/SQL" "$(ratio "$TOTAL" "$SQL_WALL")"
-	echo "target at 1M subjects: ratio <= 1.3, lethe peak RSS flat in subjects"
+	if [ -f "$LW/ledger.db" ]; then
+		kib=$(du -k "$LW/ledger.db" | cut -f1)
+		lines=$(grep -c . "$LW/lethe-run.log" 2>/dev/null || echo 0)
+		echo "lethe ledger.db: $kib KiB; run log: $lines lines"
+	fi
+	echo "target at 1M subjects: ratio <= 1.3," \
+	    "lethe peak RSS flat in subjects"
 	echo
 	printf '%-20s %10s %10s %10s\n' "rows" "before" "lethe" "SQL"
 	mismatch=0
 	for t in subjects communications tickets invoices "orders with email" \
 	    "orders with name" web_log; do
-		b=$(printf '%s\n' "$BEFORE" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
-		s=$(printf '%s\n' "$AFTER_SQL" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
-		l=$(printf '%s\n' "$AFTER_LETHE" | sed -n "s/^$t \([0-9]*\)\$/\1/p")
+		b=$(count_of "$t" "$BEFORE")
+		s=$(count_of "$t" "$AFTER_SQL")
+		l=$(count_of "$t" "$AFTER_LETHE")
 		mark=
-		if [ "$LETHE_OK" = yes ] && [ "$l" != "$s" ]; then
+		if [ "$LETHE_OK" = yes ] && { [ "$l" != "$s" ] || [ -z "$l" ]; }
+		then
 			mark="   <== MISMATCH"
 			mismatch=1
 		fi
@@ -311,7 +331,8 @@ SUMMARY=$DIR/results-$N.txt
 	if [ "$LETHE_OK" != yes ]; then
 		echo "LETHE FAILED: no lethe numbers (logs in $LW)"
 	elif [ "$mismatch" -ne 0 ]; then
-		echo "ROW COUNT MISMATCH: lethe and the bare SQL disagree (see $LW, $SQLW)"
+		echo "ROW COUNT MISMATCH: lethe and the bare SQL disagree" \
+		    "(see $LW and $SQLW)"
 	else
 		echo "row counts: lethe and the bare SQL agree"
 	fi
