@@ -18,6 +18,10 @@ void hashset_free(struct hashset *s);
 /* hashset_put: add key with value; an existing key keeps its value. */
 void hashset_put(struct hashset *s, const unsigned char *key, int64_t value);
 
+/* hashset_put_replace: add key with value, replacing an existing value. */
+void hashset_put_replace(struct hashset *s, const unsigned char *key,
+			 int64_t value);
+
 /* hashset_get: 1 and *value when key is in s, else 0. */
 int hashset_get(const struct hashset *s, const unsigned char *key,
 		int64_t *value);

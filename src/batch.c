@@ -341,12 +341,13 @@ adapt(struct batch *b)
 int
 batch_flush(struct batch *b)
 {
-	struct erase_tally t, applied;
+	struct erase_tally *tl = NULL, applied;
 	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
 	struct strbuf lines = STRBUF_INIT;
 	struct event ev;
+	char **sids = NULL, **ids = NULL;
 	int64_t first = 0, last = 0, seq;
-	int i, rc = -1, durable = 0;
+	int i, n = b->n, rc = -1, durable = 0;
 
 	if (!b->open)
 		return 0;
@@ -354,16 +355,24 @@ batch_flush(struct batch *b)
 		batch_abort(b);
 		return 0;
 	}
-	tally_init(&t, b->cfg);
 	tally_init(&applied, b->cfg);
+	tl = xcalloc((size_t)n, sizeof(*tl));
+	sids = xcalloc((size_t)n, sizeof(*sids));
+	ids = xcalloc((size_t)n, sizeof(*ids));
+	for (i = 0; i < n; i++) {
+		tally_init(&tl[i], b->cfg);
+		sids[i] = b->v[i].sid;
+		ids[i] = b->v[i].ids;
+	}
+	if (eraser_count_batch(b->er, n, sids, ids, tl) != 0)
+		goto done;
 	if (!b->dry && ledger_begin(b->ledger) != 0)
 		goto done;
 	for (i = 0; i < b->n; i++) {
 		struct victim *v = &b->v[i];
+		struct erase_tally t = tl[i];
 		int j;
 
-		if (eraser_count(b->er, v->sid, v->ids, &t) != 0)
-			goto done;
 		seq = 0;
 		if (!b->dry) {
 			seq = tombstone(b, v, &t);
@@ -443,7 +452,11 @@ done:
 		batch_abort(b);
 		b->failed = 1;
 	}
-	tally_release(&t);
+	for (i = 0; tl != NULL && i < n; i++)
+		tally_release(&tl[i]);
+	free(tl);
+	free(sids);
+	free(ids);
 	tally_release(&applied);
 	sb_release(&line);
 	sb_release(&lines);

@@ -13,7 +13,9 @@
 
 #include "db.h"
 #include "erase.h"
+#include "hashset.h"
 #include "log.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -24,6 +26,7 @@ struct etable {
 	int ix;				/* identifier-linked: temp index made */
 	sqlite3_stmt *apply;		/* erase the batch */
 	sqlite3_stmt *count;		/* one subject: ?1 sid, ?2 hashes, ?3 now */
+	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
 	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
@@ -208,6 +211,44 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	if (prepare(e, &et->count, &sql) != 0)
 		goto done;
 
+	/* count the whole batch, grouped by subject id or by hash */
+	if (t->match != NULL) {
+		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0 FROM "
+			      "temp.lethe_ix_%d AS i JOIN main.", idx);
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " AS o ON o.rowid = i.rid WHERE i.h IN (SELECT h "
+			      "FROM temp.lethe_batch_h) AND lethe_hash(");
+		sb_add_sqlstr(&sql, t->match);
+		sb_adds(&sql, ", o.");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, ") = i.h GROUP BY i.h");
+	} else if (!retain) {
+		sb_adds(&sql, "SELECT CAST(");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
+	} else {
+		sb_adds(&sql, "SELECT s, count(*) FILTER (WHERE p IS 1), "
+			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE WHEN "
+			      "p IS NOT 1 THEN u END), count(*) FILTER (WHERE p "
+			      "IS NULL) FROM (SELECT CAST(");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " AS TEXT) AS s, ");
+		past_expr(&sql, t, "?1");
+		sb_adds(&sql, " AS p, ");
+		until_expr(&sql, t);
+		sb_adds(&sql, " AS u FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)) GROUP BY s");
+	}
+	if (prepare(e, &et->group, &sql) != 0)
+		goto done;
+
 	if (retain && t->match == NULL) {
 		action(&sql, t, t->after_hold);
 		sb_adds(&sql, " WHERE ");
@@ -264,6 +305,15 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " = ?1");
 	if (prepare(e, &et->count, &sql) != 0)
+		return -1;
+	sb_adds(&sql, "SELECT CAST(");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " WHERE ");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
+	if (prepare(e, &et->group, &sql) != 0)
 		return -1;
 	sb_release(&sql);
 	return 0;
@@ -331,6 +381,7 @@ eraser_free(struct eraser *e)
 	for (i = 0; i < e->n; i++) {
 		sqlite3_finalize(e->tab[i].apply);
 		sqlite3_finalize(e->tab[i].count);
+		sqlite3_finalize(e->tab[i].group);
 		sqlite3_finalize(e->tab[i].sync);
 		sqlite3_finalize(e->tab[i].release);
 		sqlite3_finalize(e->tab[i].release_count);
@@ -503,6 +554,112 @@ eraser_count(struct eraser *e, const char *sid, const char *ids,
 	rc = 0;
 done:
 	sb_release(&hashes);
+	return rc;
+}
+
+/* key_of: the 32-byte set key of a subject id or a hex hash. */
+static void
+key_of(const char *s, size_t len, int hash, unsigned char *key)
+{
+	char hex[65];
+
+	if (hash && hex_key(s, len, key) == 0)
+		return;
+	sha_hex(s, len, hex);
+	hex_key(hex, 64, key);
+}
+
+int
+eraser_count_batch(struct eraser *e, int n, char *const *sids,
+		   char *const *ids, struct erase_tally *t)
+{
+	struct hashset *by_sid = hashset_new(), *by_hash = hashset_new();
+	unsigned char key[32];
+	int64_t v;
+	int *next_sid = xcalloc((size_t)n + 1, sizeof(int));
+	int nitems = 0, cap = 0, i, j, r, rc = -1;
+	int *item_victim = NULL, *item_next = NULL;
+
+	for (i = 0; i < n; i++) {
+		const char *p = ids[i];
+
+		tally_zero(&t[i]);
+		if (sids[i] != NULL) {
+			key_of(sids[i], strlen(sids[i]), 0, key);
+			next_sid[i] = hashset_get(by_sid, key, &v) ? (int)v : -1;
+			hashset_put_replace(by_sid, key, i);
+		}
+		while (p != NULL && *p) {
+			const char *end = strchr(p, ' ');
+			const char *colon = strchr(p, ':');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+
+			if (colon != NULL && colon < p + len) {
+				if (nitems == cap) {
+					cap = cap ? cap * 2 : 256;
+					item_victim = xrealloc(item_victim,
+							       sizeof(int) *
+							       (size_t)cap);
+					item_next = xrealloc(item_next,
+							     sizeof(int) *
+							     (size_t)cap);
+				}
+				key_of(colon + 1, len - (size_t)(colon + 1 - p),
+				       1, key);
+				item_victim[nitems] = i;
+				item_next[nitems] = hashset_get(by_hash, key,
+								&v) ? (int)v
+								    : -1;
+				hashset_put_replace(by_hash, key, nitems);
+				nitems++;
+			}
+			p = end ? end + 1 : NULL;
+		}
+	}
+	for (j = 0; j < e->n; j++) {
+		struct etable *et = &e->tab[j];
+		int byhash = j > 0 && et->t->match != NULL;
+
+		if (!et->present)
+			continue;
+		if (j > 0 && et->t->on_erase == ON_RETAIN)
+			sqlite3_bind_int64(et->group, 1, e->now);
+		while ((r = sqlite3_step(et->group)) == SQLITE_ROW) {
+			const char *k = db_text(et->group, 0);
+			int at;
+
+			key_of(k, strlen(k), byhash, key);
+			if (!hashset_get(byhash ? by_hash : by_sid, key, &v))
+				continue;
+			for (at = (int)v; at >= 0;
+			     at = byhash ? item_next[at] : next_sid[at]) {
+				struct erase_tally *tv =
+					&t[byhash ? item_victim[at] : at];
+
+				tv->rows[j] += sqlite3_column_int64(et->group, 1);
+				tv->held[j] += sqlite3_column_int64(et->group, 2);
+				if (sqlite3_column_type(et->group, 3) !=
+				    SQLITE_NULL) {
+					free(tv->until[j]);
+					tv->until[j] = db_dup(et->group, 3);
+				}
+				tv->undated[j] +=
+					sqlite3_column_int64(et->group, 4);
+			}
+		}
+		sqlite3_reset(et->group);
+		if (r != SQLITE_DONE) {
+			db_fail(e->db, "count rows to erase");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	hashset_free(by_sid);
+	hashset_free(by_hash);
+	free(next_sid);
+	free(item_victim);
+	free(item_next);
 	return rc;
 }
 

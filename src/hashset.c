@@ -84,6 +84,26 @@ hashset_put(struct hashset *s, const unsigned char *key, int64_t value)
 	s->count++;
 }
 
+void
+hashset_put_replace(struct hashset *s, const unsigned char *key,
+		    int64_t value)
+{
+	size_t i;
+
+	if ((s->count + 1) * 2 > s->cap)
+		grow(s);
+	for (i = home(key, s->cap); s->slots[i].used;
+	     i = (i + 1) & (s->cap - 1))
+		if (memcmp(s->slots[i].key, key, 32) == 0) {
+			s->slots[i].value = value;
+			return;
+		}
+	memcpy(s->slots[i].key, key, 32);
+	s->slots[i].value = value;
+	s->slots[i].used = 1;
+	s->count++;
+}
+
 int
 hashset_get(const struct hashset *s, const unsigned char *key,
 	    int64_t *value)
