@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "key.h"
 #include "strbuf.h"
 
 struct erase_tally {
@@ -27,6 +28,7 @@ struct erase_tally {
 	int64_t *held;		/* rows kept under a legal hold */
 	int64_t *undated;	/* held rows whose date is NULL or unreadable */
 	char **until;		/* latest hold end (ISO-8601), or NULL */
+	int64_t redacted;	/* identifiers replaced in free text */
 };
 
 struct eraser;
@@ -41,6 +43,13 @@ struct eraser *eraser_new(sqlite3 *db, const struct config *cfg, int64_t now);
 
 /* eraser_free: finalize statements, drop temp tables.  NULL is a no-op. */
 void eraser_free(struct eraser *e);
+
+/*
+ * eraser_set_key: also replace the batch's identifiers (hashed with k)
+ * by "[erased]" in the data map's redact columns, on eraser_apply.
+ * Returns 0, or -1 after reporting.
+ */
+int eraser_set_key(struct eraser *e, const struct key *k);
 
 /* eraser_set_now: take hold decisions as of now from here on. */
 void eraser_set_now(struct eraser *e, int64_t now);
@@ -81,8 +90,9 @@ int eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		       char *const *ids, struct erase_tally *t);
 
 /*
- * eraser_apply: erase the batch; adds the rows changed to t.rows.  Runs
- * inside the caller's transaction.  Returns 0, or -1 after reporting.
+ * eraser_apply: erase the batch; adds the rows changed to t.rows (and
+ * the identifiers redacted to t.redacted).  Runs inside the caller's
+ * transaction.  Returns 0, or -1 after reporting.
  */
 int eraser_apply(struct eraser *e, struct erase_tally *t);
 

@@ -119,6 +119,15 @@ char *filter_rule_text(const struct filter *f, char *buf, size_t n);
  */
 int filter_tree(struct filter *f, const char *root, sqlite3 *index);
 
+/*
+ * filter_live_files: drop the records holding any of the n identifier
+ * hash lists ids from the live structured files ([files] with a format,
+ * under the config's folder), rewriting each file durably.  Returns 0, or
+ * -1 after reporting.
+ */
+int filter_live_files(const struct config *cfg, const struct key *k,
+		      int64_t now, int n, char *const *ids);
+
 /* filter_hits: the number of tombstones found at least once. */
 int64_t filter_hits(const struct filter *f);
 

@@ -8,18 +8,7 @@
 
 #include "filter.h"
 
-/* A found identifier of a newer erasure within some text. */
-struct span {
-	size_t off;
-	size_t len;
-	int tomb;
-};
-
-/* Spans found in one text. */
-struct spans {
-	struct span *v;
-	int n, cap;
-};
+#include "scan.h"
 
 /* filter_has_newer: whether any erasure matches by identifier. */
 int filter_has_newer(const struct filter *f);
@@ -38,11 +27,11 @@ int filter_ident(const struct filter *f, const char *type, const char *norm);
 
 /*
  * filter_scan: the identifiers of newer erasures in text[0..n), into sp
- * (emptied first).  Returns the number found.
+ * (emptied first; each span's tag is its tombstone).  Returns the number
+ * found.
  */
 int filter_scan(const struct filter *f, const char *text, size_t n,
 		struct spans *sp);
-void spans_release(struct spans *sp);
 
 /*
  * filter_hit: note that tombstone t was found in entry rel; in count mode

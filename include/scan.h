@@ -27,4 +27,27 @@ typedef int (*scan_fn)(void *arg, const char *type, const char *norm,
 int scan_text(const char *text, size_t n, int calling_code, scan_fn fn,
 	      void *arg);
 
+/* A candidate found in a text, tagged by whoever collected it. */
+struct span {
+	size_t off;
+	size_t len;
+	int tag;
+};
+
+/* Spans found in one text. */
+struct spans {
+	struct span *v;
+	int n, cap;
+};
+
+/* spans_add: append a span.  spans_release: free and empty sp. */
+void spans_add(struct spans *sp, size_t off, size_t len, int tag);
+void spans_release(struct spans *sp);
+
+/*
+ * spans_replace: text[0..n) with every span of sp replaced by "[erased]"
+ * (overlapping spans once), as a new string the caller frees.  Sorts sp.
+ */
+char *spans_replace(const char *text, size_t n, struct spans *sp);
+
 #endif

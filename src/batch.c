@@ -11,6 +11,7 @@
 #include "db.h"
 #include "fault.h"
 #include "files.h"
+#include "filter.h"
 #include "ident.h"
 #include "log.h"
 #include "strbuf.h"
@@ -418,11 +419,16 @@ batch_flush(struct batch *b)
 	for (i = 0; i < b->n; i++)
 		if (files_erase(b->cfg, b->key, b->v[i].sid, b->v[i].ids, 0) < 0)
 			goto done;
+	if (filter_live_files(b->cfg, b->key, b->now, n, ids) != 0)
+		goto done;
 	fault_point("after-files");
 	for (i = 0; i < applied.n; i++)
 		b->total.rows[i] += applied.rows[i];
+	b->total.redacted += applied.redacted;
 	sb_adds(&data, "{\"tables\":");
 	tally_json(&applied, b->cfg, 0, &data);
+	if (applied.redacted > 0)
+		sb_addf(&data, ",\"redacted\":%" PRId64, applied.redacted);
 	sb_addc(&data, '}');
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "applied";

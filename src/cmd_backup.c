@@ -183,7 +183,7 @@ cmd_backup(struct ctx *c)
 	if (live == NULL)
 		goto done;
 	er = eraser_new(live, cfg, c->now);
-	if (er == NULL ||
+	if (er == NULL || eraser_set_key(er, c->key) != 0 ||
 	    intents_finish(live, c->ledger, cfg, c->key, er, 0) < 0)
 		goto done;
 	if (out == NULL) {

@@ -167,6 +167,9 @@ print_summary(const struct summary *s, const struct batch *b, int dry)
 		     " row%s purged",
 		s->released_rows, s->released_rows == 1 ? "" : "s", s->purged,
 		s->purged == 1 ? "" : "s");
+	if (b->total.redacted > 0)
+		sb_addf(&sb, ", %" PRId64 " identifier%s redacted in free text",
+			b->total.redacted, b->total.redacted == 1 ? "" : "s");
 	if (s->finished > 0)
 		sb_addf(&sb, ", %d unfinished intent%s completed", s->finished,
 			s->finished == 1 ? "" : "s");
@@ -208,7 +211,7 @@ cmd_run(struct ctx *c)
 	if (live == NULL)
 		goto done;
 	er = eraser_new(live, cfg, c->now);
-	if (er == NULL)
+	if (er == NULL || eraser_set_key(er, c->key) != 0)
 		goto done;
 	if (batch_init(&b, live, c->ledger, cfg, c->key, er, c->now, dry) != 0)
 		goto done;

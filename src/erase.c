@@ -15,6 +15,7 @@
 #include "erase.h"
 #include "hashset.h"
 #include "log.h"
+#include "redact.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "util.h"
@@ -42,6 +43,7 @@ struct eraser {
 	sqlite3_stmt *add_sid;
 	sqlite3_stmt *add_hash;
 	sqlite3_stmt *set_synced;
+	struct redactor *rx;		/* free text, once a key is given */
 };
 
 static int
@@ -390,8 +392,19 @@ eraser_free(struct eraser *e)
 	sqlite3_finalize(e->add_sid);
 	sqlite3_finalize(e->add_hash);
 	sqlite3_finalize(e->set_synced);
+	redactor_free(e->rx);
 	free(e->tab);
 	free(e);
+}
+
+int
+eraser_set_key(struct eraser *e, const struct key *k)
+{
+	int err;
+
+	redactor_free(e->rx);
+	e->rx = redactor_new(e->db, e->cfg, k, &err);
+	return err ? -1 : 0;
 }
 
 void
@@ -427,6 +440,8 @@ eraser_sync(struct eraser *e)
 	 * The version synced is kept in a temp table, so that a rolled back
 	 * transaction takes it back with the index rows it wrote.
 	 */
+	if (redactor_sync(e->rx) != 0)
+		return -1;
 	if (db_int(e->db, "PRAGMA data_version", &version) != 0 ||
 	    db_int(e->db, "SELECT coalesce(max(v), -1) FROM temp.lethe_synced",
 		   &synced) != 0)
@@ -444,6 +459,7 @@ eraser_sync(struct eraser *e)
 int
 eraser_clear(struct eraser *e)
 {
+	redactor_clear(e->rx);
 	return db_exec(e->db, "DELETE FROM temp.lethe_batch; "
 			      "DELETE FROM temp.lethe_batch_h;",
 		       "stage a batch");
@@ -489,6 +505,7 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 		if (run(e, e->add_sid, NULL) != 0)
 			return -1;
 	}
+	redactor_add(e->rx, ids);
 	return each_hash(ids, add_hash, e);
 }
 
@@ -681,7 +698,8 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 			return -1;
 		t->rows[i] += changed;
 	}
-	return 0;
+	/* then other people's free text that names them */
+	return redactor_apply(e->rx, &t->redacted);
 }
 
 void
@@ -741,6 +759,7 @@ void
 tally_init(struct erase_tally *t, const struct config *cfg)
 {
 	t->n = cfg->ntables + 1;
+	t->redacted = 0;
 	t->rows = xcalloc((size_t)t->n, sizeof(*t->rows));
 	t->held = xcalloc((size_t)t->n, sizeof(*t->held));
 	t->undated = xcalloc((size_t)t->n, sizeof(*t->undated));
@@ -752,6 +771,7 @@ tally_zero(struct erase_tally *t)
 {
 	int i;
 
+	t->redacted = 0;
 	for (i = 0; i < t->n; i++) {
 		t->rows[i] = t->held[i] = t->undated[i] = 0;
 		free(t->until[i]);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -252,18 +253,9 @@ collect(void *arg, const char *type, const char *norm, size_t off, size_t len)
 {
 	struct collect *c = arg;
 	int t = filter_ident(c->f, type, norm);
-	struct spans *sp = c->sp;
 
-	if (t < 0)
-		return 0;
-	if (sp->n == sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 8;
-		sp->v = xrealloc(sp->v, sizeof(*sp->v) * (size_t)sp->cap);
-	}
-	sp->v[sp->n].off = off;
-	sp->v[sp->n].len = len;
-	sp->v[sp->n].tomb = t;
-	sp->n++;
+	if (t >= 0)
+		spans_add(c->sp, off, len, t);
 	return 0;
 }
 
@@ -278,13 +270,6 @@ filter_scan(const struct filter *f, const char *text, size_t n,
 		return 0;
 	scan_text(text, n, (int)f->cfg->calling_code, collect, &c);
 	return sp->n;
-}
-
-void
-spans_release(struct spans *sp)
-{
-	free(sp->v);
-	memset(sp, 0, sizeof(*sp));
 }
 
 void
@@ -665,5 +650,72 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 		f->hostile = 1;
 		rc = -1;
 	}
+	return rc;
+}
+
+int
+filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
+		  int n, char *const *ids)
+{
+	struct filter f;
+	unsigned char key[32];
+	glob_t g;
+	size_t dlen = strlen(cfg->dir);
+	int i, j, rc = 0;
+
+	for (i = 0; i < cfg->nfiles; i++)
+		if (cfg->files[i].format != FMT_NONE)
+			break;
+	if (i == cfg->nfiles || n == 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	f.cfg = cfg;
+	f.key = k;
+	f.now = now;
+	f.mode = FILTER_APPLY;
+	f.by_hash = hashset_new();
+	f.by_sid = hashset_new();
+	f.tombs = xcalloc((size_t)n, sizeof(*f.tombs));
+	f.ntombs = n;
+	tally_init(&f.st.tally, cfg);
+	for (i = 0; i < n; i++) {
+		const char *p = ids[i];
+
+		f.tombs[i].newer = 1;
+		while (p != NULL && *p) {
+			const char *end = strchr(p, ' ');
+			const char *colon = strchr(p, ':');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+
+			if (colon != NULL && colon < p + len &&
+			    hex_key(colon + 1, len - (size_t)(colon + 1 - p),
+				    key) == 0)
+				hashset_put(f.by_hash, key, i);
+			p = end ? end + 1 : NULL;
+		}
+	}
+	for (i = 0; i < cfg->nfiles && rc == 0; i++) {
+		char *pattern;
+
+		if (cfg->files[i].format == FMT_NONE)
+			continue;
+		pattern = xasprintf("%s/%s", cfg->dir, cfg->files[i].path);
+		if (glob(pattern, 0, NULL, &g) == 0) {
+			for (j = 0; j < (int)g.gl_pathc && rc == 0; j++)
+				rc = filter_structured(&f, g.gl_pathv[j] + dlen + 1,
+						       g.gl_pathv[j],
+						       &cfg->files[i]);
+			globfree(&g);
+		}
+		free(pattern);
+	}
+	if (f.st.records > 0)
+		log_notice("dropped %" PRId64 " record%s of erased subjects "
+			   "from structured files", f.st.records,
+			   f.st.records == 1 ? "" : "s");
+	free(f.tombs);
+	f.tombs = NULL;
+	f.ntombs = 0;
+	filter_release(&f);
 	return rc;
 }

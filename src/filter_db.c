@@ -428,6 +428,10 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 	er = eraser_new(db, f->cfg, f->now);
 	if (er == NULL)
 		return -1;
+	if (eraser_set_key(er, f->key) != 0) {
+		eraser_free(er);
+		return -1;
+	}
 	if (db_exec(db, "BEGIN", "filter") != 0)
 		goto done;
 	for (i = 0; i < f->ntombs; i++)
@@ -448,15 +452,19 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 		rc = eraser_apply(er, &t);
 		if (rc == 0)
 			rc = replay_releases(f, er, &t);
+		f->st.redacted += t.redacted;
 		tally_release(&t);
 		if (rc != 0)
 			goto done;
 		rc = -1;
 	} else {
+		int64_t redacted = f->st.tally.redacted;
+
 		if (eraser_apply(er, &f->st.tally) != 0 ||
 		    replay_releases(f, er, &f->st.tally) != 0)
 			goto done;
 		f->st.subjects += f->st.tally.rows[0] - before;
+		f->st.redacted += f->st.tally.redacted - redacted;
 	}
 	if (purge(f, db) != 0 || db_exec(db, "COMMIT", "filter") != 0)
 		goto done;
@@ -482,36 +490,6 @@ redact_col(const struct config *cfg, const char *table, const char *col)
 				return 1;
 	}
 	return 0;
-}
-
-/* redacted: text with every span replaced by "[erased]". */
-static char *
-redacted(const char *text, size_t n, const struct spans *sp)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t at = 0;
-	int i;
-
-	for (i = 0; i < sp->n; i++) {
-		const struct span *s = &sp->v[i];
-
-		if (s->off < at)
-			continue;	/* overlaps one already replaced */
-		sb_add(&sb, text + at, s->off - at);
-		sb_adds(&sb, "[erased]");
-		at = s->off + s->len;
-	}
-	if (at < n)
-		sb_add(&sb, text + at, n - at);
-	return sb_detach(&sb);
-}
-
-static int
-by_offset(const void *a, const void *b)
-{
-	const struct span *x = a, *y = b;
-
-	return x->off < y->off ? -1 : x->off > y->off;
 }
 
 /* scan_table: residue in one table; redact columns are rewritten. */
@@ -555,16 +533,14 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 			    redact_col(f->cfg, table, col)) {
 				char *clean;
 
-				filter_hit(f, sp.v[0].tomb, rel,
+				filter_hit(f, sp.v[0].tag, rel,
 					   "table '%s' column '%s' row %lld: "
 					   "identifiers to redact", table, col,
 					   sqlite3_column_int64(st, 0));
 				f->st.redacted += sp.n;
 				if (f->mode == FILTER_COUNT)
 					continue;
-				qsort(sp.v, (size_t)sp.n, sizeof(*sp.v),
-				      by_offset);
-				clean = redacted(text, n, &sp);
+				clean = spans_replace(text, n, &sp);
 				if (up == NULL)
 					up = db_prepare(db, "INSERT INTO "
 							    "temp.lethe_redact "
@@ -589,7 +565,7 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 			}
 			snprintf(what, sizeof(what), "table '%s' column '%s'",
 				 table, col);
-			filter_residue(f, sp.v[0].tomb, rel, what);
+			filter_residue(f, sp.v[0].tag, rel, what);
 			*fatal = 1;
 		}
 	}

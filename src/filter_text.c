@@ -163,7 +163,7 @@ record_tomb(struct filter *f, const struct files_rule *r, const char *rec,
 	}
 	sb_release(&field);
 	if (t < 0 && filter_scan(f, rec, len, sp) > 0)
-		t = sp->v[0].tomb;
+		t = sp->v[0].tag;
 	return t;
 }
 
@@ -226,7 +226,7 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 			goto done;
 		if ((out.len > 0 &&
 		     write(fd, out.buf, out.len) != (ssize_t)out.len) ||
-		    fchmod(fd, (mode_t)m.mode) != 0) {
+		    fchmod(fd, (mode_t)m.mode) != 0 || fsync(fd) != 0) {
 			log_errno("cannot write '%s'", tmp);
 			close(fd);
 			unlink(tmp);
@@ -234,8 +234,7 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 			goto done;
 		}
 		close(fd);
-		if (rename(tmp, full) != 0) {
-			log_errno("cannot replace '%s'", full);
+		if (rename_durable(tmp, full) != 0) {
 			unlink(tmp);
 			free(tmp);
 			goto done;
@@ -268,14 +267,14 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 			log_warn("leaving out '%s': it holds an identifier of a "
 				 "person erased after this backup (tombstone "
 				 "seq %" PRId64 ") (--drop-residue)",
-				 printable(rel), f->tombs[sp.v[0].tomb].seq);
+				 printable(rel), f->tombs[sp.v[0].tag].seq);
 			f->st.dropped++;
 			if (unlink(full) != 0) {
 				log_errno("cannot remove '%s'", full);
 				rc = -1;
 			}
 		} else {
-			filter_residue(f, sp.v[0].tomb, rel, "the file");
+			filter_residue(f, sp.v[0].tag, rel, "the file");
 		}
 	}
 	spans_release(&sp);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "fault.h"
 #include "files.h"
+#include "filter.h"
 #include "intent.h"
 #include "log.h"
 #include "strbuf.h"
@@ -88,6 +89,7 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 
 	if (time_parse(ev->at, &at) != 0)
 		at = 0;
+
 	if (strcmp(ev->type, "erase") == 0) {
 		eraser_set_now(er, at);
 		if (eraser_clear(er) != 0 ||
@@ -262,7 +264,10 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	fault_point("after-redo-commit");
 	for (i = 0; i < n; i++)
 		if (strcmp(evs[i].ev.type, "erase") == 0 &&
-		    files_erase(cfg, k, evs[i].ev.subject, evs[i].ev.ids, 0) < 0)
+		    (files_erase(cfg, k, evs[i].ev.subject, evs[i].ev.ids,
+				 0) < 0 ||
+		     filter_live_files(cfg, k, ledger_now(l), 1,
+				       &evs[i].ev.ids) != 0))
 			goto done;
 	for (i = 0; i < n;) {
 		int j = i;

@@ -2,10 +2,13 @@
  * scan.c: email and phone candidates in free text.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ident.h"
 #include "scan.h"
+#include "strbuf.h"
+#include "util.h"
 #include "banned.h"
 
 #define MAX_GROUPS 6
@@ -145,4 +148,55 @@ scan_text(const char *text, size_t n, int calling_code, scan_fn fn,
 	int r = emails(text, n, fn, arg);
 
 	return r != 0 ? r : phones(text, n, calling_code, fn, arg);
+}
+
+void
+spans_add(struct spans *sp, size_t off, size_t len, int tag)
+{
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 8;
+		sp->v = xrealloc(sp->v, sizeof(*sp->v) * (size_t)sp->cap);
+	}
+	sp->v[sp->n].off = off;
+	sp->v[sp->n].len = len;
+	sp->v[sp->n].tag = tag;
+	sp->n++;
+}
+
+void
+spans_release(struct spans *sp)
+{
+	free(sp->v);
+	memset(sp, 0, sizeof(*sp));
+}
+
+static int
+by_offset(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+char *
+spans_replace(const char *text, size_t n, struct spans *sp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t at = 0;
+	int i;
+
+	if (sp->n > 1)
+		qsort(sp->v, (size_t)sp->n, sizeof(*sp->v), by_offset);
+	for (i = 0; i < sp->n; i++) {
+		const struct span *s = &sp->v[i];
+
+		if (s->off < at)
+			continue;	/* overlaps one already replaced */
+		sb_add(&sb, text + at, s->off - at);
+		sb_adds(&sb, "[erased]");
+		at = s->off + s->len;
+	}
+	if (at < n)
+		sb_add(&sb, text + at, n - at);
+	return sb_detach(&sb);
 }
