@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "db.h"
 #include "fault.h"
+#include "intent.h"
 #include "files.h"
 #include "filter.h"
 #include "ident.h"
@@ -345,10 +346,9 @@ batch_flush(struct batch *b)
 	struct erase_tally *tl = NULL, applied;
 	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
 	struct strbuf lines = STRBUF_INIT;
-	struct event ev;
 	char **sids = NULL, **ids = NULL;
 	int64_t first = 0, last = 0, seq;
-	int i, n = b->n, rc = -1, durable = 0;
+	int i, n = b->n, rc = -1, durable = 0, erased = 0;
 
 	if (!b->open)
 		return 0;
@@ -414,7 +414,7 @@ batch_flush(struct batch *b)
 		goto done;
 	b->open = 0;
 	emit(&lines, "erased", 0);
-	durable = 0;
+	erased = 1;
 	fault_point("after-live-commit");
 	for (i = 0; i < b->n; i++)
 		if (files_erase(b->cfg, b->key, b->v[i].sid, b->v[i].ids, 0) < 0)
@@ -430,30 +430,20 @@ batch_flush(struct batch *b)
 	if (applied.redacted > 0)
 		sb_addf(&data, ",\"redacted\":%" PRId64, applied.redacted);
 	sb_addc(&data, '}');
-	memset(&ev, 0, sizeof(ev));
-	ev.type = "applied";
-	ev.ref = first;
-	ev.ref_last = last;
-	ev.data = data.buf;
-	if (ledger_begin(b->ledger) != 0)
+	if (applied_append(b->ledger, first, last, data.buf) != 0)
 		goto done;
-	if (ledger_append(b->ledger, &ev) < 0) {
-		ledger_rollback(b->ledger);
-		goto done;
-	}
-	if (ledger_commit(b->ledger) != 0)
-		goto done;
+	durable = 0;
 	fault_point("after-applied");
 	adapt(b);
 	victims_free(b);
 	rc = 0;
 done:
 	if (rc != 0) {
-		if (durable) {
+		if (durable && !erased)
 			emit(&lines, "tombstone written but not yet erased "
 				     "(the next run finishes it):", 1);
+		if (durable)
 			ledger_mark_dirty(b->ledger);
-		}
 		ledger_rollback(b->ledger);
 		batch_abort(b);
 		b->failed = 1;
