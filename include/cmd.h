@@ -54,6 +54,20 @@ int ctx_lock(struct ctx *c);
  */
 int ctx_ledger(struct ctx *c, int writable);
 
+/* A verb of a command with verbs (request, ledger). */
+struct verb {
+	const char *name;
+	int (*fn)(struct ctx *);
+};
+
+/*
+ * ctx_verb: run the verb named by c->argv[1] from verbs (n of them), with
+ * argv shifted so that argv[0] is the verb; an unknown or missing verb is
+ * reported (naming cmd and the verbs) with exit 64.
+ */
+int ctx_verb(struct ctx *c, const struct verb *verbs, size_t n,
+	     const char *cmd);
+
 /* ctx_release: free what the ctx holds and drop the lock. */
 void ctx_release(struct ctx *c);
 

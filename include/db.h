@@ -36,4 +36,10 @@ const char *db_text(sqlite3_stmt *st, int i);
 /* db_dup: column i of st as a new string, NULL when NULL. */
 char *db_dup(sqlite3_stmt *st, int i);
 
+/*
+ * db_has_table: 1 when schema "main" of db has a table called name, 0
+ * when not, -1 after reporting an error.
+ */
+int db_has_table(sqlite3 *db, const char *name);
+
 #endif

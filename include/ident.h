@@ -41,6 +41,23 @@ void ident_hash(const struct key *k, const char *type, const char *norm,
 int ident_hash_value(const struct key *k, const char *type, const char *value,
 		     int calling_code, char *hex);
 
+/* One item of a list of identifier hashes, "type:HEX". */
+struct ids_item {
+	const char *type;
+	size_t type_len;
+	const char *hex;
+	size_t hex_len;
+	unsigned char key[32];	/* the hash in binary */
+	int has_key;		/* hex was 64 hex digits */
+};
+
+/*
+ * ids_next: read the item at *p of a list "type:HEX type:HEX ..." (or
+ * NULL) into it and advance *p.  Items without a ':' are skipped.
+ * Returns 1, or 0 at the end of the list.
+ */
+int ids_next(const char **p, struct ids_item *it);
+
 /*
  * ident_looks_personal: whether free text s looks like an email address
  * or a phone number (used to refuse such a request --ref).

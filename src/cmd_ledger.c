@@ -267,10 +267,7 @@ ledger_lookup(struct ctx *c)
 	return rc;
 }
 
-static const struct {
-	const char *verb;
-	int (*fn)(struct ctx *);
-} verbs[] = {
+static const struct verb verbs[] = {
 	{ "list", ledger_list },
 	{ "show", ledger_show },
 	{ "head", ledger_head_cmd },
@@ -281,16 +278,5 @@ static const struct {
 int
 cmd_ledger(struct ctx *c)
 {
-	size_t i;
-
-	if (c->argc >= 2)
-		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-			if (strcmp(c->argv[1], verbs[i].verb) == 0) {
-				c->argc--;
-				c->argv++;
-				return verbs[i].fn(c);
-			}
-	log_err("ledger: expected list, show, head, verify or lookup; see "
-		"'lethe ledger --help'");
-	return EX_USAGE;
+	return ctx_verb(c, verbs, sizeof(verbs) / sizeof(verbs[0]), "ledger");
 }

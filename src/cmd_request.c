@@ -337,10 +337,7 @@ request_list(struct ctx *c)
 		       : EX_IOERR;
 }
 
-static const struct {
-	const char *verb;
-	int (*fn)(struct ctx *);
-} verbs[] = {
+static const struct verb verbs[] = {
 	{ "erase", request_erase },
 	{ "approve", request_approve },
 	{ "list", request_list },
@@ -349,16 +346,6 @@ static const struct {
 int
 cmd_request(struct ctx *c)
 {
-	size_t i;
-
-	if (c->argc >= 2)
-		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-			if (strcmp(c->argv[1], verbs[i].verb) == 0) {
-				c->argc--;
-				c->argv++;
-				return verbs[i].fn(c);
-			}
-	log_err("request: expected erase, approve or list; see 'lethe "
-		"request --help'");
-	return EX_USAGE;
+	return ctx_verb(c, verbs, sizeof(verbs) / sizeof(verbs[0]),
+			"request");
 }

@@ -109,3 +109,29 @@ ctx_release(struct ctx *c)
 	config_free(c->cfg);
 	c->cfg = NULL;
 }
+
+int
+ctx_verb(struct ctx *c, const struct verb *verbs, size_t n, const char *cmd)
+{
+	char list[256];
+	size_t i, len = 0;
+
+	if (c->argc >= 2)
+		for (i = 0; i < n; i++)
+			if (strcmp(c->argv[1], verbs[i].name) == 0) {
+				c->argc--;
+				c->argv++;
+				return verbs[i].fn(c);
+			}
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					i ? ", " : "", verbs[i].name);
+	if (c->argc >= 2)
+		log_err("%s: unknown verb '%s'; expected %s (see 'lethe %s "
+			"--help')", cmd, c->argv[1], list, cmd);
+	else
+		log_err("%s: expected %s (see 'lethe %s --help')", cmd, list,
+			cmd);
+	return EX_USAGE;
+}

@@ -76,3 +76,20 @@ db_dup(sqlite3_stmt *st, int i)
 
 	return t ? xstrdup((const char *)t) : NULL;
 }
+
+int
+db_has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
+					  "WHERE type = 'table' AND name = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(db, "read the schema");
+	return r == SQLITE_ROW;
+}

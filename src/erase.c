@@ -14,6 +14,7 @@
 #include "db.h"
 #include "erase.h"
 #include "hashset.h"
+#include "ident.h"
 #include "log.h"
 #include "redact.h"
 #include "sha.h"
@@ -45,22 +46,6 @@ struct eraser {
 	sqlite3_stmt *set_synced;
 	struct redactor *rx;		/* free text, once a key is given */
 };
-
-static int
-table_present(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema WHERE type = "
-			    "'table' AND name = ?1");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	r = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return r;
-}
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
 static void
@@ -350,7 +335,7 @@ eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 				       "VALUES (?1)");
 	if (e->add_sid == NULL || e->add_hash == NULL || e->set_synced == NULL)
 		goto fail;
-	p = table_present(db, cfg->subj_table);
+	p = db_has_table(db, cfg->subj_table);
 	if (p < 0)
 		goto fail;
 	e->tab[0].present = p;
@@ -360,7 +345,7 @@ eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 		struct etable *et = &e->tab[i + 1];
 
 		et->t = &cfg->tables[i];
-		p = table_present(db, et->t->name);
+		p = db_has_table(db, et->t->name);
 		if (p < 0)
 			goto fail;
 		et->present = p;
@@ -470,21 +455,12 @@ static int
 each_hash(const char *ids, int (*fn)(void *, const char *, size_t),
 	  void *arg)
 {
+	struct ids_item it;
 	const char *p = ids;
 
-	while (p != NULL && *p) {
-		const char *end = strchr(p, ' ');
-		const char *colon = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (colon != NULL && colon < p + len) {
-			const char *h = colon + 1;
-
-			if (fn(arg, h, len - (size_t)(h - p)) != 0)
-				return -1;
-		}
-		p = end ? end + 1 : NULL;
-	}
+	while (ids_next(&p, &it))
+		if (fn(arg, it.hex, it.hex_len) != 0)
+			return -1;
 	return 0;
 }
 
@@ -591,6 +567,7 @@ eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		   char *const *ids, struct erase_tally *t)
 {
 	struct hashset *by_sid = hashset_new(), *by_hash = hashset_new();
+	struct ids_item it;
 	unsigned char key[32];
 	int64_t v;
 	int *next_sid = xcalloc((size_t)n + 1, sizeof(int));
@@ -606,31 +583,20 @@ eraser_count_batch(struct eraser *e, int n, char *const *sids,
 			next_sid[i] = hashset_get(by_sid, key, &v) ? (int)v : -1;
 			hashset_put_replace(by_sid, key, i);
 		}
-		while (p != NULL && *p) {
-			const char *end = strchr(p, ' ');
-			const char *colon = strchr(p, ':');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-
-			if (colon != NULL && colon < p + len) {
-				if (nitems == cap) {
-					cap = cap ? cap * 2 : 256;
-					item_victim = xrealloc(item_victim,
-							       sizeof(int) *
-							       (size_t)cap);
-					item_next = xrealloc(item_next,
-							     sizeof(int) *
-							     (size_t)cap);
-				}
-				key_of(colon + 1, len - (size_t)(colon + 1 - p),
-				       1, key);
-				item_victim[nitems] = i;
-				item_next[nitems] = hashset_get(by_hash, key,
-								&v) ? (int)v
-								    : -1;
-				hashset_put_replace(by_hash, key, nitems);
-				nitems++;
+		while (ids_next(&p, &it)) {
+			if (nitems == cap) {
+				cap = cap ? cap * 2 : 256;
+				item_victim = xrealloc(item_victim,
+						       sizeof(int) * (size_t)cap);
+				item_next = xrealloc(item_next,
+						     sizeof(int) * (size_t)cap);
 			}
-			p = end ? end + 1 : NULL;
+			key_of(it.hex, it.hex_len, 1, key);
+			item_victim[nitems] = i;
+			item_next[nitems] = hashset_get(by_hash, key, &v)
+						    ? (int)v : -1;
+			hashset_put_replace(by_hash, key, nitems);
+			nitems++;
 		}
 	}
 	for (j = 0; j < e->n; j++) {

@@ -158,7 +158,7 @@ filter_release(struct filter *f)
 void
 filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 {
-	unsigned char key[32];
+	struct ids_item it;
 	int i;
 
 	f->rule = rule;
@@ -179,17 +179,9 @@ filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 			t->newer = 1;
 		if (!t->newer)
 			continue;
-		while (p != NULL && *p) {
-			const char *end = strchr(p, ' ');
-			const char *colon = strchr(p, ':');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-
-			if (colon != NULL && colon < p + len &&
-			    hex_key(colon + 1, len - (size_t)(colon + 1 - p),
-				    key) == 0)
-				hashset_put(f->by_hash, key, i);
-			p = end ? end + 1 : NULL;
-		}
+		while (ids_next(&p, &it))
+			if (it.has_key)
+				hashset_put(f->by_hash, it.key, i);
 	}
 }
 
@@ -658,7 +650,7 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 		  int n, char *const *ids)
 {
 	struct filter f;
-	unsigned char key[32];
+	struct ids_item it;
 	glob_t g;
 	size_t dlen = strlen(cfg->dir);
 	int i, j, rc = 0;
@@ -682,17 +674,9 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 		const char *p = ids[i];
 
 		f.tombs[i].newer = 1;
-		while (p != NULL && *p) {
-			const char *end = strchr(p, ' ');
-			const char *colon = strchr(p, ':');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-
-			if (colon != NULL && colon < p + len &&
-			    hex_key(colon + 1, len - (size_t)(colon + 1 - p),
-				    key) == 0)
-				hashset_put(f.by_hash, key, i);
-			p = end ? end + 1 : NULL;
-		}
+		while (ids_next(&p, &it))
+			if (it.has_key)
+				hashset_put(f.by_hash, it.key, i);
 	}
 	for (i = 0; i < cfg->nfiles && rc == 0; i++) {
 		char *pattern;

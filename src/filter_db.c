@@ -91,21 +91,6 @@ bad:
 	return NULL;
 }
 
-static int
-has_table(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
-					  "WHERE type = 'table' AND name = ?1");
-	int r;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	r = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return r;
-}
-
 /* ident_columns: append ", s.c1, s.c2" for the identifier columns. */
 static void
 ident_columns(const struct config *cfg, struct strbuf *sb)
@@ -216,7 +201,7 @@ purge(struct filter *f, sqlite3 *db)
 	for (i = 0; i < cfg->npurges && rc == 0; i++) {
 		const struct purge_rule *p = &cfg->purges[i];
 
-		if (!has_table(db, p->name))
+		if (!db_has_table(db, p->name))
 			continue;
 		sb_reset(&sql);
 		sb_adds(&sql, f->mode == FILTER_APPLY ? "DELETE FROM main."
@@ -743,7 +728,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	db = open_defensive(f, rel, full, &deadline);
 	if (db == NULL)
 		return -1;
-	datamap = has_table(db, f->cfg->subj_table);
+	datamap = db_has_table(db, f->cfg->subj_table);
 	if (db_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
 		    "filter") != 0)
 		goto done;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hashset.h"
 #include "ident.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -169,6 +170,27 @@ ident_looks_personal(const char *s, int calling_code)
 		if (run[0] == '+' || run[0] == '0' || run[0] == '(' ||
 		    (seps == 0 && digits >= 10))
 			return 1;
+	}
+	return 0;
+}
+
+int
+ids_next(const char **p, struct ids_item *it)
+{
+	while (*p != NULL && **p) {
+		const char *s = *p, *end = strchr(s, ' ');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *colon = memchr(s, ':', len);
+
+		*p = end ? end + 1 : NULL;
+		if (colon == NULL)
+			continue;
+		it->type = s;
+		it->type_len = (size_t)(colon - s);
+		it->hex = colon + 1;
+		it->hex_len = len - it->type_len - 1;
+		it->has_key = hex_key(it->hex, it->hex_len, it->key) == 0;
+		return 1;
 	}
 	return 0;
 }

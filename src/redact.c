@@ -42,21 +42,6 @@ struct redactor {
 };
 
 static int
-present(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
-					  "WHERE type = 'table' AND name = ?1");
-	int r;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	r = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return r;
-}
-
-static int
 prepare_table(struct redactor *r, struct rtable *rt)
 {
 	const struct dmap_table *t = rt->t;
@@ -124,7 +109,7 @@ redactor_new(sqlite3 *db, const struct config *cfg, const struct key *k,
 	for (i = 0; i < cfg->ntables; i++) {
 		if (cfg->tables[i].redact.n == 0)
 			continue;
-		p = present(db, cfg->tables[i].name);
+		p = db_has_table(db, cfg->tables[i].name);
 		if (p < 0)
 			goto fail;
 		if (!p)
@@ -279,22 +264,16 @@ void
 redactor_add(struct redactor *r, const char *ids)
 {
 	const char *p = ids;
-	unsigned char key[32];
+	struct ids_item it;
 
-	while (r != NULL && p != NULL && *p) {
-		const char *end = strchr(p, ' ');
-		const char *colon = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (colon != NULL && colon < p + len &&
-		    hex_key(colon + 1, len - (size_t)(colon + 1 - p), key) == 0) {
-			hashset_put(r->batch, key, 1);
-			sqlite3_bind_text(r->add_h, 1, colon + 1, 64,
-					  SQLITE_TRANSIENT);
-			sqlite3_step(r->add_h);
-			sqlite3_reset(r->add_h);
-		}
-		p = end ? end + 1 : NULL;
+	while (r != NULL && ids_next(&p, &it)) {
+		if (!it.has_key)
+			continue;
+		hashset_put(r->batch, it.key, 1);
+		sqlite3_bind_text(r->add_h, 1, it.hex, (int)it.hex_len,
+				  SQLITE_TRANSIENT);
+		sqlite3_step(r->add_h);
+		sqlite3_reset(r->add_h);
 	}
 }
 

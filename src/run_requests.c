@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "ident.h"
 #include "log.h"
 #include "request.h"
 #include "run.h"
@@ -51,6 +52,7 @@ load_one(void *arg, const struct request *r)
 {
 	struct loader *ld = arg;
 	const char *p = r->ids;
+	struct ids_item it;
 
 	if (r->status == REQ_DONE)
 		return 0;
@@ -63,25 +65,15 @@ load_one(void *arg, const struct request *r)
 	if (sqlite3_step(ld->req) != SQLITE_DONE)
 		ld->failed = 1;
 	sqlite3_reset(ld->req);
-	while (*p) {
-		const char *end = strchr(p, ' ');
-		const char *colon = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (colon != NULL && colon < p + len) {
-			sqlite3_bind_int64(ld->hash, 1, r->seq);
-			sqlite3_bind_text(ld->hash, 2, p, (int)(colon - p),
-					  SQLITE_TRANSIENT);
-			sqlite3_bind_text(ld->hash, 3, colon + 1,
-					  (int)(len - (size_t)(colon + 1 - p)),
-					  SQLITE_TRANSIENT);
-			if (sqlite3_step(ld->hash) != SQLITE_DONE)
-				ld->failed = 1;
-			sqlite3_reset(ld->hash);
-		}
-		if (end == NULL)
-			break;
-		p = end + 1;
+	while (ids_next(&p, &it)) {
+		sqlite3_bind_int64(ld->hash, 1, r->seq);
+		sqlite3_bind_text(ld->hash, 2, it.type, (int)it.type_len,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(ld->hash, 3, it.hex, (int)it.hex_len,
+				  SQLITE_TRANSIENT);
+		if (sqlite3_step(ld->hash) != SQLITE_DONE)
+			ld->failed = 1;
+		sqlite3_reset(ld->hash);
 	}
 	ld->count++;
 	return ld->failed ? -1 : 0;
