@@ -1,0 +1,104 @@
+# tests/crash.sh: helpers the crash scenarios (tests/e2e/015, 016) share;
+# sourced after lib.sh.
+
+# faulted SPEC ARGS...: lt with LETHE_FAULT=SPEC; a death is expected
+faulted() {
+	LETHE_FAULT=$1
+	export LETHE_FAULT
+	EXPECT_KILL=1
+	shift
+	lt "$@"
+	unset LETHE_FAULT
+	EXPECT_KILL=
+}
+
+# use DIR: later lt calls act on the copy in DIR
+use() { CONF=$1/lethe.ini; }
+
+# live_state DIR: every row of every live table, and the attachment trees
+live_state() {
+	for t in subjects communications tickets invoices orders web_log; do
+		echo "== $t"
+		sql "$1/live.db" "SELECT * FROM $t ORDER BY rowid"
+	done
+	echo "== attachments"
+	(cd "$1/attachments" && find . | sort)
+}
+
+# erasures DIR: what the ledger says was erased and released
+erasures() {
+	sql "$1/ledger.db" "SELECT 'erase ' || coalesce(subject, 'request ' ||
+	  request) FROM events WHERE type = 'erase' ORDER BY 1;
+	  SELECT 'release ' || subject || ' ' || scope FROM events
+	  WHERE type = 'release' ORDER BY 1"
+}
+
+# same WHAT FILE1 FILE2: ok if equal, else the differences as comments
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"
+	else not_ok "$1"; diff "$2" "$3" | head -n 20 | sed 's/^/# /'; fi
+}
+
+# laws_after DIR WHAT: the ledger checks every end state must pass
+laws_after() {
+	use "$1"
+	lt ledger verify
+	expect 0 "$2: ledger verifies"
+	eq "$2: exactly one tombstone per erased subject" \
+		"$(sql "$1/ledger.db" "SELECT count(*) FROM (SELECT subject FROM
+		  events WHERE type = 'erase' AND subject IS NOT NULL GROUP BY
+		  subject HAVING count(*) <> 1)")" 0
+	eq "$2: exactly one tombstone per subject-less request" \
+		"$(sql "$1/ledger.db" "SELECT count(*) FROM (SELECT request FROM
+		  events WHERE type = 'erase' AND subject IS NULL GROUP BY
+		  request HAVING count(*) <> 1)")" 0
+	eq "$2: every intent is covered by exactly one applied event" \
+		"$(sql "$1/ledger.db" "SELECT count(*) FROM events i WHERE
+		  i.type IN ('erase', 'release', 'purge') AND (SELECT count(*)
+		  FROM events a WHERE a.type = 'applied' AND i.seq BETWEEN
+		  a.ref AND a.ref_last) <> 1")" 0
+}
+
+# law1 DIR WHAT: nothing is gone from the crashed store without an intent
+# (checked on a copy, so that SQLite's recovery does not touch DIR)
+law1() {
+	rm -rf "$T/l1"
+	cp -a "$1" "$T/l1"
+	eq "$2: every subject gone from the live store has a tombstone" \
+		"$(sql "$T/l1/live.db" "ATTACH '$T/base/live.db' AS b;
+		  ATTACH '$T/l1/ledger.db' AS l;
+		  SELECT count(*) FROM b.subjects s WHERE s.id NOT IN (SELECT id
+		  FROM main.subjects) AND s.id NOT IN (SELECT subject FROM
+		  l.events WHERE type = 'erase' AND subject IS NOT NULL)")" 0
+	eq "$2: every linked row gone has its subject's tombstone or release" \
+		"$(sql "$T/l1/live.db" "ATTACH '$T/base/live.db' AS b;
+		  ATTACH '$T/l1/ledger.db' AS l;
+		  SELECT count(*) FROM (SELECT id, subject_id FROM b.communications
+		  WHERE id NOT IN (SELECT id FROM main.communications) UNION ALL
+		  SELECT id, subject_id FROM b.tickets WHERE id NOT IN (SELECT id
+		  FROM main.tickets) UNION ALL SELECT id, subject_id FROM
+		  b.invoices WHERE id NOT IN (SELECT id FROM main.invoices)) g
+		  WHERE g.subject_id NOT IN (SELECT subject FROM l.events WHERE
+		  type IN ('erase', 'release') AND subject IS NOT NULL)")" 0
+	eq "$2: every masked order has a tombstone" \
+		"$(sql "$T/l1/live.db" "ATTACH '$T/base/live.db' AS b;
+		  ATTACH '$T/l1/ledger.db' AS l;
+		  SELECT count(*) FROM main.orders o WHERE o.customer_email IS
+		  NULL AND (SELECT count(*) FROM l.events WHERE type = 'erase' AND
+		  request IS NOT NULL) = 0")" 0
+	eq "$2: every web_log row gone is inside a purge intent's range" \
+		"$(sql "$T/l1/live.db" "ATTACH '$T/base/live.db' AS b;
+		  ATTACH '$T/l1/ledger.db' AS l;
+		  SELECT count(*) FROM b.web_log w WHERE w.id NOT IN (SELECT id
+		  FROM main.web_log) AND NOT EXISTS (SELECT 1 FROM l.events p
+		  WHERE p.type = 'purge' AND w.id BETWEEN
+		  json_extract(p.data, '$.first') AND json_extract(p.data, '$.last'))")" 0
+	missing=0
+	for s in $(ls "$T/base/attachments"); do
+		[ -e "$T/l1/attachments/$s" ] && continue
+		n=$(sql "$T/l1/ledger.db" "SELECT count(*) FROM events WHERE
+		  type = 'erase' AND subject = '$s'")
+		[ "$n" -ge 1 ] || missing=$((missing + 1))
+	done
+	eq "$2: every attachment tree gone has its subject's tombstone" "$missing" 0
+}
