@@ -76,7 +76,13 @@ test:
 	@./tests/tally.sh build/results build-asan/results
 
 bench: $(BUILD)/lethe
-	@./bench/run.sh $(BUILD)/lethe
+	@case "$(BENCH)" in \
+	'' | all) rc=0; ./bench/run.sh $(BUILD)/lethe || rc=1; \
+		./bench/restore.sh $(BUILD)/lethe || rc=1; exit $$rc ;; \
+	run | restore) ./bench/$(BENCH).sh $(BUILD)/lethe ;; \
+	*) echo "make bench: BENCH must be run, restore or all," \
+		"not '$(BENCH)'" >&2; exit 64 ;; \
+	esac
 
 format:
 	clang-format -i src/*.c include/*.h tests/unit/*.c tests/unit/*.h

@@ -17,84 +17,12 @@
 # Prints both times, the ratio and peak RSS, and checks both sides left the
 # same rows.  Everything is fixed (seed, --now), so the numbers depend only
 # on the size and the machine.  Exits 1 when lethe failed or the row counts
-# differ, after printing everything it could.
+# differ, after printing everything it could.  The store, its generation
+# and the helpers are shared with bench/restore.sh through bench/common.sh.
 set -eu
 
-SEED=20261122
-NOW=2026-11-22T00:00:00Z
-NOW_UNIX=1795305600
-# The config's durations, counted back from NOW (row is past when
-# date + duration < now, i.e. date < NOW - duration):
-LEAD_CUTOFF=2025-11-22T00:00:00Z	# lead_expiry = 12 months
-HOLD_CUTOFF=2020-11-22T00:00:00Z	# invoices retain_for = 6 years
-WEB_CUTOFF=2026-10-23T00:00:00Z		# web_log keep = 30 days
-
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-[ $# -eq 1 ] || die "usage: bench/run.sh LETHE"
-case $1 in
-/*) LETHE=$1 ;;
-*) LETHE=$PWD/$1 ;;
-esac
-N=${BENCH_SUBJECTS:-100000}
-case $N in
-'' | *[!0-9]*) die "BENCH_SUBJECTS must be a number, not '$N'" ;;
-esac
-[ "$N" -ge 100 ] || die "BENCH_SUBJECTS must be at least 100"
-DIR=${BENCH_DIR:-build/bench}
-case $DIR in
-/*) ;;
-*) DIR=$PWD/$DIR ;;
-esac
-cd "$(dirname "$0")/.."
-command -v sqlite3 >/dev/null ||
-    die "the sqlite3 shell is needed (apt-get install sqlite3)"
-mkdir -p "$DIR"
-
-CC=${CC:-cc}
-GEN=$DIR/gen
-MEASURE=$DIR/measure
-if [ ! -x "$GEN" ] || [ bench/gen.c -nt "$GEN" ] ||
-    [ include/demo.h -nt "$GEN" ]; then
-	echo "bench: building $GEN" >&2
-	$CC -O2 bench/gen.c -Iinclude -lsqlite3 -o "$GEN"
-fi
-if [ ! -x "$MEASURE" ] || [ bench/measure.c -nt "$MEASURE" ]; then
-	echo "bench: building $MEASURE" >&2
-	$CC -O2 bench/measure.c -Iinclude -o "$MEASURE"
-fi
-
-# field LABEL LOG N: field N (1 wall, 2 maxrss, 3 exit) of measure's line
-field() {
-	sed -n "s/^$1: wall=\([0-9.]*\)s maxrss=\([0-9.]*\)MiB exit=/\1 \2 /p" \
-	    "$2" | tail -n 1 | cut -d' ' -f"$3"
-}
-
-# calc 'AWK EXPR' A B: the value of the expression of a and b.
-calc() {
-	awk -v a="$2" -v b="$3" "BEGIN { printf \"%s\", $1 }"
-}
-
-# The live store, generated once per size and generator.
-DB=$DIR/live-$N.db
-REQ=$DIR/requests-$N.txt
-if [ ! -f "$DB" ] || [ ! -f "$REQ" ] || [ "$GEN" -nt "$DB" ]; then
-	echo "bench: generating $N subjects into $DB" >&2
-	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.counts" "$REQ" "$DB.tmp" \
-	    "$DB.tmp-wal" "$DB.tmp-shm" "$REQ.tmp"
-	"$MEASURE" gen -- "$GEN" "$DB.tmp" "$N" "$SEED" "$NOW_UNIX" \
-	    "$REQ.tmp" 2>"$DIR/gen-$N.log" ||
-	    { cat "$DIR/gen-$N.log" >&2; die "generator failed"; }
-	cat "$DIR/gen-$N.log" >&2
-	rm -f "$DB.tmp-wal" "$DB.tmp-shm"
-	mv "$REQ.tmp" "$REQ"
-	mv "$DB.tmp" "$DB"
-fi
-NREQ=$(wc -l <"$REQ" | tr -d ' ')
-DB_MIB=$(du -m "$DB" | cut -f1)
+BENCH_SCRIPT=run.sh
+. "$(dirname "$0")/common.sh"
 
 # fresh DIR: an empty work folder holding a copy of the store and the
 # requests, written out to disk so neither side pays for the other's copy.
@@ -106,28 +34,6 @@ fresh() {
 	cp "$REQ" "$1/requests.txt"
 	sync
 }
-
-# counts DB: rows left in the tables both sides change.
-COUNT_SQL="SELECT 'subjects', count(*) FROM subjects;
-SELECT 'communications', count(*) FROM communications;
-SELECT 'tickets', count(*) FROM tickets;
-SELECT 'invoices', count(*) FROM invoices;
-SELECT 'orders with email', count(customer_email) FROM orders;
-SELECT 'orders with name', count(customer_name) FROM orders;
-SELECT 'web_log', count(*) FROM web_log;"
-counts() {
-	sqlite3 -readonly -separator ' ' "$1" "$COUNT_SQL" 2>&1 ||
-	    echo "error: cannot count rows in '$1'"
-}
-# count_of TABLE COUNTS: TABLE's number in the output of counts.
-count_of() {
-	printf '%s\n' "$2" | sed -n "s/^$1 \([0-9]*\)\$/\1/p"
-}
-# Counted once per store, opened immutable: no -wal or -shm beside it.
-if [ ! -f "$DB.counts" ] || [ "$DB" -nt "$DB.counts" ]; then
-	counts "file:$DB?immutable=1" >"$DB.counts"
-fi
-BEFORE=$(cat "$DB.counts")
 
 WORK=$DIR/work-$N
 
@@ -264,16 +170,6 @@ if [ -f "$LW/lethe-request.log" ]; then
 fi
 
 # ---- summary ---------------------------------------------------------
-fmt() {
-	if [ -n "$1" ]; then printf '%s%s' "$1" "${2-}"; else printf 'n/a'; fi
-}
-ratio() {
-	if [ -n "$1" ] && [ -n "$2" ]; then
-		calc 'sprintf("%.2f", b + 0 > 0 ? a / b : 0)' "$1" "$2"
-	else
-		printf 'n/a'
-	fi
-}
 TOTAL=
 if [ "$LETHE_OK" = yes ] && [ -n "$REQ_WALL" ] && [ -n "$RUN_WALL" ]; then
 	TOTAL=$(calc 'sprintf("%.2f", a + b)' "$REQ_WALL" "$RUN_WALL")
