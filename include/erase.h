@@ -41,6 +41,14 @@ struct eraser;
  */
 struct eraser *eraser_new(sqlite3 *db, const struct config *cfg, int64_t now);
 
+/*
+ * eraser_new_once: the same for one batch over a database nobody else
+ * writes (a restored copy): tables linked by an identifier are matched by
+ * hashing their column within the statements, with no index to build.
+ */
+struct eraser *eraser_new_once(sqlite3 *db, const struct config *cfg,
+			       int64_t now);
+
 /* eraser_free: finalize statements, drop temp tables.  NULL is a no-op. */
 void eraser_free(struct eraser *e);
 

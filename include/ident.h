@@ -34,6 +34,10 @@ int ident_normalise(const char *type, const char *value, int calling_code,
 void ident_hash(const struct key *k, const char *type, const char *norm,
 		char *hex);
 
+/* ident_hash_raw: the same hash as 32 bytes into out. */
+void ident_hash_raw(const struct key *k, const char *type, const char *norm,
+		    unsigned char *out);
+
 /*
  * ident_hash_value: normalise value and hash it.  Returns 0, or -1 if
  * value is not a valid identifier (hex untouched).

@@ -45,6 +45,10 @@ void key_free(struct key *k);
  */
 void key_hmac(const struct key *k, const void *msg, size_t len, char *hex);
 
+/* key_hmac_raw: the same, as 32 bytes into out. */
+void key_hmac_raw(const struct key *k, const void *msg, size_t len,
+		  unsigned char *out);
+
 /*
  * key_id: a fingerprint of the key itself (the HMAC of a fixed label),
  * stored in the ledger so a wrong key file is noticed.

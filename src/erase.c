@@ -40,6 +40,7 @@ struct eraser {
 	const struct config *cfg;
 	int64_t now;
 	int n;				/* ntables + 1 */
+	int once;			/* one batch, no identifier index */
 	struct etable *tab;
 	sqlite3_stmt *add_sid;
 	sqlite3_stmt *add_hash;
@@ -68,7 +69,7 @@ until_expr(struct strbuf *sb, const struct dmap_table *t)
 
 /* link: the WHERE clause reaching the batch (one == 0) or one subject. */
 static void
-link(struct strbuf *sb, const struct etable *et, int idx, int one)
+link(struct strbuf *sb, const struct etable *et, int idx, int one, int once)
 {
 	const struct dmap_table *t = et->t;
 
@@ -79,11 +80,13 @@ link(struct strbuf *sb, const struct etable *et, int idx, int one)
 		return;
 	}
 	/* candidates from the index, confirmed on the row's current value */
-	sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE h IN ",
-		idx);
-	sb_adds(sb, one ? "(SELECT value FROM json_each(?2)))" :
-			  "(SELECT h FROM temp.lethe_batch_h))");
-	sb_adds(sb, " AND lethe_hash(");
+	if (!once) {
+		sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE "
+			    "h IN ", idx);
+		sb_adds(sb, one ? "(SELECT value FROM json_each(?2))) AND " :
+				  "(SELECT h FROM temp.lethe_batch_h)) AND ");
+	}
+	sb_adds(sb, "lethe_hash(");
 	sb_add_sqlstr(sb, t->match);
 	sb_adds(sb, ", ");
 	sb_add_ident(sb, t->subject);
@@ -132,7 +135,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	int how = retain ? t->after_hold : t->on_erase;
 	int rc = -1;
 
-	if (t->match != NULL) {
+	if (t->match != NULL && !e->once) {
 		sb_addf(&sql, "CREATE TEMP TABLE IF NOT EXISTS lethe_ix_%d(rid "
 			      "INTEGER PRIMARY KEY, v, h TEXT);"
 			      "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
@@ -164,7 +167,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	}
 
 	/* apply */
-	link(&sb, et, idx, 0);
+	link(&sb, et, idx, 0, e->once);
 	action(&sql, t, how);
 	sb_addf(&sql, " WHERE %s", sb_str(&sb));
 	if (retain) {
@@ -177,7 +180,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		goto done;
 
 	/* count one subject */
-	link(&sb, et, idx, 1);
+	link(&sb, et, idx, 1, e->once);
 	if (!retain) {
 		sb_adds(&sql, "SELECT count(*), 0, NULL, 0 FROM main.");
 		sb_add_ident(&sql, t->name);
@@ -199,7 +202,17 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		goto done;
 
 	/* count the whole batch, grouped by subject id or by hash */
-	if (t->match != NULL) {
+	if (t->match != NULL && e->once) {
+		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0 FROM (SELECT "
+			      "lethe_hash(");
+		sb_add_sqlstr(&sql, t->match);
+		sb_adds(&sql, ", ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, ") AS h FROM main.");
+		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, ") WHERE h IN (SELECT h FROM temp.lethe_batch_h) "
+			      "GROUP BY h");
+	} else if (t->match != NULL) {
 		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0 FROM "
 			      "temp.lethe_ix_%d AS i JOIN main.", idx);
 		sb_add_ident(&sql, t->name);
@@ -306,12 +319,13 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	return 0;
 }
 
-struct eraser *
-eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
+static struct eraser *
+make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 {
 	struct eraser *e = xcalloc(1, sizeof(*e));
 	int i, p;
 
+	e->once = once;
 	e->db = db;
 	e->cfg = cfg;
 	e->now = now;
@@ -356,6 +370,18 @@ eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 fail:
 	eraser_free(e);
 	return NULL;
+}
+
+struct eraser *
+eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
+{
+	return make(db, cfg, now, 0);
+}
+
+struct eraser *
+eraser_new_once(sqlite3 *db, const struct config *cfg, int64_t now)
+{
+	return make(db, cfg, now, 1);
 }
 
 void

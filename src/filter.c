@@ -224,13 +224,11 @@ int
 filter_ident(const struct filter *f, const char *type, const char *norm)
 {
 	unsigned char key[32];
-	char hex[HASH_HEX];
 	int64_t v;
 
 	if (hashset_count(f->by_hash) == 0)
 		return -1;
-	ident_hash(f->key, type, norm, hex);
-	hex_key(hex, 64, key);
+	ident_hash_raw(f->key, type, norm, key);
 	return hashset_get(f->by_hash, key, &v) ? (int)v : -1;
 }
 

@@ -73,8 +73,11 @@ open_defensive(struct filter *f, const char *rel, const char *full,
 			  (int *)NULL);
 	*deadline = time(NULL) + WORK_SECONDS;
 	sqlite3_progress_handler(db, 100000, progress, deadline);
+	/* secure_delete is needless: the copy is vacuumed into a new file */
 	if (sqlite3_exec(db, "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
-			     "PRAGMA foreign_keys = OFF;",
+			     "PRAGMA foreign_keys = OFF; PRAGMA secure_delete = "
+			     "OFF; PRAGMA cache_size = -65536; PRAGMA "
+			     "temp.cache_size = -32768;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto bad;
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) !=
@@ -101,61 +104,6 @@ ident_columns(const struct config *cfg, struct strbuf *sb)
 		sb_adds(sb, ", s.");
 		sb_add_ident(sb, cfg->subj_ids.column[i]);
 	}
-}
-
-/* match_by_hash: subjects whose identifiers are newer erasures'. */
-static int
-match_by_hash(struct filter *f, sqlite3 *db)
-{
-	const struct config *cfg = f->cfg;
-	struct strbuf sql = STRBUF_INIT;
-	int i, rc = 0;
-
-	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
-		sb_reset(&sql);
-		sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_batch(sid) "
-			      "SELECT s.");
-		sb_add_ident(&sql, cfg->subj_id);
-		sb_adds(&sql, " FROM main.");
-		sb_add_ident(&sql, cfg->subj_table);
-		sb_adds(&sql, " AS s WHERE lethe_hash(");
-		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
-		sb_adds(&sql, ", s.");
-		sb_add_ident(&sql, cfg->subj_ids.column[i]);
-		sb_adds(&sql, ") IN (SELECT h FROM temp.lethe_batch_h) AND s.");
-		sb_add_ident(&sql, cfg->subj_id);
-		sb_adds(&sql, " IS NOT NULL");
-		rc = db_exec(db, sb_str(&sql), "match subjects");
-	}
-	sb_release(&sql);
-	return rc;
-}
-
-/* own_hashes: the identifier hashes of the subjects about to go. */
-static int
-own_hashes(struct filter *f, sqlite3 *db)
-{
-	const struct config *cfg = f->cfg;
-	struct strbuf sql = STRBUF_INIT;
-	int i, rc = 0;
-
-	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
-		sb_reset(&sql);
-		sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_batch_h(h) "
-			      "SELECT h FROM (SELECT lethe_hash(");
-		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
-		sb_adds(&sql, ", s.");
-		sb_add_ident(&sql, cfg->subj_ids.column[i]);
-		sb_adds(&sql, ") AS h FROM main.");
-		sb_add_ident(&sql, cfg->subj_table);
-		sb_adds(&sql, " AS s WHERE s.");
-		sb_add_ident(&sql, cfg->subj_id);
-		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)) WHERE h "
-			      "IS NOT NULL");
-		rc = db_exec(db, sb_str(&sql), "collect identifiers");
-	}
-	sb_release(&sql);
-	return rc;
 }
 
 /* warn_undated: name the rows of a [purge] table without a readable
@@ -228,20 +176,64 @@ purge(struct filter *f, sqlite3 *db)
 	return rc;
 }
 
-/* count_subjects: count mode: what erasure would do, per tombstone. */
+/* The places count mode attributes: a subject's rows, or a newer
+ * tombstone's identifier-linked rows. */
+struct counted {
+	char **sids;
+	char **ids;
+	int *tomb;
+	int n, cap;
+};
+
+static void
+counted_add(struct counted *c, const char *sid, const char *ids, int tomb)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->sids = xrealloc(c->sids, sizeof(*c->sids) * (size_t)c->cap);
+		c->ids = xrealloc(c->ids, sizeof(*c->ids) * (size_t)c->cap);
+		c->tomb = xrealloc(c->tomb, sizeof(*c->tomb) * (size_t)c->cap);
+	}
+	c->sids[c->n] = sid ? xstrdup(sid) : NULL;
+	c->ids[c->n] = xstrdup(ids);
+	c->tomb[c->n] = tomb;
+	c->n++;
+}
+
+static void
+counted_release(struct counted *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->sids[i]);
+		free(c->ids[i]);
+	}
+	free(c->sids);
+	free(c->ids);
+	free(c->tomb);
+}
+
+/*
+ * count_subjects: count mode: what erasure would do, attributed to the
+ * tombstones: each subject the batch holds, then the rows linked only by
+ * identifier to newer tombstones not already counted through a subject;
+ * counted for all at once.
+ */
 static int
 count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 	       const char *rel)
 {
 	const struct config *cfg = f->cfg;
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT, what = STRBUF_INIT;
-	struct erase_tally t;
+	struct counted c;
+	struct erase_tally *t = NULL;
 	sqlite3_stmt *st = NULL;
 	char norm[IDENT_MAX], hex[HASH_HEX];
 	char *seen = xcalloc((size_t)f->ntombs + 1, 1);
-	int i, j, r, rc = -1;
+	int i, j, k, r, rc = -1, subjects;
 
-	tally_init(&t, cfg);
+	memset(&c, 0, sizeof(c));
 	sb_adds(&sql, "SELECT s.");
 	sb_add_ident(&sql, cfg->subj_id);
 	ident_columns(cfg, &sql);
@@ -275,14 +267,7 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 		if (tomb < 0)
 			continue;
 		seen[tomb] = 1;
-		if (eraser_count(er, sid, sb_str(&ids), &t) != 0)
-			goto done;
-		sb_reset(&what);
-		tally_text(&t, cfg, &what);
-		filter_hit(f, tomb, rel, "%s", sb_str(&what));
-		f->st.subjects++;
-		for (i = 0; i < t.n; i++)
-			f->st.tally.rows[i] += t.rows[i];
+		counted_add(&c, sid, sb_str(&ids), tomb);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -290,49 +275,78 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 		db_fail(db, "read subjects");
 		goto done;
 	}
-	/* rows linked only by identifier, of newer erasures */
-	for (i = 0; i < f->ntombs; i++) {
-		struct tomb *tb = &f->tombs[i];
-		int k;
-
-		if (!tb->newer || seen[i])
-			continue;
-		if (eraser_count(er, NULL, tb->ids, &t) != 0)
-			goto done;
-		for (k = 1; k < t.n && t.rows[k] == 0; k++)
+	subjects = c.n;
+	for (i = 0; i < f->ntombs; i++)
+		if (f->tombs[i].newer && !seen[i])
+			counted_add(&c, NULL, f->tombs[i].ids, i);
+	t = xcalloc((size_t)c.n + 1, sizeof(*t));
+	for (i = 0; i < c.n; i++)
+		tally_init(&t[i], cfg);
+	if (eraser_count_batch(er, c.n, c.sids, c.ids, t) != 0)
+		goto done;
+	for (i = 0; i < c.n; i++) {
+		for (k = i < subjects ? 0 : 1; k < t[i].n && t[i].rows[k] == 0;
+		     k++)
 			;
-		if (k == t.n)
+		if (k == t[i].n)
 			continue;
 		sb_reset(&what);
-		tally_text(&t, cfg, &what);
-		filter_hit(f, i, rel, "rows linked by identifier: %s",
-			   sb_str(&what));
-		for (k = 1; k < t.n; k++)
-			f->st.tally.rows[k] += t.rows[k];
+		tally_text(&t[i], cfg, &what);
+		if (i < subjects) {
+			filter_hit(f, c.tomb[i], rel, "%s", sb_str(&what));
+			f->st.subjects++;
+		} else {
+			filter_hit(f, c.tomb[i], rel,
+				   "rows linked by identifier: %s",
+				   sb_str(&what));
+		}
+		for (k = 0; k < t[i].n; k++)
+			f->st.tally.rows[k] += t[i].rows[k];
 	}
 	rc = 0;
 done:
+	for (i = 0; t != NULL && i < c.n; i++)
+		tally_release(&t[i]);
+	free(t);
+	counted_release(&c);
 	free(seen);
 	sqlite3_finalize(st);
-	tally_release(&t);
 	sb_release(&sql);
 	sb_release(&ids);
 	sb_release(&what);
 	return rc;
 }
 
+/* hex_of: append 32 bytes as 64 lowercase hex digits. */
+static void
+hex_of(const unsigned char *raw, struct strbuf *sb)
+{
+	static const char digits[] = "0123456789abcdef";
+	char hex[64];
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
+	}
+	sb_add(sb, hex, 64);
+}
+
 /*
- * note_matched: the subjects about to be erased that no tombstone names by
- * id (matched by identifier) are noted, so their per-subject paths go too.
+ * match_subjects: one pass over the subjects table: a subject named by a
+ * tombstone, or whose identifier is a newer erasure's, joins the batch
+ * with its own identifier hashes (for the tables linked by identifier and
+ * for free text); one matched by identifier is noted so its per-subject
+ * paths go too.
  */
 static int
-note_matched(struct filter *f, sqlite3 *db)
+match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 {
 	const struct config *cfg = f->cfg;
-	struct strbuf sql = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
 	sqlite3_stmt *st;
 	char norm[IDENT_MAX];
-	int j, r;
+	int j, r, rc = -1;
 
 	sb_adds(&sql, "SELECT s.");
 	sb_add_ident(&sql, cfg->subj_id);
@@ -341,29 +355,50 @@ note_matched(struct filter *f, sqlite3 *db)
 	sb_add_ident(&sql, cfg->subj_table);
 	sb_adds(&sql, " AS s WHERE s.");
 	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	sb_adds(&sql, " IS NOT NULL");
 	st = db_prepare(db, sb_str(&sql));
-	sb_release(&sql);
 	if (st == NULL)
-		return -1;
+		goto done;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *sid = db_text(st, 0);
-		int t = filter_sid(f, sid);
+		int by_id = filter_sid(f, sid), tomb = by_id;
 
-		for (j = 0; t < 0 && j < cfg->subj_ids.n; j++) {
+		/* each identifier hashed once: looked up, then kept */
+		sb_reset(&ids);
+		for (j = 0; j < cfg->subj_ids.n; j++) {
 			const char *v = (const char *)sqlite3_column_text(st,
 									  j + 1);
+			const char *type = cfg->subj_ids.type[j];
+			unsigned char raw[32];
+			int64_t t;
 
-			if (v != NULL && ident_normalise(cfg->subj_ids.type[j], v,
+			if (v == NULL || ident_normalise(type, v,
 							 (int)cfg->calling_code,
-							 norm) == 0)
-				t = filter_ident(f, cfg->subj_ids.type[j], norm);
+							 norm) != 0)
+				continue;
+			ident_hash_raw(f->key, type, norm, raw);
+			if (tomb < 0 && hashset_get(f->by_hash, raw, &t))
+				tomb = (int)t;
+			sb_addf(&ids, "%s%s:", ids.len ? " " : "", type);
+			hex_of(raw, &ids);
 		}
-		if (t >= 0)
-			filter_note_subject(f, sid, t);
+		if (tomb < 0)
+			continue;
+		if (by_id < 0)
+			filter_note_subject(f, sid, tomb);
+		if (eraser_add(er, sid, sb_str(&ids)) != 0)
+			goto done;
 	}
+	if (r != SQLITE_DONE) {
+		db_fail(db, "read subjects");
+		goto done;
+	}
+	rc = 0;
+done:
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(db, "read subjects");
+	sb_release(&sql);
+	sb_release(&ids);
+	return rc;
 }
 
 /* replay_releases: the ledger's hold releases, each as of its time. */
@@ -410,7 +445,7 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 	}
 	if (sqlfn_register(db, &f->fn) != 0)
 		return -1;
-	er = eraser_new(db, f->cfg, f->now);
+	er = eraser_new_once(db, f->cfg, f->now);
 	if (er == NULL)
 		return -1;
 	if (eraser_set_key(er, f->key) != 0) {
@@ -420,15 +455,12 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 	if (db_exec(db, "BEGIN", "filter") != 0)
 		goto done;
 	for (i = 0; i < f->ntombs; i++)
-		if (eraser_add(er, f->tombs[i].sid,
-			       f->tombs[i].newer ? f->tombs[i].ids : NULL) != 0)
+		if (f->tombs[i].newer &&
+		    eraser_add(er, NULL, f->tombs[i].ids) != 0)
 			goto done;
-	if (match_by_hash(f, db) != 0 || eraser_sync(er) != 0 ||
-	    note_matched(f, db) != 0)
+	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0)
 		goto done;
 	if (f->mode == FILTER_COUNT && count_subjects(f, db, er, rel) != 0)
-		goto done;
-	if (own_hashes(f, db) != 0 || eraser_sync(er) != 0)
 		goto done;
 	if (f->mode == FILTER_COUNT) {
 		struct erase_tally t;
@@ -503,7 +535,7 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 1; i < ncol; i++) {
 			int type = sqlite3_column_type(st, i);
-			const char *text, *col = sqlite3_column_name(st, i);
+			const char *text, *col;
 			size_t n;
 
 			if (type != SQLITE_TEXT && type != SQLITE_BLOB)
@@ -514,6 +546,7 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 			n = (size_t)sqlite3_column_bytes(st, i);
 			if (filter_scan(f, text, n, &sp) == 0)
 				continue;
+			col = sqlite3_column_name(st, i);
 			if (datamap && rowid && type == SQLITE_TEXT &&
 			    redact_col(f->cfg, table, col)) {
 				char *clean;

@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+/* the low-level SHA-256 interface: an HMAC here is two compressions and
+ * two struct copies, with none of EVP's per-call provider work */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include "key.h"
 #include "log.h"
@@ -22,9 +25,8 @@
 
 struct key {
 	unsigned char bytes[KEY_BYTES];
-	EVP_MD_CTX *inner;	/* SHA-256 after key ^ ipad */
-	EVP_MD_CTX *outer;	/* SHA-256 after key ^ opad */
-	EVP_MD_CTX *work;
+	SHA256_CTX inner;	/* SHA-256 after key ^ ipad */
+	SHA256_CTX outer;	/* SHA-256 after key ^ opad */
 };
 
 static void
@@ -88,23 +90,16 @@ key_from_bytes(const unsigned char bytes[KEY_BYTES])
 	int i;
 
 	memcpy(k->bytes, bytes, KEY_BYTES);
-	k->inner = EVP_MD_CTX_new();
-	k->outer = EVP_MD_CTX_new();
-	k->work = EVP_MD_CTX_new();
-	if (k->inner == NULL || k->outer == NULL || k->work == NULL) {
-		fputs("lethe: out of memory\n", stderr);
-		abort();
-	}
 	memset(pad, 0x36, sizeof(pad));
 	for (i = 0; i < KEY_BYTES; i++)
 		pad[i] ^= k->bytes[i];
-	EVP_DigestInit_ex(k->inner, EVP_sha256(), NULL);
-	EVP_DigestUpdate(k->inner, pad, sizeof(pad));
+	SHA256_Init(&k->inner);
+	SHA256_Update(&k->inner, pad, sizeof(pad));
 	memset(pad, 0x5c, sizeof(pad));
 	for (i = 0; i < KEY_BYTES; i++)
 		pad[i] ^= k->bytes[i];
-	EVP_DigestInit_ex(k->outer, EVP_sha256(), NULL);
-	EVP_DigestUpdate(k->outer, pad, sizeof(pad));
+	SHA256_Init(&k->outer);
+	SHA256_Update(&k->outer, pad, sizeof(pad));
 	wipe(pad, sizeof(pad));
 	return k;
 }
@@ -159,25 +154,31 @@ key_free(struct key *k)
 {
 	if (k == NULL)
 		return;
-	EVP_MD_CTX_free(k->inner);
-	EVP_MD_CTX_free(k->outer);
-	EVP_MD_CTX_free(k->work);
-	wipe(k->bytes, sizeof(k->bytes));
+	wipe(k, sizeof(*k));
 	free(k);
+}
+
+void
+key_hmac_raw(const struct key *k, const void *msg, size_t len,
+	     unsigned char *out)
+{
+	SHA256_CTX c;
+	unsigned char ih[32];
+
+	c = k->inner;
+	SHA256_Update(&c, msg, len);
+	SHA256_Final(ih, &c);
+	c = k->outer;
+	SHA256_Update(&c, ih, sizeof(ih));
+	SHA256_Final(out, &c);
 }
 
 void
 key_hmac(const struct key *k, const void *msg, size_t len, char *hex)
 {
-	unsigned char ih[32], oh[32];
-	unsigned int n;
+	unsigned char oh[32];
 
-	EVP_MD_CTX_copy_ex(k->work, k->inner);
-	EVP_DigestUpdate(k->work, msg, len);
-	EVP_DigestFinal_ex(k->work, ih, &n);
-	EVP_MD_CTX_copy_ex(k->work, k->outer);
-	EVP_DigestUpdate(k->work, ih, sizeof(ih));
-	EVP_DigestFinal_ex(k->work, oh, &n);
+	key_hmac_raw(k, msg, len, oh);
 	hex_encode(oh, sizeof(oh), hex);
 }
 

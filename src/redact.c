@@ -284,10 +284,8 @@ in_batch(void *arg, const char *type, const char *norm, size_t off,
 {
 	struct redactor *r = arg;
 	unsigned char key[32];
-	char hex[HASH_HEX];
 
-	ident_hash(r->key, type, norm, hex);
-	hex_key(hex, 64, key);
+	ident_hash_raw(r->key, type, norm, key);
 	if (hashset_get(r->batch, key, NULL))
 		spans_add(&r->sp, off, len, 0);
 	return 0;

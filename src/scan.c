@@ -61,11 +61,24 @@ emails(const char *t, size_t n, scan_fn fn, void *arg)
 	return 0;
 }
 
-static int
-phone_char(unsigned char c)
+/* Character classes for the phone scan, by byte. */
+enum { C_DIGIT = 1, C_OPEN = 2, C_SEP = 4, C_WORD = 8 };
+
+static unsigned char classes[256];
+
+static void
+init_classes(void)
 {
-	return isdigit(c) || c == ' ' || c == '-' || c == '.' || c == '(' ||
-	       c == ')' || c == '/' || c == '+';
+	int c;
+
+	for (c = '0'; c <= '9'; c++)
+		classes[c] = C_DIGIT | C_WORD;
+	for (c = 'a'; c <= 'z'; c++)
+		classes[c] = classes[c - 32] = C_WORD;
+	classes['+'] = C_OPEN | C_SEP | C_WORD;
+	classes['('] = C_OPEN | C_SEP;
+	classes[')'] = classes[' '] = classes['-'] = classes['.'] =
+		classes['/'] = C_SEP;
 }
 
 /* A run of digits within a phone-like span. */
@@ -75,49 +88,57 @@ struct group {
 	int digits;
 };
 
+/*
+ * phones: every reading of a phone-like span (digits and separators,
+ * starting with a digit, '+' or '(' that does not continue a word) as a
+ * run of its digit groups holding 9 to 15 digits.
+ */
 static int
 phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 {
+	const unsigned char *u = (const unsigned char *)t;
 	struct group g[MAX_GROUPS];
 	char raw[64], norm[IDENT_MAX];
-	size_t i = 0;
-	int r;
+	size_t i = 0, j;
+	int r, ng, a, b, digits, total;
 
+	if (classes['0'] == 0)
+		init_classes();
 	while (i < n) {
-		size_t j;
-		int ng = 0, a, b, digits;
-
-		if (!(isdigit((unsigned char)t[i]) || t[i] == '+' ||
-		      t[i] == '(') ||
-		    (i > 0 && (isalnum((unsigned char)t[i - 1]) ||
-			       t[i - 1] == '+'))) {
+		/* skip to a digit, '+' or '(' */
+		while (i < n && !(classes[u[i]] & (C_DIGIT | C_OPEN)))
 			i++;
+		if (i >= n)
+			break;
+		if (i > 0 && (classes[u[i - 1]] & C_WORD)) {
+			/* inside a word ("INV2021", "a+b"): past its end */
+			while (i < n && (classes[u[i]] & C_WORD))
+				i++;
 			continue;
 		}
 		/* the span of phone characters from i, and its groups */
-		for (j = i; j < n && phone_char((unsigned char)t[j]);) {
+		ng = total = 0;
+		for (j = i; j < n && (classes[u[j]] & (C_DIGIT | C_SEP));) {
 			size_t s = j;
 
-			while (j < n && !isdigit((unsigned char)t[j]) &&
-			       phone_char((unsigned char)t[j]))
+			while (j < n && (classes[u[j]] & C_SEP))
 				j++;
-			if (j >= n || !isdigit((unsigned char)t[j]))
+			if (j >= n || !(classes[u[j]] & C_DIGIT))
 				break;
-			if (j > s && (t[j - 1] == '+' || t[j - 1] == '('))
-				s = j - 1;
-			else
-				s = j;
+			s = (j > s && (t[j - 1] == '+' || t[j - 1] == '('))
+				    ? j - 1 : j;
 			if (ng == MAX_GROUPS)
 				break;
 			g[ng].start = s;
-			while (j < n && isdigit((unsigned char)t[j]))
+			while (j < n && (classes[u[j]] & C_DIGIT))
 				j++;
 			g[ng].end = j;
 			g[ng].digits = (int)(j - (t[s] == '+' || t[s] == '('
 							  ? s + 1 : s));
+			total += g[ng].digits;
 			ng++;
 		}
-		for (a = 0; a < ng; a++) {
+		for (a = 0; total >= MIN_DIGITS && a < ng; a++) {
 			digits = 0;
 			for (b = a; b < ng; b++) {
 				size_t len = g[b].end - g[a].start;
