@@ -1,7 +1,8 @@
 /*
  * hashset.h: a set of 32-byte keys (identifier hashes, digests), each
- * with an int64 value.  Open addressing; the keys are already uniformly
- * distributed, so their first bytes serve as the hash.
+ * with an int64 value (never INT64_MIN).  Open addressing; the keys are
+ * already uniformly distributed digests, so their first bytes serve as
+ * the hash and their first 16 bytes tell them apart.
  */
 #ifndef HASHSET_H
 #define HASHSET_H

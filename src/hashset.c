@@ -8,10 +8,16 @@
 #include "util.h"
 #include "banned.h"
 
+/*
+ * A slot keeps the first 16 bytes of its key (the keys are digests, so 128
+ * bits tell them apart) and its value; INT64_MIN marks an empty slot.
+ */
+#define KEY_KEPT 16
+#define EMPTY INT64_MIN
+
 struct slot {
-	unsigned char key[32];
+	unsigned char key[KEY_KEPT];
 	int64_t value;
-	int used;
 };
 
 struct hashset {
@@ -20,13 +26,24 @@ struct hashset {
 	size_t count;
 };
 
+static struct slot *
+new_slots(size_t cap)
+{
+	struct slot *v = xmalloc(cap * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < cap; i++)
+		v[i].value = EMPTY;
+	return v;
+}
+
 struct hashset *
 hashset_new(void)
 {
 	struct hashset *s = xcalloc(1, sizeof(*s));
 
 	s->cap = 64;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	s->slots = new_slots(s->cap);
 	return s;
 }
 
@@ -38,6 +55,7 @@ hashset_free(struct hashset *s)
 	free(s->slots);
 	free(s);
 }
+
 
 static size_t
 home(const unsigned char *key, size_t cap)
@@ -55,11 +73,11 @@ grow(struct hashset *s)
 	size_t oldcap = s->cap, i, j;
 
 	s->cap *= 2;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	s->slots = new_slots(s->cap);
 	for (i = 0; i < oldcap; i++) {
-		if (!old[i].used)
+		if (old[i].value == EMPTY)
 			continue;
-		for (j = home(old[i].key, s->cap); s->slots[j].used;
+		for (j = home(old[i].key, s->cap); s->slots[j].value != EMPTY;
 		     j = (j + 1) & (s->cap - 1))
 			;
 		s->slots[j] = old[i];
@@ -74,13 +92,12 @@ hashset_put(struct hashset *s, const unsigned char *key, int64_t value)
 
 	if ((s->count + 1) * 2 > s->cap)
 		grow(s);
-	for (i = home(key, s->cap); s->slots[i].used;
+	for (i = home(key, s->cap); s->slots[i].value != EMPTY;
 	     i = (i + 1) & (s->cap - 1))
-		if (memcmp(s->slots[i].key, key, 32) == 0)
+		if (memcmp(s->slots[i].key, key, KEY_KEPT) == 0)
 			return;
-	memcpy(s->slots[i].key, key, 32);
+	memcpy(s->slots[i].key, key, KEY_KEPT);
 	s->slots[i].value = value;
-	s->slots[i].used = 1;
 	s->count++;
 }
 
@@ -92,15 +109,14 @@ hashset_put_replace(struct hashset *s, const unsigned char *key,
 
 	if ((s->count + 1) * 2 > s->cap)
 		grow(s);
-	for (i = home(key, s->cap); s->slots[i].used;
+	for (i = home(key, s->cap); s->slots[i].value != EMPTY;
 	     i = (i + 1) & (s->cap - 1))
-		if (memcmp(s->slots[i].key, key, 32) == 0) {
+		if (memcmp(s->slots[i].key, key, KEY_KEPT) == 0) {
 			s->slots[i].value = value;
 			return;
 		}
-	memcpy(s->slots[i].key, key, 32);
+	memcpy(s->slots[i].key, key, KEY_KEPT);
 	s->slots[i].value = value;
-	s->slots[i].used = 1;
 	s->count++;
 }
 
@@ -110,9 +126,9 @@ hashset_get(const struct hashset *s, const unsigned char *key,
 {
 	size_t i;
 
-	for (i = home(key, s->cap); s->slots[i].used;
+	for (i = home(key, s->cap); s->slots[i].value != EMPTY;
 	     i = (i + 1) & (s->cap - 1))
-		if (memcmp(s->slots[i].key, key, 32) == 0) {
+		if (memcmp(s->slots[i].key, key, KEY_KEPT) == 0) {
 			if (value != NULL)
 				*value = s->slots[i].value;
 			return 1;

@@ -111,7 +111,8 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 		if (i >= n)
 			break;
 		if (i > 0 && (classes[u[i - 1]] & C_WORD)) {
-			/* inside a word ("INV2021", "a+b"): past its end */
+			/* inside a word ("INV2021", "a+b", "f(3)"): past it */
+			i++;
 			while (i < n && (classes[u[i]] & C_WORD))
 				i++;
 			continue;

@@ -1,0 +1,133 @@
+/*
+ * test_scan.c: finding emails and phone numbers in free text (law 11).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+#include "strbuf.h"
+#include "tap.h"
+
+/* Collecting what the scanner offers, as "type:norm" lines. */
+static int
+collect(void *arg, const char *type, const char *norm, size_t off,
+	size_t len)
+{
+	struct strbuf *sb = arg;
+
+	(void)off;
+	(void)len;
+	sb_addf(sb, "%s:%s\n", type, norm);
+	return 0;
+}
+
+static int
+offers(const char *text, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	scan_text(text, strlen(text), 44, collect, &sb);
+	r = strstr(sb_str(&sb), want) != NULL;
+	if (!r)
+		printf("# '%s' offered:\n# %s\n", text, sb_str(&sb));
+	sb_release(&sb);
+	return r;
+}
+
+static int
+count(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int n = 0;
+	const char *p;
+
+	scan_text(text, strlen(text), 44, collect, &sb);
+	for (p = sb_str(&sb); (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	sb_release(&sb);
+	return n;
+}
+
+static void
+test_emails(void)
+{
+	CHECK(offers("write to Alice.Smith@Example.COM today",
+		     "email:alice.smith@example.com"), "an email, lower-cased");
+	CHECK(offers("<bob+x@example.org>", "email:bob+x@example.org"),
+	      "an email in angle brackets");
+	CHECK(offers("\"carol@example.net\",1", "email:carol@example.net"),
+	      "an email in a CSV field");
+	CHECK(offers("mail dan@example.com.", "email:dan@example.com\n"),
+	      "a full stop after an email is not part of it");
+	CHECK(count("no address here @ all") == 0, "a lone @ is nothing");
+}
+
+static void
+test_phones(void)
+{
+	CHECK(offers("call +44 7700 900123 now", "phone:447700900123"),
+	      "an international number with spaces");
+	CHECK(offers("call 07700 900123", "phone:447700900123"),
+	      "a national number with the default calling code");
+	CHECK(offers("(020) 7946-0958", "phone:442079460958"),
+	      "parentheses and a dash");
+	CHECK(offers("tel:+447700900123;", "phone:447700900123"),
+	      "after a colon");
+	CHECK(offers("+44 (0)20 7946 0958", "phone:442079460958"),
+	      "+44 (0)20: the trunk zero dropped");
+	CHECK(offers("on 07700 900123 2026", "phone:447700900123"),
+	      "a number followed by a year still offers the number");
+	CHECK(count("INV2021-00042 and 2026-11-22") == 0,
+	      "invoice numbers and dates are not phones");
+	CHECK(count("f(3) g(12345678901) x(") == 0,
+	      "digits after a word and '(' are not phones");
+}
+
+static void
+test_binary(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *buf = malloc(1 << 20);
+	int i;
+	unsigned s = 42;
+
+	for (i = 0; i < (1 << 20); i++) {
+		s = s * 1103515245u + 12345u;
+		buf[i] = (char)(s >> 16);
+	}
+	scan_text(buf, 1 << 20, 44, collect, &sb);
+	CHECK(1, "a megabyte of random bytes is scanned to its end");
+	sb_release(&sb);
+	memset(buf, '(', 1 << 20);
+	buf[0] = 'a';
+	CHECK(count("a((((((((((((((((") == 0, "'(' after a word ends");
+	free(buf);
+}
+
+static void
+test_replace(void)
+{
+	struct spans sp = { NULL, 0, 0 };
+	const char *t = "a bob@x.org b 07700 900123 c";
+	char *r;
+
+	spans_add(&sp, 14, 12, 0);
+	spans_add(&sp, 2, 9, 0);
+	spans_add(&sp, 4, 3, 0);	/* overlaps the first */
+	r = spans_replace(t, strlen(t), &sp);
+	CHECK_STR(r, "a [erased] b [erased] c", "spans replaced in order");
+	free(r);
+	spans_release(&sp);
+}
+
+int
+main(void)
+{
+	test_emails();
+	test_phones();
+	test_binary();
+	test_replace();
+	return tap_done();
+}
