@@ -2,9 +2,9 @@
  * aout.h: writing archives through libarchive, shared by backup and scrub.
  *
  * The archive is written to a temporary file beside its path and only
- * moved into place (fsync, rename, fsync of the folder) by aout_close, so
- * a failed or interrupted write never leaves a partial archive under the
- * final name.
+ * given its name (fsync, link, fsync of the folder) by aout_close, so a
+ * failed or interrupted write never leaves a partial archive under the
+ * final name; an existing file is never overwritten (exit 64).
  */
 #ifndef AOUT_H
 #define AOUT_H

@@ -4,9 +4,20 @@
 #ifndef FSUTIL_H
 #define FSUTIL_H
 
+/* The names of lethe's temporary files and staging folders. */
+#define TMP_PREFIX ".lethe-tmp-"
+#define STAGING_PREFIX ".lethe-staging-"
+
+/*
+ * remove_stale: remove from folder dir the temporary files and staging
+ * folders an interrupted lethe left (they may hold unfiltered personal
+ * data).  Only under the run lock.  Returns 0, or -1 after reporting.
+ */
+int remove_stale(const char *dir);
+
 /*
  * tmpfile_beside: create a new temporary file in the folder of path
- * (".NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
+ * (TMP_PREFIX "NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
  * Returns the fd, or -1 after reporting.
  */
 int tmpfile_beside(const char *path, char **tmp);
@@ -16,6 +27,13 @@ int tmpfile_beside(const char *path, char **tmp);
  * or -1 after reporting.
  */
 int rename_durable(const char *from, const char *to);
+
+/*
+ * place_new: give the finished temporary file tmp the name path, which
+ * must not exist yet (an existing file is never replaced), then fsync the
+ * folder.  Returns 0, or -1 after reporting (tmp is left for the caller).
+ */
+int place_new(const char *tmp, const char *path);
 
 /* fsync_dir: fsync the folder dir.  Returns 0, or -1 after reporting. */
 int fsync_dir(const char *dir);

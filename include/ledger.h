@@ -135,8 +135,9 @@ void event_hash(const struct event *ev, char *hex);
  * ledger_verify: walk the whole chain.  Reports the first problem (a seq
  * out of order or missing, a prev that does not match, a hash that does
  * not match the event) and returns -1; returns 0 when intact, with the
- * count and head.  With against_seq > 0, also checks that event
- * against_seq has hash against_hash.
+ * count and head.  With against_hash, also checks that event
+ * against_seq has hash against_hash (seq 0: the empty chain, whose head
+ * is 64 zeros and a prefix of every chain).
  */
 int ledger_verify(struct ledger *l, int64_t against_seq,
 		  const char *against_hash, int64_t *count, int64_t *head_seq,

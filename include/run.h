@@ -21,4 +21,15 @@
 int requests_run(struct batch *b, struct ledger *l, int64_t now,
 		 int64_t *done, int64_t *overdue);
 
+/*
+ * requests_conflicts: the pending requests whose identifiers match
+ * different subjects of the live store (they wait for approval whatever
+ * the policy says), as SHA-256 keys of their ids into out.  Returns 0, or
+ * -1 after reporting.
+ */
+struct hashset;
+int requests_conflicts(sqlite3 *live, struct ledger *l,
+		       const struct config *cfg, int64_t now,
+		       struct hashset *out);
+
 #endif

@@ -65,7 +65,7 @@ write_cb(struct archive *a, void *arg, const void *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			archive_set_error(o->a, errno, "write error");
+			archive_set_error(o->a, errno, "%s", strerror(errno));
 			return -1;
 		}
 		p += w;
@@ -92,7 +92,8 @@ start(const char *path, int format, int filter, int *usage)
 	o->a = archive_write_new();
 	if (archive_write_set_format(o->a, format) != ARCHIVE_OK ||
 	    archive_write_add_filter(o->a, filter) != ARCHIVE_OK) {
-		log_err("cannot write archives in this format: %s",
+		log_err("cannot write archives in this format (%s); choose "
+			"another with --format (tar.zst, tar.gz, zip, ...)",
 			archive_error_string(o->a));
 		*usage = 1;
 		goto fail;
@@ -101,6 +102,11 @@ start(const char *path, int format, int filter, int *usage)
 		archive_write_set_options(o->a, "zip:compression=deflate");
 	archive_write_set_bytes_in_last_block(o->a, 1);
 	o->path = xstrdup(path);
+	if (access(path, F_OK) == 0) {
+		log_err("'%s' exists; lethe does not overwrite it", path);
+		*usage = 1;
+		goto fail;
+	}
 	o->fd = tmpfile_beside(path, &o->tmp);
 	if (o->fd < 0)
 		goto fail;
@@ -237,6 +243,7 @@ aout_add_dir(struct aout *o, const char *name, const struct stat *st)
 	int rc;
 
 	entry_from_stat(e, name, st, AE_IFDIR);
+	archive_entry_set_size(e, 0);
 	rc = header(o, e, name);
 	archive_entry_free(e);
 	return rc;
@@ -251,6 +258,7 @@ aout_add_symlink(struct aout *o, const char *name, const char *target,
 
 	entry_from_stat(e, name, st, AE_IFLNK);
 	archive_entry_set_symlink(e, target);
+	archive_entry_set_size(e, 0);
 	rc = header(o, e, name);
 	archive_entry_free(e);
 	return rc;
@@ -300,7 +308,7 @@ aout_close(struct aout *o, char *sha)
 		goto done;
 	}
 	o->fd = -1;
-	if (rename_durable(o->tmp, o->path) != 0)
+	if (place_new(o->tmp, o->path) != 0)
 		goto done;
 	free(o->tmp);
 	o->tmp = NULL;

@@ -88,6 +88,37 @@ aout_tree_file(struct aout_tree *t, const char *name, const char *path,
 	return 0;
 }
 
+/*
+ * escapes: whether symlink `name` (an archive path) -> target leaves the
+ * archive's root, read lexically (an absolute target always does).
+ */
+static int
+escapes(const char *name, const char *target)
+{
+	const char *p;
+	int depth = 0;
+
+	if (target[0] == '/')
+		return 1;
+	for (p = name; *p; p++)
+		if (*p == '/')
+			depth++;
+	for (p = target; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 1;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 static int
 by_name(const void *x, const void *y)
 {
@@ -122,6 +153,12 @@ add(struct aout_tree *t, const char *name, const char *path, int depth)
 			return -1;
 		}
 		target[len] = '\0';
+		if (escapes(name, target)) {
+			log_warn("skipping symlink '%s' -> '%s': it points "
+				 "outside the backed-up tree, and a restore "
+				 "refuses such links", path, target);
+			return 0;
+		}
 		if (!first_time(t, name))
 			return 0;
 		t->entries++;

@@ -115,14 +115,25 @@ static char *
 default_name(const struct ctx *c, const char *fmt)
 {
 	char t[TIME_BUFSZ], *p, *q;
+	int n;
 
 	time_format(c->now, t);
 	for (p = q = t; *p; p++)
 		if (*p != '-' && *p != ':')
 			*q++ = *p;
 	*q = '\0';
-	return xasprintf("%s/lethe-%s.%s", c->cfg->backup_dir, t,
-			 fmt ? fmt : "tar.zst");
+	for (n = 1;; n++) {
+		char *name = n == 1 ? xasprintf("%s/lethe-%s.%s",
+						c->cfg->backup_dir, t,
+						fmt ? fmt : "tar.zst")
+				    : xasprintf("%s/lethe-%s-%d.%s",
+						c->cfg->backup_dir, t, n,
+						fmt ? fmt : "tar.zst");
+
+		if (access(name, F_OK) != 0)
+			return name;
+		free(name);
+	}
 }
 
 static int
@@ -192,6 +203,14 @@ cmd_backup(struct ctx *c)
 		path = default_name(c, fmt);
 	} else {
 		path = xstrdup(out);
+	}
+	{
+		char *dir = dir_of(path);
+		int r = remove_stale(dir);
+
+		free(dir);
+		if (r != 0)
+			goto done;
 	}
 	b.out = aout_open(path, fmt, &usage);
 	if (b.out == NULL) {

@@ -3,6 +3,7 @@
  *
  * Readers: no lock is taken and nothing is written.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,9 +130,9 @@ static int
 ledger_verify_cmd(struct ctx *c)
 {
 	const char *against = NULL, *pos[1], *colon;
-	char hash[HASH_HEX], seqbuf[24];
-	int64_t aseq = 0, count, head;
-	int npos;
+	char hash[HASH_HEX], seqbuf[24], lower[HASH_HEX];
+	int64_t aseq = -1, count, head;
+	int npos, i;
 	struct opt opts[] = {
 		{ "--against", NULL, &against, NULL },
 		{ NULL, NULL, NULL, NULL },
@@ -149,15 +150,18 @@ ledger_verify_cmd(struct ctx *c)
 		}
 		snprintf(seqbuf, sizeof(seqbuf), "%.*s",
 			 (int)(colon - against), against);
-		if (parse_int(seqbuf, 1, INT64_MAX, &aseq) != 0) {
+		for (i = 0; i < 64; i++)
+			lower[i] = (char)tolower((unsigned char)colon[1 + i]);
+		lower[64] = '\0';
+		if (parse_int(seqbuf, 0, INT64_MAX, &aseq) != 0 ||
+		    strspn(lower, "0123456789abcdef") != 64) {
 			log_err("ledger verify: --against '%s': bad seq",
 				against);
 			return EX_USAGE;
 		}
 	}
-	if (ledger_verify(c->ledger, aseq, against ? strchr(against, ':') + 1
-						   : NULL,
-			  &count, &head, hash) != 0) {
+	if (ledger_verify(c->ledger, aseq, against ? lower : NULL, &count,
+			  &head, hash) != 0) {
 		log_err("ledger '%s' FAILED verification", c->cfg->ledger);
 		return EX_DATAERR;
 	}
@@ -165,8 +169,7 @@ ledger_verify_cmd(struct ctx *c)
 	       head, hash);
 	if (against != NULL)
 		printf("event %" PRId64 " matches %s: the chain written down "
-		       "then is a prefix of this one\n", aseq,
-		       strchr(against, ':') + 1);
+		       "then is a prefix of this one\n", aseq, lower);
 	return EXIT_DONE;
 }
 

@@ -79,7 +79,7 @@ gather(struct ctx *c, struct report *rp)
 
 	if (ledger_head(c->ledger, &rp->head_seq, rp->head) != 0)
 		return -1;
-	rp->verified = ledger_verify(c->ledger, 0, NULL, &cnt, &rp->head_seq,
+	rp->verified = ledger_verify(c->ledger, -1, NULL, &cnt, &rp->head_seq,
 				     rp->head) == 0;
 	if (count(db, "SELECT count(*) FROM events WHERE 1" SINCE, rp->since,
 		  &rp->events) ||

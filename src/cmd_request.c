@@ -5,13 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "hashset.h"
 #include "ident.h"
+#include "live.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
 #include "request.h"
+#include "run.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -274,6 +279,7 @@ struct list_state {
 	int json;
 	int pending;
 	int overdue;
+	struct hashset *conflicts;	/* requests waiting for approval */
 };
 
 static int
@@ -283,10 +289,20 @@ print_request(void *arg, const struct request *r)
 	struct strbuf sb = STRBUF_INIT;
 	char rec[TIME_BUFSZ], due[TIME_BUFSZ];
 
+	unsigned char key[32];
+	char hex[65];
+	int approval = r->approval;
+
 	if (s->pending && r->status == REQ_DONE)
 		return 0;
 	if (s->overdue && r->status != REQ_OVERDUE)
 		return 0;
+	if (s->conflicts != NULL && r->status != REQ_DONE) {
+		sha_hex(r->id, strlen(r->id), hex);
+		hex_key(hex, 64, key);
+		if (hashset_get(s->conflicts, key, NULL))
+			approval = 1;
+	}
 	time_format(r->received, rec);
 	time_format(r->due, due);
 	if (s->json) {
@@ -298,14 +314,14 @@ print_request(void *arg, const struct request *r)
 			(long long)r->seq, rec, due,
 			request_status_name(r->status),
 			r->approved ? "true" : "false",
-			r->approval ? "true" : "false");
+			approval ? "true" : "false");
 		sb_add_json(&sb, r->ref);
 		sb_adds(&sb, "}\n");
 	} else {
 		sb_addf(&sb, "%s  %s  received %s  due %s%s%s%s\n", r->id,
 			request_status_name(r->status), rec, due,
 			r->approved ? "  approved" :
-			r->approval ? "  awaiting approval" : "",
+			approval ? "  awaiting approval" : "",
 			r->ref ? "  ref " : "", r->ref ? r->ref : "");
 	}
 	fputs(sb_str(&sb), stdout);
@@ -316,9 +332,11 @@ print_request(void *arg, const struct request *r)
 static int
 request_list(struct ctx *c)
 {
-	struct list_state s = { 0, 0, 0 };
+	struct list_state s = { 0, 0, 0, NULL };
+	struct sqlfn_ctx fn;
 	const char *pos[1];
-	int npos;
+	sqlite3 *live;
+	int npos, rc;
 	struct opt opts[] = {
 		{ "--json", NULL, NULL, &s.json },
 		{ "--pending", NULL, NULL, &s.pending },
@@ -332,9 +350,26 @@ request_list(struct ctx *c)
 		log_err("request list: give --pending or --overdue, not both");
 		return EX_USAGE;
 	}
-	return request_each(c->ledger, c->now, print_request, &s) == 0
-		       ? EXIT_DONE
-		       : EX_IOERR;
+	/* a request whose identifiers name different people waits for
+	 * approval: only the live store can tell (best effort) */
+	fn.key = c->key;
+	fn.calling_code = (int)c->cfg->calling_code;
+	fn.now = c->now;
+	live = access(c->cfg->live_store, R_OK) == 0
+		       ? live_open(c->cfg->live_store, 0, &fn) : NULL;
+	if (live != NULL) {
+		s.conflicts = hashset_new();
+		if (requests_conflicts(live, c->ledger, c->cfg, c->now,
+				       s.conflicts) != 0) {
+			hashset_free(s.conflicts);
+			s.conflicts = NULL;
+		}
+	}
+	rc = request_each(c->ledger, c->now, print_request, &s) == 0
+		     ? EXIT_DONE : EX_IOERR;
+	hashset_free(s.conflicts);
+	sqlite3_close(live);
+	return rc;
 }
 
 static const struct verb verbs[] = {

@@ -83,11 +83,45 @@ move_in(const char *staging, const char *dir)
 	return rc;
 }
 
+/* mount_point: whether folder dir is on another file system than parent. */
+static int
+mount_point(const char *dir, const char *parent)
+{
+	struct stat a, b;
+
+	return stat(dir, &a) == 0 && stat(parent, &b) == 0 &&
+	       a.st_dev != b.st_dev;
+}
+
+/*
+ * move_inside: the target is a mount point and the staging folder sits in
+ * it: move the staging folder's entries up into the target, durably.
+ */
+static int
+move_inside(const char *staging, const char *dir)
+{
+	int fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || syncfs(fd) != 0) {
+		log_errno("cannot sync '%s'", staging);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (move_in(staging, dir) != 0)
+		return -1;
+	if (rmdir(staging) != 0)
+		log_errno("cannot remove '%s'", staging);
+	return fsync_dir(dir);
+}
+
 /* put_in_place: make the filtered staging folder the target, durably. */
 static int
 put_in_place(const char *staging, const char *dir, int existed)
 {
 	char *parent = dir_of(dir);
+	struct stat st;
 	int fd, rc = -1;
 
 	fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -98,7 +132,15 @@ put_in_place(const char *staging, const char *dir, int existed)
 		goto done;
 	}
 	close(fd);
-	if (chmod(staging, 0755) != 0) {
+	/* an existing folder keeps the mode and owner the operator gave it */
+	if (existed && stat(dir, &st) == 0) {
+		if (chmod(staging, st.st_mode & 07777) != 0 ||
+		    (lchown(staging, st.st_uid, st.st_gid) != 0 &&
+		     errno != EPERM)) {
+			log_errno("cannot set the mode of '%s'", staging);
+			goto done;
+		}
+	} else if (chmod(staging, 0755) != 0) {
 		log_errno("cannot set the mode of '%s'", staging);
 		goto done;
 	}
@@ -159,7 +201,7 @@ cmd_restore(struct ctx *c)
 	struct staged s;
 	struct filter f;
 	char *parent = NULL;
-	int dry = 0, drop = 0, npos, state, rc;
+	int dry = 0, drop = 0, npos, state, rc, inside = 0;
 	struct opt opts[] = {
 		{ "--to", NULL, &to, NULL },
 		{ "--taken-at", NULL, &taken, NULL },
@@ -184,10 +226,20 @@ cmd_restore(struct ctx *c)
 		return EX_USAGE;
 	}
 	parent = dir_of(to);
+	if (state == 1 && mount_point(to, parent)) {
+		/* the staging folder must share the target's file system */
+		free(parent);
+		parent = xstrdup(to);
+		inside = 1;
+	}
 	if (access(parent, W_OK) != 0) {
 		log_errno("restore: cannot write in '%s'", parent);
 		free(parent);
 		return EX_USAGE;
+	}
+	if (!dry && remove_stale(parent) != 0) {
+		rc = EX_IOERR;
+		goto done;
 	}
 	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
 			dry ? FILTER_COUNT : FILTER_APPLY) != 0) {
@@ -214,7 +266,8 @@ cmd_restore(struct ctx *c)
 		rc = f.st.residue > 0 ? EX_DATAERR : EXIT_DONE;
 		goto done;
 	}
-	if (put_in_place(s.dir, to, state == 1) != 0) {
+	if ((inside ? move_inside(s.dir, to) : put_in_place(s.dir, to,
+							    state == 1)) != 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

@@ -97,6 +97,10 @@ cmd_scrub(struct ctx *c)
 		return EX_USAGE;
 	}
 	parent = dir_of(out);
+	if (remove_stale(parent) != 0) {
+		rc = EX_IOERR;
+		goto done;
+	}
 	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
 			FILTER_APPLY) != 0) {
 		rc = EX_IOERR;

@@ -814,6 +814,11 @@ check_table(struct loader *ld, struct dmap_table *t)
 			errorf(ld, config_key_line(cfg, sec, "after_hold"), sec,
 			       "after_hold", "only with on_erase = retain");
 	}
+	if (t->mask.n == 0 && (t->on_erase == ON_MASK ||
+			       (retain && t->after_hold == ON_MASK)))
+		errorf(ld, t->line, sec, "mask",
+		       "required with on_erase = mask or after_hold = mask: "
+		       "the columns to set to NULL");
 	if (t->mask.n > 0 && t->on_erase != ON_MASK &&
 	    !(retain && t->after_hold == ON_MASK))
 		errorf(ld, config_key_line(cfg, sec, "mask"), sec, "mask",

@@ -260,6 +260,29 @@ corrupt(struct ex *e, const char *entry)
 	return -1;
 }
 
+/* write_all: n bytes at offset off, through short writes; errno set. */
+static int
+write_all(int fd, const void *buf, size_t n, int64_t off)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
 /* copy_data: the entry's data into fd (or memory), hashed, within caps. */
 static int
 copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
@@ -316,7 +339,7 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 				goto done;
 			}
 			sb_add(mem, buf, n);
-		} else if (n > 0 && pwrite(fd, buf, n, off) != (ssize_t)n) {
+		} else if (write_all(fd, buf, n, off) != 0) {
 			io_error(e, entry, "write");
 			goto done;
 		}

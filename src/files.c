@@ -128,21 +128,31 @@ name_value(const char *name, const char *base, const char *suffix)
 	return xstrndup(name + b, n - b - s);
 }
 
-/* remove_path: remove (or, dry, report) one per-subject path. */
+/*
+ * remove_path: remove (or, dry, report) one per-subject path.  The path is
+ * named only when its placeholder is a subject id: an identifier in a
+ * path (mail/{email}/) would put the person in the log.
+ */
 static int
-remove_path(const char *path, const struct files_rule *f, int dry)
+remove_path(const char *path, const struct files_rule *f,
+	    const struct fpattern *p, int dry)
 {
+	const char *shown = strcmp(p->placeholder, "subject") == 0
+				    ? path : "a path named by an identifier";
 	struct stat st;
 
 	if (lstat(path, &st) != 0)
 		return 0;
 	if (dry) {
-		log_notice("would remove '%s' ([files %s])", path, f->name);
+		log_notice("would remove %s%s%s ([files %s])",
+			   shown == path ? "'" : "", shown,
+			   shown == path ? "'" : "", f->name);
 		return 1;
 	}
 	if (rm_tree(path) != 0)
 		return -1;
-	log_notice("removed '%s' ([files %s])", path, f->name);
+	log_notice("removed %s%s%s ([files %s])", shown == path ? "'" : "",
+		   shown, shown == path ? "'" : "", f->name);
 	return 1;
 }
 
@@ -173,7 +183,7 @@ erase_rule(const struct config *cfg, const struct key *k,
 			goto done;
 		}
 		path = xasprintf("%s/%s%s%s", dir, base, sid, p.suffix);
-		rc = remove_path(path, f, dry);
+		rc = remove_path(path, f, &p, dry);
 		goto done;
 	}
 	d = opendir(dir);
@@ -194,7 +204,7 @@ erase_rule(const struct config *cfg, const struct key *k,
 		free(value);
 		free(path);
 		path = xasprintf("%s/%s", dir, de->d_name);
-		r = remove_path(path, f, dry);
+		r = remove_path(path, f, &p, dry);
 		if (r < 0)
 			goto done;
 		removed += r;

@@ -449,6 +449,21 @@ remember_inode(struct filter *f, const struct stat *st)
 	hashset_put(f->inodes, key, 1);
 }
 
+/*
+ * shown_path: rel as a message may show it: a path whose placeholder is
+ * an identifier (mail/{email}/) would name the person, so only the rule is
+ * shown for it.
+ */
+static const char *
+shown_path(const struct filter *f, int rule, const char *rel)
+{
+	const char *open = strchr(f->cfg->files[rule].path, '{');
+
+	if (open != NULL && strncmp(open, "{subject}", 9) == 0)
+		return rel;
+	return "(a path named by an identifier)";
+}
+
 /* note_folder: a per-subject folder to remove once its files are gone. */
 static void
 note_folder(struct filter *f, const char *rel, size_t end)
@@ -502,7 +517,8 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 			goto done;
 		if (end > 0 && rel[end] == '/')
 			note_folder(f, rel, end);
-		filter_hit(f, t, rel, "a per-subject path ([files %s])",
+		filter_hit(f, t, shown_path(f, rule, rel),
+			   "a per-subject path ([files %s])",
 			   cfg->files[rule].name);
 		f->st.paths++;
 		if (st.st_nlink > 1)
@@ -589,7 +605,8 @@ drop_links(struct filter *f, const char *root, sqlite3 *index)
 			t = per_subject_rule(f, &f->cfg->files[i], rel, &end);
 			if (t < 0)
 				continue;
-			filter_hit(f, t, rel, "a per-subject path ([files %s])",
+			filter_hit(f, t, shown_path(f, i, rel),
+				   "a per-subject path ([files %s])",
 				   f->cfg->files[i].name);
 			f->st.paths++;
 			if (f->mode == FILTER_APPLY) {

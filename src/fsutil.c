@@ -1,6 +1,7 @@
 /*
  * fsutil.c: durable replacement (temp file, fsync, rename, fsync folder).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "fsutil.h"
 #include "log.h"
 #include "util.h"
@@ -40,7 +42,7 @@ tmpfile_beside(const char *path, char **tmp)
 	char *dir = dir_of(path);
 	int fd;
 
-	*tmp = xasprintf("%s/.%s.XXXXXX", dir, base_of(path));
+	*tmp = xasprintf("%s/" TMP_PREFIX "%s.XXXXXX", dir, base_of(path));
 	free(dir);
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -105,5 +107,53 @@ mkdir_p(const char *path, int mode)
 	rc = 0;
 done:
 	free(copy);
+	return rc;
+}
+
+int
+remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+
+		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0 &&
+		    strncmp(de->d_name, STAGING_PREFIX,
+			    strlen(STAGING_PREFIX)) != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (rm_tree(path) != 0)
+			rc = -1;
+		else
+			log_notice("removed '%s', left by an interrupted lethe",
+				   path);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+place_new(const char *tmp, const char *path)
+{
+	char *dir;
+	int rc;
+
+	if (link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			log_err("'%s' exists; lethe does not overwrite it", path);
+		else
+			log_errno("cannot create '%s'", path);
+		return -1;
+	}
+	unlink(tmp);
+	dir = dir_of(path);
+	rc = fsync_dir(dir);
+	free(dir);
 	return rc;
 }

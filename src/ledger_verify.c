@@ -49,7 +49,7 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 				bad = 1;
 			}
 		}
-		if (!bad && ev.seq == against_seq) {
+		if (!bad && against_hash != NULL && ev.seq == against_seq) {
 			found_against = 1;
 			if (strcmp(ev.hash, against_hash) != 0) {
 				log_err("ledger: event %" PRId64 " has hash %s, "
@@ -71,6 +71,14 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 		return db_fail(l->db, "read the ledger");
 	if (bad)
 		return -1;
+	if (against_hash == NULL)
+		against_seq = -1;
+	if (against_seq == 0 && strspn(against_hash, "0") != 64) {
+		log_err("ledger: the empty chain's head is 0:%.64s, not 0:%s",
+			"0000000000000000000000000000000000000000000000000000000000000000",
+			against_hash);
+		return -1;
+	}
 	if (against_seq > 0 && !found_against) {
 		log_err("ledger: event %" PRId64 " is not in the ledger "
 			"(head is %" PRId64 "): the chain was cut",

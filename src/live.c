@@ -60,9 +60,9 @@ live_checkpoint(sqlite3 *db)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "checkpoint the live store");
 	if (busy) {
-		log_warn("the live store's WAL could not be truncated: "
-			 "readers are active; erased rows may remain in it "
-			 "until the next checkpoint");
+		log_err("cannot truncate the live store's WAL: a reader keeps "
+			"it; erased rows may remain in it until a later "
+			"checkpoint");
 		return -1;
 	}
 	return 0;

@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "db.h"
+#include "hashset.h"
 #include "ident.h"
 #include "log.h"
 #include "request.h"
 #include "run.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -359,6 +361,52 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	}
 	if (batch_flush(b) != 0)
 		goto done;
+	rc = 0;
+done:
+	free_matches(m, nm);
+	free_requests(q, n);
+	free(q);
+	return rc;
+}
+
+int
+requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
+		   int64_t now, struct hashset *out)
+{
+	struct preq *q = xcalloc(CHUNK, sizeof(*q));
+	struct match *m = NULL;
+	unsigned char key[32];
+	char hex[65];
+	int64_t count = 0, after = 0;
+	int n = 0, nm = 0, i, rc = -1;
+
+	if (load(live, l, now, &count) != 0)
+		goto done;
+	if (count == 0 || match(live, cfg) != 0) {
+		rc = count == 0 ? 0 : -1;
+		goto done;
+	}
+	for (;;) {
+		if (next_requests(live, after, q, &n) != 0)
+			goto done;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			after = q[i].seq;
+			if (matches_of(live, q[i].seq, &m, &nm) != 0)
+				goto done;
+			if (conflicting(m, nm)) {
+				sha_hex(q[i].id, strlen(q[i].id), hex);
+				hex_key(hex, 64, key);
+				hashset_put(out, key, 1);
+			}
+			free_matches(m, nm);
+			m = NULL;
+			nm = 0;
+		}
+		free_requests(q, n);
+		n = 0;
+	}
 	rc = 0;
 done:
 	free_matches(m, nm);
