@@ -4,20 +4,37 @@
 #ifndef FSUTIL_H
 #define FSUTIL_H
 
-/* The names of lethe's temporary files and staging folders. */
+/*
+ * The names of lethe's temporary files and staging folders start with
+ * TMP_PREFIX or STAGING_PREFIX and the installation's tag (from its
+ * ledger's path), so that one installation only ever removes its own.
+ */
 #define TMP_PREFIX ".lethe-tmp-"
 #define STAGING_PREFIX ".lethe-staging-"
 
 /*
+ * fsutil_set_tag: name temporary files and staging folders after the
+ * ledger at ledger_path from here on.
+ */
+void fsutil_set_tag(const char *ledger_path);
+
+/*
+ * staging_name: a new staging folder's mkdtemp template in parent;
+ * caller frees.
+ */
+char *staging_name(const char *parent);
+
+/*
  * remove_stale: remove from folder dir the temporary files and staging
- * folders an interrupted lethe left (they may hold unfiltered personal
- * data).  Only under the run lock.  Returns 0, or -1 after reporting.
+ * folders this installation left when interrupted (they may hold
+ * unfiltered personal data).  Only under the run lock.  Returns 0, or -1
+ * after reporting.
  */
 int remove_stale(const char *dir);
 
 /*
  * tmpfile_beside: create a new temporary file in the folder of path
- * (TMP_PREFIX "NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
+ * (TMP_PREFIX "TAG-NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
  * Returns the fd, or -1 after reporting.
  */
 int tmpfile_beside(const char *path, char **tmp);

@@ -266,8 +266,9 @@ cmd_restore(struct ctx *c)
 		rc = f.st.residue > 0 ? EX_DATAERR : EXIT_DONE;
 		goto done;
 	}
-	if ((inside ? move_inside(s.dir, to) : put_in_place(s.dir, to,
-							    state == 1)) != 0) {
+	if (extract_apply_modes(&s.x, s.dir) != 0 ||
+	    (inside ? move_inside(s.dir, to) : put_in_place(s.dir, to,
+							     state == 1)) != 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

@@ -113,6 +113,10 @@ cmd_scrub(struct ctx *c)
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}
+	if (extract_apply_modes(&s.x, s.dir) != 0) {
+		rc = EX_IOERR;
+		goto done;
+	}
 	rc = write_out(c, &s, out, fmt, sha);
 	if (rc != 0)
 		goto done;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "fsutil.h"
 #include "lethe.h"
 #include "live.h"
 #include "lock.h"
@@ -21,7 +22,10 @@ ctx_config(struct ctx *c)
 	if (c->cfg != NULL)
 		return 0;
 	c->cfg = config_load(c->config_path);
-	return c->cfg ? 0 : EX_CONFIG;
+	if (c->cfg == NULL)
+		return EX_CONFIG;
+	fsutil_set_tag(c->cfg->ledger);
+	return 0;
 }
 
 int

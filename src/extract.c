@@ -451,6 +451,23 @@ directory(struct ex *e, const char *path)
 	return rc;
 }
 
+/* dir_mode: remember a folder's mode, applied once filtering is done. */
+static int
+dir_mode(struct ex *e, const char *path, int mode)
+{
+	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET mode = "
+						   "?2 WHERE path = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, mode);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index a folder");
+}
+
 static int
 symlink_entry(struct ex *e, struct archive_entry *ent, const char *path)
 {
@@ -550,6 +567,9 @@ one_entry(struct ex *e, struct archive_entry *ent)
 		break;
 	case AE_IFDIR:
 		rc = directory(e, sb_str(&path));
+		if (rc == 0 && path.len > 0)
+			rc = dir_mode(e, sb_str(&path),
+				      (int)(archive_entry_perm(ent) & 0777));
 		break;
 	case AE_IFLNK:
 		rc = symlink_entry(e, ent, sb_str(&path));
@@ -759,7 +779,7 @@ open_index(struct extract *x)
 	return db_exec(x->index,
 		       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 		       "CREATE TABLE entries(path TEXT PRIMARY KEY, type INT, "
-		       "sha TEXT, target TEXT); BEGIN;",
+		       "sha TEXT, target TEXT, mode INT); BEGIN;",
 		       "make a temporary index");
 }
 
@@ -787,8 +807,8 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	}
 	if (open_index(x) != 0)
 		goto done;
-	e.ins = db_prepare(x->index, "INSERT INTO entries VALUES (?1, ?2, ?3, "
-				     "?4)");
+	e.ins = db_prepare(x->index, "INSERT INTO entries(path, type, sha, "
+				     "target) VALUES (?1, ?2, ?3, ?4)");
 	e.get = db_prepare(x->index, "SELECT type FROM entries WHERE path = "
 				     "?1");
 	if (e.ins == NULL || e.get == NULL)
@@ -872,6 +892,34 @@ done:
 	free(e.buf);
 	close(e.root);
 	return rc;
+}
+
+int
+extract_apply_modes(const struct extract *x, const char *dir)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	st = db_prepare(x->index, "SELECT path, mode FROM entries WHERE type = "
+				  "2 AND mode IS NOT NULL ORDER BY path DESC");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char *full = xasprintf("%s/%s", dir, db_text(st, 0));
+		struct stat sb;
+
+		/* the owner keeps access: the operator must be able to
+		 * read what was restored */
+		if (lstat(full, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    chmod(full, (mode_t)(sqlite3_column_int(st, 1) | 0700)) !=
+			    0) {
+			log_errno("cannot set the mode of '%s'", full);
+			rc = -1;
+		}
+		free(full);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? rc : db_fail(x->index, "read the index");
 }
 
 int

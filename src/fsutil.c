@@ -13,8 +13,26 @@
 #include "files.h"
 #include "fsutil.h"
 #include "log.h"
+#include "sha.h"
 #include "util.h"
 #include "banned.h"
+
+static char tag[9] = "0";	/* the installation's tag */
+
+void
+fsutil_set_tag(const char *ledger_path)
+{
+	char hex[65];
+
+	sha_hex(ledger_path, strlen(ledger_path), hex);
+	snprintf(tag, sizeof(tag), "%.8s", hex);
+}
+
+char *
+staging_name(const char *parent)
+{
+	return xasprintf("%s/" STAGING_PREFIX "%s-XXXXXX", parent, tag);
+}
 
 char *
 dir_of(const char *path)
@@ -42,7 +60,8 @@ tmpfile_beside(const char *path, char **tmp)
 	char *dir = dir_of(path);
 	int fd;
 
-	*tmp = xasprintf("%s/" TMP_PREFIX "%s.XXXXXX", dir, base_of(path));
+	*tmp = xasprintf("%s/" TMP_PREFIX "%s-%s.XXXXXX", dir, tag,
+			 base_of(path));
 	free(dir);
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -113,18 +132,17 @@ done:
 int
 remove_stale(const char *dir)
 {
+	char *mine_tmp = xasprintf(TMP_PREFIX "%s-", tag);
+	char *mine_stage = xasprintf(STAGING_PREFIX "%s-", tag);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	int rc = 0;
 
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
+	while (d != NULL && (de = readdir(d)) != NULL) {
 		char *path;
 
-		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0 &&
-		    strncmp(de->d_name, STAGING_PREFIX,
-			    strlen(STAGING_PREFIX)) != 0)
+		if (strncmp(de->d_name, mine_tmp, strlen(mine_tmp)) != 0 &&
+		    strncmp(de->d_name, mine_stage, strlen(mine_stage)) != 0)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (rm_tree(path) != 0)
@@ -134,7 +152,10 @@ remove_stale(const char *dir)
 				   path);
 		free(path);
 	}
-	closedir(d);
+	if (d != NULL)
+		closedir(d);
+	free(mine_tmp);
+	free(mine_stage);
 	return rc;
 }
 

@@ -31,7 +31,7 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 		log_err("--taken-at '%s' is not an ISO-8601 time", taken_at);
 		return EX_USAGE;
 	}
-	s->dir = xasprintf("%s/" STAGING_PREFIX "XXXXXX", parent);
+	s->dir = staging_name(parent);
 	if (mkdtemp(s->dir) == NULL) {
 		log_errno("cannot make a staging folder in '%s'", parent);
 		free(s->dir);
