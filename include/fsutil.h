@@ -19,18 +19,19 @@
 void fsutil_set_tag(const char *ledger_path);
 
 /*
- * staging_name: a new staging folder's mkdtemp template in parent;
- * caller frees.
+ * staging_name: a new staging folder's mkdtemp template in parent,
+ * naming this process; caller frees.
  */
 char *staging_name(const char *parent);
 
 /*
  * remove_stale: remove from folder dir the temporary files and staging
  * folders this installation left when interrupted (they may hold
- * unfiltered personal data).  Only under the run lock.  Returns 0, or -1
- * after reporting.
+ * unfiltered personal data): all of them when the caller holds the run
+ * lock, else only staging folders whose process is gone (inspect and dry
+ * runs take no lock).  Returns 0, or -1 after reporting.
  */
-int remove_stale(const char *dir);
+int remove_stale(const char *dir, int locked);
 
 /*
  * tmpfile_beside: create a new temporary file in the folder of path

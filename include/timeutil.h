@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define TIME_BUFSZ 32
+#define TIME_MAX INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
 
 enum duration_unit { DUR_DAYS, DUR_WEEKS, DUR_MONTHS, DUR_YEARS };
 

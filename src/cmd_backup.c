@@ -206,7 +206,7 @@ cmd_backup(struct ctx *c)
 	}
 	{
 		char *dir = dir_of(path);
-		int r = remove_stale(dir);
+		int r = remove_stale(dir, 1);
 
 		free(dir);
 		if (r != 0)

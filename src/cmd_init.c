@@ -43,6 +43,12 @@ create_missing(struct ctx *c)
 		goto done;
 	}
 	if (!have_ledger) {
+		if (have_key)
+			log_warn("key file '%s' exists but ledger '%s' does "
+				 "not: a new, empty ledger is made; if the old "
+				 "one was lost, restore it from a copy instead, "
+				 "or backups may bring erased people back",
+				 cfg->key_file, cfg->ledger);
 		if (ledger_create(cfg->ledger, k) != 0)
 			goto done;
 		log_notice("created ledger '%s'", cfg->ledger);

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
@@ -39,6 +40,7 @@ cmd_inspect(struct ctx *c)
 			FILTER_COUNT) != 0)
 		return EX_IOERR;
 	f.print_hits = 1;
+	remove_stale(tmp && *tmp ? tmp : "/tmp", 0);
 	rc = stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
 			   &s);
 	if (rc != 0)

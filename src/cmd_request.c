@@ -31,6 +31,16 @@ struct pending {
 static int
 check_ref(const struct config *cfg, const char *ref)
 {
+	const char *p;
+
+	for (p = ref; p != NULL && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (ref != NULL && (*ref == '\0' || *p != '\0')) {
+		log_err("request erase: --ref must be a non-empty line of "
+			"text");
+		return -1;
+	}
 	if (ref != NULL && ident_looks_personal(ref, (int)cfg->calling_code)) {
 		log_err("request erase: --ref looks like an email address or "
 			"phone number; the ledger holds no personal data, so "

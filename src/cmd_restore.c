@@ -237,7 +237,7 @@ cmd_restore(struct ctx *c)
 		free(parent);
 		return EX_USAGE;
 	}
-	if (!dry && remove_stale(parent) != 0) {
+	if (remove_stale(parent, !dry) != 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

@@ -97,7 +97,7 @@ cmd_scrub(struct ctx *c)
 		return EX_USAGE;
 	}
 	parent = dir_of(out);
-	if (remove_stale(parent) != 0) {
+	if (remove_stale(parent, 1) != 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

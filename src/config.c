@@ -1028,6 +1028,11 @@ config_load(const char *path)
 
 		section_name(sec, sizeof(sec), "purge", cfg->purges[i].name);
 		apply_defaults(&ld, S_PURGE, sec, &cfg->purges[i]);
+		if (cfg->subj_table != NULL &&
+		    strcmp(cfg->purges[i].name, cfg->subj_table) == 0)
+			errorf(&ld, cfg->purges[i].line, sec, NULL,
+			       "subjects leave only through erasure, with a "
+			       "tombstone: lead_expiry, not [purge]");
 		if (cfg->purges[i].date_format < 0)
 			cfg->purges[i].date_format = cfg->date_format;
 	}

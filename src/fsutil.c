@@ -3,6 +3,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,27 @@ fsutil_set_tag(const char *ledger_path)
 char *
 staging_name(const char *parent)
 {
-	return xasprintf("%s/" STAGING_PREFIX "%s-XXXXXX", parent, tag);
+	return xasprintf("%s/" STAGING_PREFIX "%s-%ld-XXXXXX", parent, tag,
+			 (long)getpid());
+}
+
+/* owner_gone: whether the process named in a staging folder's name
+ * ("...-TAG-PID-XXXXXX") no longer runs. */
+static int
+owner_gone(const char *name, size_t prefix)
+{
+	char num[24];
+	const char *p = name + prefix;
+	size_t n = strcspn(p, "-");
+	int64_t pid;
+
+	if (n == 0 || n >= sizeof(num))
+		return 0;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	if (parse_int(num, 1, INT32_MAX, &pid) != 0)
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
 char *
@@ -130,7 +152,7 @@ done:
 }
 
 int
-remove_stale(const char *dir)
+remove_stale(const char *dir, int locked)
 {
 	char *mine_tmp = xasprintf(TMP_PREFIX "%s-", tag);
 	char *mine_stage = xasprintf(STAGING_PREFIX "%s-", tag);
@@ -141,8 +163,13 @@ remove_stale(const char *dir)
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		char *path;
 
-		if (strncmp(de->d_name, mine_tmp, strlen(mine_tmp)) != 0 &&
-		    strncmp(de->d_name, mine_stage, strlen(mine_stage)) != 0)
+		int tmp = strncmp(de->d_name, mine_tmp, strlen(mine_tmp)) == 0;
+		int stage = strncmp(de->d_name, mine_stage,
+				    strlen(mine_stage)) == 0;
+
+		if (!(locked ? tmp || stage
+			     : stage && owner_gone(de->d_name,
+						   strlen(mine_stage))))
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (rm_tree(path) != 0)
