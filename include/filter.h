@@ -34,8 +34,8 @@ enum filter_rule { RULE_ALL, RULE_SEQ, RULE_TAKEN_AT };
 
 struct tomb {
 	int64_t seq;
-	char *at;
-	char *reason;
+	int64_t at;
+	const char *reason;	/* interned: see filter.c */
 	char *sid;		/* NULL: identifiers only */
 	char *ids;
 	int newer;		/* matches by identifier under the rule */

@@ -28,6 +28,19 @@
 #include "util.h"
 #include "banned.h"
 
+/* intern: the reason of a tombstone, kept once (there are few). */
+static const char *
+intern(const char *reason)
+{
+	static const char *const known[] = { "lead-expiry", "request" };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(reason, known[i]) == 0)
+			return known[i];
+	return "other";
+}
+
 static void
 sid_key(const char *sid, unsigned char *key)
 {
@@ -73,8 +86,9 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		t = &f->tombs[f->ntombs];
 		memset(t, 0, sizeof(*t));
 		t->seq = sqlite3_column_int64(st, 0);
-		t->at = xstrdup(db_text(st, 1));
-		t->reason = xstrdup(db_text(st, 2));
+		if (time_parse(db_text(st, 1), &t->at) != 0)
+			t->at = INT64_MAX;	/* unreadable: always newer */
+		t->reason = intern(db_text(st, 2));
 		t->sid = db_dup(st, 3);
 		t->ids = xstrdup(db_text(st, 4));
 		if (t->sid != NULL) {
@@ -131,8 +145,6 @@ filter_release(struct filter *f)
 	int i;
 
 	for (i = 0; i < f->ntombs; i++) {
-		free(f->tombs[i].at);
-		free(f->tombs[i].reason);
 		free(f->tombs[i].sid);
 		free(f->tombs[i].ids);
 	}
@@ -169,12 +181,11 @@ filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 	for (i = 0; i < f->ntombs; i++) {
 		struct tomb *t = &f->tombs[i];
 		const char *p = t->ids;
-		int64_t at;
 
 		if (rule == RULE_SEQ)
 			t->newer = t->seq > seq;
 		else if (rule == RULE_TAKEN_AT)
-			t->newer = time_parse(t->at, &at) != 0 || at > taken_at;
+			t->newer = t->at > taken_at;
 		else
 			t->newer = 1;
 		if (!t->newer)
@@ -266,7 +277,7 @@ void
 filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 {
 	struct tomb *tb = &f->tombs[t];
-	char what[512];
+	char what[512], at[TIME_BUFSZ];
 	va_list ap;
 
 	tb->hits++;
@@ -275,7 +286,8 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq, tb->at,
+	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq,
+	       time_format(tb->at, at),
 	       tb->reason, tb->sid ? "subject " : "identifiers only",
 	       tb->sid ? tb->sid : "", printable(rel), what);
 }

@@ -76,8 +76,8 @@ open_defensive(struct filter *f, const char *rel, const char *full,
 	/* secure_delete is needless: the copy is vacuumed into a new file */
 	if (sqlite3_exec(db, "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
 			     "PRAGMA foreign_keys = OFF; PRAGMA secure_delete = "
-			     "OFF; PRAGMA cache_size = -65536; PRAGMA "
-			     "temp.cache_size = -32768;",
+			     "OFF; PRAGMA cache_size = -49152; PRAGMA "
+			     "temp.cache_size = -16384;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto bad;
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) !=
