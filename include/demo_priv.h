@@ -37,12 +37,6 @@ struct demo_person {
 int demo_check_dir(const char *dir);
 
 /*
- * demo_mkdirs: create folder path and its missing parents, mode 0755
- * (mkdir -p).  Returns 0 when path is a folder, or -1 after reporting.
- */
-int demo_mkdirs(const char *path);
-
-/*
  * demo_write_file: create path, which must not exist (O_EXCL, never
  * through a symlink), mode 0644, holding the len bytes at data.  Returns
  * 0, or -1 after reporting "cannot write 'PATH'"; a file that was created

@@ -20,6 +20,7 @@
 #include "db.h"
 #include "demo.h"
 #include "demo_priv.h"
+#include "fsutil.h"
 #include "log.h"
 #include "timeutil.h"
 #include "util.h"
@@ -523,7 +524,7 @@ demo_create(const char *dir, int64_t now, unsigned seed)
 	int i, rc = -1;
 
 	memset(&g, 0, sizeof(g));
-	if (demo_check_dir(dir) == -1 || demo_mkdirs(dir) == -1)
+	if (demo_check_dir(dir) == -1 || mkdir_p(dir, 0755) == -1)
 		return -1;
 	g.now = now;
 	seed_rng(&g, seed);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "demo_priv.h"
+#include "fsutil.h"
 #include "log.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -109,47 +110,6 @@ demo_check_dir(const char *dir)
 	return 0;
 }
 
-/* demo_mkdirs: mkdir -p; contract in demo_priv.h. */
-int
-demo_mkdirs(const char *path)
-{
-	struct stat st;
-	char *copy = xstrdup(path), *s, c;
-	int rc = -1;
-
-	if (*path == '\0') {
-		errno = ENOENT;
-		log_errno("cannot create folder '%s'", path);
-		goto done;
-	}
-	for (s = copy + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		c = *s;
-		*s = '\0';
-		if (mkdir(copy, 0755) == -1 && errno != EEXIST) {
-			log_errno("cannot create folder '%s'", copy);
-			goto done;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	if (stat(path, &st) == -1) {
-		log_errno("cannot create folder '%s'", path);
-		goto done;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		log_errno("cannot create folder '%s'", path);
-		goto done;
-	}
-	rc = 0;
-done:
-	free(copy);
-	return rc;
-}
-
 /* demo_write_file: a new file, never replacing one; see demo_priv.h. */
 int
 demo_write_file(const char *path, const char *data, size_t len)
@@ -191,7 +151,7 @@ write_attachments(const char *dir, const struct demo_person *p)
 	int k, rc = -1;
 
 	folder = xasprintf("%s/attachments/%s", dir, p->id);
-	if (demo_mkdirs(folder) == -1)
+	if (mkdir_p(folder, 0755) == -1)
 		goto done;
 	sb_addf(&sb, "Service agreement\n\n"
 		"Between: Example Home Supplies Ltd\n"
@@ -230,7 +190,7 @@ write_contacts(const char *dir, const struct demo_person *people, int n)
 	int i, rc = -1;
 
 	folder = xasprintf("%s/exports", dir);
-	if (demo_mkdirs(folder) == -1)
+	if (mkdir_p(folder, 0755) == -1)
 		goto done;
 	sb_adds(&sb, "email,name,phone_number\n");
 	for (i = 0; i < n; i++) {
@@ -261,7 +221,7 @@ demo_write_files(const char *dir, const struct demo_person *people, int n)
 	char *folder = xasprintf("%s/attachments", dir);
 	int i, rc = -1;
 
-	if (demo_mkdirs(folder) == -1)
+	if (mkdir_p(folder, 0755) == -1)
 		goto done;
 	for (i = 0; i < n; i++)
 		if (people[i].attachments > 0 &&

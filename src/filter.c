@@ -434,17 +434,25 @@ sidecar(const char *root, const char *rel)
 /* A pass over the staged files. */
 enum pass { PASS_DATABASES, PASS_PER_SUBJECT, PASS_REST };
 
-/* dropped_inode: whether st is a file dropped with a per-subject path. */
-static int
-dropped_inode(const struct filter *f, const struct stat *st)
+/* inode_key: the set key of a file's device and inode. */
+static void
+inode_key(const struct stat *st, unsigned char *key)
 {
-	unsigned char key[32];
 	char hex[65], id[64];
 
 	snprintf(id, sizeof(id), "%llu:%llu", (unsigned long long)st->st_dev,
 		 (unsigned long long)st->st_ino);
 	sha_hex(id, strlen(id), hex);
 	hex_key(hex, 64, key);
+}
+
+/* dropped_inode: whether st is a file dropped with a per-subject path. */
+static int
+dropped_inode(const struct filter *f, const struct stat *st)
+{
+	unsigned char key[32];
+
+	inode_key(st, key);
 	return hashset_get(f->inodes, key, NULL);
 }
 
@@ -452,12 +460,8 @@ static void
 remember_inode(struct filter *f, const struct stat *st)
 {
 	unsigned char key[32];
-	char hex[65], id[64];
 
-	snprintf(id, sizeof(id), "%llu:%llu", (unsigned long long)st->st_dev,
-		 (unsigned long long)st->st_ino);
-	sha_hex(id, strlen(id), hex);
-	hex_key(hex, 64, key);
+	inode_key(st, key);
 	hashset_put(f->inodes, key, 1);
 }
 

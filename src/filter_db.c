@@ -94,16 +94,26 @@ bad:
 	return NULL;
 }
 
-/* ident_columns: append ", s.c1, s.c2" for the identifier columns. */
+/*
+ * subjects_query: "SELECT s.id, s.ident1, ... FROM main.subjects AS s
+ * WHERE s.id " and cond, into sb.
+ */
 static void
-ident_columns(const struct config *cfg, struct strbuf *sb)
+subjects_query(const struct config *cfg, const char *cond, struct strbuf *sb)
 {
 	int i;
 
+	sb_adds(sb, "SELECT s.");
+	sb_add_ident(sb, cfg->subj_id);
 	for (i = 0; i < cfg->subj_ids.n; i++) {
 		sb_adds(sb, ", s.");
 		sb_add_ident(sb, cfg->subj_ids.column[i]);
 	}
+	sb_adds(sb, " FROM main.");
+	sb_add_ident(sb, cfg->subj_table);
+	sb_adds(sb, " AS s WHERE s.");
+	sb_add_ident(sb, cfg->subj_id);
+	sb_addf(sb, " %s", cond);
 }
 
 /* warn_undated: name the rows of a [purge] table without a readable
@@ -234,14 +244,7 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 	int i, j, k, r, rc = -1, subjects;
 
 	memset(&c, 0, sizeof(c));
-	sb_adds(&sql, "SELECT s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	ident_columns(cfg, &sql);
-	sb_adds(&sql, " FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s WHERE s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	subjects_query(cfg, "IN (SELECT sid FROM temp.lethe_batch)", &sql);
 	st = db_prepare(db, sb_str(&sql));
 	if (st == NULL)
 		goto done;
@@ -348,14 +351,7 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 	char norm[IDENT_MAX];
 	int j, r, rc = -1;
 
-	sb_adds(&sql, "SELECT s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	ident_columns(cfg, &sql);
-	sb_adds(&sql, " FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s WHERE s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IS NOT NULL");
+	subjects_query(cfg, "IS NOT NULL", &sql);
 	st = db_prepare(db, sb_str(&sql));
 	if (st == NULL)
 		goto done;

@@ -129,6 +129,7 @@ int
 mkdir_p(const char *path, int mode)
 {
 	char *copy = xstrdup(path), *p;
+	struct stat st;
 	int rc = -1;
 
 	for (p = copy + 1; *p; p++) {
@@ -141,7 +142,17 @@ mkdir_p(const char *path, int mode)
 		}
 		*p = '/';
 	}
-	if (mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST) {
+	if (*copy == '\0' ||
+	    (mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST)) {
+		log_errno("cannot make folder '%s'", copy);
+		goto done;
+	}
+	if (stat(copy, &st) != 0) {
+		log_errno("cannot make folder '%s'", copy);
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
 		log_errno("cannot make folder '%s'", copy);
 		goto done;
 	}
