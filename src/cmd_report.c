@@ -154,6 +154,28 @@ print_json(const struct report *rp)
 	       rp->backups, rp->restores, rp->scrubs);
 }
 
+/* text_of: {"a":1,"b":2} as "a 1, b 2" into buf. */
+static const char *
+text_of(const char *json, char *buf, size_t n)
+{
+	size_t o = 0;
+	const char *p;
+
+	for (p = json; *p && o + 2 < n; p++) {
+		if (*p == '{' || *p == '}' || *p == '"')
+			continue;
+		if (*p == ':')
+			buf[o++] = ' ';
+		else if (*p == ',') {
+			buf[o++] = ',';
+			buf[o++] = ' ';
+		} else
+			buf[o++] = *p;
+	}
+	buf[o] = '\0';
+	return o ? buf : "none";
+}
+
 static void
 print_text(const struct report *rp, int html)
 {
@@ -177,7 +199,7 @@ print_text(const struct report *rp, int html)
 		 " on request, %" PRId64 " identifiers only",
 		 rp->tomb_lead, rp->tomb_request, rp->tomb_ids_only);
 	printf(row, "tombstones", v);
-	printf(row, "rows erased", sb_str(&rp->tables));
+	printf(row, "rows erased", text_of(sb_str(&rp->tables), v, sizeof(v)));
 	snprintf(v, sizeof(v), "%" PRId64 " held, %" PRId64 " released, %"
 		 PRId64 " purged", rp->held_rows, rp->released_rows,
 		 rp->purged_rows);
