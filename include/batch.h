@@ -41,6 +41,7 @@ struct batch {
 	int n, cap;
 	int limit;			/* subjects per batch, adapted */
 	double started;
+	double took;			/* the last live transaction */
 	sqlite3_stmt *by_id;		/* a subject's identifiers by id */
 	/* totals for the summary */
 	int64_t subjects;

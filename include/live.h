@@ -23,6 +23,13 @@
 sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
 
 /*
+ * live_maybe_checkpoint: a passive checkpoint when the WAL has grown past
+ * a few thousand pages since the last one (call between batches).
+ * Returns 0, or -1 after reporting.
+ */
+int live_maybe_checkpoint(sqlite3 *db);
+
+/*
  * live_checkpoint: checkpoint the WAL and truncate it to zero bytes, so
  * erased rows do not linger in it.  Warns (and returns -1) when readers
  * keep it from finishing; returns 0.

@@ -14,6 +14,7 @@
 #include "files.h"
 #include "filter.h"
 #include "ident.h"
+#include "live.h"
 #include "log.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -332,7 +333,7 @@ tombstone(struct batch *b, const struct victim *v,
 static void
 adapt(struct batch *b)
 {
-	double took = clock_now() - b->started;
+	double took = b->took;
 
 	if (took < 0.4 && b->limit < BATCH_MAX)
 		b->limit *= 2;
@@ -413,6 +414,7 @@ batch_flush(struct batch *b)
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
 	b->open = 0;
+	b->took = clock_now() - b->started;
 	emit(&lines, "erased", 0);
 	erased = 1;
 	fault_point("after-live-commit");
@@ -435,6 +437,8 @@ batch_flush(struct batch *b)
 	durable = 0;
 	fault_point("after-applied");
 	adapt(b);
+	if (live_maybe_checkpoint(b->live) != 0)
+		goto done;
 	victims_free(b);
 	rc = 0;
 done:
