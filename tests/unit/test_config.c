@@ -17,12 +17,12 @@
 #include <sqlite3.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "config.h"
 #include "demo.h"
 
 static char dir[PATH_MAX];		/* the temp folder, real path */
 static char cfgpath[2 * PATH_MAX];		/* dir/lethe.ini */
-static char errtext[65536];		/* stderr of the last load */
 
 /* The smallest valid config: every optional key left out. */
 static const char base[] =
@@ -132,14 +132,6 @@ static const char explicit_cfg[] =
 	"max_entries = 5000\n"
 	"max_ratio = 50\n";
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -153,38 +145,6 @@ write_file(const char *path, const char *text)
 	fclose(fp);
 }
 
-/* The stderr capture: fd 2 goes to a temp file until capture_end. */
-static int saved_fd = -1, cap_fd = -1;
-
-static void
-capture_begin(void)
-{
-	char tmpl[] = "/tmp/lethe-test-err-XXXXXX";
-
-	fflush(stderr);
-	cap_fd = mkstemp(tmpl);
-	if (cap_fd < 0) {
-		perror("mkstemp");
-		exit(2);
-	}
-	unlink(tmpl);
-	saved_fd = dup(2);
-	dup2(cap_fd, 2);
-}
-
-static void
-capture_end(void)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	lseek(cap_fd, 0, SEEK_SET);
-	n = read(cap_fd, errtext, sizeof(errtext) - 1);
-	errtext[n > 0 ? n : 0] = '\0';
-	close(cap_fd);
-}
 
 /* load: write text as dir/lethe.ini and load it, stderr in errtext. */
 static struct config *

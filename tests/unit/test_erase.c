@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "config.h"
 #include "demo.h"
 #include "erase.h"
@@ -114,14 +115,6 @@ t(const char *s)
 
 	time_parse(s, &v);
 	return v;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 static struct config *

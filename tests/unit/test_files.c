@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "config.h"
 #include "files.h"
 #include "ident.h"
@@ -350,14 +351,6 @@ test_files_erase(void)
 	sb_release(&alice);
 	sb_release(&bob);
 	config_free(cfg);
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 int

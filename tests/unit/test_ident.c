@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "ident.h"
 #include "key.h"
 
@@ -251,39 +252,6 @@ test_looks_personal(void)
 	CHECK(!ident_looks_personal("INV 2026/0042", 44), "an invoice number");
 }
 
-/* The stderr capture, so refusals do not clutter the output. */
-static char errtext[8192];
-static int saved_fd = -1, cap_fd = -1;
-
-static void
-capture_begin(void)
-{
-	char tmpl[] = "/tmp/lethe-test-err-XXXXXX";
-
-	fflush(stderr);
-	cap_fd = mkstemp(tmpl);
-	if (cap_fd < 0) {
-		perror("mkstemp");
-		exit(2);
-	}
-	unlink(tmpl);
-	saved_fd = dup(2);
-	dup2(cap_fd, 2);
-}
-
-static void
-capture_end(void)
-{
-	ssize_t r;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	lseek(cap_fd, 0, SEEK_SET);
-	r = read(cap_fd, errtext, sizeof(errtext) - 1);
-	errtext[r > 0 ? r : 0] = '\0';
-	close(cap_fd);
-}
 
 static struct key *
 load_quiet(const char *path)
@@ -437,14 +405,6 @@ test_key_file(void)
 	capture_end();
 	CHECK(r != 0 && access(at("target.key"), F_OK) != 0,
 	      "key_create does not write through a dangling symlink");
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 int

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "key.h"
 #include "ledger.h"
 #include "timeutil.h"
@@ -31,40 +32,7 @@
 
 static char dir[PATH_MAX];
 static struct key *key, *other_key;
-static char errtext[16384];
 
-/* The stderr capture. */
-static int saved_fd = -1, cap_fd = -1;
-
-static void
-capture_begin(void)
-{
-	char tmpl[] = "/tmp/lethe-test-err-XXXXXX";
-
-	fflush(stderr);
-	cap_fd = mkstemp(tmpl);
-	if (cap_fd < 0) {
-		perror("mkstemp");
-		exit(2);
-	}
-	unlink(tmpl);
-	saved_fd = dup(2);
-	dup2(cap_fd, 2);
-}
-
-static void
-capture_end(void)
-{
-	ssize_t r;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	lseek(cap_fd, 0, SEEK_SET);
-	r = read(cap_fd, errtext, sizeof(errtext) - 1);
-	errtext[r > 0 ? r : 0] = '\0';
-	close(cap_fd);
-}
 
 static int
 has(const char *s)
@@ -717,14 +685,6 @@ test_open(void)
 	CHECK(l == NULL && has("not a lethe ledger"),
 	      "ledger_open refuses a database that is not a ledger");
 	ledger_free(l);
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
 int
