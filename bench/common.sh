@@ -125,3 +125,51 @@ if [ ! -f "$DB.counts" ] || [ "$DB" -nt "$DB.counts" ]; then
 	counts "file:$DB?immutable=1" >"$DB.counts"
 fi
 BEFORE=$(cat "$DB.counts")
+
+# bench_config FILE LIVE: the lethe.ini both benchmarks use (the data map
+# of the generated store), for the live store at LIVE.
+bench_config() {
+	cat >"$1" <<EOF
+; written by bench/common.sh
+[lethe]
+live_store = $2
+ledger     = ledger.db
+key_file   = ledger.key
+
+[policy]
+lead_expiry      = 12 months
+erasure_deadline = 7 days
+
+[subjects]
+table = subjects
+id = id
+kind = kind
+lead_kind = lead
+last_activity = last_contact_at
+identifiers = email:email, phone:phone
+
+[table communications]
+subject = subject_id
+on_erase = delete
+
+[table tickets]
+subject = subject_id
+on_erase = delete
+
+[table invoices]
+subject = subject_id
+on_erase = retain
+retain_for = 6 years
+date = issued_at
+
+[table orders]
+subject = customer_email
+match = email
+on_erase = mask
+mask = customer_name, delivery_address
+
+[purge web_log]
+date = at
+keep = 30 days
+EOF
+}

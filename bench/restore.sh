@@ -52,54 +52,10 @@ STRIDE=$((N / NATT))
 # Erased emails looked for in the restored bytes.
 NSAMPLE=1000
 
-# write_config FILE LIVE: lethe.ini for the live store at LIVE.
+# write_config FILE LIVE: the benchmark's lethe.ini, with attachments.
 write_config() {
-	cat >"$1" <<EOF
-; written by bench/restore.sh
-[lethe]
-live_store = $2
-ledger     = ledger.db
-key_file   = ledger.key
-
-[policy]
-lead_expiry      = 12 months
-erasure_deadline = 7 days
-
-[subjects]
-table = subjects
-id = id
-kind = kind
-lead_kind = lead
-last_activity = last_contact_at
-identifiers = email:email, phone:phone
-
-[table communications]
-subject = subject_id
-on_erase = delete
-
-[table tickets]
-subject = subject_id
-on_erase = delete
-
-[table invoices]
-subject = subject_id
-on_erase = retain
-retain_for = 6 years
-date = issued_at
-
-[table orders]
-subject = customer_email
-match = email
-on_erase = mask
-mask = customer_name, delivery_address
-
-[purge web_log]
-date = at
-keep = 30 days
-
-[files attachments]
-path = attachments/{subject}/
-EOF
+	bench_config "$1" "$2"
+	printf '\n[files attachments]\npath = attachments/{subject}/\n' >>"$1"
 }
 
 # step FOLDER LABEL CMD...: run CMD in FOLDER under measure; its stdout to

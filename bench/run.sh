@@ -85,49 +85,7 @@ fi
 # ---- lethe -----------------------------------------------------------
 LW=$WORK/lethe
 fresh "$LW"
-cat >"$LW/lethe.ini" <<'EOF'
-; written by bench/run.sh
-[lethe]
-live_store = live.db
-ledger     = ledger.db
-key_file   = ledger.key
-
-[policy]
-lead_expiry      = 12 months
-erasure_deadline = 7 days
-
-[subjects]
-table = subjects
-id = id
-kind = kind
-lead_kind = lead
-last_activity = last_contact_at
-identifiers = email:email, phone:phone
-
-[table communications]
-subject = subject_id
-on_erase = delete
-
-[table tickets]
-subject = subject_id
-on_erase = delete
-
-[table invoices]
-subject = subject_id
-on_erase = retain
-retain_for = 6 years
-date = issued_at
-
-[table orders]
-subject = customer_email
-match = email
-on_erase = mask
-mask = customer_name, delivery_address
-
-[purge web_log]
-date = at
-keep = 30 days
-EOF
+bench_config "$LW/lethe.ini" live.db
 
 # lethe_step LABEL ARGS...: run one timed lethe command in the work folder;
 # its stdout to LABEL.out, its stderr and measure's line to LABEL.log.
