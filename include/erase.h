@@ -83,7 +83,8 @@ int eraser_add(struct eraser *e, const char *sid, const char *ids);
 
 /*
  * eraser_count: what erasing the one subject sid (or NULL) with hashes
- * ids would do, into t (zeroed first).  Returns 0, or -1.
+ * ids would do, into t; the staged batch is replaced by that subject.
+ * Returns 0, or -1.
  */
 int eraser_count(struct eraser *e, const char *sid, const char *ids,
 		 struct erase_tally *t);

@@ -27,7 +27,6 @@ struct etable {
 	int present;			/* the table exists in this database */
 	int ix;				/* identifier-linked: temp index made */
 	sqlite3_stmt *apply;		/* erase the batch */
-	sqlite3_stmt *count;		/* one subject: ?1 sid, ?2 hashes, ?3 now */
 	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
@@ -69,29 +68,25 @@ until_expr(struct strbuf *sb, const struct dmap_table *t)
 
 /* link: the WHERE clause reaching the batch (one == 0) or one subject. */
 static void
-link(struct strbuf *sb, const struct etable *et, int idx, int one, int once)
+link(struct strbuf *sb, const struct etable *et, int idx, int once)
 {
 	const struct dmap_table *t = et->t;
 
 	if (t->match == NULL) {
 		sb_add_ident(sb, t->subject);
-		sb_adds(sb, one ? " = ?1" :
-				  " IN (SELECT sid FROM temp.lethe_batch)");
+		sb_adds(sb, " IN (SELECT sid FROM temp.lethe_batch)");
 		return;
 	}
 	/* candidates from the index, confirmed on the row's current value */
-	if (!once) {
+	if (!once)
 		sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE "
-			    "h IN ", idx);
-		sb_adds(sb, one ? "(SELECT value FROM json_each(?2))) AND " :
-				  "(SELECT h FROM temp.lethe_batch_h)) AND ");
-	}
+			    "h IN (SELECT h FROM temp.lethe_batch_h)) AND ",
+			idx);
 	sb_adds(sb, "lethe_hash(");
 	sb_add_sqlstr(sb, t->match);
 	sb_adds(sb, ", ");
 	sb_add_ident(sb, t->subject);
-	sb_adds(sb, one ? ") IN (SELECT value FROM json_each(?2))" :
-			  ") IN (SELECT h FROM temp.lethe_batch_h)");
+	sb_adds(sb, ") IN (SELECT h FROM temp.lethe_batch_h)");
 }
 
 /* action: "DELETE FROM t" or "UPDATE t SET m = NULL, ..., subject = NULL". */
@@ -167,7 +162,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	}
 
 	/* apply */
-	link(&sb, et, idx, 0, e->once);
+	link(&sb, et, idx, e->once);
 	action(&sql, t, how);
 	sb_addf(&sql, " WHERE %s", sb_str(&sb));
 	if (retain) {
@@ -177,28 +172,6 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	}
 	sb_reset(&sb);
 	if (prepare(e, &et->apply, &sql) != 0)
-		goto done;
-
-	/* count one subject */
-	link(&sb, et, idx, 1, e->once);
-	if (!retain) {
-		sb_adds(&sql, "SELECT count(*), 0, NULL, 0 FROM main.");
-		sb_add_ident(&sql, t->name);
-		sb_addf(&sql, " WHERE %s", sb_str(&sb));
-	} else {
-		sb_adds(&sql, "SELECT count(*) FILTER (WHERE p IS 1), count(*) "
-			      "FILTER (WHERE p IS NOT 1), max(CASE WHEN p IS "
-			      "NOT 1 THEN u END), count(*) FILTER (WHERE p IS "
-			      "NULL) FROM (SELECT ");
-		past_expr(&sql, t, "?3");
-		sb_adds(&sql, " AS p, ");
-		until_expr(&sql, t);
-		sb_adds(&sql, " AS u FROM main.");
-		sb_add_ident(&sql, t->name);
-		sb_addf(&sql, " WHERE %s)", sb_str(&sb));
-	}
-	sb_reset(&sb);
-	if (prepare(e, &et->count, &sql) != 0)
 		goto done;
 
 	/* count the whole batch, grouped by subject id or by hash */
@@ -299,13 +272,6 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
 	if (prepare(e, &et->apply, &sql) != 0)
 		return -1;
-	sb_adds(&sql, "SELECT count(*), 0, NULL, 0 FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " WHERE ");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " = ?1");
-	if (prepare(e, &et->count, &sql) != 0)
-		return -1;
 	sb_adds(&sql, "SELECT CAST(");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM main.");
@@ -393,7 +359,6 @@ eraser_free(struct eraser *e)
 		return;
 	for (i = 0; i < e->n; i++) {
 		sqlite3_finalize(e->tab[i].apply);
-		sqlite3_finalize(e->tab[i].count);
 		sqlite3_finalize(e->tab[i].group);
 		sqlite3_finalize(e->tab[i].sync);
 		sqlite3_finalize(e->tab[i].release);
@@ -476,52 +441,24 @@ eraser_clear(struct eraser *e)
 		       "stage a batch");
 }
 
-/* each_hash: call fn for each HEX in "type:HEX type:HEX". */
-static int
-each_hash(const char *ids, int (*fn)(void *, const char *, size_t),
-	  void *arg)
+int
+eraser_add(struct eraser *e, const char *sid, const char *ids)
 {
 	struct ids_item it;
 	const char *p = ids;
 
-	while (ids_next(&p, &it))
-		if (fn(arg, it.hex, it.hex_len) != 0)
-			return -1;
-	return 0;
-}
-
-static int
-add_hash(void *arg, const char *h, size_t len)
-{
-	struct eraser *e = arg;
-
-	sqlite3_bind_text(e->add_hash, 1, h, (int)len, SQLITE_TRANSIENT);
-	return run(e, e->add_hash, NULL);
-}
-
-int
-eraser_add(struct eraser *e, const char *sid, const char *ids)
-{
 	if (sid != NULL) {
 		sqlite3_bind_text(e->add_sid, 1, sid, -1, SQLITE_TRANSIENT);
 		if (run(e, e->add_sid, NULL) != 0)
 			return -1;
 	}
 	redactor_add(e->rx, ids);
-	return each_hash(ids, add_hash, e);
-}
-
-/* json_hash: append "HEX" to a JSON array in progress in sb. */
-static int
-json_hash(void *arg, const char *h, size_t len)
-{
-	struct strbuf *sb = arg;
-
-	if (sb->len > 1)
-		sb_addc(sb, ',');
-	sb_addc(sb, '"');
-	sb_add(sb, h, len);
-	sb_addc(sb, '"');
+	while (ids_next(&p, &it)) {
+		sqlite3_bind_text(e->add_hash, 1, it.hex, (int)it.hex_len,
+				  SQLITE_TRANSIENT);
+		if (run(e, e->add_hash, NULL) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -529,51 +466,13 @@ int
 eraser_count(struct eraser *e, const char *sid, const char *ids,
 	     struct erase_tally *t)
 {
-	struct strbuf hashes = STRBUF_INIT;
-	int i, rc = -1;
+	char *sids[1], *idl[1];
 
-	tally_zero(t);
-	sb_addc(&hashes, '[');
-	each_hash(ids, json_hash, &hashes);
-	sb_addc(&hashes, ']');
-	for (i = 0; i < e->n; i++) {
-		struct etable *et = &e->tab[i];
-		sqlite3_stmt *st = et->count;
-		int r;
-
-		if (!et->present)
-			continue;
-		if (i > 0 && et->t->match == NULL && sid == NULL)
-			continue;
-		if (i == 0 && sid == NULL)
-			continue;
-		if (sid != NULL)
-			sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(st, 1);
-		if (i > 0)
-			sqlite3_bind_text(st, 2, sb_str(&hashes), -1,
-					  SQLITE_TRANSIENT);
-		if (i > 0 && et->t->on_erase == ON_RETAIN)
-			sqlite3_bind_int64(st, 3, e->now);
-		r = sqlite3_step(st);
-		if (r == SQLITE_ROW) {
-			t->rows[i] = sqlite3_column_int64(st, 0);
-			t->held[i] = sqlite3_column_int64(st, 1);
-			free(t->until[i]);
-			t->until[i] = db_dup(st, 2);
-			t->undated[i] = sqlite3_column_int64(st, 3);
-		}
-		sqlite3_reset(st);
-		if (r != SQLITE_ROW) {
-			db_fail(e->db, "count rows to erase");
-			goto done;
-		}
-	}
-	rc = 0;
-done:
-	sb_release(&hashes);
-	return rc;
+	sids[0] = (char *)sid;
+	idl[0] = (char *)ids;
+	if (eraser_clear(e) != 0 || eraser_add(e, sid, ids) != 0)
+		return -1;
+	return eraser_count_batch(e, 1, sids, idl, t);
 }
 
 /* key_of: the 32-byte set key of a subject id or a hex hash. */

@@ -43,7 +43,8 @@ struct ex {
 	int root;			/* fd of the staging folder */
 	const char *src;
 	struct sha *raw;		/* hashes the archive's bytes (stdin) */
-	int fd;				/* input fd for stdin */
+	int fd;				/* the input */
+	int seeked;			/* the reader seeked: hash again */
 	unsigned char *buf;
 	sqlite3_stmt *ins;
 	sqlite3_stmt *get;
@@ -735,9 +736,26 @@ read_cb(struct archive *a, void *arg, const void **buf)
 		archive_set_error(e->a, errno, "read error");
 		return -1;
 	}
-	sha_update(e->raw, e->buf, (size_t)n);
+	if (!e->seeked)
+		sha_update(e->raw, e->buf, (size_t)n);
 	*buf = e->buf;
 	return n;
+}
+
+/* seek_cb: formats such as zip and 7z seek; the archive is then hashed
+ * in a pass of its own. */
+static la_int64_t
+seek_cb(struct archive *a, void *arg, la_int64_t off, int whence)
+{
+	struct ex *e = arg;
+	off_t r;
+
+	(void)a;
+	e->seeked = 1;
+	r = lseek(e->fd, (off_t)off, whence);
+	if (r < 0)
+		archive_set_error(e->a, errno, "seek error");
+	return r;
 }
 
 /* hash_file: the SHA-256 of a whole file into hex. */
@@ -816,16 +834,20 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	e.a = archive_read_new();
 	archive_read_support_filter_all(e.a);
 	archive_read_support_format_all(e.a);
-	if (strcmp(src, "-") == 0) {
-		e.fd = STDIN_FILENO;
-		e.raw = sha_new();
-		e.buf = xmalloc(BLOCK);
-		r = archive_read_open(e.a, &e, NULL, read_cb, NULL);
-	} else {
-		if (hash_file(src, x->sha) != 0)
-			goto done;
-		r = archive_read_open_filename(e.a, src, BLOCK);
+	/* the archive's bytes are hashed as they are read, in one pass */
+	e.fd = strcmp(src, "-") == 0 ? STDIN_FILENO
+				     : open(src, O_RDONLY | O_CLOEXEC);
+	if (e.fd < 0) {
+		log_errno("cannot open archive '%s'", src);
+		goto done;
 	}
+	e.raw = sha_new();
+	e.buf = xmalloc(BLOCK);
+	archive_read_set_callback_data(e.a, &e);
+	archive_read_set_read_callback(e.a, read_cb);
+	if (e.fd != STDIN_FILENO && lseek(e.fd, 0, SEEK_CUR) == 0)
+		archive_read_set_seek_callback(e.a, seek_cb);
+	r = archive_read_open1(e.a);
 	if (r != ARCHIVE_OK) {
 		if (archive_errno(e.a) == ENOENT || archive_errno(e.a) == EACCES
 		    || archive_errno(e.a) == EISDIR) {
@@ -875,8 +897,12 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	x->format_name = xstrdup(archive_format_name(e.a)
 					 ? archive_format_name(e.a) : "?");
 	x->bytes = e.out;
-	if (e.raw != NULL)
+	if (e.seeked) {
+		if (hash_file(src, x->sha) != 0)
+			goto done;
+	} else {
 		sha_final_hex(e.raw, x->sha);
+	}
 	if (db_exec(x->index, "COMMIT", "index entries") != 0)
 		goto done;
 	x->error = EXTRACT_OK;
@@ -890,6 +916,8 @@ done:
 	sqlite3_finalize(e.get);
 	sha_free(e.raw);
 	free(e.buf);
+	if (e.fd > STDIN_FILENO)
+		close(e.fd);
 	close(e.root);
 	return rc;
 }

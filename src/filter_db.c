@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "db.h"
 #include "erase.h"
 #include "extract.h"
@@ -101,14 +102,8 @@ bad:
 static void
 subjects_query(const struct config *cfg, const char *cond, struct strbuf *sb)
 {
-	int i;
-
-	sb_adds(sb, "SELECT s.");
-	sb_add_ident(sb, cfg->subj_id);
-	for (i = 0; i < cfg->subj_ids.n; i++) {
-		sb_adds(sb, ", s.");
-		sb_add_ident(sb, cfg->subj_ids.column[i]);
-	}
+	sb_adds(sb, "SELECT ");
+	subject_columns(cfg, sb);
 	sb_adds(sb, " FROM main.");
 	sb_add_ident(sb, cfg->subj_table);
 	sb_adds(sb, " AS s WHERE s.");
