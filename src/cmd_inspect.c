@@ -41,10 +41,12 @@ cmd_inspect(struct ctx *c)
 		return EX_IOERR;
 	f.print_hits = 1;
 	remove_stale(tmp && *tmp ? tmp : "/tmp", 0);
-	rc = stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
-			   &s);
-	if (rc != 0)
+	if (stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
+			   &s) != 0) {
+		rc = s.error == STAGE_USAGE ? EX_USAGE :
+		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
+	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		goto done;

@@ -247,9 +247,11 @@ cmd_restore(struct ctx *c)
 		goto done;
 	}
 	f.drop_residue = drop;
-	rc = stage_archive(c, pos[0], parent, taken, &f, &s);
-	if (rc != 0)
+	if (stage_archive(c, pos[0], parent, taken, &f, &s) != 0) {
+		rc = s.error == STAGE_USAGE ? EX_USAGE :
+		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
+	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		if (f.st.residue > 0)

@@ -106,9 +106,11 @@ cmd_scrub(struct ctx *c)
 		rc = EX_IOERR;
 		goto done;
 	}
-	rc = stage_archive(c, pos[0], parent, NULL, &f, &s);
-	if (rc != 0)
+	if (stage_archive(c, pos[0], parent, NULL, &f, &s) != 0) {
+		rc = s.error == STAGE_USAGE ? EX_USAGE :
+		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
+	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		goto done;

@@ -10,7 +10,6 @@
 
 #include "files.h"
 #include "fsutil.h"
-#include "lethe.h"
 #include "log.h"
 #include "stage.h"
 #include "strbuf.h"
@@ -29,19 +28,26 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 	memset(s, 0, sizeof(*s));
 	if (taken_at != NULL && time_parse(taken_at, &t) != 0) {
 		log_err("--taken-at '%s' is not an ISO-8601 time", taken_at);
-		return EX_USAGE;
+		s->error = STAGE_USAGE;
+		return -1;
 	}
 	s->dir = staging_name(parent);
 	if (mkdtemp(s->dir) == NULL) {
 		log_errno("cannot make a staging folder in '%s'", parent);
 		free(s->dir);
 		s->dir = NULL;
-		return EX_IOERR;
+		s->error = STAGE_IO;
+		return -1;
 	}
-	if (extract_archive(src, s->dir, c->cfg, &s->x) != 0)
-		return s->x.error == EXTRACT_HOSTILE ? EX_DATAERR : EX_IOERR;
-	if (ledger_head(c->ledger, &seq, head) != 0)
-		return EX_IOERR;
+	if (extract_archive(src, s->dir, c->cfg, &s->x) != 0) {
+		s->error = s->x.error == EXTRACT_HOSTILE ? STAGE_DATA
+							 : STAGE_IO;
+		return -1;
+	}
+	if (ledger_head(c->ledger, &seq, head) != 0) {
+		s->error = STAGE_IO;
+		return -1;
+	}
 	if (s->x.manifest != NULL) {
 		if (manifest_parse(s->x.manifest, s->x.manifest_len, c->key,
 				   &s->m, &why) == 0) {
@@ -51,12 +57,15 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 					"this ledger's head %" PRId64 ": it was "
 					"made against another or a newer "
 					"ledger", shown, s->m.seq, seq);
-				return EX_DATAERR;
+				s->error = STAGE_DATA;
+				return -1;
 			}
 			if (manifest_check_entries(s->x.manifest,
 						   s->x.manifest_len,
-						   s->x.index, shown) != 0)
-				return EX_DATAERR;
+						   s->x.index, shown) != 0) {
+				s->error = STAGE_DATA;
+				return -1;
+			}
 			s->lethe = 1;
 			if (taken_at != NULL)
 				log_warn("--taken-at ignored: the archive's "
@@ -66,8 +75,10 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 		}
 		log_warn("archive '%s': %s: %s; treating it as foreign", shown,
 			 MANIFEST_NAME, why);
-		if (extract_write_manifest_file(&s->x, s->dir) != 0)
-			return EX_IOERR;
+		if (extract_write_manifest_file(&s->x, s->dir) != 0) {
+			s->error = STAGE_IO;
+			return -1;
+		}
 	}
 	if (taken_at != NULL)
 		filter_set_rule(f, RULE_TAKEN_AT, 0, t);
