@@ -39,6 +39,7 @@ struct batch {
 	int open;			/* a live transaction is open */
 	struct victim *v;
 	int n, cap;
+	struct hashset *seen;		/* the batch's subject ids */
 	int limit;			/* subjects per batch, adapted */
 	double started;
 	double took;			/* the last live transaction */

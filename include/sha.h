@@ -21,4 +21,7 @@ void sha_final_hex(struct sha *s, char *hex);
 /* sha_hex: the digest of n bytes at p, into hex (65 bytes). */
 void sha_hex(const void *p, size_t n, char *hex);
 
+/* sha_raw: the digest of n bytes at p, into md (32 bytes). */
+void sha_raw(const void *p, size_t n, unsigned char *md);
+
 #endif

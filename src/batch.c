@@ -10,12 +10,14 @@
 #include "batch.h"
 #include "db.h"
 #include "fault.h"
+#include "hashset.h"
 #include "intent.h"
 #include "files.h"
 #include "filter.h"
 #include "ident.h"
 #include "live.h"
 #include "log.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -120,6 +122,7 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	b->now = now;
 	b->dry = dry;
 	b->limit = BATCH_FIRST;
+	b->seen = hashset_new();
 	tally_init(&b->total, cfg);
 	sb_adds(&sql, "SELECT ");
 	subject_columns(cfg, &sql);
@@ -143,6 +146,10 @@ victims_free(struct batch *b)
 		free(b->v[i].ids);
 		free(b->v[i].request);
 	}
+	if (b->n > 0) {
+		hashset_free(b->seen);
+		b->seen = hashset_new();
+	}
 	b->n = 0;
 }
 
@@ -152,6 +159,7 @@ batch_release(struct batch *b)
 	batch_abort(b);
 	victims_free(b);
 	free(b->v);
+	hashset_free(b->seen);
 	sqlite3_finalize(b->by_id);
 	tally_release(&b->total);
 	memset(b, 0, sizeof(*b));
@@ -195,12 +203,14 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 {
 	struct strbuf all = STRBUF_INIT;
 	struct victim *v;
-	int i, r;
+	unsigned char key[32];
+	int64_t at;
+	int r;
 
 	if (sid != NULL) {
-		for (i = 0; i < b->n; i++)
-			if (b->v[i].sid && strcmp(b->v[i].sid, sid) == 0)
-				return 1;
+		sha_raw(sid, strlen(sid), key);
+		if (hashset_get(b->seen, key, &at))
+			return 1;
 		sqlite3_bind_text(b->by_id, 1, sid, -1, SQLITE_TRANSIENT);
 		r = sqlite3_step(b->by_id);
 		if (r == SQLITE_ROW)
@@ -224,6 +234,8 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 		b->cap = b->cap ? b->cap * 2 : 64;
 		b->v = xrealloc(b->v, sizeof(*b->v) * (size_t)b->cap);
 	}
+	if (sid != NULL)
+		hashset_put(b->seen, key, b->n);
 	v = &b->v[b->n++];
 	v->sid = sid ? xstrdup(sid) : NULL;
 	v->ids = sb_detach(&all);

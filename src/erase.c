@@ -25,7 +25,8 @@
 struct etable {
 	const struct dmap_table *t;	/* NULL for the subjects table */
 	int present;			/* the table exists in this database */
-	int ix;				/* identifier-linked: temp index made */
+	int ix;				/* identifier-linked: temp.lethe_ix_IDX */
+	int idx;
 	sqlite3_stmt *apply;		/* erase the batch */
 	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
@@ -131,16 +132,17 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	int rc = -1;
 
 	if (t->match != NULL && !e->once) {
+		/* the index on h comes after the first, bulk sync */
 		sb_addf(&sql, "CREATE TEMP TABLE IF NOT EXISTS lethe_ix_%d(rid "
 			      "INTEGER PRIMARY KEY, v, h TEXT);"
-			      "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
-			      "lethe_ix_%d(h);"
+			      "DROP INDEX IF EXISTS temp.lethe_ix_%d_h;"
 			      "DELETE FROM temp.lethe_ix_%d;",
-			idx, idx, idx, idx);
+			idx, idx, idx);
 		if (db_exec(e->db, sb_str(&sql), "index identifiers") != 0)
 			goto done;
 		sb_reset(&sql);
 		et->ix = 1;
+		et->idx = idx;
 		/* rows new or changed since the last sync are hashed again */
 		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
 			      "h) SELECT o.rowid, o.", idx);
@@ -424,10 +426,19 @@ eraser_sync(struct eraser *e)
 		return -1;
 	if (synced == version)
 		return 0;
-	for (i = 0; i < e->n; i++)
-		if (e->tab[i].sync != NULL &&
-		    run(e, e->tab[i].sync, NULL) != 0)
+	for (i = 0; i < e->n; i++) {
+		char sql[128];
+
+		if (e->tab[i].sync == NULL)
+			continue;
+		if (run(e, e->tab[i].sync, NULL) != 0)
 			return -1;
+		snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS "
+			 "temp.lethe_ix_%d_h ON lethe_ix_%d(h)", e->tab[i].idx,
+			 e->tab[i].idx);
+		if (db_exec(e->db, sql, "index identifiers") != 0)
+			return -1;
+	}
 	sqlite3_bind_int64(e->set_synced, 1, version);
 	return run(e, e->set_synced, NULL);
 }
@@ -479,12 +490,9 @@ eraser_count(struct eraser *e, const char *sid, const char *ids,
 static void
 key_of(const char *s, size_t len, int hash, unsigned char *key)
 {
-	char hex[65];
-
 	if (hash && hex_key(s, len, key) == 0)
 		return;
-	sha_hex(s, len, hex);
-	hex_key(hex, 64, key);
+	sha_raw(s, len, key);
 }
 
 int

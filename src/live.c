@@ -52,6 +52,7 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 			"PRAGMA recursive_triggers = OFF; "
 			"PRAGMA temp_store = FILE; "
 			"PRAGMA cache_size = -65536; "
+			"PRAGMA temp.cache_size = -16384; "
 			"PRAGMA wal_autocheckpoint = 0; "
 			"SELECT count(*) FROM sqlite_schema;",
 		    "open the live store") != 0 ||

@@ -200,18 +200,24 @@ free_requests(struct preq *q, int n)
 	}
 }
 
-static int
-matches_of(sqlite3 *live, int64_t seq, struct match **out, int *n)
+/* matches_prepare: the statement matches_of reads through, or NULL. */
+static sqlite3_stmt *
+matches_prepare(sqlite3 *live)
 {
-	sqlite3_stmt *st;
+	return db_prepare(live, "SELECT DISTINCT type, sid FROM "
+				"temp.lethe_match WHERE seq = ?1 ORDER BY "
+				"type, sid");
+}
+
+/* matches_of: the subjects matching request seq, read through st. */
+static int
+matches_of(sqlite3 *live, sqlite3_stmt *st, int64_t seq, struct match **out,
+	   int *n)
+{
 	int r, cap = 0;
 
 	*out = NULL;
 	*n = 0;
-	st = db_prepare(live, "SELECT DISTINCT type, sid FROM temp.lethe_match "
-			      "WHERE seq = ?1 ORDER BY type, sid");
-	if (st == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -222,7 +228,7 @@ matches_of(sqlite3 *live, int64_t seq, struct match **out, int *n)
 		(*out)[*n].sid = xstrdup(db_text(st, 1));
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (r != SQLITE_DONE)
 		return db_fail(live, "read matches");
 	return 0;
@@ -302,6 +308,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
+	sqlite3_stmt *mst = NULL;
 	char due[TIME_BUFSZ];
 	int64_t count = 0, after = 0;
 	int n = 0, nm = 0, i, rc = -1;
@@ -314,6 +321,9 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	}
 	if (match(b->live, b->cfg) != 0)
 		goto done;
+	mst = matches_prepare(b->live);
+	if (mst == NULL)
+		goto done;
 	for (;;) {
 		if (next_requests(b->live, after, q, &n) != 0)
 			goto done;
@@ -323,7 +333,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 			int conflict;
 
 			after = q[i].seq;
-			if (matches_of(b->live, q[i].seq, &m, &nm) != 0)
+			if (matches_of(b->live, mst, q[i].seq, &m, &nm) != 0)
 				goto done;
 			conflict = conflicting(m, nm);
 			if (q[i].approved ||
@@ -363,6 +373,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 		goto done;
 	rc = 0;
 done:
+	sqlite3_finalize(mst);
 	free_matches(m, nm);
 	free_requests(q, n);
 	free(q);
@@ -375,8 +386,8 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
+	sqlite3_stmt *mst = NULL;
 	unsigned char key[32];
-	char hex[65];
 	int64_t count = 0, after = 0;
 	int n = 0, nm = 0, i, rc = -1;
 
@@ -386,6 +397,9 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		rc = count == 0 ? 0 : -1;
 		goto done;
 	}
+	mst = matches_prepare(live);
+	if (mst == NULL)
+		goto done;
 	for (;;) {
 		if (next_requests(live, after, q, &n) != 0)
 			goto done;
@@ -393,11 +407,10 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			break;
 		for (i = 0; i < n; i++) {
 			after = q[i].seq;
-			if (matches_of(live, q[i].seq, &m, &nm) != 0)
+			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0)
 				goto done;
 			if (conflicting(m, nm)) {
-				sha_hex(q[i].id, strlen(q[i].id), hex);
-				hex_key(hex, 64, key);
+				sha_raw(q[i].id, strlen(q[i].id), key);
 				hashset_put(out, key, 1);
 			}
 			free_matches(m, nm);
@@ -409,6 +422,7 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	}
 	rc = 0;
 done:
+	sqlite3_finalize(mst);
 	free_matches(m, nm);
 	free_requests(q, n);
 	free(q);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "sha.h"
 #include "util.h"
@@ -67,4 +68,10 @@ sha_hex(const void *p, size_t n, char *hex)
 	sha_update(s, p, n);
 	sha_final_hex(s, hex);
 	sha_free(s);
+}
+
+void
+sha_raw(const void *p, size_t n, unsigned char *md)
+{
+	SHA256(p, n, md);
 }
