@@ -74,51 +74,99 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read leads");
 }
 
-/* expire_leads: erase leads idle longer than lead_expiry, in batches. */
+/*
+ * stale_leads: the ids (and rowids) of leads idle longer than lead_expiry
+ * into temp.lethe_leads, which keeps them sorted by id.
+ */
+static int
+stale_leads(sqlite3 *live, const struct config *cfg)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int r;
+
+	if (db_exec(live, "CREATE TEMP TABLE IF NOT EXISTS lethe_leads(sid "
+			  "TEXT PRIMARY KEY, rid INTEGER) WITHOUT ROWID;"
+			  "DELETE FROM temp.lethe_leads;",
+		    "list stale leads") != 0)
+		return -1;
+	sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_leads SELECT s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, ", s.rowid FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE +s.");
+	sb_add_ident(&sql, cfg->subj_kind);
+	sb_adds(&sql, " = ?1 AND ");
+	past_lead(cfg, &sql);
+	sb_adds(&sql, " IS 1 AND s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IS NOT NULL");
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, cfg->subj_lead_kind, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(live, "list stale leads");
+}
+
+/*
+ * expire_leads: erase leads idle longer than lead_expiry, in batches.
+ * Batches follow the subject ids' order, so each batch's entries in the
+ * indexes on subject ids sit together: fewer pages written per batch.
+ * Each lead is checked again as its batch is read.
+ */
 static int
 expire_leads(struct batch *b, int64_t *count)
 {
 	const struct config *cfg = b->cfg;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char **sids = NULL;
-	int64_t after = 0, before = b->tombstones;
+	char **sids = NULL, *after = xstrdup("");
+	int64_t before = b->tombstones;
 	int n = 0, i, r = SQLITE_DONE, rc = -1;
 
-	if (cfg->subj_kind == NULL)
+	if (cfg->subj_kind == NULL) {
+		free(after);
 		return 0;
-	if (warn_undated_leads(b->live, cfg) != 0)
-		return -1;
-	sb_adds(&sql, "SELECT s.rowid, s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " FROM main.");
+	}
+	if (warn_undated_leads(b->live, cfg) != 0 ||
+	    stale_leads(b->live, cfg) != 0)
+		goto done;
+	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
+		      "main.");
 	sb_add_ident(&sql, cfg->subj_table);
-	/* "+kind": walk the table in rowid order, one pass over all batches,
-	 * rather than through an index on kind and a sort each time */
-	sb_adds(&sql, " AS s WHERE s.rowid > ?1 AND +s.");
+	sb_adds(&sql, " AS s ON s.rowid = l.rid WHERE l.sid > ?1 AND s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = l.sid AND +s.");
 	sb_add_ident(&sql, cfg->subj_kind);
 	sb_adds(&sql, " = ?2 AND ");
 	past_lead(cfg, &sql);
-	sb_adds(&sql, " IS 1 AND s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IS NOT NULL ORDER BY s.rowid LIMIT ?3");
+	sb_adds(&sql, " IS 1 ORDER BY l.sid LIMIT ?3");
 	st = db_prepare(b->live, sb_str(&sql));
 	if (st == NULL)
 		goto done;
 	for (;;) {
 		if (batch_begin(b) != 0)
 			goto done;
-		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_text(st, 1, after, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, cfg->subj_lead_kind, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, b->limit);
 		sids = xcalloc((size_t)b->limit, sizeof(*sids));
 		n = 0;
-		while (n < b->limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
-			after = sqlite3_column_int64(st, 0);
-			sids[n++] = xstrdup(db_text(st, 1));
-		}
+		while (n < b->limit && (r = sqlite3_step(st)) == SQLITE_ROW)
+			sids[n++] = xstrdup(db_text(st, 0));
 		sqlite3_reset(st);
+		if (r != SQLITE_ROW && r != SQLITE_DONE) {
+			db_fail(b->live, "read stale leads");
+			goto done;
+		}
+		if (n > 0) {
+			free(after);
+			after = xstrdup(sids[n - 1]);
+		}
 		for (i = 0; i < n; i++)
 			if (batch_add(b, sids[i], NULL, "lead-expiry", NULL) < 0)
 				goto done;
@@ -134,6 +182,7 @@ expire_leads(struct batch *b, int64_t *count)
 	rc = 0;
 done:
 	free_list(sids, n);
+	free(after);
 	sqlite3_finalize(st);
 	sb_release(&sql);
 	*count = b->tombstones - before;

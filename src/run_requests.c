@@ -101,8 +101,10 @@ load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
 		    "type TEXT, sid TEXT);"
 		    "CREATE INDEX IF NOT EXISTS temp.lethe_match_seq ON "
 		    "lethe_match(seq);"
+		    "CREATE TEMP TABLE IF NOT EXISTS lethe_plan(key TEXT, seq "
+		    "INTEGER, PRIMARY KEY(key, seq)) WITHOUT ROWID;"
 		    "DELETE FROM temp.lethe_req; DELETE FROM temp.lethe_req_h;"
-		    "DELETE FROM temp.lethe_match;",
+		    "DELETE FROM temp.lethe_match; DELETE FROM temp.lethe_plan;",
 		    "stage requests") != 0)
 		return -1;
 	ld.req = db_prepare(live, "INSERT INTO temp.lethe_req VALUES (?1, ?2, "
@@ -159,23 +161,25 @@ match(sqlite3 *live, const struct config *cfg)
 	return rc;
 }
 
+/*
+ * read_requests: the rows of st (seq, request, ids, approval, approved,
+ * due[, key]) into out, *n of them, and finalize st; when key is not
+ * NULL, the last row's key into *key.
+ */
 static int
-next_requests(sqlite3 *live, int64_t after, struct preq *out, int *n)
+read_requests(sqlite3 *live, sqlite3_stmt *st, struct preq *out, int *n,
+	      char **key)
 {
-	sqlite3_stmt *st;
 	int r;
 
-	st = db_prepare(live, "SELECT seq, request, ids, approval, approved, "
-			      "due FROM temp.lethe_req WHERE seq > ?1 ORDER BY "
-			      "seq LIMIT ?2");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, CHUNK);
 	*n = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct preq *q = &out[(*n)++];
 
+		if (key != NULL) {
+			free(*key);
+			*key = xstrdup(db_text(st, 6));
+		}
 		q->seq = sqlite3_column_int64(st, 0);
 		q->id = xstrdup(db_text(st, 1));
 		q->ids = xstrdup(db_text(st, 2));
@@ -187,6 +191,45 @@ next_requests(sqlite3 *live, int64_t after, struct preq *out, int *n)
 	if (r != SQLITE_DONE)
 		return db_fail(live, "read requests");
 	return 0;
+}
+
+/* next_requests: up to CHUNK pending requests after seq, in seq order. */
+static int
+next_requests(sqlite3 *live, int64_t after, struct preq *out, int *n)
+{
+	sqlite3_stmt *st;
+
+	st = db_prepare(live, "SELECT seq, request, ids, approval, approved, "
+			      "due FROM temp.lethe_req WHERE seq > ?1 ORDER BY "
+			      "seq LIMIT ?2");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, CHUNK);
+	return read_requests(live, st, out, n, NULL);
+}
+
+/*
+ * next_planned: up to CHUNK requests to execute after (key, seq) in the
+ * plan's order; the key of the last into key.
+ */
+static int
+next_planned(sqlite3 *live, char **key, int64_t seq, struct preq *out,
+	     int *n)
+{
+	sqlite3_stmt *st;
+
+	st = db_prepare(live, "SELECT r.seq, r.request, r.ids, r.approval, "
+			      "r.approved, r.due, p.key FROM temp.lethe_plan AS p "
+			      "CROSS JOIN temp.lethe_req AS r ON r.seq = p.seq "
+			      "WHERE (p.key, p.seq) > (?1, ?2) ORDER BY p.key, "
+			      "p.seq LIMIT ?3");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, *key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int(st, 3, CHUNK);
+	return read_requests(live, st, out, n, key);
 }
 
 static void
@@ -302,27 +345,37 @@ by_sid(const void *x, const void *y)
 	return strcmp(a->sid, c->sid);
 }
 
-int
-requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
-	     int64_t *overdue)
+/* min_sid: the smallest subject id of m, or "" when there is none. */
+static const char *
+min_sid(const struct match *m, int n)
+{
+	const char *min = "";
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(m[i].sid, min) < 0)
+			min = m[i].sid;
+	return min;
+}
+
+/*
+ * plan: go through the pending requests in seq order; those to execute
+ * go into temp.lethe_plan under the smallest id they match, the others
+ * are reported (and counted when overdue).
+ */
+static int
+plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
-	sqlite3_stmt *mst = NULL;
+	sqlite3_stmt *put;
 	char due[TIME_BUFSZ];
-	int64_t count = 0, after = 0;
+	int64_t after = 0;
 	int n = 0, nm = 0, i, rc = -1;
 
-	if (load(b->live, l, now, &count) != 0)
-		goto done;
-	if (count == 0) {
-		rc = 0;
-		goto done;
-	}
-	if (match(b->live, b->cfg) != 0)
-		goto done;
-	mst = matches_prepare(b->live);
-	if (mst == NULL)
+	put = db_prepare(b->live, "INSERT INTO temp.lethe_plan VALUES (?1, "
+				  "?2)");
+	if (put == NULL || db_exec(b->live, "BEGIN", "plan requests") != 0)
 		goto done;
 	for (;;) {
 		if (next_requests(b->live, after, q, &n) != 0)
@@ -338,12 +391,14 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 			conflict = conflicting(m, nm);
 			if (q[i].approved ||
 			    (!q[i].approval && !conflict)) {
-				if (nm > 1)
-					qsort(m, (size_t)nm, sizeof(*m),
-					      by_sid);
-				if (execute(b, &q[i], m, nm) != 0)
+				sqlite3_bind_text(put, 1, min_sid(m, nm), -1,
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_int64(put, 2, q[i].seq);
+				if (sqlite3_step(put) != SQLITE_DONE) {
+					db_fail(b->live, "plan requests");
 					goto done;
-				(*done)++;
+				}
+				sqlite3_reset(put);
 			} else {
 				if (conflict)
 					log_warn("request %s: its identifiers "
@@ -369,11 +424,73 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 		free_requests(q, n);
 		n = 0;
 	}
+	if (db_exec(b->live, "COMMIT", "plan requests") != 0)
+		goto done;
+	rc = 0;
+done:
+	if (!sqlite3_get_autocommit(b->live))
+		sqlite3_exec(b->live, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(put);
+	free_matches(m, nm);
+	free_requests(q, n);
+	free(q);
+	return rc;
+}
+
+int
+requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
+	     int64_t *overdue)
+{
+	struct preq *q = xcalloc(CHUNK, sizeof(*q));
+	struct match *m = NULL;
+	sqlite3_stmt *mst = NULL;
+	char *key = xstrdup("");
+	int64_t count = 0, after = 0;
+	int n = 0, nm = 0, i, rc = -1;
+
+	if (load(b->live, l, now, &count) != 0)
+		goto done;
+	if (count == 0) {
+		rc = 0;
+		goto done;
+	}
+	if (match(b->live, b->cfg) != 0)
+		goto done;
+	mst = matches_prepare(b->live);
+	if (mst == NULL || plan(b, now, overdue, mst) != 0)
+		goto done;
+	/*
+	 * Executed in the order of the subject ids they match, a request's
+	 * subjects in one batch: each batch's entries in the indexes on
+	 * subject ids sit together, so fewer pages are written per batch.
+	 */
+	for (;;) {
+		if (next_planned(b->live, &key, after, q, &n) != 0)
+			goto done;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			after = q[i].seq;
+			if (matches_of(b->live, mst, q[i].seq, &m, &nm) != 0)
+				goto done;
+			if (nm > 1)
+				qsort(m, (size_t)nm, sizeof(*m), by_sid);
+			if (execute(b, &q[i], m, nm) != 0)
+				goto done;
+			(*done)++;
+			free_matches(m, nm);
+			m = NULL;
+			nm = 0;
+		}
+		free_requests(q, n);
+		n = 0;
+	}
 	if (batch_flush(b) != 0)
 		goto done;
 	rc = 0;
 done:
 	sqlite3_finalize(mst);
+	free(key);
 	free_matches(m, nm);
 	free_requests(q, n);
 	free(q);
