@@ -44,30 +44,38 @@ sha_update(struct sha *s, const void *p, size_t n)
 	EVP_DigestUpdate(s->ctx, p, n);
 }
 
-void
-sha_final_hex(struct sha *s, char *hex)
+/* to_hex: 32 bytes as 64 lowercase hex digits and a NUL. */
+static void
+to_hex(const unsigned char *md, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int n, i;
+	int i;
 
-	EVP_DigestFinal_ex(s->ctx, md, &n);
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+void
+sha_final_hex(struct sha *s, char *hex)
+{
+	unsigned char md[32];
+	unsigned int n;
+
+	EVP_DigestFinal_ex(s->ctx, md, &n);
+	to_hex(md, hex);
 	EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL);
 }
 
 void
 sha_hex(const void *p, size_t n, char *hex)
 {
-	struct sha *s = sha_new();
+	unsigned char md[32];
 
-	sha_update(s, p, n);
-	sha_final_hex(s, hex);
-	sha_free(s);
+	SHA256(p, n, md);
+	to_hex(md, hex);
 }
 
 void
