@@ -61,6 +61,9 @@ char *duration_format(const struct duration *d, char *buf, size_t n);
  */
 int64_t duration_add(int64_t t, const struct duration *d);
 
+/* clock_seconds: a monotonic clock in seconds, for timing batches only. */
+double clock_seconds(void);
+
 /*
  * duration_past: whether a thing dated `date` is past d at `now`, i.e.
  * date + d < now.

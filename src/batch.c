@@ -27,15 +27,6 @@
 #define BATCH_MIN 10
 #define BATCH_MAX 100000
 
-static double
-clock_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 subject_columns(const struct config *cfg, struct strbuf *sb)
 {
@@ -174,7 +165,7 @@ batch_begin(struct batch *b)
 		    "begin a transaction on the live store") != 0)
 		return -1;
 	b->open = 1;
-	b->started = clock_now();
+	b->started = clock_seconds();
 	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
 		batch_abort(b);
 		return -1;
@@ -426,7 +417,7 @@ batch_flush(struct batch *b)
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
 	b->open = 0;
-	b->took = clock_now() - b->started;
+	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);
 	erased = 1;
 	fault_point("after-live-commit");

@@ -11,9 +11,13 @@
 #include "intent.h"
 #include "log.h"
 #include "strbuf.h"
+#include "timeutil.h"
 #include "banned.h"
 
-#define PURGE_BATCH 5000
+/* rows per purge transaction: adapted to keep each within about a second */
+#define PURGE_FIRST 5000
+#define PURGE_MIN 500
+#define PURGE_MAX 200000
 #define WARN_ROWS 5
 
 /* past: append "lethe_past(date, n, unit, fmt, ?NOW)". */
@@ -92,6 +96,17 @@ warn_undated(sqlite3 *live, const struct purge_rule *rule, int64_t now)
 	return 0;
 }
 
+/* adapt_limit: the next batch's rows after one that took took seconds. */
+static int
+adapt_limit(int limit, double took)
+{
+	if (took < 0.3 && limit < PURGE_MAX)
+		return limit * 2 > PURGE_MAX ? PURGE_MAX : limit * 2;
+	if (took > 1.0 && limit > PURGE_MIN)
+		return limit / 2 < PURGE_MIN ? PURGE_MIN : limit / 2;
+	return limit;
+}
+
 int
 purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	  int64_t now, int dry, int64_t *rows)
@@ -101,7 +116,8 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	struct event ev;
 	int64_t after = 0, first, last, n, done_rows, seq, total = 0;
 	char keep[32];
-	int r, rc = -1, open = 0, durable = 0;
+	double started = 0;
+	int r, rc = -1, open = 0, durable = 0, limit = PURGE_FIRST;
 
 	if (warn_undated(live, rule, now) != 0)
 		return -1;
@@ -109,7 +125,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	sb_add_ident(&sql, rule->name);
 	sb_adds(&sql, " WHERE rowid > ?1 AND ");
 	past(&sql, rule, 2);
-	sb_addf(&sql, " IS 1 ORDER BY rowid LIMIT %d", PURGE_BATCH);
+	sb_adds(&sql, " IS 1 ORDER BY rowid LIMIT ?3");
 	st = db_prepare(live, sb_str(&sql));
 	if (st == NULL)
 		goto done;
@@ -118,9 +134,11 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 			    "begin a transaction on the live store") != 0)
 			goto done;
 		open = 1;
+		started = clock_seconds();
 		first = last = n = 0;
 		sqlite3_bind_int64(st, 1, after);
 		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int(st, 3, limit);
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 			last = sqlite3_column_int64(st, 0);
 			if (n++ == 0)
@@ -164,6 +182,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 		if (db_exec(live, "COMMIT", "commit to the live store") != 0)
 			goto done;
 		open = 0;
+		limit = adapt_limit(limit, clock_seconds() - started);
 		fault_point("after-purge-commit");
 		sb_reset(&data);
 		sb_addf(&data, "{\"tables\":{");

@@ -136,9 +136,27 @@ static int
 match(sqlite3 *live, const struct config *cfg)
 {
 	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *any;
 	int i, rc = 0;
 
+	any = db_prepare(live, "SELECT 1 FROM temp.lethe_req_h WHERE type = ?1 "
+			       "LIMIT 1");
+	if (any == NULL)
+		return -1;
 	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
+		int r;
+
+		/* no request names this type: no need to hash the column */
+		sqlite3_bind_text(any, 1, cfg->subj_ids.type[i], -1,
+				  SQLITE_STATIC);
+		r = sqlite3_step(any);
+		sqlite3_reset(any);
+		if (r == SQLITE_DONE)
+			continue;
+		if (r != SQLITE_ROW) {
+			rc = db_fail(live, "match requests");
+			break;
+		}
 		sb_reset(&sql);
 		sb_adds(&sql, "INSERT INTO temp.lethe_match(seq, type, sid) "
 			      "SELECT r.seq, r.type, s.");
@@ -157,6 +175,7 @@ match(sqlite3 *live, const struct config *cfg)
 		sb_adds(&sql, " IS NOT NULL");
 		rc = db_exec(live, sb_str(&sql), "match requests");
 	}
+	sqlite3_finalize(any);
 	sb_release(&sql);
 	return rc;
 }

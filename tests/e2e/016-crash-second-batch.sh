@@ -1,6 +1,7 @@
 #!/bin/sh
 # Law 1 and law 3 across batches: runs work in batches (500 erasures at
-# first, 500 held subjects per release chunk, 5000 rows per purge batch);
+# first, 500 held subjects per release chunk, 5000 rows in the first purge
+# batch);
 # a kill at the 2nd occurrence of a fault point (LETHE_FAULT=POINT:2), after
 # a first batch completed, still converges on rerun to the state of one
 # clean run, with one tombstone per erasure and every intent covered by
