@@ -15,12 +15,16 @@
 #include "erase.h"
 #include "hashset.h"
 #include "ident.h"
+#include "live.h"
 #include "log.h"
 #include "redact.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
+
+/* memory for sorting the identifier index (KiB) */
+#define SORT_KIB 8192
 
 struct etable {
 	const struct dmap_table *t;	/* NULL for the subjects table */
@@ -427,15 +431,22 @@ eraser_sync(struct eraser *e)
 	if (synced == version)
 		return 0;
 	for (i = 0; i < e->n; i++) {
-		char sql[128];
+		char sql[256];
 
 		if (e->tab[i].sync == NULL)
 			continue;
 		if (run(e, e->tab[i].sync, NULL) != 0)
 			return -1;
-		snprintf(sql, sizeof(sql), "CREATE INDEX IF NOT EXISTS "
-			 "temp.lethe_ix_%d_h ON lethe_ix_%d(h)", e->tab[i].idx,
-			 e->tab[i].idx);
+		/*
+		 * The sort that builds the index may hold as much memory as
+		 * the main page cache is large; a smaller cache meanwhile
+		 * keeps peak memory from growing with the table (the sort
+		 * spills to a temp file instead).
+		 */
+		snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d; "
+			 "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
+			 "lethe_ix_%d(h); PRAGMA main.cache_size = -%d;",
+			 SORT_KIB, e->tab[i].idx, e->tab[i].idx, LIVE_CACHE_KIB);
 		if (db_exec(e->db, sql, "index identifiers") != 0)
 			return -1;
 	}
