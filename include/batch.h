@@ -53,6 +53,13 @@ struct batch {
 };
 
 /*
+ * adapt_limit: the size of the next batch after one of limit items whose
+ * write transaction took took seconds: doubled when quick, halved when
+ * slow, within [min, max], so each stays within about a second.
+ */
+int adapt_limit(int limit, double took, int min, int max);
+
+/*
  * batch_init: set up b for the live store (with the eraser er).  Returns
  * 0, or -1 after reporting.  batch_release frees it.
  */

@@ -36,4 +36,7 @@ size_t hashset_count(const struct hashset *s);
  */
 int hex_key(const char *hex, size_t len, unsigned char *key);
 
+/* hex_encode: n bytes as 2n lowercase hex digits and a NUL, into out. */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
 #endif

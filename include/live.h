@@ -14,7 +14,6 @@
 #include "sqlfn.h"
 
 #define LIVE_BUSY_MS 10000
-#define LIVE_CACHE_KIB 65536	/* the page cache of a live connection */
 
 /*
  * live_open: open the live store at path (read-write, or read-only when

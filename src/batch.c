@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "batch.h"
 #include "db.h"
@@ -332,16 +331,14 @@ tombstone(struct batch *b, const struct victim *v,
 	return seq;
 }
 
-/* adapt: keep each live write transaction within about a second. */
-static void
-adapt(struct batch *b)
+int
+adapt_limit(int limit, double took, int min, int max)
 {
-	double took = b->took;
-
-	if (took < 0.4 && b->limit < BATCH_MAX)
-		b->limit *= 2;
-	else if (took > 1.2 && b->limit > BATCH_MIN)
-		b->limit /= 2;
+	if (took < 0.4 && limit < max)
+		return limit > max / 2 ? max : limit * 2;
+	if (took > 1.2 && limit > min)
+		return limit / 2 < min ? min : limit / 2;
+	return limit;
 }
 
 int
@@ -439,7 +436,7 @@ batch_flush(struct batch *b)
 		goto done;
 	durable = 0;
 	fault_point("after-applied");
-	adapt(b);
+	b->limit = adapt_limit(b->limit, b->took, BATCH_MIN, BATCH_MAX);
 	if (live_maybe_checkpoint(b->live) != 0)
 		goto done;
 	victims_free(b);

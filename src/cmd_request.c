@@ -298,9 +298,7 @@ print_request(void *arg, const struct request *r)
 	struct list_state *s = arg;
 	struct strbuf sb = STRBUF_INIT;
 	char rec[TIME_BUFSZ], due[TIME_BUFSZ];
-
 	unsigned char key[32];
-	char hex[65];
 	int approval = r->approval;
 
 	if (s->pending && r->status == REQ_DONE)
@@ -308,8 +306,7 @@ print_request(void *arg, const struct request *r)
 	if (s->overdue && r->status != REQ_OVERDUE)
 		return 0;
 	if (s->conflicts != NULL && r->status != REQ_DONE) {
-		sha_hex(r->id, strlen(r->id), hex);
-		hex_key(hex, 64, key);
+		sha_raw(r->id, strlen(r->id), key);
 		if (hashset_get(s->conflicts, key, NULL))
 			approval = 1;
 	}

@@ -123,14 +123,13 @@ expire_leads(struct batch *b, int64_t *count)
 	const struct config *cfg = b->cfg;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char **sids = NULL, *after = xstrdup("");
+	char **sids = NULL, *after = NULL;
 	int64_t before = b->tombstones;
 	int n = 0, i, r = SQLITE_DONE, rc = -1;
 
-	if (cfg->subj_kind == NULL) {
-		free(after);
+	if (cfg->subj_kind == NULL)
 		return 0;
-	}
+	after = xstrdup("");
 	if (warn_undated_leads(b->live, cfg) != 0 ||
 	    stale_leads(b->live, cfg) != 0)
 		goto done;

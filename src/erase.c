@@ -15,7 +15,6 @@
 #include "erase.h"
 #include "hashset.h"
 #include "ident.h"
-#include "live.h"
 #include "log.h"
 #include "redact.h"
 #include "sha.h"
@@ -29,8 +28,7 @@
 struct etable {
 	const struct dmap_table *t;	/* NULL for the subjects table */
 	int present;			/* the table exists in this database */
-	int ix;				/* identifier-linked: temp.lethe_ix_IDX */
-	int idx;
+	int idx;			/* identifier-linked: temp.lethe_ix_IDX */
 	sqlite3_stmt *apply;		/* erase the batch */
 	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
@@ -145,7 +143,6 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		if (db_exec(e->db, sb_str(&sql), "index identifiers") != 0)
 			goto done;
 		sb_reset(&sql);
-		et->ix = 1;
 		et->idx = idx;
 		/* rows new or changed since the last sync are hashed again */
 		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
@@ -409,6 +406,43 @@ run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
 	return 0;
 }
 
+/*
+ * index_hashes: index temp.lethe_ix_IDX on its hashes, once it holds its
+ * first, bulk sync (a rolled back batch takes the index back with it, so
+ * it is looked for rather than remembered).  The sort that builds it may
+ * hold as much memory as the main page cache is large; a smaller cache
+ * meanwhile keeps peak memory from growing with the table (the sort
+ * spills to a temp file instead).
+ */
+static int
+index_hashes(struct eraser *e, int idx)
+{
+	char name[64], sql[256];
+	sqlite3_stmt *st;
+	int64_t cache;
+	int have, rc;
+
+	snprintf(name, sizeof(name), "lethe_ix_%d_h", idx);
+	st = db_prepare(e->db, "SELECT count(*) FROM temp.sqlite_schema WHERE "
+			       "name = ?1");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(e->db, "index identifiers");
+	if (have)
+		return 0;
+	if (db_int(e->db, "PRAGMA main.cache_size", &cache) != 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d; CREATE INDEX "
+		 "temp.%s ON lethe_ix_%d(h); PRAGMA main.cache_size = %lld;",
+		 SORT_KIB, name, idx, (long long)cache);
+	return db_exec(e->db, sql, "index identifiers");
+}
+
 int
 eraser_sync(struct eraser *e)
 {
@@ -430,26 +464,11 @@ eraser_sync(struct eraser *e)
 		return -1;
 	if (synced == version)
 		return 0;
-	for (i = 0; i < e->n; i++) {
-		char sql[256];
-
-		if (e->tab[i].sync == NULL)
-			continue;
-		if (run(e, e->tab[i].sync, NULL) != 0)
+	for (i = 0; i < e->n; i++)
+		if (e->tab[i].sync != NULL &&
+		    (run(e, e->tab[i].sync, NULL) != 0 ||
+		     index_hashes(e, e->tab[i].idx) != 0))
 			return -1;
-		/*
-		 * The sort that builds the index may hold as much memory as
-		 * the main page cache is large; a smaller cache meanwhile
-		 * keeps peak memory from growing with the table (the sort
-		 * spills to a temp file instead).
-		 */
-		snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d; "
-			 "CREATE INDEX IF NOT EXISTS temp.lethe_ix_%d_h ON "
-			 "lethe_ix_%d(h); PRAGMA main.cache_size = -%d;",
-			 SORT_KIB, e->tab[i].idx, e->tab[i].idx, LIVE_CACHE_KIB);
-		if (db_exec(e->db, sql, "index identifiers") != 0)
-			return -1;
-	}
 	sqlite3_bind_int64(e->set_synced, 1, version);
 	return run(e, e->set_synced, NULL);
 }

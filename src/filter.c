@@ -44,10 +44,7 @@ intern(const char *reason)
 static void
 sid_key(const char *sid, unsigned char *key)
 {
-	char hex[65];
-
-	sha_hex(sid, strlen(sid), hex);
-	hex_key(hex, 64, key);
+	sha_raw(sid, strlen(sid), key);
 }
 
 int
@@ -438,12 +435,11 @@ enum pass { PASS_DATABASES, PASS_PER_SUBJECT, PASS_REST };
 static void
 inode_key(const struct stat *st, unsigned char *key)
 {
-	char hex[65], id[64];
+	char id[64];
 
 	snprintf(id, sizeof(id), "%llu:%llu", (unsigned long long)st->st_dev,
 		 (unsigned long long)st->st_ino);
-	sha_hex(id, strlen(id), hex);
-	hex_key(hex, 64, key);
+	sha_raw(id, strlen(id), key);
 }
 
 /* dropped_inode: whether st is a file dropped with a per-subject path. */

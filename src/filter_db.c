@@ -319,14 +319,9 @@ done:
 static void
 hex_of(const unsigned char *raw, struct strbuf *sb)
 {
-	static const char digits[] = "0123456789abcdef";
-	char hex[64];
-	int i;
+	char hex[65];
 
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] = digits[raw[i] >> 4];
-		hex[2 * i + 1] = digits[raw[i] & 15];
-	}
+	hex_encode(raw, 32, hex);
 	sb_add(sb, hex, 64);
 }
 

@@ -154,6 +154,19 @@ nibble(char c)
 	return -1;
 }
 
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 int
 hex_key(const char *hex, size_t len, unsigned char *key)
 {

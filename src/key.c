@@ -18,6 +18,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include "hashset.h"
 #include "key.h"
 #include "log.h"
 #include "util.h"
@@ -28,19 +29,6 @@ struct key {
 	SHA256_CTX inner;	/* SHA-256 after key ^ ipad */
 	SHA256_CTX outer;	/* SHA-256 after key ^ opad */
 };
-
-static void
-hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 int
 key_create(const char *path)

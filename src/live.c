@@ -34,7 +34,6 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 {
 	sqlite3 *db = NULL;
 	struct stat st;
-	char setup[512];
 	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 
 	if (stat(path, &st) != 0) {
@@ -50,13 +49,15 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 	}
 	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
 	sqlite3_extended_result_codes(db, 1);
-	snprintf(setup, sizeof(setup), "PRAGMA secure_delete = ON; "
-		 "PRAGMA foreign_keys = OFF; PRAGMA recursive_triggers = OFF; "
-		 "PRAGMA temp_store = FILE; PRAGMA cache_size = -%d; "
-		 "PRAGMA temp.cache_size = -16384; "
-		 "PRAGMA wal_autocheckpoint = 0; "
-		 "SELECT count(*) FROM sqlite_schema;", LIVE_CACHE_KIB);
-	if (db_exec(db, setup, "open the live store") != 0 ||
+	if (db_exec(db, "PRAGMA secure_delete = ON; "
+			"PRAGMA foreign_keys = OFF; "
+			"PRAGMA recursive_triggers = OFF; "
+			"PRAGMA temp_store = FILE; "
+			"PRAGMA cache_size = -65536; "
+			"PRAGMA temp.cache_size = -16384; "
+			"PRAGMA wal_autocheckpoint = 0; "
+			"SELECT count(*) FROM sqlite_schema;",
+		    "open the live store") != 0 ||
 	    sqlfn_register(db, fn) != 0) {
 		sqlite3_close(db);
 		return NULL;

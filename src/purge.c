@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "db.h"
 #include "fault.h"
 #include "intent.h"
@@ -96,17 +97,6 @@ warn_undated(sqlite3 *live, const struct purge_rule *rule, int64_t now)
 	return 0;
 }
 
-/* adapt_limit: the next batch's rows after one that took took seconds. */
-static int
-adapt_limit(int limit, double took)
-{
-	if (took < 0.3 && limit < PURGE_MAX)
-		return limit * 2 > PURGE_MAX ? PURGE_MAX : limit * 2;
-	if (took > 1.0 && limit > PURGE_MIN)
-		return limit / 2 < PURGE_MIN ? PURGE_MIN : limit / 2;
-	return limit;
-}
-
 int
 purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	  int64_t now, int dry, int64_t *rows)
@@ -182,7 +172,8 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 		if (db_exec(live, "COMMIT", "commit to the live store") != 0)
 			goto done;
 		open = 0;
-		limit = adapt_limit(limit, clock_seconds() - started);
+		limit = adapt_limit(limit, clock_seconds() - started,
+				    PURGE_MIN, PURGE_MAX);
 		fault_point("after-purge-commit");
 		sb_reset(&data);
 		sb_addf(&data, "{\"tables\":{");

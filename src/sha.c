@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "hashset.h"
 #include "sha.h"
 #include "util.h"
 #include "banned.h"
@@ -44,20 +45,6 @@ sha_update(struct sha *s, const void *p, size_t n)
 	EVP_DigestUpdate(s->ctx, p, n);
 }
 
-/* to_hex: 32 bytes as 64 lowercase hex digits and a NUL. */
-static void
-to_hex(const unsigned char *md, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 void
 sha_final_hex(struct sha *s, char *hex)
 {
@@ -65,7 +52,7 @@ sha_final_hex(struct sha *s, char *hex)
 	unsigned int n;
 
 	EVP_DigestFinal_ex(s->ctx, md, &n);
-	to_hex(md, hex);
+	hex_encode(md, sizeof(md), hex);
 	EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL);
 }
 
@@ -75,7 +62,7 @@ sha_hex(const void *p, size_t n, char *hex)
 	unsigned char md[32];
 
 	SHA256(p, n, md);
-	to_hex(md, hex);
+	hex_encode(md, sizeof(md), hex);
 }
 
 void
