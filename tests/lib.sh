@@ -178,6 +178,25 @@ setup() {
 	if [ "$rc" -ne 0 ]; then not_ok "setup: lethe init failed"; fi
 }
 
+# PY: the Python the scenarios run their helpers with (python3 -S)
+PY=$(python3 -c 'import sys; print(sys.executable)')
+
+# jfield TYPE KEY...: a field of the last TYPE event in $T/out, which
+# holds `ledger list --json` (JSON Lines); <none> when there is none
+JFIELD='
+import json, sys
+typ, keys = sys.argv[1], sys.argv[2:]
+found = None
+for line in sys.stdin:
+    e = json.loads(line)
+    if e["type"] == typ:
+        found = e
+for k in keys:
+    found = found.get(k) if isinstance(found, dict) else None
+print("<none>" if found is None else found)
+'
+jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
+
 # done_testing: the plan line, the kept folder, the exit status
 done_testing() {
 	echo "1..$tap_n"

@@ -13,28 +13,12 @@
 # config folder (and a hard link to the key sits in an attachments tree).
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 K1=aaaaaaaa-0000-4000-8000-000000000001		# client, kept
 K2=aaaaaaaa-0000-4000-8000-000000000002		# fresh lead, kept
 L=aaaaaaaa-0000-4000-8000-000000000003		# stale lead, expires
 C=aaaaaaaa-0000-4000-8000-000000000004		# client, erased by request
 ERASED="'$L', '$C'"
 
-# jfield TYPE KEY...: a field of the last TYPE event in $T/out, which
-# holds `ledger list --json` (JSON Lines); <none> when there is none
-JFIELD='
-import json, sys
-typ, keys = sys.argv[1], sys.argv[2:]
-found = None
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["type"] == typ:
-        found = e
-for k in keys:
-    found = found.get(k) if isinstance(found, dict) else None
-print("<none>" if found is None else found)
-'
-jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
 # same_rows WHAT QUERY: QUERY gives the same rows in the backup and in
 # the restored store
 same_rows() {

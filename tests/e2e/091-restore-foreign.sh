@@ -12,26 +12,12 @@
 # restored unchanged; the `restore` event names the rule "all".
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 K=bbbbbbbb-0000-4000-8000-000000000001	# client, kept
 E=bbbbbbbb-0000-4000-8000-000000000002	# client, erased by request
 L=bbbbbbbb-0000-4000-8000-000000000003	# stale lead, expires
 R=bbbbbbbb-0000-4000-8000-000000000004	# another id, E's email
 P=bbbbbbbb-0000-4000-8000-000000000005	# another id, L's phone
 GONE="'$E', '$L', '$R', '$P'"
-JFIELD='
-import json, sys
-typ, keys = sys.argv[1], sys.argv[2:]
-found = None
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["type"] == typ:
-        found = e
-for k in keys:
-    found = found.get(k) if isinstance(found, dict) else None
-print("<none>" if found is None else found)
-'
-jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
 
 # state DB FILES: what a restored tree holds, in a comparable form
 state() {

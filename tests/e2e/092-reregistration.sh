@@ -14,23 +14,9 @@
 # target untouched.
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 A=cccccccc-0000-4000-8000-00000000000a		# alice, erased
 B=cccccccc-0000-4000-8000-00000000000b		# alice again, registered later
 K=cccccccc-0000-4000-8000-00000000000c		# someone else
-JFIELD='
-import json, sys
-typ, keys = sys.argv[1], sys.argv[2:]
-found = None
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["type"] == typ:
-        found = e
-for k in keys:
-    found = found.get(k) if isinstance(found, dict) else None
-print("<none>" if found is None else found)
-'
-jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
 nevents() { sql "$1" "SELECT count(*) FROM events"; }
 
 # b_survives WHAT DIR / b_removed WHAT DIR: B's rows and folder in DIR

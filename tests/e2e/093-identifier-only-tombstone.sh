@@ -8,22 +8,8 @@
 # bob (rows, order masked, CSV record, attachments folder, bytes).
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 BOB=dddddddd-0000-4000-8000-00000000000b
 K=dddddddd-0000-4000-8000-00000000000c
-JFIELD='
-import json, sys
-typ, keys = sys.argv[1], sys.argv[2:]
-found = None
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["type"] == typ:
-        found = e
-for k in keys:
-    found = found.get(k) if isinstance(found, dict) else None
-print("<none>" if found is None else found)
-'
-jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
 
 setup "[files exports]
 path   = exports/*.csv

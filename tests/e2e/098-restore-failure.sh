@@ -9,7 +9,6 @@
 # no `restore` event is recorded.  The intact backup then restores.
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 S=13131313-0000-4000-8000-00000000000a
 nevents() { sql ledger.db "SELECT count(*) FROM events"; }
 # state: what the targets' parent folder holds, in detail (its own times

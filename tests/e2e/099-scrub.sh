@@ -9,22 +9,8 @@
 # writes nothing; -o naming the input itself is 64.
 . "$TESTS_TOP/tests/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)')
 G=14141414-0000-4000-8000-00000000000a		# erased after the backups
 K=14141414-0000-4000-8000-00000000000b		# kept
-JFIELD='
-import json, sys
-typ, keys = sys.argv[1], sys.argv[2:]
-found = None
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["type"] == typ:
-        found = e
-for k in keys:
-    found = found.get(k) if isinstance(found, dict) else None
-print("<none>" if found is None else found)
-'
-jfield() { "$PY" -S -c "$JFIELD" "$@" <"$T/out"; }
 nevents() { sql ledger.db "SELECT count(*) FROM events"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 # no_person WHAT: neither stdout nor stderr names the erased person
