@@ -178,6 +178,27 @@ setup() {
 	if [ "$rc" -ne 0 ]; then not_ok "setup: lethe init failed"; fi
 }
 
+# held_then_due: the store of 021 and 024 (H, L and K set to subject ids):
+# set up; in 2020, client H erased on request, an invoice of hers held
+# until 2026-06-01; then, NOW 2026-11-22T10:00:00Z, lead L idle since
+# 2025-01-01 and client K seen on 2026-11-01.
+held_then_due() {
+	setup
+	NOW=2020-07-01T00:00:00Z
+	add_subject live.db $H client 'Held' held@example.com \
+		'+44 7700 900003' 2020-06-01T00:00:00Z
+	sql live.db "INSERT INTO invoices(subject_id, number, issued_at,
+	  amount_cents) VALUES ('$H', 'H1', '2020-06-01T00:00:00Z', 5)"
+	lt request erase --email held@example.com
+	lt run
+	expect 0 "2020: a client erased, an invoice held"
+	NOW=2026-11-22T10:00:00Z
+	add_subject live.db $L lead 'Stale Lead' stale@example.com \
+		'+44 7700 900001' 2025-01-01T00:00:00Z
+	add_subject live.db $K client 'Kim' kim@example.com \
+		'+44 7700 900002' 2026-11-01T00:00:00Z
+}
+
 # PY: the Python the scenarios run their helpers with (python3 -S)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 

@@ -16,21 +16,7 @@ bytes() {
 L=aaaaaaaa-0000-4000-8000-00000000000a
 K=bbbbbbbb-0000-4000-8000-00000000000b
 H=cccccccc-0000-4000-8000-00000000000c
-setup
-# a client erased in 2020 whose invoice is held until 2026-06-01
-NOW=2020-07-01T00:00:00Z
-add_subject live.db $H client 'Held' held@example.com '+44 7700 900003' \
-	2020-06-01T00:00:00Z
-sql live.db "INSERT INTO invoices(subject_id, number, issued_at, amount_cents)
-  VALUES ('$H', 'H1', '2020-06-01T00:00:00Z', 5)"
-lt request erase --email held@example.com
-lt run
-expect 0 "2020: a client erased, an invoice held"
-NOW=2026-11-22T10:00:00Z
-add_subject live.db $L lead 'Stale Lead' stale@example.com '+44 7700 900001' \
-	2025-01-01T00:00:00Z
-add_subject live.db $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
+held_then_due
 sql live.db "INSERT INTO communications(subject_id, at, body) VALUES
   ('$L', '2025-01-01', 'x'), ('$K', '2026-11-01', 'y');
 INSERT INTO web_log(at, ip, path) VALUES ('2026-09-01T00:00:00Z', '1', '/a'),

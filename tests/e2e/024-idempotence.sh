@@ -17,21 +17,7 @@ nevents() { sql ledger.db "SELECT count(*) FROM events"; }
 H=cccccccc-0000-4000-8000-00000000000c
 L=aaaaaaaa-0000-4000-8000-00000000000a
 K=bbbbbbbb-0000-4000-8000-00000000000b
-setup
-NOW=2020-07-01T00:00:00Z
-add_subject live.db $H client 'Held' held@example.com '+44 7700 900003' \
-	2020-06-01T00:00:00Z
-sql live.db "INSERT INTO invoices(subject_id, number, issued_at, amount_cents)
-  VALUES ('$H', 'H1', '2020-06-01T00:00:00Z', 5)"
-lt request erase --email held@example.com
-lt run
-expect 0 "2020: a client erased, an invoice held"
-
-NOW=2026-11-22T10:00:00Z
-add_subject live.db $L lead 'Stale Lead' stale@example.com '+44 7700 900001' \
-	2025-01-01T00:00:00Z
-add_subject live.db $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
+held_then_due
 add_subject live.db dddddddd-0000-4000-8000-00000000000d client 'Stays' \
 	stays@example.com '+44 7700 900004' 2026-11-01T00:00:00Z
 sql live.db "INSERT INTO communications(subject_id, at, body) VALUES

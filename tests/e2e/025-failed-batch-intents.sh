@@ -39,10 +39,23 @@ GUARD_COMMS="CREATE TRIGGER app_guard BEFORE DELETE ON communications WHEN
   old.channel = 'legal' BEGIN SELECT RAISE(ABORT, 'legal correspondence
   cannot be deleted'); END"
 
+# kim: client K in $D's store
+kim() {
+	add_subject "$D/live.db" $K client 'Kim' kim@example.com \
+		'+44 7700 900002' 2026-11-01T00:00:00Z
+}
+# guarded_lead: stale lead L in $D's store, with a 'legal' message that the
+# application's trigger refuses to delete
+guarded_lead() {
+	add_subject "$D/live.db" $L lead 'Stale' stale@example.com \
+		'+44 7700 900001' 2025-01-01T00:00:00Z
+	sql "$D/live.db" "INSERT INTO communications(subject_id, at, channel,
+	  body) VALUES ('$L', '2025-01-01', 'legal', 'x'); $GUARD_COMMS"
+}
+
 # --- A: the request's batch fails, the purge after it succeeds
 use a
-add_subject "$D/live.db" $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
+kim
 sql "$D/live.db" "INSERT INTO tickets(subject_id, opened_at, title, status)
   VALUES ('$K', '2026-01-01', 't', 'escalated');
 INSERT INTO web_log(at, ip, path) VALUES ('2026-01-01T00:00:00Z', '1', '/');
@@ -67,12 +80,8 @@ eq "A: every intent covered by exactly one applied event" "$(uncovered)" 0
 
 # --- B: a lead batch fails, the request batch after it succeeds
 use b
-add_subject "$D/live.db" $L lead 'Stale' stale@example.com '+44 7700 900001' \
-	2025-01-01T00:00:00Z
-add_subject "$D/live.db" $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
-sql "$D/live.db" "INSERT INTO communications(subject_id, at, channel, body)
-  VALUES ('$L', '2025-01-01', 'legal', 'x'); $GUARD_COMMS"
+guarded_lead
+kim
 lt request erase --email kim@example.com
 lt run
 expect 1 "B: the run reports the failed step"
@@ -88,12 +97,8 @@ eq "B: every intent covered by exactly one applied event" "$(uncovered)" 0
 
 # --- C: the cause stays: no run writes the tombstone again
 use c
-add_subject "$D/live.db" $L lead 'Stale' stale@example.com '+44 7700 900001' \
-	2025-01-01T00:00:00Z
-add_subject "$D/live.db" $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
-sql "$D/live.db" "INSERT INTO communications(subject_id, at, channel, body)
-  VALUES ('$L', '2025-01-01', 'legal', 'x'); $GUARD_COMMS"
+guarded_lead
+kim
 lt request erase --email kim@example.com
 lt run
 expect 1 "C: the run reports the failed step"
@@ -108,8 +113,7 @@ eq "C: still one tombstone for the lead" "$(tombstones $L)" 1
 
 # --- D: the failed batch is the run's last step
 use d
-add_subject "$D/live.db" $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
+kim
 sql "$D/live.db" "INSERT INTO tickets(subject_id, opened_at, title, status)
   VALUES ('$K', '2026-01-01', 't', 'escalated'); $GUARD_TICKETS"
 lt request erase --email kim@example.com
@@ -127,8 +131,7 @@ expect 0 "D: ledger verifies"
 
 # --- E: a hold release fails, the purge after it succeeds
 use e
-add_subject "$D/live.db" $K client 'Kim' kim@example.com '+44 7700 900002' \
-	2026-11-01T00:00:00Z
+kim
 sql "$D/live.db" "INSERT INTO invoices(id, subject_id, number, issued_at,
   amount_cents) VALUES (1, '$K', 'K1', '2025-11-20T00:00:00Z', 1)"
 lt request erase --email kim@example.com
