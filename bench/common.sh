@@ -77,6 +77,25 @@ fmt() {
 	if [ -n "$1" ]; then printf '%s%s' "$1" "${2-}"; else printf 'n/a'; fi
 }
 
+# bare_deletes IDS EMAILS: the set-based SQL of both hand-made baselines:
+# the benchmark config's data map applied to the subjects whose ids are in
+# temp table IDS (column id) and emails in temp table EMAILS (column
+# email), and the web log purge.
+bare_deletes() {
+	cat <<EOF
+DELETE FROM communications WHERE subject_id IN (SELECT id FROM $1);
+DELETE FROM tickets WHERE subject_id IN (SELECT id FROM $1);
+-- invoices: a 6-year legal hold; only those past it go
+DELETE FROM invoices
+ WHERE subject_id IN (SELECT id FROM $1) AND issued_at < '$HOLD_CUTOFF';
+UPDATE orders
+   SET customer_name = NULL, delivery_address = NULL, customer_email = NULL
+ WHERE lower(trim(customer_email)) IN (SELECT email FROM $2);
+DELETE FROM web_log WHERE at < '$WEB_CUTOFF';
+DELETE FROM subjects WHERE id IN (SELECT id FROM $1);
+EOF
+}
+
 # ratio A B: A/B to two places, or n/a when either is missing.
 ratio() {
 	if [ -n "$1" ] && [ -n "$2" ]; then

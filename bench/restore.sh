@@ -184,16 +184,7 @@ CREATE TEMP TABLE erased(id TEXT PRIMARY KEY);
 CREATE TEMP TABLE erased_email(email TEXT PRIMARY KEY);
 .import --csv --schema temp $INST/erased-emails.txt erased_email
 BEGIN;
-DELETE FROM communications WHERE subject_id IN (SELECT id FROM erased);
-DELETE FROM tickets WHERE subject_id IN (SELECT id FROM erased);
--- invoices: a 6-year legal hold; only those past it go
-DELETE FROM invoices
- WHERE subject_id IN (SELECT id FROM erased) AND issued_at < '$HOLD_CUTOFF';
-UPDATE orders
-   SET customer_name = NULL, delivery_address = NULL, customer_email = NULL
- WHERE lower(trim(customer_email)) IN (SELECT email FROM erased_email);
-DELETE FROM web_log WHERE at < '$WEB_CUTOFF';
-DELETE FROM subjects WHERE id IN (SELECT id FROM erased);
+$(bare_deletes erased erased_email)
 COMMIT;
 VACUUM;
 EOF

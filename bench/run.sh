@@ -57,16 +57,7 @@ INSERT OR IGNORE INTO doomed
 CREATE TEMP TABLE doomed_email(email TEXT PRIMARY KEY);
 INSERT OR IGNORE INTO doomed_email
   SELECT email FROM doomed WHERE email IS NOT NULL;
-DELETE FROM communications WHERE subject_id IN (SELECT id FROM doomed);
-DELETE FROM tickets WHERE subject_id IN (SELECT id FROM doomed);
--- invoices: a 6-year legal hold; only those past it go
-DELETE FROM invoices
- WHERE subject_id IN (SELECT id FROM doomed) AND issued_at < '$HOLD_CUTOFF';
-UPDATE orders
-   SET customer_name = NULL, delivery_address = NULL, customer_email = NULL
- WHERE lower(trim(customer_email)) IN (SELECT email FROM doomed_email);
-DELETE FROM web_log WHERE at < '$WEB_CUTOFF';
-DELETE FROM subjects WHERE id IN (SELECT id FROM doomed);
+$(bare_deletes doomed doomed_email)
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 EOF
