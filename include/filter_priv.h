@@ -44,6 +44,19 @@ void filter_hit(struct filter *f, int t, const char *rel, const char *fmt,
 void filter_residue(struct filter *f, int t, const char *rel,
 		    const char *what);
 
+/*
+ * filter_raw_clean: scan the database file full, freshly vacuumed, for
+ * residue by reading its b-tree pages directly (index pages too when
+ * indexes is set: the database has WITHOUT ROWID tables).  Returns 1 when
+ * every value was read and none holds an identifier of a newer erasure;
+ * 0 when
+ * one does, or the file holds what this reader does not cover (overflow
+ * pages, UTF-16 text, pointer maps, free pages): scan it through SQLite
+ * then; -1 after reporting an I/O error.
+ */
+int filter_raw_clean(const struct filter *f, const char *full,
+		     int indexes);
+
 /* The parts: a database, a structured file, any other file. */
 int filter_db(struct filter *f, const char *rel, const char *full);
 int filter_structured(struct filter *f, const char *rel, const char *full,

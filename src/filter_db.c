@@ -737,17 +737,46 @@ drop_db(const char *full)
 	}
 }
 
+/*
+ * residue_apply: apply mode, after the database at full was vacuumed into
+ * tmp: the residue scan, read from tmp's pages when they cover it, else
+ * (or when a candidate turns up) through SQLite, with redactions written
+ * and the database vacuumed again.  *fatal is set for residue left.
+ */
+static int
+residue_apply(struct filter *f, sqlite3 *db, const char *rel,
+	      const char *full, const char *tmp, int datamap, int *fatal)
+{
+	int64_t redacted = f->st.redacted, wr;
+	int clean;
+
+	if (hashset_count(f->by_hash) == 0)
+		return 0;
+	if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE schema = "
+		       "'main' AND wr", &wr) != 0)
+		return -1;
+	clean = filter_raw_clean(f, tmp, wr > 0);
+	if (clean != 0)
+		return clean < 0 ? -1 : 0;
+	if (scan_db(f, db, rel, datamap, fatal) != 0)
+		return -1;
+	if (*fatal || f->st.redacted == redacted)
+		return 0;
+	return vacuum(db, rel, full);
+}
+
 int
 filter_db(struct filter *f, const char *rel, const char *full)
 {
 	time_t deadline;
 	sqlite3 *db;
+	char *tmp = xasprintf("%s.lethe-vacuum", full);
 	int64_t residue;
 	int datamap, fatal = 0, rc = -1;
 
 	db = open_defensive(f, rel, full, &deadline);
 	if (db == NULL)
-		return -1;
+		goto done;
 	datamap = db_has_table(db, f->cfg->subj_table);
 	if (db_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
 		    "filter") != 0)
@@ -760,36 +789,32 @@ filter_db(struct filter *f, const char *rel, const char *full)
 		f->st.other_dbs++;
 	}
 	residue = f->st.residue;
-	if (scan_db(f, db, rel, datamap, &fatal) != 0)
-		goto done;
-	if (fatal && f->mode == FILTER_APPLY) {
-		if (datamap || !f->drop_residue)
-			goto refuse;
-		log_warn("leaving out '%s': it holds residue "
-			 "(--drop-residue)", printable(rel));
-		f->st.residue = residue;
-		f->st.dropped++;
-		sqlite3_close(db);
-		db = NULL;
-		drop_db(full);
-		rc = 0;
+	if (f->mode == FILTER_COUNT) {
+		rc = scan_db(f, db, rel, datamap, &fatal);
 		goto done;
 	}
-	if (f->mode == FILTER_APPLY) {
-		if (vacuum(db, rel, full) != 0)
-			goto done;
-		sqlite3_close(db);
-		db = NULL;
-		if (finish(full) != 0)
-			goto done;
+	if (vacuum(db, rel, full) != 0 ||
+	    residue_apply(f, db, rel, full, tmp, datamap, &fatal) != 0)
+		goto done;
+	sqlite3_close(db);
+	db = NULL;
+	if (!fatal) {
+		rc = finish(full);
+		goto done;
 	}
-	rc = 0;
-	goto done;
-refuse:
+	unlink(tmp);
 	rc = 0;		/* reported as residue; filter_tree fails at the end */
+	if (datamap || !f->drop_residue)
+		goto done;
+	log_warn("leaving out '%s': it holds residue (--drop-residue)",
+		 printable(rel));
+	f->st.residue = residue;
+	f->st.dropped++;
+	drop_db(full);
 done:
-	if (rc != 0 && sqlite3_errcode(db) == SQLITE_INTERRUPT)
+	if (rc != 0 && db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
 		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
 	sqlite3_close(db);
+	free(tmp);
 	return rc;
 }

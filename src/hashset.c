@@ -24,6 +24,7 @@ struct hashset {
 	struct slot *slots;
 	size_t cap;		/* a power of two */
 	size_t count;
+	uint64_t *bloom;	/* cap * 8 bits: a key's bit set if it may be in */
 };
 
 static struct slot *
@@ -44,6 +45,7 @@ hashset_new(void)
 
 	s->cap = 64;
 	s->slots = new_slots(s->cap);
+	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
 	return s;
 }
 
@@ -53,6 +55,7 @@ hashset_free(struct hashset *s)
 	if (s == NULL)
 		return;
 	free(s->slots);
+	free(s->bloom);
 	free(s);
 }
 
@@ -64,6 +67,28 @@ home(const unsigned char *key, size_t cap)
 
 	memcpy(&h, key, sizeof(h));
 	return (size_t)(h & (cap - 1));
+}
+
+/*
+ * bloom_bit: the bit of key in a filter of cap * 8 bits, from bytes the
+ * slot position does not use; a lookup that finds it clear is over
+ * without touching the (much larger, cache-missing) slots.
+ */
+static size_t
+bloom_bit(const unsigned char *key, size_t cap)
+{
+	uint64_t h;
+
+	memcpy(&h, key + 8, sizeof(h));
+	return (size_t)(h & (cap * 8 - 1));
+}
+
+static void
+mark(struct hashset *s, const unsigned char *key)
+{
+	size_t b = bloom_bit(key, s->cap);
+
+	s->bloom[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 static void
@@ -83,6 +108,11 @@ grow(struct hashset *s)
 		s->slots[j] = old[i];
 	}
 	free(old);
+	free(s->bloom);
+	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].value != EMPTY)
+			mark(s, s->slots[i].key);
 }
 
 void
@@ -99,6 +129,7 @@ hashset_put(struct hashset *s, const unsigned char *key, int64_t value)
 	memcpy(s->slots[i].key, key, KEY_KEPT);
 	s->slots[i].value = value;
 	s->count++;
+	mark(s, key);
 }
 
 void
@@ -118,14 +149,17 @@ hashset_put_replace(struct hashset *s, const unsigned char *key,
 	memcpy(s->slots[i].key, key, KEY_KEPT);
 	s->slots[i].value = value;
 	s->count++;
+	mark(s, key);
 }
 
 int
 hashset_get(const struct hashset *s, const unsigned char *key,
 	    int64_t *value)
 {
-	size_t i;
+	size_t i = bloom_bit(key, s->cap);
 
+	if (!(s->bloom[i / 64] >> (i % 64) & 1))
+		return 0;
 	for (i = home(key, s->cap); s->slots[i].value != EMPTY;
 	     i = (i + 1) & (s->cap - 1))
 		if (memcmp(s->slots[i].key, key, KEY_KEPT) == 0) {

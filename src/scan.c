@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "ident.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -81,6 +85,37 @@ init_classes(void)
 		classes['/'] = C_SEP;
 }
 
+/*
+ * skip_to_start: the index of the first byte of u[i..n) that may start a
+ * phone number (a digit, '+' or '('), or n.  Free text is mostly letters:
+ * sixteen bytes are tested at a time where SSE2 is there.
+ */
+static size_t
+skip_to_start(const unsigned char *u, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - '0'));
+	const __m128i ten = _mm_set1_epi8((char)(-128 + 10));
+	const __m128i plus = _mm_set1_epi8('+'), open = _mm_set1_epi8('(');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+		/* '0'..'9' become -128..-119: below -118, signed */
+		__m128i hit = _mm_or_si128(
+			_mm_cmplt_epi8(_mm_add_epi8(v, shift), ten),
+			_mm_or_si128(_mm_cmpeq_epi8(v, plus),
+				     _mm_cmpeq_epi8(v, open)));
+		int mask = _mm_movemask_epi8(hit);
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	while (i < n && !(classes[u[i]] & (C_DIGIT | C_OPEN)))
+		i++;
+	return i;
+}
+
 /* A run of digits within a phone-like span. */
 struct group {
 	size_t start;		/* including a '+' or '(' right before */
@@ -105,9 +140,7 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 	if (classes['0'] == 0)
 		init_classes();
 	while (i < n) {
-		/* skip to a digit, '+' or '(' */
-		while (i < n && !(classes[u[i]] & (C_DIGIT | C_OPEN)))
-			i++;
+		i = skip_to_start(u, i, n);
 		if (i >= n)
 			break;
 		if (i > 0 && (classes[u[i - 1]] & C_WORD)) {

@@ -1,0 +1,157 @@
+/*
+ * test_filter_raw.c: the residue scan that reads a vacuumed database's
+ * pages directly (law 11): it must find what the SQLite scan finds, and
+ * give up (0) on anything it does not cover.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "filter_priv.h"
+#include "hashset.h"
+#include "ident.h"
+#include "key.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/lethe-test-raw-XXXXXX";
+static char path[4096];
+static struct filter f;
+
+/* make: the database name.db, made by the pragmas pre, then sql. */
+static const char *
+make(const char *name, const char *pre, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.db", dir, name);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, pre, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		printf("# %s: %s\n", name, err ? err : sqlite3_errmsg(db));
+		exit(2);
+	}
+	sqlite3_close(db);
+	return path;
+}
+
+/* raw: the scan of the database at p, index pages included. */
+static int
+raw(const char *p)
+{
+	return filter_raw_clean(&f, p, 1);
+}
+
+#define ROWS "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM " \
+	     "n WHERE i < 5000) "
+
+static void
+test_found(void)
+{
+	const char *t = "CREATE TABLE c(id INTEGER PRIMARY KEY, kind TEXT, "
+			"body TEXT, raw BLOB);"
+			"CREATE INDEX c_kind ON c(kind);"
+			"INSERT INTO c(kind, body) " ROWS "SELECT 'note', "
+			"'met user' || i || '@example.com at +44 7700 9' || "
+			"printf('%05d', i) FROM n;";
+	char sql[4096];
+
+	CHECK(raw(make("clean", "", t)) == 1,
+	      "5,000 rows over many pages, other people only: clean");
+	snprintf(sql, sizeof(sql), "%s INSERT INTO c(kind, body) VALUES "
+		 "('note', 'write to Bob@Example.com');VACUUM;", t);
+	CHECK(raw(make("text", "", sql)) == 0,
+	      "an erased email in a text value, last row: found");
+	snprintf(sql, sizeof(sql), "%s INSERT INTO c(kind, body) VALUES "
+		 "('note', 'bob@example.com');VACUUM;", t);
+	CHECK(raw(make("glued", "", sql)) == 0,
+	      "a value right after another word-like value: found (values "
+	      "scanned one by one, not as the bytes run on)");
+	snprintf(sql, sizeof(sql), "%s INSERT INTO c(kind, raw) VALUES "
+		 "('x', CAST('id=bob@example.com;' AS BLOB));VACUUM;", t);
+	CHECK(raw(make("blob", "", sql)) == 0,
+	      "an erased email in a blob: found");
+	snprintf(sql, sizeof(sql), "%s INSERT INTO c(kind) VALUES "
+		 "('bob@example.com');VACUUM;", t);
+	CHECK(raw(make("indexed", "", sql)) == 0,
+	      "an erased email in an indexed column: found");
+	make("expr", "", "CREATE TABLE c(kind TEXT);"
+			 "CREATE INDEX c_expr ON c(kind || '@example.com');"
+			 "INSERT INTO c VALUES ('bob');");
+	CHECK(raw(path) == 0 && filter_raw_clean(&f, path, 0) == 1,
+	      "an email only in an index's values: found when index pages "
+	      "are read, not when they are skipped");
+	CHECK(raw(make("norowid", "",
+					"CREATE TABLE w(k TEXT PRIMARY KEY, "
+					"v TEXT) WITHOUT ROWID;"
+					"INSERT INTO w VALUES ('a', "
+					"'bob@example.com');")) == 0,
+	      "an erased email in a WITHOUT ROWID table: found");
+}
+
+static void
+test_uncovered(void)
+{
+	char sql[4096];
+
+	snprintf(sql, sizeof(sql), "CREATE TABLE c(body TEXT);"
+		 "INSERT INTO c VALUES (printf('%%.*c', 20000, 'x'));");
+	CHECK(raw(make("overflow", "", sql)) == 0,
+	      "a value on overflow pages: not covered");
+	CHECK(raw(make("utf16", "PRAGMA encoding = "
+					"'UTF-16le';",
+					"CREATE TABLE c(body TEXT);"
+					"INSERT INTO c VALUES ('hello');")) == 0,
+	      "UTF-16 text: not covered");
+	CHECK(raw(make("free", "",
+					"CREATE TABLE c(body TEXT);"
+					"INSERT INTO c " ROWS "SELECT 'row ' || "
+					"i FROM n; DELETE FROM c;")) == 0,
+	      "free pages (deleted rows not vacuumed): not covered");
+	CHECK(raw(make("autovac", "PRAGMA auto_vacuum = "
+					"FULL;",
+					"CREATE TABLE c(body TEXT);"
+					"INSERT INTO c VALUES ('hi');")) == 0,
+	      "pointer-map pages (auto_vacuum): not covered");
+	snprintf(path, sizeof(path), "%s/text.txt", dir);
+	{
+		FILE *fp = fopen(path, "w");
+
+		fputs("not a database at all, just some words\n", fp);
+		fclose(fp);
+	}
+	CHECK(raw(path) == 0, "not a database: not covered");
+	snprintf(path, sizeof(path), "%s/missing.db", dir);
+	capture_begin();
+	CHECK(raw(path) == -1, "a missing file: an error");
+	capture_end();
+}
+
+int
+main(void)
+{
+	static const unsigned char bytes[KEY_BYTES] = { 7, 7, 7 };
+	struct config cfg;
+	unsigned char h[32];
+
+	if (mkdtemp(dir) == NULL)
+		return 2;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.calling_code = 44;
+	memset(&f, 0, sizeof(f));
+	f.cfg = &cfg;
+	f.key = key_from_bytes(bytes);
+	f.by_hash = hashset_new();
+	ident_hash_raw(f.key, "email", "bob@example.com", h);
+	hashset_put(f.by_hash, h, 0);
+	test_found();
+	test_uncovered();
+	hashset_free(f.by_hash);
+	key_free((struct key *)f.key);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tap_done();
+}
