@@ -4,7 +4,11 @@
 #ifndef FILTER_PRIV_H
 #define FILTER_PRIV_H
 
+#include <pthread.h>
 #include <stddef.h>
+#include <time.h>
+
+#include <sqlite3.h>
 
 #include "filter.h"
 
@@ -56,6 +60,43 @@ void filter_residue(struct filter *f, int t, const char *rel,
  */
 int filter_raw_clean(const struct filter *f, const char *full,
 		     int indexes);
+
+/*
+ * filter_open_db: open the database at full from an archive defensively
+ * (defensive mode, no trusted schema, triggers, views or extensions, cell
+ * size checks, no mmap, a progress handler bounding the work against
+ * *deadline, which must outlive the connection), read-only or not, into
+ * *db (close it whatever the outcome).  Returns SQLITE_OK or SQLite's
+ * error code.
+ */
+int filter_open_db(const char *full, int readonly, time_t *deadline,
+		   sqlite3 **db);
+
+/* A quick_check of a database running in a thread of its own. */
+struct db_check {
+	char *full;
+	pthread_t thread;
+	int started;
+	int running;		/* not joined yet */
+	int ok;			/* quick_check said "ok" */
+	int reported;		/* the caller has reported a failure */
+	char why[512];		/* else what it said, or SQLite's error */
+	time_t deadline;
+};
+
+/*
+ * filter_check_start: start quick_check of the database at full on a
+ * read-only connection of its own; c is filled here.  Returns 0, or -1
+ * after reporting (no thread started).
+ */
+int filter_check_start(struct db_check *c, const char *full);
+
+/*
+ * filter_check_wait: wait for c's quick_check.  Returns 1 if it said
+ * "ok", 0 if not (c->why says why), -1 if c was never started (a zeroed
+ * c).  Calling it again returns the same.
+ */
+int filter_check_wait(struct db_check *c);
 
 /* The parts: a database, a structured file, any other file. */
 int filter_db(struct filter *f, const char *rel, const char *full);

@@ -32,16 +32,6 @@
 #include "util.h"
 #include "banned.h"
 
-#define WORK_SECONDS 3600	/* the progress handler's bound per database */
-
-static int
-progress(void *arg)
-{
-	const time_t *deadline = arg;
-
-	return time(NULL) > *deadline;
-}
-
 /* bad_db: report a database the filter cannot use; input at fault. */
 static int
 bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
@@ -52,47 +42,18 @@ bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
 	return -1;
 }
 
-static sqlite3 *
-open_defensive(struct filter *f, const char *rel, const char *full,
-	       time_t *deadline)
+/* checked: wait for the quick_check of c; report a database failing it. */
+static int
+checked(struct filter *f, const char *rel, struct db_check *c)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
-
-	if (sqlite3_open_v2(full, &db, flags, NULL) != SQLITE_OK) {
-		bad_db(f, rel, db, "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_extended_result_codes(db, 1);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
-			  (int *)NULL);
-	*deadline = time(NULL) + WORK_SECONDS;
-	sqlite3_progress_handler(db, 100000, progress, deadline);
-	/* secure_delete is needless: the copy is vacuumed into a new file */
-	if (sqlite3_exec(db, "PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;"
-			     "PRAGMA foreign_keys = OFF; PRAGMA secure_delete = "
-			     "OFF; PRAGMA cache_size = -49152; PRAGMA "
-			     "temp.cache_size = -16384;",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		goto bad;
-	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp(db_text(st, 0), "ok") != 0)
-		goto bad;
-	sqlite3_finalize(st);
-	return db;
-bad:
-	bad_db(f, rel, db, "corrupt or not usable (quick_check failed)");
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return NULL;
+	if (filter_check_wait(c) == 1)
+		return 0;
+	if (!c->reported)
+		log_err("refusing archive: database '%s': corrupt or not usable "
+			"(quick_check failed): %s", printable(rel), c->why);
+	c->reported = 1;
+	f->hostile = 1;
+	return -1;
 }
 
 /*
@@ -414,10 +375,13 @@ replay_releases(struct filter *f, struct eraser *er, struct erase_tally *t)
 /*
  * apply_map: erase every tombstone's subject through the data map (count
  * mode counts per tombstone first; the staged copy is changed either way,
- * so the residue scan that follows sees what a restore would keep).
+ * so the residue scan that follows sees what a restore would keep).  The
+ * subjects are matched while chk's quick_check runs; nothing is changed
+ * before it has passed.
  */
 static int
-apply_map(struct filter *f, sqlite3 *db, const char *rel)
+apply_map(struct filter *f, sqlite3 *db, const char *rel,
+	  struct db_check *chk)
 {
 	struct eraser *er = NULL;
 	char what[4096];
@@ -444,7 +408,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel)
 		if (f->tombs[i].newer &&
 		    eraser_add(er, NULL, f->tombs[i].ids) != 0)
 			goto done;
-	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0)
+	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0 ||
+	    checked(f, rel, chk) != 0)
 		goto done;
 	if (f->mode == FILTER_COUNT && count_subjects(f, db, er, rel) != 0)
 		goto done;
@@ -768,24 +733,37 @@ residue_apply(struct filter *f, sqlite3 *db, const char *rel,
 int
 filter_db(struct filter *f, const char *rel, const char *full)
 {
+	struct db_check chk;
 	time_t deadline;
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 	char *tmp = xasprintf("%s.lethe-vacuum", full);
 	int64_t residue;
 	int datamap, fatal = 0, rc = -1;
 
-	db = open_defensive(f, rel, full, &deadline);
-	if (db == NULL)
+	memset(&chk, 0, sizeof(chk));
+	if (filter_open_db(full, 0, &deadline, &db) != SQLITE_OK) {
+		bad_db(f, rel, db, "cannot open");
+		goto done;
+	}
+	/* out of WAL mode (a write to the header) before a reader comes */
+	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = "
+			     "OFF; SELECT count(*) FROM main.sqlite_schema;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		bad_db(f, rel, db, "corrupt or not usable");
+		goto done;
+	}
+	if (filter_check_start(&chk, full) != 0)
 		goto done;
 	datamap = db_has_table(db, f->cfg->subj_table);
-	if (db_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
-		    "filter") != 0)
+	if (datamap < 0)
 		goto done;
 	if (datamap) {
-		if (apply_map(f, db, rel) != 0)
+		if (apply_map(f, db, rel, &chk) != 0)
 			goto done;
 		f->st.databases++;
 	} else {
+		if (checked(f, rel, &chk) != 0)
+			goto done;
 		f->st.other_dbs++;
 	}
 	residue = f->st.residue;
@@ -812,6 +790,9 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	f->st.dropped++;
 	drop_db(full);
 done:
+	/* a failure on a database that fails quick_check is the input's */
+	if (filter_check_wait(&chk) == 0 && rc != 0)
+		checked(f, rel, &chk);
 	if (rc != 0 && db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
 		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
 	sqlite3_close(db);

@@ -12,9 +12,13 @@
  * reader does not cover (a value continued on overflow pages, a text
  * encoding other than UTF-8, auto-vacuum pointer maps, a page that is not
  * a b-tree page, a malformed cell) makes it give up, and the caller scans
- * through SQLite instead, as it does when a candidate is found.
+ * through SQLite instead, as it does when a candidate is found.  The
+ * file is read in two halves, one of them in a second thread.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +35,23 @@
 #define CHUNK (4 << 20)		/* bytes read at a time, at least a page */
 
 /* The outcome of a page or a value: go on, or stop for a reason. */
-enum { RAW_GO = 0, RAW_FOUND = 1, RAW_UNCOVERED = 2 };
+enum { RAW_GO = 0, RAW_FOUND = 1, RAW_UNCOVERED = 2, RAW_ERROR = 3 };
 
+/* One part of the file, scanned by one thread. */
 struct raw {
 	const struct filter *f;
-	struct spans sp;
+	int fd;
+	uint32_t size;			/* page size */
 	uint32_t usable;		/* page size less reserved bytes */
 	int indexes;			/* read index b-tree pages too */
+	uint64_t first, end;		/* pages [first, end), from 1 */
+	uint64_t lock_page;		/* never written: not read */
+	size_t chunk;			/* bytes read at a time */
+	atomic_int *stop;		/* set by a part that has its answer */
+	pthread_t thread;
+	struct spans sp;
+	int res;			/* RAW_GO, or why it stopped */
+	int err;			/* errno, for RAW_ERROR */
 };
 
 static uint32_t
@@ -178,20 +192,52 @@ page(struct raw *r, const unsigned char *pg, uint32_t hdr)
 	return RAW_GO;
 }
 
+/*
+ * scan_pages: the thread body: scan pages [r->first, r->end) of r->fd,
+ * until done, or something stops it or the other part (r->stop).
+ */
+static void *
+scan_pages(void *arg)
+{
+	struct raw *r = arg;
+	unsigned char *buf = xmalloc(r->chunk);
+	uint64_t pgno = r->first;
+
+	while (pgno < r->end && r->res == RAW_GO && !atomic_load(r->stop)) {
+		uint64_t want = (r->end - pgno) * r->size;
+		ssize_t n = pread(r->fd, buf, want < r->chunk ? want : r->chunk,
+				  (off_t)((pgno - 1) * r->size));
+		size_t off;
+
+		if (n <= 0 || n % r->size != 0) {
+			r->res = n < 0 ? RAW_ERROR : RAW_UNCOVERED;
+			r->err = errno;
+			break;
+		}
+		for (off = 0; off < (size_t)n && r->res == RAW_GO;
+		     off += r->size, pgno++)
+			if (pgno != r->lock_page)
+				r->res = page(r, buf + off,
+					      pgno == 1 ? HEADER : 0);
+	}
+	if (r->res != RAW_GO)
+		atomic_store(r->stop, 1);
+	free(buf);
+	return NULL;
+}
+
 int
 filter_raw_clean(const struct filter *f, const char *full, int indexes)
 {
-	unsigned char head[HEADER], *buf = NULL;
-	struct raw r;
+	unsigned char head[HEADER];
+	struct raw r[2];
 	struct stat st;
-	uint32_t size, pgno, lock_page;
-	uint64_t npages, at;
-	size_t chunk;
-	int fd = -1, rc = -1, res = RAW_GO;
+	atomic_int stop = 0;
+	uint32_t size;
+	uint64_t npages;
+	int fd = -1, rc = -1, e, i, threads = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.f = f;
-	r.indexes = indexes;
+	memset(r, 0, sizeof(r));
 	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		log_errno("cannot read '%s'", full);
@@ -210,32 +256,46 @@ filter_raw_clean(const struct filter *f, const char *full, int indexes)
 		rc = 0;
 		goto done;
 	}
-	r.usable = size - head[20];
 	npages = (uint64_t)st.st_size / size;
-	lock_page = PENDING_BYTE / size + 1;
-	chunk = CHUNK > size ? CHUNK : size;
-	buf = xmalloc(chunk);
-	for (at = 0, pgno = 1; at < (uint64_t)st.st_size && res == RAW_GO;) {
-		ssize_t n = pread(fd, buf, chunk, (off_t)at);
-		size_t off;
-
-		if (n <= 0 || n % size != 0) {
-			if (n < 0)
-				log_errno("cannot read '%s'", full);
-			rc = n < 0 ? -1 : 0;
+	for (i = 0; i < 2; i++) {
+		r[i].f = f;
+		r[i].fd = fd;
+		r[i].size = size;
+		r[i].usable = size - head[20];
+		r[i].indexes = indexes;
+		r[i].lock_page = PENDING_BYTE / size + 1;
+		r[i].chunk = CHUNK > size ? CHUNK : size;
+		r[i].stop = &stop;
+	}
+	/* two halves, the second in a thread of its own */
+	r[0].first = 1;
+	r[0].end = r[1].first = 1 + npages / 2;
+	r[1].end = npages + 1;
+	if (r[1].first < r[1].end) {
+		e = pthread_create(&r[1].thread, NULL, scan_pages, &r[1]);
+		if (e != 0) {
+			log_err("cannot start a thread: %s", strerror(e));
 			goto done;
 		}
-		for (off = 0; off < (size_t)n && res == RAW_GO;
-		     off += size, pgno++)
-			if (pgno != lock_page)
-				res = page(&r, buf + off, pgno == 1 ? HEADER
-								  : 0);
-		at += (uint64_t)n;
+		threads = 1;
 	}
-	rc = res == RAW_GO && pgno == npages + 1 ? 1 : 0;
+	scan_pages(&r[0]);
+	if (threads)
+		pthread_join(r[1].thread, NULL);
+	rc = 1;
+	for (i = 0; i < 2; i++) {
+		if (r[i].res == RAW_ERROR) {
+			errno = r[i].err;
+			log_errno("cannot read '%s'", full);
+			rc = -1;
+			break;
+		}
+		if (r[i].res != RAW_GO)
+			rc = 0;
+	}
 done:
-	free(buf);
-	spans_release(&r.sp);
+	for (i = 0; i < 2; i++)
+		spans_release(&r[i].sp);
 	if (fd >= 0)
 		close(fd);
 	return rc;

@@ -2,6 +2,7 @@
  * scan.c: email and phone candidates in free text.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,7 @@ emails(const char *t, size_t n, scan_fn fn, void *arg)
 enum { C_DIGIT = 1, C_OPEN = 2, C_SEP = 4, C_WORD = 8 };
 
 static unsigned char classes[256];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void
 init_classes(void)
@@ -137,8 +139,7 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 	size_t i = 0, j;
 	int r, ng, a, b, digits, total;
 
-	if (classes['0'] == 0)
-		init_classes();
+	pthread_once(&classes_once, init_classes);
 	while (i < n) {
 		i = skip_to_start(u, i, n);
 		if (i >= n)
