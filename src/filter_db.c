@@ -300,7 +300,9 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
 	sqlite3_stmt *st;
 	char norm[IDENT_MAX];
-	int j, r, rc = -1;
+	int n = cfg->subj_ids.n, j, r, rc = -1;
+	unsigned char *raw = xmalloc((size_t)n * 32 + 1);
+	char *have = xmalloc((size_t)n + 1);
 
 	subjects_query(cfg, "IS NOT NULL", &sql);
 	st = db_prepare(db, sb_str(&sql));
@@ -310,27 +312,36 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 		const char *sid = db_text(st, 0);
 		int by_id = filter_sid(f, sid), tomb = by_id;
 
-		/* each identifier hashed once: looked up, then kept */
-		sb_reset(&ids);
-		for (j = 0; j < cfg->subj_ids.n; j++) {
+		/* each identifier hashed once: looked up, kept if matched */
+		for (j = 0; j < n; j++) {
 			const char *v = (const char *)sqlite3_column_text(st,
 									  j + 1);
 			const char *type = cfg->subj_ids.type[j];
-			unsigned char raw[32];
 			int64_t t;
 
-			if (v == NULL || ident_normalise(type, v,
-							 (int)cfg->calling_code,
-							 norm) != 0)
+			have[j] = v != NULL &&
+				  ident_normalise(type, v,
+						  (int)cfg->calling_code,
+						  norm) == 0;
+			if (!have[j])
 				continue;
-			ident_hash_raw(f->key, type, norm, raw);
-			if (tomb < 0 && hashset_get(f->by_hash, raw, &t))
+			ident_hash_raw(f->key, type, norm, raw + 32 * j);
+			if (tomb < 0 && hashset_get(f->by_hash, raw + 32 * j,
+						    &t))
 				tomb = (int)t;
-			sb_addf(&ids, "%s%s:", ids.len ? " " : "", type);
-			hex_of(raw, &ids);
 		}
 		if (tomb < 0)
 			continue;
+		sb_reset(&ids);
+		for (j = 0; j < n; j++) {
+			if (!have[j])
+				continue;
+			if (ids.len)
+				sb_adds(&ids, " ");
+			sb_adds(&ids, cfg->subj_ids.type[j]);
+			sb_adds(&ids, ":");
+			hex_of(raw + 32 * j, &ids);
+		}
 		if (by_id < 0)
 			filter_note_subject(f, sid, tomb);
 		if (eraser_add(er, sid, sb_str(&ids)) != 0)
@@ -345,6 +356,8 @@ done:
 	sqlite3_finalize(st);
 	sb_release(&sql);
 	sb_release(&ids);
+	free(raw);
+	free(have);
 	return rc;
 }
 
