@@ -26,6 +26,7 @@
 #include "manifest.h"
 #include "sha.h"
 #include "strbuf.h"
+#include "trail.h"
 #include "util.h"
 #include "banned.h"
 
@@ -34,6 +35,7 @@
 #define MANIFEST_MAX (64 * MIB)
 #define LINK_DEPTH 40
 #define BLOCK 65536
+#define TRAIL_FROM (8 * MIB)	/* an entry hashed by a second thread */
 
 /* The state of one extraction. */
 struct ex {
@@ -284,12 +286,16 @@ write_all(int fd, const void *buf, size_t n, int64_t off)
 	return 0;
 }
 
-/* copy_data: the entry's data into fd (or memory), hashed, within caps. */
+/*
+ * copy_data: the entry's data into fd (or memory), hashed, within caps.
+ * Past TRAIL_FROM bytes, a second thread hashes what has been written.
+ */
 static int
 copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 	  char *hex, int64_t *size)
 {
 	struct sha *h = sha_new();
+	struct trail *t = NULL;
 	const void *buf;
 	size_t n;
 	la_int64_t off;
@@ -324,7 +330,15 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 		}
 		if (check_ratio(e, entry) != 0)
 			goto done;
-		for (zeros = off - pos; zeros > 0;) {
+		if (t == NULL && fd >= 0 && pos >= TRAIL_FROM) {
+			t = trail_start(fd, h, pos);
+			if (t == NULL) {
+				io_error(e, entry, "hash");
+				goto done;
+			}
+			h = NULL;
+		}
+		for (zeros = t ? 0 : off - pos; zeros > 0;) {
 			size_t z = zeros > (int64_t)sizeof(zero) ? sizeof(zero)
 								 : (size_t)zeros;
 
@@ -333,7 +347,8 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 				sb_add(mem, zero, z);
 			zeros -= (int64_t)z;
 		}
-		sha_update(h, buf, n);
+		if (t == NULL)
+			sha_update(h, buf, n);
 		if (mem != NULL) {
 			if ((int64_t)(mem->len + n) > MANIFEST_MAX) {
 				hostile(e, entry, "a manifest too large");
@@ -345,11 +360,21 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 			goto done;
 		}
 		pos = off + (int64_t)n;
+		if (t != NULL)
+			trail_advance(t, pos);
 	}
 	*size = pos;
+	if (t != NULL) {
+		rc = trail_finish(t, pos, hex);
+		t = NULL;
+		if (rc != 0)
+			io_error(e, entry, "read back");
+		goto done;
+	}
 	sha_final_hex(h, hex);
 	rc = 0;
 done:
+	trail_abort(t);
 	sha_free(h);
 	return rc;
 }
@@ -384,7 +409,7 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	dir = open_parent(e, path, &name);
 	if (dir < 0)
 		goto done;
-	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
 				       O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
