@@ -49,15 +49,24 @@ void filter_residue(struct filter *f, int t, const char *rel,
 		    const char *what);
 
 /*
- * filter_raw_clean: scan the database file full, freshly vacuumed, for
- * residue by reading its b-tree pages directly (index pages too when
- * indexes is set: the database has WITHOUT ROWID tables).  Returns 1 when
- * every value was read and none holds an identifier of a newer erasure;
- * 0 when
+ * filter_raw_start: start scanning the database file full for residue
+ * by reading its b-tree pages directly, in two threads (index pages too
+ * when indexes is set: the database has WITHOUT ROWID tables).  The file
+ * must not change until filter_raw_wait; reading it (VACUUM INTO) may go
+ * on.  Never NULL.
+ *
+ * filter_raw_wait: wait for the scan and free it.  Returns 1 when every
+ * value was read and none holds an identifier of a newer erasure; 0 when
  * one does, or the file holds what this reader does not cover (overflow
- * pages, UTF-16 text, pointer maps, free pages): scan it through SQLite
- * then; -1 after reporting an I/O error.
+ * pages, UTF-16 text, pointer maps): scan it through SQLite then; -1
+ * after reporting an I/O error.
+ *
+ * filter_raw_clean: both, one after the other.
  */
+struct raw_scan;
+struct raw_scan *filter_raw_start(const struct filter *f, const char *full,
+				  int indexes);
+int filter_raw_wait(struct raw_scan *s);
 int filter_raw_clean(const struct filter *f, const char *full,
 		     int indexes);
 

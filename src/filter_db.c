@@ -716,24 +716,33 @@ drop_db(const char *full)
 }
 
 /*
- * residue_apply: apply mode, after the database at full was vacuumed into
- * tmp: the residue scan, read from tmp's pages when they cover it, else
- * (or when a candidate turns up) through SQLite, with redactions written
- * and the database vacuumed again.  *fatal is set for residue left.
+ * vacuum_scanned: apply mode: vacuum the database at full into a fresh
+ * file while its pages are scanned for residue (they are what VACUUM
+ * copies); when the pages are not covered or hold a candidate, scan
+ * through SQLite, write the redactions and vacuum again.  *fatal is set
+ * for residue left.
  */
 static int
-residue_apply(struct filter *f, sqlite3 *db, const char *rel,
-	      const char *full, const char *tmp, int datamap, int *fatal)
+vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
+	       const char *full, int datamap, int *fatal)
 {
+	struct raw_scan *rs = NULL;
 	int64_t redacted = f->st.redacted, wr;
-	int clean;
+	int clean = 1;
 
-	if (hashset_count(f->by_hash) == 0)
-		return 0;
-	if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE schema = "
-		       "'main' AND wr", &wr) != 0)
+	if (hashset_count(f->by_hash) > 0) {
+		if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE "
+			       "schema = 'main' AND wr", &wr) != 0)
+			return -1;
+		rs = filter_raw_start(f, full, wr > 0);
+	}
+	if (vacuum(db, rel, full) != 0) {
+		if (rs != NULL)
+			filter_raw_wait(rs);
 		return -1;
-	clean = filter_raw_clean(f, tmp, wr > 0);
+	}
+	if (rs != NULL)
+		clean = filter_raw_wait(rs);
 	if (clean != 0)
 		return clean < 0 ? -1 : 0;
 	if (scan_db(f, db, rel, datamap, fatal) != 0)
@@ -784,8 +793,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 		rc = scan_db(f, db, rel, datamap, &fatal);
 		goto done;
 	}
-	if (vacuum(db, rel, full) != 0 ||
-	    residue_apply(f, db, rel, full, tmp, datamap, &fatal) != 0)
+	if (vacuum_scanned(f, db, rel, full, datamap, &fatal) != 0)
 		goto done;
 	sqlite3_close(db);
 	db = NULL;

@@ -1,19 +1,21 @@
 /*
- * filter_raw.c: the residue scan of a vacuumed database, read as bytes.
+ * filter_raw.c: the residue scan of a database, read as bytes.
  *
  * Scanning a database for residue through SQLite costs a statement step
- * and a column call per value.  A database lethe has just vacuumed into a
- * fresh file has no free pages, so its values can be read straight from
- * its b-tree pages: each cell's record is parsed (header, serial types)
- * and every text or blob value is scanned on its own, exactly the values
- * the SQLite scan sees.  Index pages hold copies of table values, and
- * are read only when the database has WITHOUT ROWID tables (whose rows
- * live in index b-trees).  Anything this
- * reader does not cover (a value continued on overflow pages, a text
- * encoding other than UTF-8, auto-vacuum pointer maps, a page that is not
- * a b-tree page, a malformed cell) makes it give up, and the caller scans
- * through SQLite instead, as it does when a candidate is found.  The
- * file is read in two halves, one of them in a second thread.
+ * and a column call per value.  Its values can be read straight from its
+ * b-tree pages instead: each cell the page's cell pointers name is parsed
+ * (record header, serial types) and every text or blob value is scanned
+ * on its own, exactly the values the SQLite scan sees; the pages on the
+ * freelist and the cells deleted within a page are not read, so the scan
+ * sees what VACUUM INTO copies.  Index pages hold copies of table values,
+ * and are read only when the database has WITHOUT ROWID tables (whose
+ * rows live in index b-trees).  Anything this reader does not cover (a
+ * value continued on overflow pages, a text encoding other than UTF-8,
+ * auto-vacuum pointer maps, a page that is neither free nor a b-tree
+ * page, a malformed cell or freelist) makes it give up, and the caller
+ * scans through SQLite instead, as it does when a candidate is found.
+ * The file is read in two halves by two threads, while the caller goes
+ * on (vacuuming the database, which only reads it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +49,10 @@ struct raw {
 	uint64_t first, end;		/* pages [first, end), from 1 */
 	uint64_t lock_page;		/* never written: not read */
 	size_t chunk;			/* bytes read at a time */
+	const unsigned char *free;	/* bit per page: on the freelist */
 	atomic_int *stop;		/* set by a part that has its answer */
 	pthread_t thread;
+	int started;
 	struct spans sp;
 	int res;			/* RAW_GO, or why it stopped */
 	int err;			/* errno, for RAW_ERROR */
@@ -192,6 +196,19 @@ page(struct raw *r, const unsigned char *pg, uint32_t hdr)
 	return RAW_GO;
 }
 
+/* is_free, set_free: page pgno's bit in the freelist bitmap. */
+static int
+is_free(const unsigned char *bits, uint64_t pgno)
+{
+	return bits[pgno / 8] >> (pgno % 8) & 1;
+}
+
+static void
+set_free(unsigned char *bits, uint64_t pgno)
+{
+	bits[pgno / 8] |= (unsigned char)(1u << (pgno % 8));
+}
+
 /*
  * scan_pages: the thread body: scan pages [r->first, r->end) of r->fd,
  * until done, or something stops it or the other part (r->stop).
@@ -216,7 +233,7 @@ scan_pages(void *arg)
 		}
 		for (off = 0; off < (size_t)n && r->res == RAW_GO;
 		     off += r->size, pgno++)
-			if (pgno != r->lock_page)
+			if (pgno != r->lock_page && !is_free(r->free, pgno))
 				r->res = page(r, buf + off,
 					      pgno == 1 ? HEADER : 0);
 	}
@@ -226,77 +243,158 @@ scan_pages(void *arg)
 	return NULL;
 }
 
+/* A scan under way: the file, its freelist and its two parts. */
+struct raw_scan {
+	int fd;
+	char *full;
+	unsigned char *free;
+	atomic_int stop;
+	struct raw part[2];
+	int rc;			/* the answer, once known without threads */
+};
+
+/*
+ * freelist: mark the pages of the freelist starting at trunk page first
+ * (count pages in all) in bits.  Returns 1, 0 when the list is not sound
+ * (a page out of range or twice, a count that does not add up), or -1
+ * on a read error.
+ */
+static int
+freelist(int fd, uint32_t size, uint64_t npages, uint32_t first,
+	 uint32_t count, unsigned char *bits)
+{
+	unsigned char *pg = xmalloc(size);
+	uint64_t seen = 0, trunk = first;
+	uint32_t i, n;
+	int rc = 0;
+
+	while (trunk != 0) {
+		if (trunk < 2 || trunk > npages || is_free(bits, trunk) ||
+		    ++seen > count)
+			goto done;
+		set_free(bits, trunk);
+		if (pread(fd, pg, size, (off_t)((trunk - 1) * size)) !=
+		    (ssize_t)size) {
+			rc = -1;
+			goto done;
+		}
+		n = be32(pg + 4);
+		if (n > (size - 8) / 4)
+			goto done;
+		for (i = 0; i < n; i++) {
+			uint64_t leaf = be32(pg + 8 + 4 * i);
+
+			if (leaf < 2 || leaf > npages || is_free(bits, leaf) ||
+			    ++seen > count)
+				goto done;
+			set_free(bits, leaf);
+		}
+		trunk = be32(pg);
+	}
+	rc = seen == count;
+done:
+	free(pg);
+	return rc;
+}
+
+struct raw_scan *
+filter_raw_start(const struct filter *f, const char *full, int indexes)
+{
+	struct raw_scan *s = xcalloc(1, sizeof(*s));
+	unsigned char head[HEADER];
+	struct stat st;
+	uint32_t size;
+	uint64_t npages;
+	int i, e, r;
+
+	s->full = xstrdup(full);
+	s->rc = 0;
+	s->fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->fd < 0 || fstat(s->fd, &st) != 0) {
+		log_errno("cannot read '%s'", full);
+		s->rc = -1;
+		return s;
+	}
+	if (pread(s->fd, head, sizeof(head), 0) != (ssize_t)sizeof(head))
+		return s;
+	size = be16(head + 16);
+	size = size == 1 ? 65536 : size;
+	/* UTF-8, no pointer maps, whole pages */
+	if (size < 512 || (size & (size - 1)) != 0 || head[20] > size - 480 ||
+	    be32(head + 56) != 1 || be32(head + 52) != 0 ||
+	    st.st_size % size != 0)
+		return s;
+	npages = (uint64_t)st.st_size / size;
+	s->free = xcalloc(npages / 8 + 1, 1);
+	r = freelist(s->fd, size, npages, be32(head + 32), be32(head + 36),
+		     s->free);
+	if (r <= 0) {
+		if (r < 0)
+			log_errno("cannot read '%s'", full);
+		s->rc = r;
+		return s;
+	}
+	for (i = 0; i < 2; i++) {
+		struct raw *p = &s->part[i];
+
+		p->f = f;
+		p->fd = s->fd;
+		p->size = size;
+		p->usable = size - head[20];
+		p->indexes = indexes;
+		p->lock_page = PENDING_BYTE / size + 1;
+		p->chunk = CHUNK > size ? CHUNK : size;
+		p->free = s->free;
+		p->stop = &s->stop;
+	}
+	/* two halves, each in a thread of its own */
+	s->part[0].first = 1;
+	s->part[0].end = s->part[1].first = 1 + npages / 2;
+	s->part[1].end = npages + 1;
+	for (i = 0; i < 2; i++) {
+		e = pthread_create(&s->part[i].thread, NULL, scan_pages,
+				   &s->part[i]);
+		if (e != 0) {
+			log_err("cannot start a thread: %s", strerror(e));
+			atomic_store(&s->stop, 1);
+			s->rc = -1;
+			break;
+		}
+		s->part[i].started = 1;
+	}
+	s->rc = s->rc < 0 ? -1 : 1;
+	return s;
+}
+
+int
+filter_raw_wait(struct raw_scan *s)
+{
+	int i, rc = s->rc;
+
+	for (i = 0; i < 2; i++) {
+		struct raw *p = &s->part[i];
+
+		if (p->started)
+			pthread_join(p->thread, NULL);
+		spans_release(&p->sp);
+		if (rc == 1 && p->res == RAW_ERROR) {
+			errno = p->err;
+			log_errno("cannot read '%s'", s->full);
+			rc = -1;
+		} else if (rc == 1 && p->res != RAW_GO) {
+			rc = 0;
+		}
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->free);
+	free(s->full);
+	free(s);
+	return rc;
+}
+
 int
 filter_raw_clean(const struct filter *f, const char *full, int indexes)
 {
-	unsigned char head[HEADER];
-	struct raw r[2];
-	struct stat st;
-	atomic_int stop = 0;
-	uint32_t size;
-	uint64_t npages;
-	int fd = -1, rc = -1, e, i, threads = 0;
-
-	memset(r, 0, sizeof(r));
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_errno("cannot read '%s'", full);
-		goto done;
-	}
-	if (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head)) {
-		rc = 0;
-		goto done;
-	}
-	size = be16(head + 16);
-	size = size == 1 ? 65536 : size;
-	/* UTF-8, no free pages, no pointer maps, whole pages */
-	if (size < 512 || (size & (size - 1)) != 0 || head[20] > size - 480 ||
-	    be32(head + 56) != 1 || be32(head + 36) != 0 ||
-	    be32(head + 52) != 0 || st.st_size % size != 0) {
-		rc = 0;
-		goto done;
-	}
-	npages = (uint64_t)st.st_size / size;
-	for (i = 0; i < 2; i++) {
-		r[i].f = f;
-		r[i].fd = fd;
-		r[i].size = size;
-		r[i].usable = size - head[20];
-		r[i].indexes = indexes;
-		r[i].lock_page = PENDING_BYTE / size + 1;
-		r[i].chunk = CHUNK > size ? CHUNK : size;
-		r[i].stop = &stop;
-	}
-	/* two halves, the second in a thread of its own */
-	r[0].first = 1;
-	r[0].end = r[1].first = 1 + npages / 2;
-	r[1].end = npages + 1;
-	if (r[1].first < r[1].end) {
-		e = pthread_create(&r[1].thread, NULL, scan_pages, &r[1]);
-		if (e != 0) {
-			log_err("cannot start a thread: %s", strerror(e));
-			goto done;
-		}
-		threads = 1;
-	}
-	scan_pages(&r[0]);
-	if (threads)
-		pthread_join(r[1].thread, NULL);
-	rc = 1;
-	for (i = 0; i < 2; i++) {
-		if (r[i].res == RAW_ERROR) {
-			errno = r[i].err;
-			log_errno("cannot read '%s'", full);
-			rc = -1;
-			break;
-		}
-		if (r[i].res != RAW_GO)
-			rc = 0;
-	}
-done:
-	for (i = 0; i < 2; i++)
-		spans_release(&r[i].sp);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return filter_raw_wait(filter_raw_start(f, full, indexes));
 }
