@@ -50,7 +50,7 @@ void filter_residue(struct filter *f, int t, const char *rel,
 
 /*
  * filter_raw_start: start scanning the database file full for residue
- * by reading its b-tree pages directly, in two threads (index pages too
+ * by reading its b-tree pages directly, in a thread (index pages too
  * when indexes is set: the database has WITHOUT ROWID tables).  The file
  * must not change until filter_raw_wait; reading it (VACUUM INTO) may go
  * on.  Never NULL.

@@ -14,13 +14,12 @@
  * auto-vacuum pointer maps, a page that is neither free nor a b-tree
  * page, a malformed cell or freelist) makes it give up, and the caller
  * scans through SQLite instead, as it does when a candidate is found.
- * The file is read in two halves by two threads, while the caller goes
- * on (vacuuming the database, which only reads it).
+ * The file is read by a thread of its own, while the caller goes on
+ * (vacuuming the database, which only reads it, on the other core).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,20 +38,17 @@
 /* The outcome of a page or a value: go on, or stop for a reason. */
 enum { RAW_GO = 0, RAW_FOUND = 1, RAW_UNCOVERED = 2, RAW_ERROR = 3 };
 
-/* One part of the file, scanned by one thread. */
+/* The reading of one file. */
 struct raw {
 	const struct filter *f;
 	int fd;
 	uint32_t size;			/* page size */
 	uint32_t usable;		/* page size less reserved bytes */
 	int indexes;			/* read index b-tree pages too */
-	uint64_t first, end;		/* pages [first, end), from 1 */
+	uint64_t npages;
 	uint64_t lock_page;		/* never written: not read */
 	size_t chunk;			/* bytes read at a time */
 	const unsigned char *free;	/* bit per page: on the freelist */
-	atomic_int *stop;		/* set by a part that has its answer */
-	pthread_t thread;
-	int started;
 	struct spans sp;
 	int res;			/* RAW_GO, or why it stopped */
 	int err;			/* errno, for RAW_ERROR */
@@ -209,19 +205,16 @@ set_free(unsigned char *bits, uint64_t pgno)
 	bits[pgno / 8] |= (unsigned char)(1u << (pgno % 8));
 }
 
-/*
- * scan_pages: the thread body: scan pages [r->first, r->end) of r->fd,
- * until done, or something stops it or the other part (r->stop).
- */
+/* scan_pages: the thread body: scan the pages of r->fd until done. */
 static void *
 scan_pages(void *arg)
 {
 	struct raw *r = arg;
 	unsigned char *buf = xmalloc(r->chunk);
-	uint64_t pgno = r->first;
+	uint64_t pgno = 1;
 
-	while (pgno < r->end && r->res == RAW_GO && !atomic_load(r->stop)) {
-		uint64_t want = (r->end - pgno) * r->size;
+	while (pgno <= r->npages && r->res == RAW_GO) {
+		uint64_t want = (r->npages + 1 - pgno) * r->size;
 		ssize_t n = pread(r->fd, buf, want < r->chunk ? want : r->chunk,
 				  (off_t)((pgno - 1) * r->size));
 		size_t off;
@@ -237,20 +230,19 @@ scan_pages(void *arg)
 				r->res = page(r, buf + off,
 					      pgno == 1 ? HEADER : 0);
 	}
-	if (r->res != RAW_GO)
-		atomic_store(r->stop, 1);
 	free(buf);
 	return NULL;
 }
 
-/* A scan under way: the file, its freelist and its two parts. */
+/* A scan under way: the file, its freelist, its reading. */
 struct raw_scan {
 	int fd;
 	char *full;
 	unsigned char *free;
-	atomic_int stop;
-	struct raw part[2];
-	int rc;			/* the answer, once known without threads */
+	struct raw r;
+	pthread_t thread;
+	int started;
+	int rc;			/* the answer, when known without the thread */
 };
 
 /*
@@ -305,7 +297,7 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 	struct stat st;
 	uint32_t size;
 	uint64_t npages;
-	int i, e, r;
+	int e, r;
 
 	s->full = xstrdup(full);
 	s->rc = 0;
@@ -334,56 +326,40 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 		s->rc = r;
 		return s;
 	}
-	for (i = 0; i < 2; i++) {
-		struct raw *p = &s->part[i];
-
-		p->f = f;
-		p->fd = s->fd;
-		p->size = size;
-		p->usable = size - head[20];
-		p->indexes = indexes;
-		p->lock_page = PENDING_BYTE / size + 1;
-		p->chunk = CHUNK > size ? CHUNK : size;
-		p->free = s->free;
-		p->stop = &s->stop;
+	s->r.f = f;
+	s->r.fd = s->fd;
+	s->r.size = size;
+	s->r.usable = size - head[20];
+	s->r.indexes = indexes;
+	s->r.npages = npages;
+	s->r.lock_page = PENDING_BYTE / size + 1;
+	s->r.chunk = CHUNK > size ? CHUNK : size;
+	s->r.free = s->free;
+	e = pthread_create(&s->thread, NULL, scan_pages, &s->r);
+	if (e != 0) {
+		log_err("cannot start a thread: %s", strerror(e));
+		s->rc = -1;
+		return s;
 	}
-	/* two halves, each in a thread of its own */
-	s->part[0].first = 1;
-	s->part[0].end = s->part[1].first = 1 + npages / 2;
-	s->part[1].end = npages + 1;
-	for (i = 0; i < 2; i++) {
-		e = pthread_create(&s->part[i].thread, NULL, scan_pages,
-				   &s->part[i]);
-		if (e != 0) {
-			log_err("cannot start a thread: %s", strerror(e));
-			atomic_store(&s->stop, 1);
-			s->rc = -1;
-			break;
-		}
-		s->part[i].started = 1;
-	}
-	s->rc = s->rc < 0 ? -1 : 1;
+	s->started = 1;
+	s->rc = 1;
 	return s;
 }
 
 int
 filter_raw_wait(struct raw_scan *s)
 {
-	int i, rc = s->rc;
+	int rc = s->rc;
 
-	for (i = 0; i < 2; i++) {
-		struct raw *p = &s->part[i];
-
-		if (p->started)
-			pthread_join(p->thread, NULL);
-		spans_release(&p->sp);
-		if (rc == 1 && p->res == RAW_ERROR) {
-			errno = p->err;
-			log_errno("cannot read '%s'", s->full);
-			rc = -1;
-		} else if (rc == 1 && p->res != RAW_GO) {
-			rc = 0;
-		}
+	if (s->started)
+		pthread_join(s->thread, NULL);
+	spans_release(&s->r.sp);
+	if (rc == 1 && s->r.res == RAW_ERROR) {
+		errno = s->r.err;
+		log_errno("cannot read '%s'", s->full);
+		rc = -1;
+	} else if (rc == 1 && s->r.res != RAW_GO) {
+		rc = 0;
 	}
 	if (s->fd >= 0)
 		close(s->fd);
