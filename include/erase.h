@@ -44,7 +44,9 @@ struct eraser *eraser_new(sqlite3 *db, const struct config *cfg, int64_t now);
 /*
  * eraser_new_once: the same for one batch over a database nobody else
  * writes (a restored copy): tables linked by an identifier are matched by
- * hashing their column within the statements, with no index to build.
+ * hashing their column within the statements, with no index to build,
+ * against the batch's hashes kept in memory (SQL function lethe_in_batch,
+ * registered on db while the eraser lives).
  */
 struct eraser *eraser_new_once(sqlite3 *db, const struct config *cfg,
 			       int64_t now);

@@ -5,7 +5,9 @@
  * by subject id is reached with "subject IN (batch ids)"; a table linked
  * by an identifier (orders.customer_email) through a temp index of its
  * rows' identifier hashes, built incrementally by eraser_sync, so each row
- * is hashed once per eraser rather than once per batch.
+ * is hashed once per eraser rather than once per batch.  A one-batch
+ * eraser (restore) hashes each row in the statement instead and looks the
+ * hash up in an in-memory set of the batch's hashes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,8 @@ struct eraser {
 	int64_t now;
 	int n;				/* ntables + 1 */
 	int once;			/* one batch, no identifier index */
+	struct hashset *batch_h;	/* once: the batch's hashes (in memory,
+					   not in temp.lethe_batch_h) */
 	struct etable *tab;
 	sqlite3_stmt *add_sid;
 	sqlite3_stmt *add_hash;
@@ -81,10 +85,18 @@ link(struct strbuf *sb, const struct etable *et, int idx, int once)
 		return;
 	}
 	/* candidates from the index, confirmed on the row's current value */
-	if (!once)
-		sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE "
-			    "h IN (SELECT h FROM temp.lethe_batch_h)) AND ",
-			idx);
+	if (once) {
+		/* every row hashed: looked up in memory, not in a temp table */
+		sb_adds(sb, "lethe_in_batch(lethe_hash(");
+		sb_add_sqlstr(sb, t->match);
+		sb_adds(sb, ", ");
+		sb_add_ident(sb, t->subject);
+		sb_adds(sb, "))");
+		return;
+	}
+	sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE "
+		    "h IN (SELECT h FROM temp.lethe_batch_h)) AND ",
+		idx);
 	sb_adds(sb, "lethe_hash(");
 	sb_add_sqlstr(sb, t->match);
 	sb_adds(sb, ", ");
@@ -186,8 +198,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, ") AS h FROM main.");
 		sb_add_ident(&sql, t->name);
-		sb_adds(&sql, ") WHERE h IN (SELECT h FROM temp.lethe_batch_h) "
-			      "GROUP BY h");
+		sb_adds(&sql, ") WHERE lethe_in_batch(h) GROUP BY h");
 	} else if (t->match != NULL) {
 		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0 FROM "
 			      "temp.lethe_ix_%d AS i JOIN main.", idx);
@@ -288,6 +299,21 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	return 0;
 }
 
+/* fn_in_batch: lethe_in_batch(H): 1 if hex hash H is in the batch. */
+static void
+fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct eraser *e = sqlite3_user_data(cx);
+	const char *h = (const char *)sqlite3_value_text(argv[0]);
+	unsigned char key[32];
+
+	(void)argc;
+	if (h == NULL || e == NULL ||
+	    hex_key(h, (size_t)sqlite3_value_bytes(argv[0]), key) != 0)
+		return;
+	sqlite3_result_int(cx, hashset_get(e->batch_h, key, NULL));
+}
+
 static struct eraser *
 make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 {
@@ -300,6 +326,16 @@ make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 	e->now = now;
 	e->n = cfg->ntables + 1;
 	e->tab = xcalloc((size_t)e->n, sizeof(*e->tab));
+	if (once) {
+		e->batch_h = hashset_new();
+		if (sqlite3_create_function(db, "lethe_in_batch", 1,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
+					    fn_in_batch, NULL, NULL) !=
+		    SQLITE_OK) {
+			db_fail(db, "register lethe_in_batch");
+			goto fail;
+		}
+	}
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
 			"TEXT PRIMARY KEY);"
 			"CREATE TEMP TABLE IF NOT EXISTS lethe_batch_h(h TEXT "
@@ -372,6 +408,10 @@ eraser_free(struct eraser *e)
 	sqlite3_finalize(e->add_hash);
 	sqlite3_finalize(e->set_synced);
 	redactor_free(e->rx);
+	if (e->batch_h != NULL)		/* the function must not outlive e */
+		sqlite3_create_function(e->db, "lethe_in_batch", 1,
+					SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	hashset_free(e->batch_h);
 	free(e->tab);
 	free(e);
 }
@@ -477,6 +517,10 @@ int
 eraser_clear(struct eraser *e)
 {
 	redactor_clear(e->rx);
+	if (e->batch_h != NULL) {
+		hashset_free(e->batch_h);
+		e->batch_h = hashset_new();
+	}
 	return db_exec(e->db, "DELETE FROM temp.lethe_batch; "
 			      "DELETE FROM temp.lethe_batch_h;",
 		       "stage a batch");
@@ -495,6 +539,11 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 	}
 	redactor_add(e->rx, ids);
 	while (ids_next(&p, &it)) {
+		if (e->batch_h != NULL) {	/* once: in memory only */
+			if (it.has_key)
+				hashset_put(e->batch_h, it.key, 1);
+			continue;
+		}
 		sqlite3_bind_text(e->add_hash, 1, it.hex, (int)it.hex_len,
 				  SQLITE_TRANSIENT);
 		if (run(e, e->add_hash, NULL) != 0)

@@ -658,7 +658,6 @@ vacuum(sqlite3 *db, const char *rel, const char *full)
 	char *tmp = xasprintf("%s.lethe-vacuum", full);
 	int rc = -1;
 
-
 	unlink(tmp);
 	st = db_prepare(db, "VACUUM INTO ?1");
 	if (st == NULL)
