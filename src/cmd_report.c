@@ -248,8 +248,9 @@ cmd_report(struct ctx *c)
 			print_json(&rp);
 		else
 			print_text(&rp, strcmp(format, "html") == 0);
-		rc = rp.req_overdue > 0 || !rp.verified ? EXIT_FAILED
-							: EXIT_DONE;
+		/* SPEC 5: 65 for a ledger that fails verify */
+		rc = !rp.verified ? EX_DATAERR :
+		     rp.req_overdue > 0 ? EXIT_FAILED : EXIT_DONE;
 	}
 	sb_release(&rp.tables);
 	sb_release(&rp.overdue_ids);
