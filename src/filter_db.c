@@ -1,12 +1,14 @@
 /*
  * filter_db.c: SQLite databases found in an archive.
  *
- * Opened defensively (quick_check first, defensive mode, no trusted
- * schema, no triggers or views, no extensions, a progress handler bounding
- * the work).  A database holding the data map's subjects table gets the
- * tombstones applied through the data map; every database is scanned for
- * residue and, in apply mode, vacuumed into a fresh file so that deleted
- * rows do not linger in free pages.
+ * Opened defensively (filter_check.c: defensive mode, no trusted schema,
+ * no triggers or views, no extensions, a progress handler bounding the
+ * work), with quick_check in a second thread: nothing is changed before
+ * it has passed.  A database holding the data map's subjects table gets
+ * the tombstones applied through the data map; every database is scanned
+ * for residue and, in apply mode, vacuumed into a fresh file so that
+ * deleted rows do not linger in free pages (the scan reading the pages
+ * beside the vacuum, filter_raw.c, when it can).
  */
 #include <errno.h>
 #include <inttypes.h>
