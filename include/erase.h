@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "hashset.h"
 #include "key.h"
 #include "strbuf.h"
 
@@ -73,6 +74,14 @@ void eraser_set_now(struct eraser *e, int64_t now);
  * after reporting.
  */
 int eraser_sync(struct eraser *e);
+
+/*
+ * eraser_set_base: a one-batch eraser's batch also holds every hash of
+ * set h (keys of 32-byte identifier hashes), which must outlive the
+ * batch; hashes added that h holds are not copied.  eraser_clear drops
+ * it.  A no-op for other erasers.
+ */
+void eraser_set_base(struct eraser *e, const struct hashset *h);
 
 /* eraser_clear: empty the batch.  Returns 0, or -1 after reporting. */
 int eraser_clear(struct eraser *e);

@@ -47,6 +47,7 @@ struct eraser {
 	int once;			/* one batch, no identifier index */
 	struct hashset *batch_h;	/* once: the batch's hashes (in memory,
 					   not in temp.lethe_batch_h) */
+	const struct hashset *base;	/* once: more of them, not copied */
 	struct etable *tab;
 	sqlite3_stmt *add_sid;
 	sqlite3_stmt *add_hash;
@@ -311,7 +312,9 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	if (h == NULL || e == NULL ||
 	    hex_key(h, (size_t)sqlite3_value_bytes(argv[0]), key) != 0)
 		return;
-	sqlite3_result_int(cx, hashset_get(e->batch_h, key, NULL));
+	sqlite3_result_int(cx, (e->base != NULL &&
+				hashset_get(e->base, key, NULL)) ||
+				       hashset_get(e->batch_h, key, NULL));
 }
 
 static struct eraser *
@@ -513,6 +516,13 @@ eraser_sync(struct eraser *e)
 	return run(e, e->set_synced, NULL);
 }
 
+void
+eraser_set_base(struct eraser *e, const struct hashset *h)
+{
+	if (e->batch_h != NULL)
+		e->base = h;
+}
+
 int
 eraser_clear(struct eraser *e)
 {
@@ -520,6 +530,7 @@ eraser_clear(struct eraser *e)
 	if (e->batch_h != NULL) {
 		hashset_free(e->batch_h);
 		e->batch_h = hashset_new();
+		e->base = NULL;
 	}
 	return db_exec(e->db, "DELETE FROM temp.lethe_batch; "
 			      "DELETE FROM temp.lethe_batch_h;",
@@ -540,7 +551,8 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 	redactor_add(e->rx, ids);
 	while (ids_next(&p, &it)) {
 		if (e->batch_h != NULL) {	/* once: in memory only */
-			if (it.has_key)
+			if (it.has_key && (e->base == NULL ||
+					   !hashset_get(e->base, it.key, NULL)))
 				hashset_put(e->batch_h, it.key, 1);
 			continue;
 		}

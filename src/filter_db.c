@@ -419,6 +419,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	}
 	if (db_exec(db, "BEGIN", "filter") != 0)
 		goto done;
+	/* the newer tombstones' hashes are by_hash's: not copied */
+	eraser_set_base(er, f->by_hash);
 	for (i = 0; i < f->ntombs; i++)
 		if (f->tombs[i].newer &&
 		    eraser_add(er, NULL, f->tombs[i].ids) != 0)
@@ -661,6 +663,9 @@ vacuum(sqlite3 *db, const char *rel, const char *full)
 	int rc = -1;
 
 	unlink(tmp);
+	/* a sequential copy: a small page cache (the copy's is the same) */
+	if (db_exec(db, "PRAGMA cache_size = -8192", "vacuum") != 0)
+		goto done;
 	st = db_prepare(db, "VACUUM INTO ?1");
 	if (st == NULL)
 		goto done;
