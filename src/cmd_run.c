@@ -38,6 +38,21 @@ past_lead(const struct config *cfg, struct strbuf *sb)
 		(int)cfg->lead_expiry.unit, cfg->date_format);
 }
 
+/*
+ * stale_test: append "+s.kind = ?PARAM AND lethe_past(...) IS 1": subject
+ * s is a lead (the kind bound to PARAM) idle longer than lead_expiry;
+ * "+" walks the table rather than an index on kind.
+ */
+static void
+stale_test(const struct config *cfg, int param, struct strbuf *sb)
+{
+	sb_adds(sb, "+s.");
+	sb_add_ident(sb, cfg->subj_kind);
+	sb_addf(sb, " = ?%d AND ", param);
+	past_lead(cfg, sb);
+	sb_adds(sb, " IS 1");
+}
+
 /* warn_undated_leads: name leads whose last activity cannot be read. */
 static int
 warn_undated_leads(sqlite3 *live, const struct config *cfg)
@@ -94,11 +109,9 @@ stale_leads(sqlite3 *live, const struct config *cfg)
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, ", s.rowid FROM main.");
 	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s WHERE +s.");
-	sb_add_ident(&sql, cfg->subj_kind);
-	sb_adds(&sql, " = ?1 AND ");
-	past_lead(cfg, &sql);
-	sb_adds(&sql, " IS 1 AND s.");
+	sb_adds(&sql, " AS s WHERE ");
+	stale_test(cfg, 1, &sql);
+	sb_adds(&sql, " AND s.");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " IS NOT NULL");
 	st = db_prepare(live, sb_str(&sql));
@@ -138,11 +151,9 @@ expire_leads(struct batch *b, int64_t *count)
 	sb_add_ident(&sql, cfg->subj_table);
 	sb_adds(&sql, " AS s ON s.rowid = l.rid WHERE l.sid > ?1 AND s.");
 	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " = l.sid AND +s.");
-	sb_add_ident(&sql, cfg->subj_kind);
-	sb_adds(&sql, " = ?2 AND ");
-	past_lead(cfg, &sql);
-	sb_adds(&sql, " IS 1 ORDER BY l.sid LIMIT ?3");
+	sb_adds(&sql, " = l.sid AND ");
+	stale_test(cfg, 2, &sql);
+	sb_adds(&sql, " ORDER BY l.sid LIMIT ?3");
 	st = db_prepare(b->live, sb_str(&sql));
 	if (st == NULL)
 		goto done;

@@ -74,6 +74,17 @@ until_expr(struct strbuf *sb, const struct dmap_table *t)
 		t->date_format);
 }
 
+/* hash_expr: "lethe_hash('TYPE', PREFIX"subject")": a row's hash. */
+static void
+hash_expr(struct strbuf *sb, const struct dmap_table *t, const char *prefix)
+{
+	sb_adds(sb, "lethe_hash(");
+	sb_add_sqlstr(sb, t->match);
+	sb_addf(sb, ", %s", prefix);
+	sb_add_ident(sb, t->subject);
+	sb_adds(sb, ")");
+}
+
 /* link: the WHERE clause reaching the batch (one == 0) or one subject. */
 static void
 link(struct strbuf *sb, const struct etable *et, int idx, int once)
@@ -85,24 +96,19 @@ link(struct strbuf *sb, const struct etable *et, int idx, int once)
 		sb_adds(sb, " IN (SELECT sid FROM temp.lethe_batch)");
 		return;
 	}
-	/* candidates from the index, confirmed on the row's current value */
 	if (once) {
 		/* every row hashed: looked up in memory, not in a temp table */
-		sb_adds(sb, "lethe_in_batch(lethe_hash(");
-		sb_add_sqlstr(sb, t->match);
-		sb_adds(sb, ", ");
-		sb_add_ident(sb, t->subject);
-		sb_adds(sb, "))");
+		sb_adds(sb, "lethe_in_batch(");
+		hash_expr(sb, t, "");
+		sb_adds(sb, ")");
 		return;
 	}
+	/* candidates from the index, confirmed on the row's current value */
 	sb_addf(sb, "rowid IN (SELECT rid FROM temp.lethe_ix_%d WHERE "
 		    "h IN (SELECT h FROM temp.lethe_batch_h)) AND ",
 		idx);
-	sb_adds(sb, "lethe_hash(");
-	sb_add_sqlstr(sb, t->match);
-	sb_adds(sb, ", ");
-	sb_add_ident(sb, t->subject);
-	sb_adds(sb, ") IN (SELECT h FROM temp.lethe_batch_h)");
+	hash_expr(sb, t, "");
+	sb_adds(sb, " IN (SELECT h FROM temp.lethe_batch_h)");
 }
 
 /* action: "DELETE FROM t" or "UPDATE t SET m = NULL, ..., subject = NULL". */
@@ -161,11 +167,9 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
 			      "h) SELECT o.rowid, o.", idx);
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, ", lethe_hash(");
-		sb_add_sqlstr(&sql, t->match);
-		sb_adds(&sql, ", o.");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, ") FROM main.");
+		sb_adds(&sql, ", ");
+		hash_expr(&sql, t, "o.");
+		sb_adds(&sql, " FROM main.");
 		sb_add_ident(&sql, t->name);
 		sb_addf(&sql, " AS o LEFT JOIN temp.lethe_ix_%d AS i ON i.rid = "
 			      "o.rowid WHERE o.", idx);
@@ -192,12 +196,9 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 
 	/* count the whole batch, grouped by subject id or by hash */
 	if (t->match != NULL && e->once) {
-		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0 FROM (SELECT "
-			      "lethe_hash(");
-		sb_add_sqlstr(&sql, t->match);
-		sb_adds(&sql, ", ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, ") AS h FROM main.");
+		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0 FROM (SELECT ");
+		hash_expr(&sql, t, "");
+		sb_adds(&sql, " AS h FROM main.");
 		sb_add_ident(&sql, t->name);
 		sb_adds(&sql, ") WHERE lethe_in_batch(h) GROUP BY h");
 	} else if (t->match != NULL) {
@@ -205,11 +206,9 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 			      "temp.lethe_ix_%d AS i JOIN main.", idx);
 		sb_add_ident(&sql, t->name);
 		sb_adds(&sql, " AS o ON o.rowid = i.rid WHERE i.h IN (SELECT h "
-			      "FROM temp.lethe_batch_h) AND lethe_hash(");
-		sb_add_sqlstr(&sql, t->match);
-		sb_adds(&sql, ", o.");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, ") = i.h GROUP BY i.h");
+			      "FROM temp.lethe_batch_h) AND ");
+		hash_expr(&sql, t, "o.");
+		sb_adds(&sql, " = i.h GROUP BY i.h");
 	} else if (!retain) {
 		sb_adds(&sql, "SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
