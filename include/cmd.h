@@ -1,10 +1,13 @@
 /*
  * cmd.h: what a command gets from main, and the commands.
  *
- * main.c parses the global options, then provides what the command table
- * says the command needs (config, the live store checked against the data
- * map, the lock, the key and ledger) and runs it.  Commands return an exit
- * code from lethe.h; only they and main choose exit codes.
+ * main.c parses the global options, finds the command in its table and
+ * runs it with what the table says it needs.  The command checks its own
+ * command line first (ctx_opts: a usage error is 64 whatever the state of
+ * the config, lock or ledger), then calls ctx_provide for the config, the
+ * live store checked against the data map, the lock and the key and
+ * ledger.  Commands return an exit code from lethe.h; only they and main
+ * choose exit codes.
  */
 #ifndef CMD_H
 #define CMD_H
@@ -14,15 +17,20 @@
 #include "config.h"
 #include "key.h"
 #include "ledger.h"
+#include "opt.h"
 
 /* What a command needs; main provides it before the command runs. */
-#define NEED_CONFIG	0x01	/* cfg loaded and checked */
-#define NEED_LIVE	0x02	/* the live store holds the data map */
+#define NEED_CONFIG	0x01	/* cfg loaded and checked (and the data map
+				 * against the live store, if there is one) */
+#define NEED_LIVE	0x02	/* the live store must exist */
 #define NEED_LOCK	0x04	/* the run lock, except with --dry-run */
 #define NEED_LEDGER	0x08	/* key and ledger, read-only */
 #define NEED_WRITE	0x10	/* the ledger writable */
 
 struct ctx {
+	const char *name;		/* the command */
+	int needs;			/* NEED_* from the command table */
+	void (*usage)(const char *name);	/* prints a command's usage */
 	const char *config_path;	/* -c, LETHE_CONFIG or the default */
 	struct config *cfg;
 	struct key *key;
@@ -34,25 +42,31 @@ struct ctx {
 };
 
 /*
- * ctx_config: load the config into ctx->cfg.  Returns 0 or an exit code.
+ * ctx_config: load the config into ctx->cfg, checking the data map
+ * against the live store when there is one (and reporting a missing one
+ * when c->needs has NEED_LIVE).  Returns 0 or an exit code (78).
  */
 int ctx_config(struct ctx *c);
 
-/*
- * ctx_check_live: check the data map against the live store.  Returns 0
- * or an exit code (78 when the store lacks what the map names or is
- * missing).
- */
-int ctx_check_live(struct ctx *c);
-
-/* ctx_lock: take the run lock.  Returns 0, 75 if held, or 74. */
-int ctx_lock(struct ctx *c);
+/* What ctx_opts returns when the command goes on. */
+#define CTX_GO (-1)
 
 /*
- * ctx_ledger: load the key and open the ledger.  Returns 0, or 78 when
- * either is missing or the key is refused, or 74.
+ * ctx_opts: parse the command's options (opt_parse on c->argv, reporting
+ * as `cmd`).  Returns CTX_GO, or an exit code the command returns at
+ * once: 64 for a bad option, 0 after printing its usage for --help.
  */
-int ctx_ledger(struct ctx *c, int writable);
+int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
+	     int maxpos, int *npos, const char *cmd);
+
+/*
+ * ctx_provide: once the command line is checked, provide what c->needs
+ * says, in this order: the config (78), the key and ledger files' being
+ * there (78, with the hint to run `lethe init`), the run lock unless dry
+ * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
+ * dry (78 refused, 74).  Returns 0 or that exit code.
+ */
+int ctx_provide(struct ctx *c, int dry);
 
 /* A verb of a command with verbs (request, ledger). */
 struct verb {

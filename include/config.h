@@ -121,6 +121,16 @@ struct config {
 struct config *config_load(const char *path);
 
 /*
+ * config_load_checked: config_load, with a further check run whatever
+ * errors were found before it (so all are reported at once): check gets
+ * the config as far as it loaded (any field may be NULL) and arg, prints
+ * its own errors and returns how many.  The same result as config_load.
+ */
+struct config *config_load_checked(const char *path,
+				   int (*check)(const struct config *, void *),
+				   void *arg);
+
+/*
  * config_free: free cfg.  NULL is a no-op.
  */
 void config_free(struct config *cfg);
@@ -130,6 +140,7 @@ void config_free(struct config *cfg);
  * table and column the data map names, that mask columns may be NULL, and
  * that no retained table cascades deletes from the subjects table.  Errors
  * name the config file and line and, as `what`, the database checked.
+ * Names the config left unset (NULL) after errors are not checked.
  * With `partial`, a data-map table that is missing is not an error (an
  * older copy of the store).  Returns the number of errors (0: fine).
  */

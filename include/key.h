@@ -30,6 +30,12 @@ int key_create(const char *path);
 struct key *key_load(const char *path);
 
 /*
+ * key_load_at: key_load, with where (e.g. "lethe.ini:4: [lethe] key_file",
+ * or NULL) before each message.
+ */
+struct key *key_load_at(const char *path, const char *where);
+
+/*
  * key_from_bytes: a key made from 32 given bytes (tests, tools).
  */
 struct key *key_from_bytes(const unsigned char bytes[KEY_BYTES]);

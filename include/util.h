@@ -50,6 +50,12 @@ int split_list(const char *s, char ***out);
 void free_list(char **list, int n);
 
 /*
+ * utf8_valid: whether s is well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF).
+ */
+int utf8_valid(const char *s);
+
+/*
  * wipe: overwrite n bytes at p with zeros in a way the compiler keeps.
  */
 void wipe(void *p, size_t n);

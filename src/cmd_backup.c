@@ -167,9 +167,9 @@ append_event(struct bk *b, const char *id, const char *path,
 int
 cmd_backup(struct ctx *c)
 {
-	const struct config *cfg = c->cfg;
+	const struct config *cfg;
 	const char *out = NULL, *fmt = NULL, *pos[1];
-	struct sqlfn_ctx fn = { c->key, (int)cfg->calling_code, c->now };
+	struct sqlfn_ctx fn;
 	struct eraser *er = NULL;
 	sqlite3 *live = NULL;
 	struct bk b;
@@ -184,8 +184,14 @@ cmd_backup(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "backup") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "backup")) != CTX_GO ||
+	    (rc = ctx_provide(c, 0)) != 0)
+		return rc;
+	rc = EX_IOERR;
+	cfg = c->cfg;
+	fn.key = c->key;
+	fn.calling_code = (int)cfg->calling_code;
+	fn.now = c->now;
 	memset(&b, 0, sizeof(b));
 	b.c = c;
 	sb_init(&b.manifest);

@@ -9,11 +9,23 @@
 
 #include "cmd.h"
 #include "demo.h"
+#include "fsutil.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
 #include "util.h"
 #include "banned.h"
+
+/* make_parent: make the folder of path (0700 when new).  Returns 0 or -1. */
+static int
+make_parent(const char *path)
+{
+	char *dir = dir_of(path);
+	int rc = access(dir, F_OK) == 0 ? 0 : mkdir_p(dir, 0700);
+
+	free(dir);
+	return rc;
+}
 
 /* create_missing: make the key and ledger cfg names; keep existing ones. */
 static int
@@ -33,7 +45,8 @@ create_missing(struct ctx *c)
 		return EX_CONFIG;
 	}
 	if (!have_key) {
-		if (key_create(cfg->key_file) != 0)
+		if (make_parent(cfg->key_file) != 0 ||
+		    key_create(cfg->key_file) != 0)
 			return EX_IOERR;
 		log_notice("created key file '%s'", cfg->key_file);
 	}
@@ -49,7 +62,8 @@ create_missing(struct ctx *c)
 				 "one was lost, restore it from a copy instead, "
 				 "or backups may bring erased people back",
 				 cfg->key_file, cfg->ledger);
-		if (ledger_create(cfg->ledger, k) != 0)
+		if (make_parent(cfg->ledger) != 0 ||
+		    ledger_create(cfg->ledger, k) != 0)
 			goto done;
 		log_notice("created ledger '%s'", cfg->ledger);
 	} else {
@@ -81,8 +95,8 @@ cmd_init(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "init") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "init")) != CTX_GO)
+		return rc;
 	if (demo != NULL) {
 		if (demo_create(demo, c->now, 42) != 0)
 			return EX_IOERR;

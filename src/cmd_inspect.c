@@ -30,12 +30,14 @@ cmd_inspect(struct ctx *c)
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
 	memset(&s, 0, sizeof(s));
-	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "inspect") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "inspect")) != CTX_GO)
+		return rc;
 	if (npos != 1) {
 		log_err("inspect: give an archive (or - for standard input)");
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
 	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
 			FILTER_COUNT) != 0)
 		return EX_IOERR;

@@ -39,8 +39,8 @@ ledger_list(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger list"))
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger list")) != CTX_GO)
+		return rc;
 	if (json && csv) {
 		log_err("ledger list: give --json or --csv, not both");
 		return EX_USAGE;
@@ -50,6 +50,9 @@ ledger_list(struct ctx *c)
 			since);
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
+	rc = EX_IOERR;
 	st = db_prepare(ledger_db(c->ledger),
 			"SELECT " EVENT_COLUMNS " FROM events WHERE ?1 IS NULL "
 			"OR at >= ?1 ORDER BY seq");
@@ -89,12 +92,14 @@ ledger_show(struct ctx *c)
 	int npos, r;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "ledger show"))
-		return EX_USAGE;
+	if ((r = ctx_opts(c, opts, pos, 1, &npos, "ledger show")) != CTX_GO)
+		return r;
 	if (npos != 1 || parse_int(pos[0], 1, INT64_MAX, &seq) != 0) {
 		log_err("ledger show: give an event's seq (a number from 1)");
 		return EX_USAGE;
 	}
+	if ((r = ctx_provide(c, 0)) != 0)
+		return r;
 	r = ledger_get(c->ledger, seq, &ev);
 	if (r < 0)
 		return EX_IOERR;
@@ -115,11 +120,12 @@ ledger_head_cmd(struct ctx *c)
 	const char *pos[1];
 	char hash[HASH_HEX];
 	int64_t seq;
-	int npos;
+	int npos, rc;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger head"))
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO ||
+	    (rc = ctx_provide(c, 0)) != 0)
+		return rc;
 	if (ledger_head(c->ledger, &seq, hash) != 0)
 		return EX_IOERR;
 	printf("%" PRId64 ":%s\n", seq, hash);
@@ -132,14 +138,15 @@ ledger_verify_cmd(struct ctx *c)
 	const char *against = NULL, *pos[1], *colon;
 	char hash[HASH_HEX], seqbuf[24], lower[HASH_HEX];
 	int64_t aseq = -1, count, head;
-	int npos, i;
+	int npos, i, rc;
 	struct opt opts[] = {
 		{ "--against", NULL, &against, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger verify"))
-		return EX_USAGE;
+	rc = ctx_opts(c, opts, pos, 0, &npos, "ledger verify");
+	if (rc != CTX_GO)
+		return rc;
 	if (against != NULL) {
 		colon = strchr(against, ':');
 		if (colon == NULL || (size_t)(colon - against) >= sizeof(seqbuf)
@@ -160,6 +167,8 @@ ledger_verify_cmd(struct ctx *c)
 			return EX_USAGE;
 		}
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
 	if (ledger_verify(c->ledger, aseq, against ? lower : NULL, &count,
 			  &head, hash) != 0) {
 		log_err("ledger '%s' FAILED verification", c->cfg->ledger);
@@ -212,12 +221,16 @@ ledger_lookup(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "ledger lookup"))
-		return EX_USAGE;
+	rc = ctx_opts(c, opts, pos, 0, &npos, "ledger lookup");
+	if (rc != CTX_GO)
+		return rc;
 	if ((email != NULL) == (phone != NULL)) {
 		log_err("ledger lookup: give --email E or --phone P");
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
+	rc = EX_IOERR;
 	type = email ? "email" : "phone";
 	value = email ? email : phone;
 	if (ident_hash_value(c->key, type, value, (int)c->cfg->calling_code,

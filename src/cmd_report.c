@@ -229,8 +229,8 @@ cmd_report(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "report"))
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "report")) != CTX_GO)
+		return rc;
 	if (strcmp(format, "text") && strcmp(format, "json") &&
 	    strcmp(format, "html")) {
 		log_err("report: --format takes text, json or html");
@@ -240,6 +240,9 @@ cmd_report(struct ctx *c)
 		log_err("report: --since '%s' is not an ISO-8601 time", since);
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
+	rc = EX_IOERR;
 	memset(&rp, 0, sizeof(rp));
 	time_format(t, rp.since);
 	time_format(c->now, rp.now);

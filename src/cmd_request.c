@@ -36,9 +36,9 @@ check_ref(const struct config *cfg, const char *ref)
 	for (p = ref; p != NULL && *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			break;
-	if (ref != NULL && (*ref == '\0' || *p != '\0')) {
+	if (ref != NULL && (*ref == '\0' || *p != '\0' || !utf8_valid(ref))) {
 		log_err("request erase: --ref must be a non-empty line of "
-			"text");
+			"UTF-8 text");
 		return -1;
 	}
 	if (ref != NULL && ident_looks_personal(ref, (int)cfg->calling_code)) {
@@ -172,13 +172,17 @@ request_erase(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "request erase"))
-		return EX_USAGE;
+	rc = ctx_opts(c, opts, pos, 0, &npos, "request erase");
+	if (rc != CTX_GO)
+		return rc;
 	if ((from != NULL) == (email != NULL || phone != NULL)) {
 		log_err("request erase: give --email and/or --phone, or "
 			"--from FILE");
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
+	rc = EX_USAGE;
 	if (check_ref(c->cfg, ref) != 0)
 		return EX_USAGE;
 	if (from != NULL) {
@@ -249,13 +253,15 @@ request_approve(struct ctx *c)
 	int npos, r;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos,
-		      "request approve") != 0)
-		return EX_USAGE;
+	r = ctx_opts(c, opts, pos, 1, &npos, "request approve");
+	if (r != CTX_GO)
+		return r;
 	if (npos != 1) {
 		log_err("request approve: give the request id");
 		return EX_USAGE;
 	}
+	if ((r = ctx_provide(c, 0)) != 0)
+		return r;
 	if (ledger_begin(c->ledger) != 0)
 		return EX_IOERR;
 	r = request_find(c->ledger, c->now, pos[0], note_request, &s);
@@ -351,12 +357,15 @@ request_list(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "request list"))
-		return EX_USAGE;
+	rc = ctx_opts(c, opts, pos, 0, &npos, "request list");
+	if (rc != CTX_GO)
+		return rc;
 	if (s.pending && s.overdue) {
 		log_err("request list: give --pending or --overdue, not both");
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
 	/* a request whose identifiers name different people waits for
 	 * approval: only the live store can tell (best effort) */
 	fn.key = c->key;

@@ -212,8 +212,8 @@ cmd_restore(struct ctx *c)
 
 	memset(&s, 0, sizeof(s));
 	memset(&f, 0, sizeof(f));
-	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "restore") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "restore")) != CTX_GO)
+		return rc;
 	if (npos != 1 || to == NULL || *to == '\0') {
 		log_err("restore: give an archive (or - for standard input) and "
 			"--to DIR");
@@ -236,6 +236,10 @@ cmd_restore(struct ctx *c)
 		log_errno("restore: cannot write in '%s'", parent);
 		free(parent);
 		return EX_USAGE;
+	}
+	if ((rc = ctx_provide(c, dry)) != 0) {
+		free(parent);
+		return rc;
 	}
 	if (remove_stale(parent, !dry) != 0) {
 		rc = EX_IOERR;

@@ -249,7 +249,7 @@ print_summary(const struct summary *s, const struct batch *b, int dry)
 int
 cmd_run(struct ctx *c)
 {
-	const struct config *cfg = c->cfg;
+	const struct config *cfg;
 	struct sqlfn_ctx fn;
 	struct summary s;
 	struct batch b;
@@ -262,8 +262,11 @@ cmd_run(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if (opt_parse(c->argc, c->argv, opts, pos, 0, &npos, "run") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "run")) != CTX_GO ||
+	    (rc = ctx_provide(c, dry)) != 0)
+		return rc;
+	rc = EX_IOERR;
+	cfg = c->cfg;
 	memset(&s, 0, sizeof(s));
 	fn.key = c->key;
 	fn.calling_code = (int)cfg->calling_code;

@@ -84,12 +84,14 @@ cmd_scrub(struct ctx *c)
 
 	memset(&s, 0, sizeof(s));
 	memset(&f, 0, sizeof(f));
-	if (opt_parse(c->argc, c->argv, opts, pos, 1, &npos, "scrub") != 0)
-		return EX_USAGE;
+	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "scrub")) != CTX_GO)
+		return rc;
 	if (npos != 1 || out == NULL || *out == '\0') {
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
+	if ((rc = ctx_provide(c, 0)) != 0)
+		return rc;
 	if (strcmp(pos[0], "-") != 0 && stat(pos[0], &a) == 0 &&
 	    stat(out, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {

@@ -989,9 +989,16 @@ config_dir(const char *path)
 struct config *
 config_load(const char *path)
 {
+	return config_load_checked(path, NULL, NULL);
+}
+
+struct config *
+config_load_checked(const char *path,
+		    int (*check)(const struct config *, void *), void *arg)
+{
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	struct loader ld;
-	int i;
+	int i, extra = 0;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.cfg = cfg;
@@ -1040,12 +1047,15 @@ config_load(const char *path)
 		check_files(&ld, &cfg->files[i]);
 	check_cross(&ld);
 
-	if (ld.errors > 0) {
+	if (ld.errors > 0)
 		qsort(ld.errs, (size_t)ld.errors, sizeof(*ld.errs), by_line);
-		for (i = 0; i < ld.errors; i++)
-			fputs(ld.errs[i].text, stderr);
-		log_err("%d error%s in config '%s'", ld.errors,
-			ld.errors == 1 ? "" : "s", path);
+	for (i = 0; i < ld.errors; i++)
+		fputs(ld.errs[i].text, stderr);
+	if (check != NULL)
+		extra = check(cfg, arg);
+	if (ld.errors + extra > 0) {
+		log_err("%d error%s in config '%s'", ld.errors + extra,
+			ld.errors + extra == 1 ? "" : "s", path);
 		config_free(cfg);
 		cfg = NULL;
 	}

@@ -147,7 +147,8 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 	char sec[300];
 	int i, j;
 
-	if (need_table(&ck, "subjects", cfg->subj_table, 0)) {
+	if (cfg->subj_table != NULL &&
+	    need_table(&ck, "subjects", cfg->subj_table, 0)) {
 		const char *st = cfg->subj_table;
 
 		need_column(&ck, "subjects", "id", st, cfg->subj_id, 0);
@@ -173,7 +174,7 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 		for (j = 0; j < t->redact.n; j++)
 			need_column(&ck, sec, "redact", t->name, t->redact.v[j],
 				    0);
-		if (t->on_erase == ON_RETAIN &&
+		if (t->on_erase == ON_RETAIN && cfg->subj_table != NULL &&
 		    cascades(db, t->name, cfg->subj_table))
 			fail(&ck, sec, "on_erase",
 			     "retained table '%s' has ON DELETE CASCADE to "

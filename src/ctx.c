@@ -14,52 +14,90 @@
 #include "live.h"
 #include "lock.h"
 #include "log.h"
+#include "opt.h"
 #include "banned.h"
 
-int
-ctx_config(struct ctx *c)
+/*
+ * check_live: the data map against the live store, as a config check:
+ * a missing store is an error only when the command needs it (arg).
+ * Returns the number of errors printed.
+ */
+static int
+check_live(const struct config *cfg, void *arg)
 {
-	if (c->cfg != NULL)
-		return 0;
-	c->cfg = config_load(c->config_path);
-	if (c->cfg == NULL)
-		return EX_CONFIG;
-	fsutil_set_tag(c->cfg->ledger);
-	return 0;
-}
-
-int
-ctx_check_live(struct ctx *c)
-{
+	const int *required = arg;
 	struct sqlfn_ctx fn = { NULL, 44, 0 };
 	sqlite3 *db;
 	struct stat st;
 	char what[4096];
 	int errors;
 
-	if (stat(c->cfg->live_store, &st) != 0) {
-		log_errno("%s:%d: [lethe] live_store: cannot open '%s'",
-			  c->cfg->path,
-			  config_key_line(c->cfg, "lethe", "live_store"),
-			  c->cfg->live_store);
+	if (cfg->live_store == NULL)
+		return 0;
+	if (stat(cfg->live_store, &st) != 0) {
+		if (!*required && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "%s:%d: [lethe] live_store: cannot open '%s': "
+				"%s\n",
+			cfg->path, config_key_line(cfg, "lethe", "live_store"),
+			cfg->live_store, strerror(errno));
+		return 1;
+	}
+	db = live_open(cfg->live_store, 0, &fn);
+	if (db == NULL)
+		return 1;
+	snprintf(what, sizeof(what), "live store '%s'", cfg->live_store);
+	errors = config_check_store(cfg, db, what, 0);
+	sqlite3_close(db);
+	return errors;
+}
+
+int
+ctx_config(struct ctx *c)
+{
+	int required = (c->needs & NEED_LIVE) != 0;
+
+	if (c->cfg != NULL)
+		return 0;
+	c->cfg = config_load_checked(c->config_path, check_live, &required);
+	if (c->cfg == NULL)
+		return EX_CONFIG;
+	fsutil_set_tag(c->cfg->ledger);
+	return 0;
+}
+
+/* key_line: "FILE:LINE: [lethe] KEY" for messages about that key's file. */
+static void
+key_line(const struct config *cfg, const char *key, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s:%d: [lethe] %s", cfg->path,
+		 config_key_line(cfg, "lethe", key), key);
+}
+
+/* present: whether the key file and ledger exist.  Returns 0 or 78. */
+static int
+present(const struct config *cfg)
+{
+	char where[4200];
+
+	if (access(cfg->key_file, F_OK) != 0) {
+		key_line(cfg, "key_file", where, sizeof(where));
+		log_err("%s: cannot open key file '%s': %s; run 'lethe init' "
+			"to create it", where, cfg->key_file, strerror(errno));
 		return EX_CONFIG;
 	}
-	db = live_open(c->cfg->live_store, 0, &fn);
-	if (db == NULL)
-		return EX_CONFIG;
-	snprintf(what, sizeof(what), "live store '%s'", c->cfg->live_store);
-	errors = config_check_store(c->cfg, db, what, 0);
-	sqlite3_close(db);
-	if (errors > 0) {
-		log_err("%d error%s in config '%s'", errors,
-			errors == 1 ? "" : "s", c->cfg->path);
+	if (access(cfg->ledger, F_OK) != 0) {
+		key_line(cfg, "ledger", where, sizeof(where));
+		log_err("%s: cannot open ledger '%s': %s; run 'lethe init' to "
+			"create it", where, cfg->ledger, strerror(errno));
 		return EX_CONFIG;
 	}
 	return 0;
 }
 
-int
-ctx_lock(struct ctx *c)
+/* take_lock: the run lock.  Returns 0, 75 if held, or 74. */
+static int
+take_lock(struct ctx *c)
 {
 	int fd = lock_take(c->cfg->lock_file);
 
@@ -74,22 +112,15 @@ ctx_lock(struct ctx *c)
 	return 0;
 }
 
-int
-ctx_ledger(struct ctx *c, int writable)
+/* open_ledger: load the key and open the ledger.  Returns 0, 78 or 74. */
+static int
+open_ledger(struct ctx *c, int writable)
 {
 	const struct config *cfg = c->cfg;
+	char where[4200];
 
-	if (access(cfg->key_file, F_OK) != 0) {
-		log_err("cannot open key file '%s': %s; run 'lethe init' to "
-			"create it", cfg->key_file, strerror(errno));
-		return EX_CONFIG;
-	}
-	if (access(cfg->ledger, F_OK) != 0) {
-		log_err("cannot open ledger '%s': %s; run 'lethe init' to "
-			"create it", cfg->ledger, strerror(errno));
-		return EX_CONFIG;
-	}
-	c->key = key_load(cfg->key_file);
+	key_line(cfg, "key_file", where, sizeof(where));
+	c->key = key_load_at(cfg->key_file, where);
 	if (c->key == NULL)
 		return EX_CONFIG;
 	c->ledger = ledger_open(cfg->ledger, NULL, writable, c->now);
@@ -97,6 +128,39 @@ ctx_ledger(struct ctx *c, int writable)
 		return EX_IOERR;
 	if (ledger_check_key(c->ledger, cfg->ledger, c->key) != 0)
 		return EX_CONFIG;
+	return 0;
+}
+
+int
+ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
+	 int maxpos, int *npos, const char *cmd)
+{
+	int r = opt_parse(c->argc, c->argv, opts, pos, maxpos, npos, cmd);
+
+	if (r < 0)
+		return EX_USAGE;
+	if (r > 0) {
+		if (c->usage != NULL)
+			c->usage(c->name);
+		return EXIT_DONE;
+	}
+	return CTX_GO;
+}
+
+int
+ctx_provide(struct ctx *c, int dry)
+{
+	int rc;
+
+	if ((c->needs & NEED_CONFIG) && (rc = ctx_config(c)) != 0)
+		return rc;
+	if ((c->needs & NEED_LEDGER) && (rc = present(c->cfg)) != 0)
+		return rc;
+	if ((c->needs & NEED_LOCK) && !dry && (rc = take_lock(c)) != 0)
+		return rc;
+	if ((c->needs & NEED_LEDGER) &&
+	    (rc = open_ledger(c, (c->needs & NEED_WRITE) && !dry)) != 0)
+		return rc;
 	return 0;
 }
 

@@ -158,27 +158,70 @@ ident_hash_value(const struct key *k, const char *type, const char *value,
 	return 0;
 }
 
+/*
+ * date_shaped: whether the digit groups of a run (lens[0..n)) read as a
+ * date, 2026-11-22 or 22.11.2026.
+ */
+static int
+date_shaped(const int *lens, int n)
+{
+	return n == 3 && lens[1] == 2 &&
+	       ((lens[0] == 4 && lens[2] == 2) ||
+		(lens[0] == 2 && lens[2] == 4));
+}
+
+/*
+ * attached: whether the run at p is the tail of a word such as a ticket
+ * number ("HD-2026-000123", "TICKET-2026-11-22", "X12345").
+ */
+static int
+attached(const char *s, const char *p)
+{
+	if (p == s)
+		return 0;
+	if (isalpha((unsigned char)p[-1]))
+		return 1;
+	if (strchr("-_#/", p[-1]) == NULL)
+		return 0;
+	for (p--; p > s && isalnum((unsigned char)p[-1]); p--)
+		if (isalpha((unsigned char)p[-1]))
+			return 1;
+	return 0;
+}
+
 int
 ident_looks_personal(const char *s, int calling_code)
 {
 	char run[128], norm[IDENT_MAX];
 	const char *p = s;
 
-	if (strchr(s, '@') != NULL)
+	if (strchr(s, '@') != NULL || strcasestr(s, "(at)") != NULL ||
+	    strcasestr(s, "[at]") != NULL)
 		return 1;
 	/* a run of phone characters: "+44 20 7946 0958", "07700 900123",
-	 * "447700900123"; dates like "2026-11-22" are not phones */
+	 * "447700900123", "415-555-0132"; not dates like "2026-11-22", nor
+	 * the number of a ticket such as "HD-2026-000123" */
 	while (*p) {
 		size_t n = 0;
-		int seps = 0, digits = 0;
+		int seps = 0, digits = 0, lens[16], ngroups = 0, in = 0;
+		const char *start;
 
 		while (*p && !strchr("+(0123456789", *p))
 			p++;
+		start = p;
 		while (*p && strchr("+0123456789 -.()/", *p)) {
-			if (isdigit((unsigned char)*p))
+			if (isdigit((unsigned char)*p)) {
 				digits++;
-			else if (*p != ' ')
-				seps++;
+				if (!in && ngroups < 16)
+					lens[ngroups++] = 0;
+				if (ngroups > 0)
+					lens[ngroups - 1]++;
+				in = 1;
+			} else {
+				in = 0;
+				if (*p != ' ')
+					seps++;
+			}
 			if (n + 1 < sizeof(run))
 				run[n++] = *p;
 			p++;
@@ -190,6 +233,10 @@ ident_looks_personal(const char *s, int calling_code)
 			continue;
 		if (run[0] == '+' || run[0] == '0' || run[0] == '(' ||
 		    (seps == 0 && digits >= 10))
+			return 1;
+		if (attached(s, start) || date_shaped(lens, ngroups))
+			continue;
+		if (digits >= 10 || (digits >= 7 && ngroups >= 3))
 			return 1;
 	}
 	return 0;

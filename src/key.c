@@ -95,6 +95,13 @@ key_from_bytes(const unsigned char bytes[KEY_BYTES])
 struct key *
 key_load(const char *path)
 {
+	return key_load_at(path, NULL);
+}
+
+struct key *
+key_load_at(const char *path, const char *where)
+{
+	const char *pre = where ? where : "", *sep = where ? ": " : "";
 	unsigned char buf[KEY_BYTES + 1];
 	struct key *k = NULL;
 	struct stat st;
@@ -103,31 +110,32 @@ key_load(const char *path)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		log_errno("cannot open key file '%s'", path);
+		log_errno("%s%scannot open key file '%s'", pre, sep, path);
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0) {
-		log_errno("cannot stat key file '%s'", path);
+		log_errno("%s%scannot stat key file '%s'", pre, sep, path);
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		log_err("key file '%s' is not a regular file", path);
+		log_err("%s%skey file '%s' is not a regular file", pre, sep,
+			path);
 		goto done;
 	}
 	if (st.st_mode & 077) {
-		log_err("key file '%s' is accessible by group or others "
+		log_err("%s%skey file '%s' is accessible by group or others "
 			"(mode %04o); run: chmod 600 '%s'",
-			path, (unsigned)(st.st_mode & 07777), path);
+			pre, sep, path, (unsigned)(st.st_mode & 07777), path);
 		goto done;
 	}
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0) {
-		log_errno("cannot read key file '%s'", path);
+		log_errno("%s%scannot read key file '%s'", pre, sep, path);
 		goto done;
 	}
 	if (n != KEY_BYTES) {
-		log_err("key file '%s' must hold exactly %d bytes", path,
-			KEY_BYTES);
+		log_err("%s%skey file '%s' must hold exactly %d bytes", pre,
+			sep, path, KEY_BYTES);
 		goto done;
 	}
 	k = key_from_bytes(buf);

@@ -26,10 +26,10 @@ static const struct command commands[] = {
 	{ "init", NULL, cmd_init, 0,
 	  "init [--demo DIR]" },
 	{ "request", "erase", cmd_request,
-	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
 	  "request erase --email E [--phone P] [--ref TEXT] | --from FILE" },
 	{ "request", "approve", cmd_request,
-	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
+	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE,
 	  "request approve ID" },
 	{ "request", "list", cmd_request, NEED_CONFIG | NEED_LEDGER,
 	  "request list [--pending|--overdue] [--json]" },
@@ -145,42 +145,6 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 	return 0;
 }
 
-static int
-has_flag(int argc, char **argv, const char *flag)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (strcmp(argv[i], flag) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* provide: give c what cmd needs.  Returns 0 or an exit code. */
-static int
-provide(struct ctx *c, const struct command *cmd)
-{
-	int rc;
-
-	if ((cmd->needs & NEED_CONFIG) && (rc = ctx_config(c)) != 0)
-		return rc;
-	if ((cmd->needs & NEED_LIVE) && (rc = ctx_check_live(c)) != 0)
-		return rc;
-	if ((cmd->needs & NEED_LOCK) && !has_flag(c->argc, c->argv,
-						  "--dry-run") &&
-	    (rc = ctx_lock(c)) != 0)
-		return rc;
-	if ((cmd->needs & NEED_LEDGER) &&
-	    (rc = ctx_ledger(c, (cmd->needs & NEED_WRITE) &&
-					!has_flag(c->argc, c->argv,
-						  "--dry-run"))) != 0)
-		return rc;
-	return 0;
-}
-
 /* close_stdout: flush stdout; a write error makes the result 74. */
 static int
 close_stdout(int rc)
@@ -228,8 +192,9 @@ main(int argc, char **argv)
 		log_err("unknown command '%s'; see 'lethe --help'", argv[1]);
 		return close_stdout(EX_USAGE);
 	}
-	if (has_flag(argc - 1, argv + 1, "--help") ||
-	    has_flag(argc - 1, argv + 1, "-h")) {
+	/* "lethe request --help"; after a verb, the verb's options tell */
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+			 strcmp(argv[2], "-h") == 0)) {
 		command_usage(cmd->name);
 		return close_stdout(EXIT_DONE);
 	}
@@ -247,9 +212,10 @@ main(int argc, char **argv)
 		c.config_path = DEFAULT_CONFIG;
 	c.argc = argc - 1;
 	c.argv = argv + 1;
-	rc = provide(&c, cmd);
-	if (rc == 0)
-		rc = cmd->fn(&c);
+	c.name = cmd->name;
+	c.needs = cmd->needs;
+	c.usage = command_usage;
+	rc = cmd->fn(&c);
 	ctx_release(&c);
 	return close_stdout(rc);
 }

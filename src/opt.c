@@ -49,6 +49,9 @@ opt_parse(int argc, char **argv, const struct opt *opts, const char **pos,
 		eq = strchr(a, '=');
 		len = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
 		o = find(opts, a, len);
+		if (o == NULL && (strcmp(a, "--help") == 0 ||
+				  strcmp(a, "-h") == 0))
+			return 1;
 		if (o == NULL) {
 			log_err("%s: unknown option '%.*s'", cmd, (int)len, a);
 			return -1;

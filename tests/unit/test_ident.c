@@ -250,6 +250,17 @@ test_looks_personal(void)
 	CHECK(!ident_looks_personal("2026-11-22", 44), "a date");
 	CHECK(!ident_looks_personal("", 44), "empty");
 	CHECK(!ident_looks_personal("INV 2026/0042", 44), "an invoice number");
+	CHECK(!ident_looks_personal("HD-2026-000123", 44), "a long ticket");
+	CHECK(!ident_looks_personal("22.11.2026", 44), "a dotted date");
+	CHECK(ident_looks_personal("44-7700-900123", 44), "dashed digits");
+	CHECK(ident_looks_personal("7700-900-123", 44), "a dashed number");
+	CHECK(ident_looks_personal("415.555.0132", 44), "a dotted number");
+	CHECK(ident_looks_personal("1-800-555-0199", 44), "a toll-free one");
+	CHECK(ident_looks_personal("44.20.7946.0958", 44), "dots, 12 digits");
+	CHECK(ident_looks_personal("tel:7700/900/123", 44), "a tel: number");
+	CHECK(ident_looks_personal("call 415-555-0132", 44), "one in text");
+	CHECK(ident_looks_personal("alice(at)example.com", 44),
+	      "an email spelled out");
 }
 
 
