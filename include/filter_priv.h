@@ -44,6 +44,23 @@ int filter_scan(const struct filter *f, const char *text, size_t n,
 void filter_hit(struct filter *f, int t, const char *rel, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * filter_scan_name: filter_scan of a path or link target (sp emptied
+ * first; offsets into name), where a component such as
+ * "alice@example.com.txt" is also read without its extensions.  Returns
+ * the number found.
+ */
+int filter_scan_name(const struct filter *f, const char *name,
+		     struct spans *sp);
+
+/*
+ * filter_shown: rel as messages show it: control characters escaped and
+ * every identifier of a newer erasure replaced by "[erased]", so that a
+ * file named after an erased person does not name them.  A static buffer
+ * (two in turn).
+ */
+const char *filter_shown(const struct filter *f, const char *rel);
+
 /* filter_residue: report residue of tombstone t in rel (what); counts it. */
 void filter_residue(struct filter *f, int t, const char *rel,
 		    const char *what);

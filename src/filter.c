@@ -1,6 +1,7 @@
 /*
  * filter.c: the filter's tombstones, rule and walk over a staged tree.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -41,10 +42,21 @@ intern(const char *reason)
 	return "other";
 }
 
+/* sid_key: the set key of a subject id, whatever its letters' case (a
+ * UUID may be spelled in capitals in a path or another copy). */
 static void
 sid_key(const char *sid, unsigned char *key)
 {
-	sha_raw(sid, strlen(sid), key);
+	char low[128];
+	size_t i, n = strlen(sid);
+
+	if (n >= sizeof(low)) {
+		sha_raw(sid, n, key);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)sid[i]);
+	sha_raw(low, n, key);
 }
 
 int
@@ -270,6 +282,66 @@ filter_scan(const struct filter *f, const char *text, size_t n,
 	return sp->n;
 }
 
+int
+filter_scan_name(const struct filter *f, const char *name, struct spans *sp)
+{
+	struct spans part = { NULL, 0, 0 };
+	const char *c = name, *q;
+	int i;
+
+	if (filter_scan(f, name, strlen(name), sp) > 0)
+		return sp->n;
+	/* "alice@example.com.txt": a file extension reads as part of the
+	 * domain, so the component is scanned again without it */
+	while (*c) {
+		size_t len = strcspn(c, "/");
+		const char *at = memchr(c, '@', len), *dot;
+
+		while (at != NULL && len > 0) {
+			dot = NULL;
+			for (q = c + len; q > at; q--)
+				if (q[-1] == '.') {
+					dot = q - 1;
+					break;
+				}
+			if (dot == NULL)
+				break;
+			len = (size_t)(dot - c);
+			if (filter_scan(f, c, len, &part) > 0) {
+				for (i = 0; i < part.n; i++)
+					spans_add(sp, part.v[i].off +
+						  (size_t)(c - name),
+						  part.v[i].len, part.v[i].tag);
+				break;
+			}
+		}
+		c += strcspn(c, "/");
+		while (*c == '/')
+			c++;
+	}
+	spans_release(&part);
+	return sp->n;
+}
+
+const char *
+filter_shown(const struct filter *f, const char *rel)
+{
+	static char bufs[2][1024];
+	static int next;
+	char *b = bufs[next++ % 2], *masked;
+	struct spans sp = { NULL, 0, 0 };
+
+	if (filter_scan_name(f, rel, &sp) == 0) {
+		spans_release(&sp);
+		return printable(rel);
+	}
+	masked = spans_replace(rel, strlen(rel), &sp);
+	snprintf(b, sizeof(bufs[0]), "%s", printable(masked));
+	free(masked);
+	spans_release(&sp);
+	return b;
+}
+
 void
 filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 {
@@ -286,7 +358,7 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq,
 	       time_format(tb->at, at),
 	       tb->reason, tb->sid ? "subject " : "identifiers only",
-	       tb->sid ? tb->sid : "", printable(rel), what);
+	       tb->sid ? tb->sid : "", filter_shown(f, rel), what);
 }
 
 void
@@ -299,7 +371,7 @@ filter_residue(struct filter *f, int t, const char *rel, const char *what)
 	}
 	log_err("residue in '%s': %s holds an identifier of a person erased "
 		"after this backup (tombstone seq %" PRId64 ")",
-		printable(rel), what, f->tombs[t].seq);
+		filter_shown(f, rel), what, f->tombs[t].seq);
 	f->st.residue++;
 }
 
@@ -541,6 +613,8 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 		}
 		goto done;
 	}
+	if (f->mode == FILTER_COUNT && per_subject(f, rel, &rule, &end) >= 0)
+		goto done;	/* counted above; the restore drops it */
 	if (dropped_inode(f, &st)) {
 		/* a hard link to a file of an erased subject's path */
 		f->st.paths++;
@@ -637,6 +711,72 @@ drop_links(struct filter *f, const char *root, sqlite3 *index)
 	return rc;
 }
 
+/*
+ * check_names: entries whose name, or a symlink's target, holds an
+ * identifier of a newer erasure (docs/alice@example.com.txt) are residue
+ * (law 11) unless dropped already with a per-subject path; with
+ * --drop-residue they are left out.  Returns 0, or -1 after reporting.
+ */
+static int
+check_names(struct filter *f, const char *root, sqlite3 *index)
+{
+	struct spans sp = { NULL, 0, 0 };
+	sqlite3_stmt *st;
+	struct stat sb;
+	size_t end;
+	int r, rule, rc = 0;
+
+	if (!filter_has_newer(f))
+		return 0;
+	st = db_prepare(index, "SELECT path, target FROM entries ORDER BY "
+			       "path");
+	if (st == NULL)
+		return -1;
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *rel = db_text(st, 0), *target = db_text(st, 1);
+		const char *what = "its name";
+		char *full;
+		int t = -1;
+
+		if (filter_scan_name(f, rel, &sp) > 0) {
+			t = sp.v[0].tag;
+		} else if (target != NULL &&
+			   filter_scan_name(f, target, &sp) > 0) {
+			t = sp.v[0].tag;
+			what = "its link target";
+		}
+		if (t < 0)
+			continue;
+		full = xasprintf("%s/%s", root, rel);
+		if (lstat(full, &sb) != 0 ||
+		    per_subject(f, rel, &rule, &end) >= 0) {
+			free(full);	/* gone already, or going */
+			continue;
+		}
+		if (f->mode == FILTER_APPLY && f->drop_residue) {
+			log_warn("leaving out '%s': %s holds an identifier of a "
+				 "person erased after this backup (tombstone "
+				 "seq %" PRId64 ") (--drop-residue)",
+				 filter_shown(f, rel), what, f->tombs[t].seq);
+			f->st.dropped++;
+			if (S_ISDIR(sb.st_mode) ? rm_tree(full) != 0
+						: unlink(full) != 0) {
+				if (!S_ISDIR(sb.st_mode))
+					log_errno("cannot remove '%s'", full);
+				rc = -1;
+			}
+		} else {
+			filter_residue(f, t, rel, what);
+		}
+		free(full);
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_fail(index, "read the entry index");
+	sqlite3_finalize(st);
+	spans_release(&sp);
+	return rc;
+}
+
 int
 filter_tree(struct filter *f, const char *root, sqlite3 *index)
 {
@@ -665,6 +805,8 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 			rc = -1;
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && check_names(f, root, index) != 0)
+		rc = -1;
 	if (rc == 0 && f->st.residue > 0 && f->mode == FILTER_APPLY) {
 		f->hostile = 1;
 		rc = -1;

@@ -190,7 +190,7 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 			cols[i] = header_index(m.p, len, r->match.column[i]);
 			if (cols[i] < 0)
 				log_warn("'%s': no column '%s' for [files %s] "
-					 "match", printable(rel),
+					 "match", filter_shown(f, rel),
 					 r->match.column[i], r->name);
 		}
 		sb_add(&out, m.p, len);
@@ -267,7 +267,7 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 			log_warn("leaving out '%s': it holds an identifier of a "
 				 "person erased after this backup (tombstone "
 				 "seq %" PRId64 ") (--drop-residue)",
-				 printable(rel), f->tombs[sp.v[0].tag].seq);
+				 filter_shown(f, rel), f->tombs[sp.v[0].tag].seq);
 			f->st.dropped++;
 			if (unlink(full) != 0) {
 				log_errno("cannot remove '%s'", full);
