@@ -65,22 +65,32 @@ void aout_abort(struct aout *o);
  * reached twice is added once), files never to add (by inode), and the
  * manifest entries of regular files when manifest is not NULL.
  */
+#define AOUT_NEVER 8
+
 struct aout_tree {
 	struct aout *out;
 	struct strbuf *manifest;
 	struct hashset *seen;
-	struct stat never[4];
+	struct stat never[AOUT_NEVER];
 	int nnever;
 	int64_t entries;
 	int64_t bytes;
 };
+
+/*
+ * aout_temp_path: the temporary file o is being written to (beside its
+ * final name), or NULL.  Owned by o.
+ */
+const char *aout_temp_path(const struct aout *o);
 
 /* aout_tree_init, aout_tree_release: set up and free a tree walk. */
 void aout_tree_init(struct aout_tree *t, struct aout *out,
 		    struct strbuf *manifest);
 void aout_tree_release(struct aout_tree *t);
 
-/* aout_tree_never: never add the file at path (if it exists). */
+/* aout_tree_never: never add the file at path (if it exists; NULL is a
+ * no-op; up to AOUT_NEVER files).  The archive's own temporary file is
+ * never added. */
 void aout_tree_never(struct aout_tree *t, const char *path);
 
 /*

@@ -148,6 +148,12 @@ int config_check_store(const struct config *cfg, sqlite3 *db,
 		       const char *what, int partial);
 
 /*
+ * config_files_holding: the index of a [files] rule whose tree holds the
+ * file at path, or -1.
+ */
+int config_files_holding(const struct config *cfg, const char *path);
+
+/*
  * config_key_line: the line on which [section] key was set, or the
  * section's header line when key is NULL; 0 when not set.
  */

@@ -29,6 +29,12 @@ struct aout {
 	int failed;
 };
 
+const char *
+aout_temp_path(const struct aout *o)
+{
+	return o != NULL ? o->tmp : NULL;
+}
+
 static const struct {
 	const char *name;
 	int format;

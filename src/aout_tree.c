@@ -26,6 +26,7 @@ aout_tree_init(struct aout_tree *t, struct aout *out, struct strbuf *manifest)
 	t->out = out;
 	t->manifest = manifest;
 	t->seen = hashset_new();
+	aout_tree_never(t, aout_temp_path(out));
 }
 
 void
@@ -40,7 +41,7 @@ aout_tree_never(struct aout_tree *t, const char *path)
 {
 	struct stat st;
 
-	if (t->nnever < 4 && stat(path, &st) == 0)
+	if (path != NULL && t->nnever < AOUT_NEVER && stat(path, &st) == 0)
 		t->never[t->nnever++] = st;
 }
 

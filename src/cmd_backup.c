@@ -176,7 +176,7 @@ cmd_backup(struct ctx *c)
 	char head[HASH_HEX], sha[65], id[40], *path = NULL, *snap = NULL;
 	uuid_t u;
 	int64_t seq;
-	int npos, usage, fd, rc = EX_IOERR;
+	int npos, usage, fd, r, rc = EX_IOERR;
 	struct stat st;
 	struct opt opts[] = {
 		{ "-o", "--output", &out, NULL },
@@ -196,6 +196,13 @@ cmd_backup(struct ctx *c)
 	b.c = c;
 	sb_init(&b.manifest);
 
+	if (out != NULL && (r = config_files_holding(cfg, out)) >= 0) {
+		log_err("backup: -o '%s' is inside the [files %s] tree: later "
+			"backups would hold this one, erasures and all",
+			out, cfg->files[r].name);
+		rc = EX_USAGE;
+		goto done;
+	}
 	live = live_open(cfg->live_store, 1, &fn);
 	if (live == NULL)
 		goto done;
@@ -212,8 +219,8 @@ cmd_backup(struct ctx *c)
 	}
 	{
 		char *dir = dir_of(path);
-		int r = remove_stale(dir, 1);
 
+		r = remove_stale(dir, 1);
 		free(dir);
 		if (r != 0)
 			goto done;

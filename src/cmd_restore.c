@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,39 @@ target_state(const char *dir)
 			empty = 0;
 	closedir(d);
 	return empty ? 1 : -1;
+}
+
+/*
+ * target_path: --to as a path whose last component names the folder:
+ * trailing slashes dropped, and "." or ".." (or a path ending so)
+ * resolved to an absolute path.  The caller frees it.
+ */
+static char *
+target_path(const char *to)
+{
+	char *p = xstrdup(to), buf[PATH_MAX];
+	size_t n = strlen(p);
+	const char *base;
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	base = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+	if ((strcmp(base, ".") == 0 || strcmp(base, "..") == 0) &&
+	    realpath(p, buf) != NULL) {
+		free(p);
+		p = xstrdup(buf);
+	}
+	return p;
+}
+
+/* is_cwd: whether folder dir is the current folder. */
+static int
+is_cwd(const char *dir)
+{
+	struct stat a, b;
+
+	return stat(dir, &a) == 0 && stat(".", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /* move_in: move every entry of staging into the folder dir. */
@@ -197,13 +231,13 @@ record(struct ctx *c, const struct staged *s, const struct filter *f,
 int
 cmd_restore(struct ctx *c)
 {
-	const char *to = NULL, *taken = NULL, *pos[1];
+	const char *arg = NULL, *taken = NULL, *pos[1];
 	struct staged s;
 	struct filter f;
-	char *parent = NULL;
+	char *parent = NULL, *to = NULL;
 	int dry = 0, drop = 0, npos, state, rc, inside = 0;
 	struct opt opts[] = {
-		{ "--to", NULL, &to, NULL },
+		{ "--to", NULL, &arg, NULL },
 		{ "--taken-at", NULL, &taken, NULL },
 		{ "--dry-run", "-n", NULL, &dry },
 		{ "--drop-residue", NULL, NULL, &drop },
@@ -214,33 +248,39 @@ cmd_restore(struct ctx *c)
 	memset(&f, 0, sizeof(f));
 	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "restore")) != CTX_GO)
 		return rc;
-	if (npos != 1 || to == NULL || *to == '\0') {
+	if (npos != 1 || arg == NULL || *arg == '\0') {
 		log_err("restore: give an archive (or - for standard input) and "
 			"--to DIR");
 		return EX_USAGE;
 	}
+	to = target_path(arg);
 	state = target_state(to);
 	if (state < 0) {
 		log_err("restore: target '%s' exists and is not an empty "
 			"folder", to);
-		return EX_USAGE;
+		rc = EX_USAGE;
+		goto done;
+	}
+	if (strcmp(to, "/") == 0) {
+		log_err("restore: the target cannot be '/'");
+		rc = EX_USAGE;
+		goto done;
 	}
 	parent = dir_of(to);
-	if (state == 1 && mount_point(to, parent)) {
-		/* the staging folder must share the target's file system */
+	if (state == 1 && (mount_point(to, parent) || is_cwd(to))) {
+		/* the staging folder must share the target's file system;
+		 * the current folder is filled, not replaced */
 		free(parent);
 		parent = xstrdup(to);
 		inside = 1;
 	}
 	if (access(parent, W_OK) != 0) {
 		log_errno("restore: cannot write in '%s'", parent);
-		free(parent);
-		return EX_USAGE;
+		rc = EX_USAGE;
+		goto done;
 	}
-	if ((rc = ctx_provide(c, dry)) != 0) {
-		free(parent);
-		return rc;
-	}
+	if ((rc = ctx_provide(c, dry)) != 0)
+		goto done;
 	if (remove_stale(parent, !dry) != 0) {
 		rc = EX_IOERR;
 		goto done;
@@ -287,5 +327,6 @@ done:
 	stage_release(&s);
 	filter_release(&f);
 	free(parent);
+	free(to);
 	return rc;
 }

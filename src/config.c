@@ -916,6 +916,24 @@ inside(const char *path, const char *root)
 	return strncmp(rp, rr, n) == 0 && (rp[n] == '/' || rp[n] == '\0');
 }
 
+int
+config_files_holding(const struct config *cfg, const char *path)
+{
+	int i, found = -1;
+
+	for (i = 0; i < cfg->nfiles && found < 0; i++) {
+		char *root;
+
+		if (cfg->files[i].path == NULL)
+			continue;
+		root = files_root(cfg, cfg->files[i].path);
+		if (inside(path, root))
+			found = i;
+		free(root);
+	}
+	return found;
+}
+
 static void
 check_cross(struct loader *ld)
 {
@@ -946,6 +964,18 @@ check_cross(struct loader *ld)
 			       "lethe", "key_file",
 			       "must not be inside the [files %s] tree '%s'",
 			       cfg->files[i].name, root);
+		if (cfg->backup_dir != NULL) {
+			/* backups in a tree would go into later backups */
+			char *probe = xasprintf("%s/x", cfg->backup_dir);
+
+			if (inside(probe, root))
+				errorf(ld, config_key_line(cfg, "lethe",
+							   "backup_dir"),
+				       "lethe", "backup_dir",
+				       "must not be inside the [files %s] "
+				       "tree '%s'", cfg->files[i].name, root);
+			free(probe);
+		}
 		free(root);
 	}
 	n = (cfg->subj_kind != NULL) + (cfg->subj_lead_kind != NULL) +

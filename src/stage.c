@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -17,6 +18,29 @@
 #include "util.h"
 #include "banned.h"
 
+/*
+ * same_chain: whether this ledger's event seq has the hash head, as the
+ * manifest of a backup taken against it says (64 zeros for seq 0).
+ * Returns 1, 0, or -1 after reporting.
+ */
+static int
+same_chain(struct ledger *l, int64_t seq, const char *head)
+{
+	struct event ev;
+	int r, same;
+
+	if (seq == 0)
+		return strspn(head, "0") == 64 && head[64] == '\0';
+	r = ledger_get(l, seq, &ev);
+	if (r < 0)
+		return -1;
+	if (r == 1)
+		return 0;
+	same = ev.hash != NULL && strcasecmp(ev.hash, head) == 0;
+	event_release(&ev);
+	return same;
+}
+
 int
 stage_archive(struct ctx *c, const char *src, const char *parent,
 	      const char *taken_at, struct filter *f, struct staged *s)
@@ -24,6 +48,7 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 	const char *why, *shown = strcmp(src, "-") == 0 ? "<stdin>" : src;
 	char head[HASH_HEX];
 	int64_t seq, t = 0;
+	int r;
 
 	memset(s, 0, sizeof(*s));
 	if (taken_at != NULL && time_parse(taken_at, &t) != 0) {
@@ -57,6 +82,20 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 					"this ledger's head %" PRId64 ": it was "
 					"made against another or a newer "
 					"ledger", shown, s->m.seq, seq);
+				s->error = STAGE_DATA;
+				return -1;
+			}
+			r = same_chain(c->ledger, s->m.seq, s->m.head);
+			if (r < 0) {
+				s->error = STAGE_IO;
+				return -1;
+			}
+			if (r == 0) {
+				log_err("refusing archive '%s': its manifest "
+					"names ledger event %" PRId64 " with "
+					"hash %.12s..., which is not this "
+					"ledger's: it was made against another "
+					"ledger", shown, s->m.seq, s->m.head);
 				s->error = STAGE_DATA;
 				return -1;
 			}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Laws 2 and 6: a backup never lands inside a [files] tree, where the next
+# backup would carry it (and the people erased since) along: backup_dir
+# there is a config error (78, naming file, line and key), `backup -o`
+# there is refused (64) before anything is written.
+. "$TESTS_TOP/tests/lib.sh"
+setup
+add_subject live.db aaaaaaaa-0000-4000-8000-000000000001 client Ann \
+	ann@example.com +447700900001 2026-11-01T00:00:00Z
+mkdir -p attachments/aaaaaaaa-0000-4000-8000-000000000001
+echo contract >attachments/aaaaaaaa-0000-4000-8000-000000000001/c.txt
+
+lt backup -o "$T/attachments/b.tar.zst"
+expect 64 "backup -o inside the attachments tree"
+err_has "\[files attachments\]" "names the tree"
+check "nothing written there" sh -c "! ls -A '$T/attachments' | grep -q 'b.tar\|lethe'"
+
+cp "$CONF" good.ini
+sed -i 's|^key_file   = ledger.key|key_file   = ledger.key\nbackup_dir = attachments/bk|' "$CONF"
+lt backup
+expect 78 "backup_dir inside the attachments tree"
+err_has "lethe.ini:[0-9]*: \[lethe\] backup_dir" "names file, line and key"
+check "no backup folder made" test ! -e attachments/bk
+cp good.ini "$CONF"
+
+lt backup -o "$T/b.tar.zst"
+expect 0 "a backup beside the trees"
+bsdtar -tf b.tar.zst >list
+check "its own temporary file is not inside it" sh -c "! grep -q lethe-tmp list"
+done_testing
