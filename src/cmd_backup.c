@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,12 +143,13 @@ append_event(struct bk *b, const char *id, const char *path,
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
+	char abs[PATH_MAX];
 	int rc = -1;
 
 	sb_adds(&data, "{\"backup_id\":");
 	sb_add_json(&data, id);
 	sb_adds(&data, ",\"file\":");
-	sb_add_json(&data, path);
+	sb_add_json(&data, realpath(path, abs) ? abs : path);
 	sb_addf(&data, ",\"sha256\":\"%s\",\"ledger_seq\":%" PRId64
 		       ",\"entries\":%" PRId64 ",\"bytes\":%" PRId64 "}",
 		sha, seq, b->tree.entries, b->tree.bytes);

@@ -5,6 +5,7 @@
  * ledger's head and signed again; a `scrub` event records it.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "opt.h"
 #include "stage.h"
 #include "strbuf.h"
+#include "timeutil.h"
 #include "util.h"
 #include "banned.h"
 
@@ -32,7 +34,7 @@ write_out(struct ctx *c, const struct staged *s, const char *out,
 	struct aout_tree tree;
 	struct aout *o;
 	char head[HASH_HEX];
-	int64_t seq;
+	int64_t seq, taken;
 	int usage, rc = EX_IOERR;
 
 	o = fmt ? aout_open(out, fmt, &usage)
@@ -40,9 +42,13 @@ write_out(struct ctx *c, const struct staged *s, const char *out,
 	if (o == NULL)
 		return usage ? EX_USAGE : EX_IOERR;
 	if (s->lethe) {
+		/* when the backup was taken stays; the ledger seq is now's,
+		 * as every erasure up to it has been applied */
+		if (s->m.time == NULL || time_parse(s->m.time, &taken) != 0)
+			taken = c->now;
 		if (ledger_head(c->ledger, &seq, head) != 0)
 			goto done;
-		manifest_begin(&manifest, s->m.backup_id, c->now, seq, head,
+		manifest_begin(&manifest, s->m.backup_id, taken, seq, head,
 			       s->m.live ? s->m.live : "");
 	}
 	aout_tree_init(&tree, o, s->lethe ? &manifest : NULL);
@@ -74,7 +80,7 @@ cmd_scrub(struct ctx *c)
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
 	struct stat a, b;
-	char sha[65], *parent = NULL;
+	char sha[65], abs[PATH_MAX], *parent = NULL;
 	int npos, rc;
 	struct opt opts[] = {
 		{ "-o", "--output", &out, NULL },
@@ -128,7 +134,7 @@ cmd_scrub(struct ctx *c)
 	printf("scrubbed archive: %s\n", out);
 	stage_event_data(&s, &f, &data);
 	sb_adds(&data, ",\"output\":");
-	sb_add_json(&data, out);
+	sb_add_json(&data, realpath(out, abs) ? abs : out);
 	sb_addf(&data, ",\"output_sha256\":\"%s\"}", sha);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "scrub";

@@ -99,25 +99,45 @@ io_error(struct ex *e, const char *entry, const char *what)
 }
 
 /*
- * clean_path: the entry path without "./", empty components or a
- * trailing '/'; refuses absolute paths and "..".  An empty result names
- * the root itself.
+ * bad_path: refuse path in, which is the name of the entry, or (entry
+ * not NULL) the hardlink target of entry.
  */
 static int
-clean_path(struct ex *e, const char *in, struct strbuf *out)
+bad_path(struct ex *e, const char *in, const char *entry, const char *why)
+{
+	char buf[700];
+
+	if (entry == NULL)
+		return hostile(e, in, why);
+	snprintf(buf, sizeof(buf), "a hardlink to '%s': %s", printable(in),
+		 why);
+	return hostile(e, entry, buf);
+}
+
+/*
+ * clean_path: the entry path without "./", empty components or a
+ * trailing '/'; refuses absolute paths and "..", naming the entry (or,
+ * for a hardlink target, the link: entry).  An empty result names the
+ * root itself.
+ */
+static int
+clean_path(struct ex *e, const char *in, const char *entry,
+	   struct strbuf *out)
 {
 	const char *p = in;
 
 	sb_reset(out);
 	if (in == NULL || *in == '\0')
-		return hostile(e, "", "an entry without a name");
+		return bad_path(e, "", entry, entry ? "an empty name"
+					  : "an entry without a name");
 	if (in[0] == '/')
-		return hostile(e, in, "an absolute path");
+		return bad_path(e, in, entry, "an absolute path");
 	while (*p) {
 		size_t n = strcspn(p, "/");
 
 		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return hostile(e, in, "a '..' path component");
+			return bad_path(e, in, entry,
+					"a '..' path component");
 		if (n > 0 && !(n == 1 && p[0] == '.')) {
 			if (out->len > 0)
 				sb_addc(out, '/');
@@ -522,7 +542,7 @@ hardlink(struct ex *e, struct archive_entry *ent, const char *path)
 	char *sha = NULL;
 	sqlite3_stmt *st = NULL;
 
-	if (clean_path(e, archive_entry_hardlink(ent), &target) != 0)
+	if (clean_path(e, archive_entry_hardlink(ent), path, &target) != 0)
 		goto done;
 	if (lookup(e, path, strlen(path)) != 0) {
 		hostile(e, path, "the same path twice");
@@ -573,7 +593,7 @@ one_entry(struct ex *e, struct archive_entry *ent)
 	mode_t mode = archive_entry_mode(ent);
 	int rc = -1;
 
-	if (clean_path(e, shown, &path) != 0)
+	if (clean_path(e, shown, NULL, &path) != 0)
 		goto done;
 	if (mode & (S_ISUID | S_ISGID)) {
 		hostile(e, shown, "a setuid or setgid mode");

@@ -25,6 +25,9 @@ cp good.ini "$CONF"
 
 lt backup -o "$T/b.tar.zst"
 expect 0 "a backup beside the trees"
+eq "the backup event names the file by its absolute path" \
+	"$(sql ledger.db "SELECT json_extract(data, '$.file') FROM events
+	  WHERE type = 'backup'")" "$T/b.tar.zst"
 bsdtar -tf b.tar.zst >list
 check "its own temporary file is not inside it" sh -c "! grep -q lethe-tmp list"
 done_testing
