@@ -97,11 +97,17 @@ int
 time_parse(const char *s, int64_t *out)
 {
 	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, sec = 0, zh, zm, sign;
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh, zm, sign, basic;
 	int64_t t;
 
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d))
+	/* extended (2026-11-22T10:00:00) or basic (20261122T100000) */
+	if (digits(&p, 4, &y))
+		return -1;
+	basic = *p != '-';
+	if (!basic)
+		p++;
+	if (digits(&p, 2, &mo) || (!basic && *p++ != '-') ||
+	    digits(&p, 2, &d))
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
 		return -1;
@@ -110,21 +116,26 @@ time_parse(const char *s, int64_t *out)
 		*out = t;
 		return 0;
 	}
-	if (*p != 'T' && *p != 't' && *p != ' ')
+	if (*p != 'T' && *p != 't' && (*p != ' ' || basic))
 		return -1;
 	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+	if (digits(&p, 2, &h))
 		return -1;
-	if (*p == ':') {
-		p++;
-		if (digits(&p, 2, &sec))
+	if (isdigit((unsigned char)*p) || *p == ':') {
+		if ((!basic && *p++ != ':') || digits(&p, 2, &mi))
 			return -1;
-		if (*p == '.' || *p == ',') {
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return -1;
-			while (isdigit((unsigned char)*p))
+		if (isdigit((unsigned char)*p) || (!basic && *p == ':')) {
+			if (!basic)
 				p++;
+			if (digits(&p, 2, &sec))
+				return -1;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return -1;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
 		}
 	}
 	if (h > 23 || mi > 59 || sec > 60)
@@ -134,11 +145,12 @@ time_parse(const char *s, int64_t *out)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		sign = *p++ == '+' ? 1 : -1;
+		zm = 0;
 		if (digits(&p, 2, &zh))
 			return -1;
-		if (*p == ':')
+		if (*p == ':' && !basic)
 			p++;
-		if (digits(&p, 2, &zm) || zh > 23 || zm > 59)
+		if ((*p != '\0' && digits(&p, 2, &zm)) || zh > 23 || zm > 59)
 			return -1;
 		t -= sign * (zh * 3600 + zm * 60);
 	}

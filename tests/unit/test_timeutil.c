@@ -28,6 +28,15 @@ test_parse(void)
 	CHECK(t("2026-11-22T05:30:00-0430") == 1795341600, "offset no colon");
 	CHECK(t("2026-11-22T10:00:00.123Z") == 1795341600, "fraction");
 	CHECK(t("2026-11-22T10:00Z") == 1795341600, "no seconds");
+	CHECK(t("20261122T100000Z") == 1795341600, "basic format");
+	CHECK(t("20261122T1200+02") == 1795341600, "basic, hour offset");
+	CHECK(t("2026-11-22T12:00:00+02") == 1795341600, "hour-only offset");
+	CHECK(t("2026-11-22T10Z") == 1795341600, "hour only");
+	CHECK(t("20261122") == t("2026-11-22"), "basic date");
+	CHECK(time_parse("2026-1122", &v) != 0, "mixed date forms");
+	CHECK(time_parse("20261122T10:00", &v) != 0, "mixed time forms");
+	CHECK(time_parse("2026-11-22T10:00+0", &v) != 0, "one-digit offset");
+	CHECK(time_parse("1700000000", &v) != 0, "unix seconds");
 	CHECK(time_parse("2026-02-29", &v) != 0, "29 Feb in a common year");
 	CHECK(time_parse("2028-02-29", &v) == 0, "29 Feb in a leap year");
 	CHECK(time_parse("2026-13-01", &v) != 0, "month 13");
