@@ -214,6 +214,13 @@ request_erase(struct ctx *c)
 		}
 		printf("%s due %s\n", id, time_format(duet, due));
 	}
+	/* the ids must reach the user before the requests are recorded:
+	 * an id lost to a full disk would make them record it twice */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_errno("cannot write standard output; nothing recorded");
+		ledger_rollback(c->ledger);
+		goto done;
+	}
 	if (ledger_commit(c->ledger) != 0)
 		goto done;
 	log_notice("recorded %d erasure request%s", n, n == 1 ? "" : "s");

@@ -39,4 +39,12 @@ full report --format html
 full --help
 full --version
 full run --help
+
+# a request whose id cannot be printed is not recorded (a retry would
+# otherwise record it twice)
+lt ledger head
+HEAD=$(cat out)
+full request erase --email c@example.com
+lt ledger head
+eq "the request that could not be printed was not recorded" "$(cat out)" "$HEAD"
 done_testing
