@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hashset.h"
 #include "ident.h"
@@ -51,9 +52,16 @@ normalise_phone(const char *value, int calling_code, char *out)
 
 	while (isspace((unsigned char)*p))
 		p++;
+	if (strncasecmp(p, "tel:", 4) == 0)	/* an RFC 3966 URI */
+		p += 4;
+	while (isspace((unsigned char)*p))
+		p++;
 	if (*p == '+') {
 		plus = 1;
 		p++;
+	} else if (p[0] == '(' && p[1] == '+') {	/* "(+44) 7700 ..." */
+		plus = 1;
+		p += 2;
 	}
 	intl = plus || (p[0] == '0' && p[1] == '0');
 	for (; *p; p++) {

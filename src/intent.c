@@ -132,6 +132,69 @@ covered(const int64_t (*r)[2], int n, int64_t seq)
 	return 0;
 }
 
+/*
+ * group_tables: into sb, the JSON object of rows per table that the
+ * intents with seqs first..last stand for, now that all are applied: what
+ * each intent counted when it was written, or what the redo changed (t)
+ * where that is more (rows added since).  A crash after the live commit
+ * leaves the redo nothing to change; the ledger still tells what was.
+ * Returns 0, or -1 after reporting.
+ */
+static int
+group_tables(struct ledger *l, const struct config *cfg, int64_t first,
+	     int64_t last, const struct erase_tally *t, struct strbuf *sb)
+{
+	sqlite3_stmt *st;
+	char *done = xcalloc((size_t)t->n, 1);
+	int i, r, n = 0;
+
+	st = db_prepare(ledger_db(l),
+			"SELECT k, sum(v) FROM (SELECT j.key AS k, j.value AS "
+			"v FROM events, json_each(events.data, '$.tables') AS "
+			"j WHERE events.seq BETWEEN ?1 AND ?2 AND events.type = "
+			"'erase' "
+			"UNION ALL SELECT scope, json_extract(data, '$.rows') "
+			"FROM events WHERE seq BETWEEN ?1 AND ?2 AND type IN "
+			"('purge', 'release') AND scope IS NOT NULL) GROUP BY "
+			"k ORDER BY k");
+	if (st == NULL) {
+		free(done);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	sb_addc(sb, '{');
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = db_text(st, 0);
+		int64_t v = sqlite3_column_int64(st, 1);
+
+		for (i = 0; i < t->n; i++)
+			if (strcmp(tally_name(cfg, i), name) == 0) {
+				if (t->rows[i] > v)
+					v = t->rows[i];
+				done[i] = 1;
+				break;
+			}
+		if (v <= 0)
+			continue;
+		sb_addf(sb, "%s", n++ ? "," : "");
+		sb_add_json(sb, name);
+		sb_addf(sb, ":%" PRId64, v);
+	}
+	for (i = 0; i < t->n; i++)
+		if (!done[i] && t->rows[i] > 0) {
+			sb_addf(sb, "%s", n++ ? "," : "");
+			sb_add_json(sb, tally_name(cfg, i));
+			sb_addf(sb, ":%lld", (long long)t->rows[i]);
+		}
+	sb_addc(sb, '}');
+	sqlite3_finalize(st);
+	free(done);
+	if (r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read the intents");
+	return 0;
+}
+
 /* finish_group: append the applied event for evs[a..b) (redone). */
 static int
 finish_group(struct ledger *l, const struct config *cfg,
@@ -144,6 +207,12 @@ finish_group(struct ledger *l, const struct config *cfg,
 	int rc;
 
 	sb_adds(&data, "{\"tables\":");
+	if (group_tables(l, cfg, evs[a].ev.seq, evs[b - 1].ev.seq, t,
+			 &data) != 0) {
+		sb_release(&data);
+		return -1;
+	}
+	sb_adds(&data, ",\"redone\":");
 	tally_json(t, cfg, 0, &data);
 	sb_adds(&data, ",\"finished\":true}");
 	if (last_group) {

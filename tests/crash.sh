@@ -33,6 +33,13 @@ erasures() {
 	  WHERE type = 'release' ORDER BY 1"
 }
 
+# applied_rows DIR: the rows per table the ledger's applied events report
+applied_rows() {
+	sql "$1/ledger.db" "SELECT j.key, sum(j.value) FROM events,
+	  json_each(events.data, '$.tables') AS j WHERE events.type = 'applied'
+	  GROUP BY j.key ORDER BY j.key"
+}
+
 # same WHAT FILE1 FILE2: ok if equal, else the differences as comments
 same() {
 	if cmp -s "$2" "$3"; then ok "$1"

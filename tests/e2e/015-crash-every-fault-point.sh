@@ -5,7 +5,8 @@
 # without a durable intent in the ledger; a rerun ends in the same live
 # state and the same erasures as one clean run on an identical copy, the
 # ledger verifies, every erasure has exactly one tombstone, and every
-# intent (erase, release, purge) is covered by exactly one `applied`.
+# intent (erase, release, purge) is covered by exactly one `applied`, and
+# the rows per table the applied events report are the clean run's.
 # The store holds stale leads with attachments, a request, a request for
 # an unknown person, invoices whose hold ends now, and aged web_log rows.
 . "$TESTS_TOP/tests/lib.sh"
@@ -87,6 +88,7 @@ eq "clean run: 20 web_log rows purged" \
 laws_after "$T/clean" "clean run"
 live_state "$T/clean" >"$T/clean.live"
 erasures "$T/clean" >"$T/clean.erasures"
+applied_rows "$T/clean" >"$T/clean.rows"
 
 # ------------------------------------------------------- every fault point
 points=$(grep -ho 'fault_point("[a-z-]*")' "$TESTS_TOP"/src/*.c |
@@ -118,6 +120,9 @@ for p in $points; do
 	expect 0 "$p: the rerun completes"
 	live_state "$d" >"$d.live"
 	erasures "$d" >"$d.erasures"
+	applied_rows "$d" >"$d.rows"
+	same "$p: the rows the ledger reports per table equal the clean run's" \
+		"$T/clean.rows" "$d.rows"
 	same "$p: live store and files equal the clean run's" \
 		"$T/clean.live" "$d.live"
 	same "$p: erasures and releases equal the clean run's" \

@@ -86,6 +86,12 @@ test_phone(void)
 		  "national number with calling code 33");
 	CHECK_STR(n("phone", "+1 (555) 010-9999", 44), "15550109999",
 		  "another country's number is kept");
+	CHECK_STR(n("phone", "(+44) 7700 900001", 44), "447700900001",
+		  "a code in parentheses");
+	CHECK_STR(n("phone", "tel:+447700900003", 44), "447700900003",
+		  "a tel: URI");
+	CHECK_STR(n("phone", "TEL: 07700 900003", 44), "447700900003",
+		  "a tel: prefix, national number");
 	CHECK_STR(n("phone", "+44 123", 44), "(invalid)",
 		  "too short (5 digits)");
 	CHECK_STR(n("phone", "123456", 44), "(invalid)", "6 digits");
