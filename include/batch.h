@@ -40,6 +40,8 @@ struct batch {
 	struct victim *v;
 	int n, cap;
 	struct hashset *seen;		/* the batch's subject ids */
+	struct hashset *pending;	/* dry: subjects whose tombstones
+					 * an interrupted run left unapplied */
 	int limit;			/* subjects per batch, adapted */
 	double started;
 	double took;			/* the last live transaction */

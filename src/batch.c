@@ -113,6 +113,7 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	b->dry = dry;
 	b->limit = BATCH_FIRST;
 	b->seen = hashset_new();
+	b->pending = hashset_new();
 	tally_init(&b->total, cfg);
 	sb_adds(&sql, "SELECT ");
 	subject_columns(cfg, &sql);
@@ -150,6 +151,7 @@ batch_release(struct batch *b)
 	victims_free(b);
 	free(b->v);
 	hashset_free(b->seen);
+	hashset_free(b->pending);
 	sqlite3_finalize(b->by_id);
 	tally_release(&b->total);
 	memset(b, 0, sizeof(*b));
@@ -199,7 +201,8 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 
 	if (sid != NULL) {
 		sha_raw(sid, strlen(sid), key);
-		if (hashset_get(b->seen, key, &at))
+		if (hashset_get(b->seen, key, &at) ||
+		    hashset_get(b->pending, key, NULL))
 			return 1;
 		sqlite3_bind_text(b->by_id, 1, sid, -1, SQLITE_TRANSIENT);
 		r = sqlite3_step(b->by_id);

@@ -210,7 +210,7 @@ cmd_backup(struct ctx *c)
 		goto done;
 	er = eraser_new(live, cfg, c->now);
 	if (er == NULL || eraser_set_key(er, c->key) != 0 ||
-	    intents_finish(live, c->ledger, cfg, c->key, er, 0) < 0)
+	    intents_finish(live, c->ledger, cfg, c->key, er, 0, NULL) < 0)
 		goto done;
 	if (out == NULL) {
 		if (mkdir_p(cfg->backup_dir, 0700) != 0)

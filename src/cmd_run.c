@@ -281,7 +281,8 @@ cmd_run(struct ctx *c)
 		goto done;
 	have_batch = 1;
 
-	s.finished = intents_finish(live, c->ledger, cfg, c->key, er, dry);
+	s.finished = intents_finish(live, c->ledger, cfg, c->key, er, dry,
+				    b.pending);
 	if (s.finished < 0) {
 		/* without finishing them, new work could duplicate them */
 		log_err("run stopped: unfinished intents could not be "

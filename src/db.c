@@ -1,12 +1,35 @@
 /*
  * db.c: SQLite helpers.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
+#include "fsutil.h"
 #include "log.h"
 #include "util.h"
 #include "banned.h"
+
+int
+db_open_read(const char *path, int flags, sqlite3 **db)
+{
+	char *wal = xasprintf("%s-wal", path), *dir = dir_of(path);
+	int rw = access(wal, F_OK) != 0 && access(path, W_OK) == 0 &&
+		 access(dir, W_OK) == 0;
+	int r;
+
+	free(wal);
+	free(dir);
+	*db = NULL;
+	r = sqlite3_open_v2(path, db, flags | (rw ? SQLITE_OPEN_READWRITE
+						  : SQLITE_OPEN_READONLY),
+			    NULL);
+	if (r == SQLITE_OK && rw)
+		r = sqlite3_exec(*db, "PRAGMA query_only = ON", NULL, NULL,
+				 NULL);
+	return r;
+}
 
 int
 db_fail(sqlite3 *db, const char *what)

@@ -8,6 +8,8 @@
 
 #include "db.h"
 #include "fault.h"
+#include "hashset.h"
+#include "sha.h"
 #include "files.h"
 #include "filter.h"
 #include "intent.h"
@@ -230,7 +232,8 @@ finish_group(struct ledger *l, const struct config *cfg,
 
 int
 intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
-	       const struct key *k, struct eraser *er, int dry)
+	       const struct key *k, struct eraser *er, int dry,
+	       struct hashset *pending)
 {
 	sqlite3 *ldb = ledger_db(l);
 	sqlite3_stmt *st = NULL;
@@ -310,6 +313,15 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		goto done;
 	}
 	if (dry) {
+		unsigned char key[32];
+
+		for (i = 0; pending != NULL && i < n; i++)
+			if (strcmp(evs[i].ev.type, "erase") == 0 &&
+			    evs[i].ev.subject != NULL) {
+				sha_raw(evs[i].ev.subject,
+					strlen(evs[i].ev.subject), key);
+				hashset_put(pending, key, 1);
+			}
 		log_notice("would finish %d intent%s left unapplied by an "
 			   "interrupted or failed run (from seq %" PRId64 ")",
 			   intents, intents == 1 ? "" : "s", evs[0].ev.seq);

@@ -129,11 +129,14 @@ ledger_open(const char *path, const struct key *k, int writable,
 	    int64_t now)
 {
 	struct ledger *l = xcalloc(1, sizeof(*l));
-	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	int64_t n;
+	int r;
 
 	l->now = now;
-	if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
+	r = writable ? sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE,
+				       NULL)
+		     : db_open_read(path, 0, &l->db);
+	if (r != SQLITE_OK) {
 		log_err("cannot open ledger '%s': %s", path,
 			sqlite3_errmsg(l->db));
 		goto fail;
