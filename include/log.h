@@ -9,6 +9,12 @@
 #ifndef LOG_H
 #define LOG_H
 
+/*
+ * Rows named one warning each (a NULL or unreadable date), per table and
+ * command; past that, one line counts the rest.
+ */
+#define LOG_MAX_ROWS 100
+
 /* log_setup: decide on priority prefixes; call once from main. */
 void log_setup(void);
 

@@ -26,7 +26,6 @@
 #include "util.h"
 #include "banned.h"
 
-#define WARN_ROWS 5
 
 /* past_lead: append "lethe_past(s.last_activity, n, unit, fmt)". */
 static void
@@ -75,7 +74,7 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
 		return -1;
 	sqlite3_bind_text(st, 1, cfg->subj_lead_kind, -1, SQLITE_STATIC);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < WARN_ROWS)
+		if (n < LOG_MAX_ROWS)
 			log_warn("table '%s' row %lld: lead without a readable "
 				 "'%s'; left untouched", cfg->subj_table,
 				 sqlite3_column_int64(st, 0),
@@ -83,9 +82,9 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
 		n++;
 	}
 	sqlite3_finalize(st);
-	if (n > WARN_ROWS)
+	if (n > LOG_MAX_ROWS)
 		log_warn("%" PRId64 " more leads without a readable '%s' left "
-			 "untouched", n - WARN_ROWS, cfg->subj_last_activity);
+			 "untouched", n - LOG_MAX_ROWS, cfg->subj_last_activity);
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read leads");
 }
 

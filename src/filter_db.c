@@ -94,14 +94,14 @@ warn_undated(sqlite3 *db, const struct purge_rule *p)
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		if (n++ < 5)
+		if (n++ < LOG_MAX_ROWS)
 			log_warn("[purge %s]: row %lld has no readable date in "
 				 "'%s'; left untouched", p->name,
 				 sqlite3_column_int64(st, 0), p->date);
 	sqlite3_finalize(st);
-	if (n > 5)
-		log_warn("[purge %s]: more rows without a readable date left "
-			 "untouched", p->name);
+	if (n > LOG_MAX_ROWS)
+		log_warn("[purge %s]: %d more rows without a readable date "
+			 "left untouched", p->name, n - LOG_MAX_ROWS);
 	return r == SQLITE_DONE ? 0 : db_fail(db, "read");
 }
 

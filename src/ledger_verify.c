@@ -11,6 +11,42 @@
 #include "log.h"
 #include "banned.h"
 
+/*
+ * check_triggers: whether the triggers that make the ledger refuse UPDATE
+ * and DELETE are all there, as created.  Returns 0, or -1 after
+ * reporting the first one missing.
+ */
+static int
+check_triggers(struct ledger *l)
+{
+	static const char *const names[] = {
+		"events_no_update", "events_no_delete", "events_no_replace",
+		"meta_no_replace", "meta_no_update", "meta_no_delete",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	st = db_prepare(l->db, "SELECT 1 FROM sqlite_schema WHERE type = "
+			       "'trigger' AND name = ?1 AND instr(sql, "
+			       "'RAISE(ABORT, ''the ledger is append-only'')')"
+			       " > 0");
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == 0; i++) {
+		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			log_err("ledger: trigger %s is missing or changed: the "
+				"ledger no longer refuses UPDATE and DELETE",
+				names[i]);
+			rc = -1;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 	      int64_t *count, int64_t *head_seq, char *head_hash)
@@ -85,6 +121,8 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 			against_seq, expect - 1);
 		return -1;
 	}
+	if (check_triggers(l) != 0)
+		return -1;
 	*count = expect - 1;
 	*head_seq = expect - 1;
 	snprintf(head_hash, HASH_HEX, "%s", prev);

@@ -19,7 +19,6 @@
 #define PURGE_FIRST 5000
 #define PURGE_MIN 500
 #define PURGE_MAX 200000
-#define WARN_ROWS 5
 
 /* past: append "lethe_past(date, n, unit, fmt, ?NOW)". */
 static void
@@ -82,16 +81,16 @@ warn_undated(sqlite3 *live, const struct purge_rule *rule, int64_t now)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < WARN_ROWS)
+		if (n < LOG_MAX_ROWS)
 			log_warn("[purge %s]: row %lld has no readable date in "
 				 "'%s'; left untouched", rule->name,
 				 sqlite3_column_int64(st, 0), rule->date);
 		n++;
 	}
 	sqlite3_finalize(st);
-	if (n > WARN_ROWS)
+	if (n > LOG_MAX_ROWS)
 		log_warn("[purge %s]: %" PRId64 " more rows without a readable "
-			 "date left untouched", rule->name, n - WARN_ROWS);
+			 "date left untouched", rule->name, n - LOG_MAX_ROWS);
 	if (r != SQLITE_DONE)
 		return db_fail(live, "read");
 	return 0;

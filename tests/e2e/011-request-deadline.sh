@@ -172,6 +172,8 @@ expect 64 "--pending and --overdue together are a usage error"
 
 lt run
 expect 0 "run executes the overdue and the fresh request"
+err_has "request $ROLD is executed past its due time 2026-11-17T09:00:00Z" \
+	"the run says the overdue request was executed late"
 eq "the overdue request's subject is erased" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$C'")" 0
 eq "the fresh request's subject is erased" \

@@ -3,18 +3,25 @@
 # deleted, inserted or reordered event, also a changed event whose own
 # hash was recomputed; a cut or rewritten tail, which plain verify cannot
 # know, is caught by `verify --against SEQ:HASH` written down from
-# `ledger head` before.  The ledger refuses UPDATE and DELETE (triggers).
+# `ledger head` before.  The ledger refuses UPDATE and DELETE (triggers),
+# and a ledger whose triggers were dropped fails verify.
 . "$TESTS_TOP/tests/lib.sh"
 
 lsql() { sql "$T/ledger.db" "$1"; }
 
-# variant NAME SQL: a copy in $T/NAME, triggers dropped, SQL applied
+# variant NAME SQL [KEEP]: a copy in $T/NAME, triggers dropped, SQL
+# applied, the triggers put back as they were (unless KEEP is given)
 variant() {
 	mkdir "$T/$1"
 	cp -a "$T/lethe.ini" "$T/ledger.key" "$T/live.db" "$T/$1/"
 	cp -a "$T"/ledger.db* "$T/$1/"
+	back=$(sqlite3 "$T/$1/ledger.db" "SELECT group_concat(sql, ';') || ';'
+	  FROM sqlite_schema WHERE name IN ('events_no_update',
+	  'events_no_delete')")
+	[ $# -gt 2 ] && back=""
 	sqlite3 "$T/$1/ledger.db" "DROP TRIGGER events_no_update;
-	  DROP TRIGGER events_no_delete; $2" || not_ok "$1: tampering failed"
+	  DROP TRIGGER events_no_delete; $2; $back" ||
+		not_ok "$1: tampering failed"
 	CONF=$T/$1/lethe.ini
 }
 
@@ -146,11 +153,18 @@ expect 65 "verify --against the head written down before detects the cut"
 lt ledger verify --against "$EARLY"
 expect 0 "the earlier prefix is still intact"
 
-variant rewritten "UPDATE events SET data = '{}' WHERE seq = $HSEQ"
+variant rewritten "UPDATE events SET data = '{}' WHERE seq = $HSEQ" keep
 H=$(rehash "$T/rewritten/ledger.db" "$HSEQ")
-sqlite3 "$T/rewritten/ledger.db" "UPDATE events SET hash = '$H' WHERE seq = $HSEQ"
+sqlite3 "$T/rewritten/ledger.db" "UPDATE events SET hash = '$H' WHERE seq = $HSEQ;
+  $(sqlite3 "$T/ledger.db" "SELECT group_concat(sql, ';') || ';' FROM
+  sqlite_schema WHERE name IN ('events_no_update', 'events_no_delete')")"
 lt ledger verify
 expect 0 "a rewritten last event with a recomputed hash passes plain verify"
 lt ledger verify --against "$HEAD"
 expect 65 "verify --against the written-down head detects the rewrite"
+
+variant untriggered "SELECT 1" keep
+lt ledger verify
+expect 65 "a ledger whose append-only triggers were dropped fails verify"
+err_has "events_no_update" "verify names the missing trigger"
 done_testing

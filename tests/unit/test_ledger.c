@@ -133,6 +133,11 @@ raw(const char *path, const char *sql)
 
 #define UNGUARD "DROP TRIGGER events_no_update; " \
 		"DROP TRIGGER events_no_delete; "
+/* REGUARD: the triggers put back, as a careful forger would */
+#define REGUARD "CREATE TRIGGER events_no_update BEFORE UPDATE ON events" \
+	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;" \
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events" \
+	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
 
 /* get: event seq of the ledger at path (release with event_release). */
 static int
@@ -402,7 +407,7 @@ test_against(void)
 	      "against a seq beyond the head fails");
 
 	/* the tail cut off: the chain is intact, the auditor's head is not */
-	raw(path, UNGUARD "DELETE FROM events WHERE seq = 6");
+	raw(path, UNGUARD "DELETE FROM events WHERE seq = 6;" REGUARD);
 	CHECK(verify(path, 0, NULL, &count, NULL, NULL) == 0 && count == 5,
 	      "a cut-off tail still verifies on its own");
 	CHECK(verify(path, NEVENTS, head, NULL, NULL, NULL) == -1,
@@ -572,8 +577,13 @@ test_rewrite(void)
 		snprintf(prev, sizeof(prev), "%s", hash);
 		event_release(&ev);
 	}
+	raw(path, REGUARD);
 	CHECK(ok && verify(path, 0, NULL, NULL, NULL, NULL) == 0,
 	      "a consistently rewritten chain verifies on its own");
+	raw(path, UNGUARD);
+	CHECK(verify(path, 0, NULL, NULL, NULL, NULL) == -1 &&
+		      has("events_no_update"),
+	      "without its triggers the ledger fails verify");
 	CHECK(verify(path, NEVENTS, oldhead, NULL, NULL, NULL) == -1 &&
 		      has("event 6"),
 	      "against the head written down earlier, the rewrite shows");
