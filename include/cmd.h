@@ -20,8 +20,9 @@
 #include "opt.h"
 
 /* What a command needs; main provides it before the command runs. */
-#define NEED_CONFIG	0x01	/* cfg loaded and checked (and the data map
-				 * against the live store, if there is one) */
+/* NEED_CONFIG: cfg loaded and checked, the data map against the live
+ * store too when there is one */
+#define NEED_CONFIG	0x01
 #define NEED_LIVE	0x02	/* the live store must exist */
 #define NEED_LOCK	0x04	/* the run lock, except with --dry-run */
 #define NEED_LEDGER	0x08	/* key and ledger, read-only */

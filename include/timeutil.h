@@ -23,8 +23,8 @@ struct duration {
  * time_parse: parse an ISO-8601 time: "YYYY-MM-DD", optionally followed by
  * 'T' or ' ' and "HH[:MM[:SS[.fraction]]]" and "Z" or "+HH[:MM]" /
  * "-HH[:MM]" (no zone means UTC); or the same in the basic format,
- * "YYYYMMDD[THH[MM[SS]]]" and "Z" or "+HH[MM]".  Returns 0 and sets *out, or -1 if s is not such a
- * time or names an impossible date.
+ * "YYYYMMDD[THH[MM[SS]]]" and "Z" or "+HH[MM]".  Returns 0 and sets
+ * *out, or -1 if s is not such a time or names an impossible date.
  */
 int time_parse(const char *s, int64_t *out);
 

@@ -84,7 +84,8 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
 	sqlite3_finalize(st);
 	if (n > LOG_MAX_ROWS)
 		log_warn("%" PRId64 " more leads without a readable '%s' left "
-			 "untouched", n - LOG_MAX_ROWS, cfg->subj_last_activity);
+			 "untouched", n - LOG_MAX_ROWS,
+			 cfg->subj_last_activity);
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read leads");
 }
 

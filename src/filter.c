@@ -754,9 +754,9 @@ check_names(struct filter *f, const char *root, sqlite3 *index)
 			continue;
 		}
 		if (f->mode == FILTER_APPLY && f->drop_residue) {
-			log_warn("leaving out '%s': %s holds an identifier of a "
-				 "person erased after this backup (tombstone "
-				 "seq %" PRId64 ") (--drop-residue)",
+			log_warn("leaving out '%s': %s holds an identifier "
+				 "of a person erased after this backup "
+				 "(tombstone seq %" PRId64 ") (--drop-residue)",
 				 filter_shown(f, rel), what, f->tombs[t].seq);
 			f->st.dropped++;
 			if (S_ISDIR(sb.st_mode) ? rm_tree(full) != 0

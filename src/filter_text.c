@@ -267,7 +267,8 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 			log_warn("leaving out '%s': it holds an identifier of a "
 				 "person erased after this backup (tombstone "
 				 "seq %" PRId64 ") (--drop-residue)",
-				 filter_shown(f, rel), f->tombs[sp.v[0].tag].seq);
+				 filter_shown(f, rel),
+				 f->tombs[sp.v[0].tag].seq);
 			f->st.dropped++;
 			if (unlink(full) != 0) {
 				log_errno("cannot remove '%s'", full);

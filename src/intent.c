@@ -153,8 +153,8 @@ group_tables(struct ledger *l, const struct config *cfg, int64_t first,
 	st = db_prepare(ledger_db(l),
 			"SELECT k, sum(v) FROM (SELECT j.key AS k, j.value AS "
 			"v FROM events, json_each(events.data, '$.tables') AS "
-			"j WHERE events.seq BETWEEN ?1 AND ?2 AND events.type = "
-			"'erase' "
+			"j WHERE events.seq BETWEEN ?1 AND ?2 AND "
+			"events.type = 'erase' "
 			"UNION ALL SELECT scope, json_extract(data, '$.rows') "
 			"FROM events WHERE seq BETWEEN ?1 AND ?2 AND type IN "
 			"('purge', 'release') AND scope IS NOT NULL) GROUP BY "
