@@ -2,6 +2,7 @@
  * ctx.c: providing what a command needs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,28 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 		 config_key_line(cfg, "lethe", key), key);
 }
 
-/* present: whether the key file and ledger exist.  Returns 0 or 78. */
+/* sqlite_file: 1 when path starts with SQLite's header, 0 when it does
+ * not (or is empty), -1 when it cannot be read. */
+static int
+sqlite_file(const char *path)
+{
+	char head[16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return -1;
+	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+/*
+ * present: whether the key file and ledger exist, and the ledger is a
+ * database.  Returns 0, 78, or 65 for a ledger that is not a database.
+ */
 static int
 present(const struct config *cfg)
 {
@@ -91,6 +113,12 @@ present(const struct config *cfg)
 		log_err("%s: cannot open ledger '%s': %s; run 'lethe init' to "
 			"create it", where, cfg->ledger, strerror(errno));
 		return EX_CONFIG;
+	}
+	if (sqlite_file(cfg->ledger) == 0) {
+		log_err("ledger '%s' is not a lethe ledger (not a SQLite "
+			"database): it was damaged or replaced",
+			cfg->ledger);
+		return EX_DATAERR;
 	}
 	return 0;
 }

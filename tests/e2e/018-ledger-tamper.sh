@@ -167,4 +167,15 @@ variant untriggered "SELECT 1" keep
 lt ledger verify
 expect 65 "a ledger whose append-only triggers were dropped fails verify"
 err_has "events_no_update" "verify names the missing trigger"
+
+mkdir "$T/garbage"
+cp -a "$T/lethe.ini" "$T/ledger.key" "$T/live.db" "$T/garbage/"
+head -c 4096 /dev/urandom >"$T/garbage/ledger.db"
+CONF=$T/garbage/lethe.ini
+lt ledger verify
+expect 65 "a ledger overwritten with other bytes fails verify"
+err_has "not a lethe ledger" "and says it is not a ledger"
+: >"$T/garbage/ledger.db"
+lt ledger list
+expect 65 "an emptied ledger is bad data too"
 done_testing
