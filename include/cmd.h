@@ -27,6 +27,9 @@
 #define NEED_LOCK	0x04	/* the run lock, except with --dry-run */
 #define NEED_LEDGER	0x08	/* key and ledger, read-only */
 #define NEED_WRITE	0x10	/* the ledger writable */
+#define NEED_VERIFY	0x20	/* the ledger passes verify: nothing is
+				 * appended to or replayed from a ledger
+				 * that does not */
 
 struct ctx {
 	const char *name;		/* the command */
@@ -65,7 +68,8 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * says, in this order: the config (78), the key and ledger files' being
  * there (78, with the hint to run `lethe init`), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
- * dry (78 refused, 74).  Returns 0 or that exit code.
+ * dry (78 refused, 74), verified with NEED_VERIFY (65 when it fails).
+ * Returns 0 or that exit code.
  */
 int ctx_provide(struct ctx *c, int dry);
 

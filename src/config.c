@@ -1080,7 +1080,8 @@ config_load_checked(const char *path,
 	if (ld.errors > 0)
 		qsort(ld.errs, (size_t)ld.errors, sizeof(*ld.errs), by_line);
 	for (i = 0; i < ld.errors; i++)
-		fputs(ld.errs[i].text, stderr);
+		log_err("%.*s", (int)strcspn(ld.errs[i].text, "\n"),
+			ld.errs[i].text);
 	if (check != NULL)
 		extra = check(cfg, arg);
 	if (ld.errors + extra > 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "log.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -22,13 +23,13 @@ fail(struct checker *ck, const char *section, const char *key,
      const char *fmt, const char *a, const char *b)
 {
 	int line = config_key_line(ck->cfg, section, key);
+	char msg[1024];
 
 	if (line == 0)
 		line = config_key_line(ck->cfg, section, NULL);
-	fprintf(stderr, "%s:%d: [%s] %s%s", ck->cfg->path, line, section,
-		key ? key : "", key ? ": " : "");
-	fprintf(stderr, fmt, a, b);
-	fprintf(stderr, " in %s\n", ck->what);
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	log_err("%s:%d: [%s] %s%s%s in %s", ck->cfg->path, line, section,
+		key ? key : "", key ? ": " : "", msg, ck->what);
 	ck->errors++;
 }
 

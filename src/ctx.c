@@ -38,8 +38,7 @@ check_live(const struct config *cfg, void *arg)
 	if (stat(cfg->live_store, &st) != 0) {
 		if (!*required && errno == ENOENT)
 			return 0;
-		fprintf(stderr, "%s:%d: [lethe] live_store: cannot open '%s': "
-				"%s\n",
+		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
 			cfg->path, config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store, strerror(errno));
 		return 1;
@@ -189,6 +188,19 @@ ctx_provide(struct ctx *c, int dry)
 	if ((c->needs & NEED_LEDGER) &&
 	    (rc = open_ledger(c, (c->needs & NEED_WRITE) && !dry)) != 0)
 		return rc;
+	if (c->needs & NEED_VERIFY) {
+		char hash[HASH_HEX];
+		int64_t count, head;
+
+		if (ledger_verify(c->ledger, -1, NULL, &count, &head, hash) !=
+		    0) {
+			log_err("ledger '%s' FAILED verification: nothing is "
+				"done with it until it is restored from a good "
+				"copy (see 'lethe ledger verify')",
+				c->cfg->ledger);
+			return EX_DATAERR;
+		}
+	}
 	return 0;
 }
 

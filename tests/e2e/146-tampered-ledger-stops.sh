@@ -1,0 +1,48 @@
+#!/bin/sh
+# Laws 5 and 9: nothing is replayed from, or appended to, a ledger that
+# fails verify.  With a tombstone cut out of the chain, restore, scrub,
+# inspect, run, backup and request all exit 65 before doing anything: the
+# erased person is not brought back by a restore that would miss her
+# tombstone, and the broken chain grows no further.
+. "$TESTS_TOP/tests/lib.sh"
+E=eeeeeeee-0000-4000-8000-00000000000e
+setup
+add_subject live.db $E client 'Eve Gone' eve@example.com +447700900901 \
+	2026-11-01T00:00:00Z
+add_subject live.db aaaaaaaa-0000-4000-8000-00000000000a client Ann \
+	ann@example.com +447700900902 2026-11-01T00:00:00Z
+lt backup -o "$T/b.tar.zst"
+expect 0 "a backup holding eve"
+NOW=2026-11-23T10:00:00Z
+lt request erase --email eve@example.com
+lt run
+expect 0 "eve is erased"
+sqlite3 ledger.db "DROP TRIGGER events_no_delete;
+  DELETE FROM events WHERE type = 'erase';
+  CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT
+  RAISE(ABORT, 'the ledger is append-only'); END;"
+N=$(sql ledger.db "SELECT count(*) FROM events")
+lt ledger verify
+expect 65 "the cut chain fails verify"
+
+lt restore b.tar.zst --to "$T/r"
+expect 65 "restore refuses the tampered ledger"
+err_has "FAILED verification" "it says why"
+check "nothing restored" test ! -e r
+lt restore b.tar.zst --to "$T/r" --dry-run
+expect 65 "so does a dry run"
+lt inspect b.tar.zst
+expect 65 "inspect refuses it"
+lt scrub b.tar.zst -o "$T/s.tar.zst"
+expect 65 "scrub refuses it"
+check "nothing scrubbed" test ! -e s.tar.zst
+lt run
+expect 65 "run refuses it"
+lt backup -o "$T/b2.tar.zst"
+expect 65 "backup refuses it"
+lt request erase --email ann@example.com
+expect 65 "a request is not recorded in it"
+eq "nothing was appended" "$(sql ledger.db "SELECT count(*) FROM events")" "$N"
+lt ledger list
+expect 0 "the ledger can still be read, for the audit"
+done_testing
