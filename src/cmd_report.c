@@ -30,6 +30,7 @@ struct report {
 	int64_t req_total, req_done, req_pending, req_overdue;
 	int64_t backups, restores, scrubs;
 	struct strbuf tables;		/* "table rows" pairs, JSON object */
+	struct strbuf tables_text;	/* the same as "table N, table N" */
 	struct strbuf overdue_ids;	/* JSON array of request ids */
 };
 
@@ -120,6 +121,9 @@ gather(struct ctx *c, struct report *rp)
 			sb_addc(&rp->tables, ',');
 		sb_add_json(&rp->tables, db_text(st, 0));
 		sb_addf(&rp->tables, ":%lld", sqlite3_column_int64(st, 1));
+		sb_addf(&rp->tables_text, "%s%s %lld",
+			rp->tables_text.len > 0 ? ", " : "", db_text(st, 0),
+			sqlite3_column_int64(st, 1));
 	}
 	sb_addc(&rp->tables, '}');
 	sqlite3_finalize(st);
@@ -154,33 +158,35 @@ print_json(const struct report *rp)
 	       rp->backups, rp->restores, rp->scrubs);
 }
 
-/* text_of: {"a":1,"b":2} as "a 1, b 2" into buf. */
-static const char *
-text_of(const char *json, char *buf, size_t n)
+/* put_row: one line of the text or HTML report (value escaped in HTML). */
+static void
+put_row(int html, const char *name, const char *value)
 {
-	size_t o = 0;
 	const char *p;
 
-	for (p = json; *p && o + 2 < n; p++) {
-		if (*p == '{' || *p == '}' || *p == '"')
-			continue;
-		if (*p == ':')
-			buf[o++] = ' ';
-		else if (*p == ',') {
-			buf[o++] = ',';
-			buf[o++] = ' ';
-		} else
-			buf[o++] = *p;
+	if (!html) {
+		printf("%-22s %s\n", name, value);
+		return;
 	}
-	buf[o] = '\0';
-	return o ? buf : "none";
+	printf("<tr><th>%s</th><td>", name);
+	for (p = value; *p; p++) {
+		if (*p == '&')
+			fputs("&amp;", stdout);
+		else if (*p == '<')
+			fputs("&lt;", stdout);
+		else if (*p == '>')
+			fputs("&gt;", stdout);
+		else if (*p == '"')
+			fputs("&quot;", stdout);
+		else
+			putchar(*p);
+	}
+	printf("</td></tr>\n");
 }
 
 static void
 print_text(const struct report *rp, int html)
 {
-	const char *row = html ? "<tr><th>%s</th><td>%s</td></tr>\n"
-			       : "%-22s %s\n";
 	char v[512];
 
 	if (html)
@@ -189,29 +195,30 @@ print_text(const struct report *rp, int html)
 		       "<h1>lethe report</h1>\n<table>\n");
 	else
 		printf("lethe report\n\n");
-	printf(row, "as of", rp->now);
-	printf(row, "events since", rp->since);
+	put_row(html, "as of", rp->now);
+	put_row(html, "events since", rp->since);
 	snprintf(v, sizeof(v), "%" PRId64 " events, head %" PRId64 ":%s, %s",
 		 rp->events, rp->head_seq, rp->head,
 		 rp->verified ? "chain verified" : "CHAIN FAILED VERIFICATION");
-	printf(row, "ledger", v);
+	put_row(html, "ledger", v);
 	snprintf(v, sizeof(v), "%" PRId64 " lead expiry, %" PRId64
 		 " on request, %" PRId64 " identifiers only",
 		 rp->tomb_lead, rp->tomb_request, rp->tomb_ids_only);
-	printf(row, "tombstones", v);
-	printf(row, "rows erased", text_of(sb_str(&rp->tables), v, sizeof(v)));
+	put_row(html, "tombstones", v);
+	put_row(html, "rows erased", rp->tables_text.len > 0 ?
+					     sb_str(&rp->tables_text) : "none");
 	snprintf(v, sizeof(v), "%" PRId64 " held, %" PRId64 " released, %"
 		 PRId64 " purged", rp->held_rows, rp->released_rows,
 		 rp->purged_rows);
-	printf(row, "rows", v);
+	put_row(html, "rows", v);
 	snprintf(v, sizeof(v), "%" PRId64 " total, %" PRId64 " done, %" PRId64
 		 " pending, %" PRId64 " overdue %s", rp->req_total,
 		 rp->req_done, rp->req_pending, rp->req_overdue,
 		 rp->req_overdue ? sb_str(&rp->overdue_ids) : "");
-	printf(row, "requests", v);
+	put_row(html, "requests", v);
 	snprintf(v, sizeof(v), "%" PRId64 " backups, %" PRId64 " restores, %"
 		 PRId64 " scrubs", rp->backups, rp->restores, rp->scrubs);
-	printf(row, "archives", v);
+	put_row(html, "archives", v);
 	if (html)
 		printf("</table>\n</body></html>\n");
 }
@@ -256,6 +263,7 @@ cmd_report(struct ctx *c)
 		     rp.req_overdue > 0 ? EXIT_FAILED : EXIT_DONE;
 	}
 	sb_release(&rp.tables);
+	sb_release(&rp.tables_text);
 	sb_release(&rp.overdue_ids);
 	return rc;
 }

@@ -69,6 +69,21 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["requests"]["overdue"] == 1' out
 
+# a table whose name HTML would read as markup is escaped there
+add_subject live.db 99999999-0000-4000-8000-000000000009 client Mark \
+	mark@example.com +447700900999 2026-11-30T00:00:00Z
+sql live.db "CREATE TABLE \"n<b>&q\"(id INTEGER PRIMARY KEY, subject_id TEXT);
+  INSERT INTO \"n<b>&q\"(subject_id) SELECT id FROM subjects"
+printf '\n[table n<b>&q]\nsubject = subject_id\non_erase = delete\n' >>"$CONF"
+lt request erase --email mark@example.com
+lt run
+expect 0 "mark is erased"
+lt report --format html
+check "html: the table name is escaped" grep -q 'n&lt;b&gt;&amp;q 1' out
+out_lacks "n<b>" "html: no raw markup from a name"
+lt report
+out_has "n<b>&q 1" "text: the name as it is"
+
 # a changed event
 sql ledger.db "DROP TRIGGER events_no_update; UPDATE events SET reason = 'x' WHERE seq = 2"
 for f in text json html; do
