@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -86,7 +87,8 @@ ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 
-	return n > m && s[n - m - 1] == '.' && strcmp(s + n - m, suffix) == 0;
+	return n > m && s[n - m - 1] == '.' &&
+	       strcasecmp(s + n - m, suffix) == 0;
 }
 
 static struct aout *
@@ -146,13 +148,34 @@ aout_open(const char *path, const char *fmt, int *usage)
 		*usage = 1;
 		return NULL;
 	}
+	if (strchr(base_of(path), '.') != NULL) {
+		/* x.tar.lzma must not quietly become a tar.zst */
+		log_err("cannot tell an archive format from the name '%s': end "
+			"it in .tar.zst, .tar.gz, .tar.xz, .tar.bz2, .tar.lz4, "
+			".tar, .zip, .7z or .cpio, or give --format", path);
+		*usage = 1;
+		return NULL;
+	}
 	return start(path, formats[0].format, formats[0].filter, usage);
 }
 
 struct aout *
 aout_open_like(const char *path, int format, int filter, int *usage)
 {
+	size_t i;
+
 	*usage = 0;
+	for (i = 0; i < NFORMATS; i++)
+		if (ends_with(path, formats[i].name)) {
+			if ((formats[i].format & ARCHIVE_FORMAT_BASE_MASK) !=
+				    (format & ARCHIVE_FORMAT_BASE_MASK) ||
+			    formats[i].filter != filter)
+				log_warn("'%s' is written in the format of the "
+					 "archive read, not the one its name "
+					 "suggests; --format chooses",
+					 path);
+			break;
+		}
 	/* write tar variants as pax: same readers, longer names */
 	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
 		format = ARCHIVE_FORMAT_TAR_PAX_RESTRICTED;

@@ -244,6 +244,15 @@ cmd_backup(struct ctx *c)
 	close(fd);
 	if (snapshot(c, live, snap) != 0 || lstat(snap, &st) != 0)
 		goto done;
+	{
+		/* restored, the store keeps the live one's mode, not the
+		 * snapshot's private 0600 */
+		struct stat ls;
+
+		if (stat(cfg->live_store, &ls) == 0)
+			st.st_mode = (st.st_mode & ~(mode_t)0777) |
+				     (ls.st_mode & 0777);
+	}
 	uuid_generate_random(u);
 	uuid_unparse_lower(u, id);
 	manifest_begin(&b.manifest, id, c->now, seq, head,

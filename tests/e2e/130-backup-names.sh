@@ -46,4 +46,18 @@ mkdir "$T/elsewhere"
 rc=$?
 expect 0 "backup -o with a relative path"
 check "-o is relative to the working directory" test -f "$T/elsewhere/rel.tar.zst"
+
+# the format follows the name, whatever its case; a name lethe cannot
+# read a format from is refused rather than written as tar.zst
+lt backup -o "$T/upper.TAR.GZ"
+expect 0 "backup -o upper.TAR.GZ"
+check "it is gzip" sh -c "head -c 2 '$T/upper.TAR.GZ' | od -An -tx1 | grep -q '1f 8b'"
+lt backup -o "$T/x.tar.lzma"
+expect 64 "backup -o x.tar.lzma: no format lethe writes"
+err_has "\-\-format" "the message points at --format"
+check "nothing written" test ! -e "$T/x.tar.lzma"
+lt backup -o "$T/x.tar.lzma" --format tar.xz
+expect 0 "with --format the name is the operator's choice"
+lt backup -o "$T/plain"
+expect 0 "a name without an extension is a tar.zst"
 done_testing
