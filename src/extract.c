@@ -47,6 +47,8 @@ struct ex {
 	struct sha *raw;		/* hashes the archive's bytes (stdin) */
 	int fd;				/* the input */
 	int seeked;			/* the reader seeked: hash again */
+	int spooled;			/* stdin copied to a file (hashed) */
+	size_t pend;			/* bytes peeked into buf, unread */
 	unsigned char *buf;
 	sqlite3_stmt *ins;
 	sqlite3_stmt *get;
@@ -774,14 +776,19 @@ read_cb(struct archive *a, void *arg, const void **buf)
 	ssize_t n;
 
 	(void)a;
-	do
-		n = read(e->fd, e->buf, BLOCK);
-	while (n < 0 && errno == EINTR);
+	if (e->pend > 0) {
+		n = (ssize_t)e->pend;	/* peeked by spool_stdin */
+		e->pend = 0;
+	} else {
+		do
+			n = read(e->fd, e->buf, BLOCK);
+		while (n < 0 && errno == EINTR);
+	}
 	if (n < 0) {
 		archive_set_error(e->a, errno, "read error");
 		return -1;
 	}
-	if (!e->seeked)
+	if (!e->seeked && !e->spooled)
 		sha_update(e->raw, e->buf, (size_t)n);
 	*buf = e->buf;
 	return n;
@@ -801,6 +808,80 @@ seek_cb(struct archive *a, void *arg, la_int64_t off, int whence)
 	if (r < 0)
 		archive_set_error(e->a, errno, "seek error");
 	return r;
+}
+
+/*
+ * spool_stdin: peek at standard input; a 7z archive, which can only be
+ * read by seeking, is copied (and hashed) into an unlinked file in the
+ * staging folder first, at most max_total_size bytes.  Anything else is
+ * streamed, starting with the bytes peeked (e->pend).  Returns 0, or -1
+ * after reporting.
+ */
+static int
+spool_stdin(struct ex *e, const char *dir)
+{
+	static const unsigned char magic[6] = { '7', 'z', 0xbc, 0xaf, 0x27,
+						0x1c };
+	char *tmp = NULL;
+	int64_t total = 0;
+	ssize_t n;
+	int fd;
+
+	while (e->pend < sizeof(magic)) {
+		n = read(STDIN_FILENO, e->buf + e->pend,
+			 sizeof(magic) - e->pend);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_errno("cannot read standard input");
+			return -1;
+		}
+		if (n == 0)
+			break;
+		e->pend += (size_t)n;
+	}
+	if (e->pend < sizeof(magic) || memcmp(e->buf, magic, 6) != 0)
+		return 0;
+	tmp = xasprintf("%s/.lethe-spool-XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0 || unlink(tmp) != 0) {
+		log_errno("cannot spool standard input in '%s'", dir);
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	n = (ssize_t)e->pend;
+	e->pend = 0;
+	do {
+		total += n;
+		if (total > e->cfg->max_total_size) {
+			log_err("refusing archive '<stdin>': a 7z archive over "
+				"max_total_size (%" PRId64 " bytes)",
+				e->cfg->max_total_size);
+			e->x->error = EXTRACT_HOSTILE;
+			close(fd);
+			return -1;
+		}
+		sha_update(e->raw, e->buf, (size_t)n);
+		if (write_all(fd, e->buf, (size_t)n, total - n) != 0) {
+			log_errno("cannot spool standard input in '%s'", dir);
+			close(fd);
+			return -1;
+		}
+		do
+			n = read(STDIN_FILENO, e->buf, BLOCK);
+		while (n < 0 && errno == EINTR);
+	} while (n > 0);
+	if (n < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		log_errno("cannot read standard input");
+		close(fd);
+		return -1;
+	}
+	e->fd = fd;
+	e->spooled = 1;
+	return 0;
 }
 
 /* hash_file: the SHA-256 of a whole file into hex. */
@@ -888,6 +969,8 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	}
 	e.raw = sha_new();
 	e.buf = xmalloc(BLOCK);
+	if (e.fd == STDIN_FILENO && spool_stdin(&e, dir) != 0)
+		goto done;
 	archive_read_set_callback_data(e.a, &e);
 	archive_read_set_read_callback(e.a, read_cb);
 	if (e.fd != STDIN_FILENO && lseek(e.fd, 0, SEEK_CUR) == 0)
@@ -942,7 +1025,7 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	x->format_name = xstrdup(archive_format_name(e.a)
 					 ? archive_format_name(e.a) : "?");
 	x->bytes = e.out;
-	if (e.seeked) {
+	if (e.seeked && !e.spooled) {
 		if (hash_file(src, x->sha) != 0)
 			goto done;
 	} else {
