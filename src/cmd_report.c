@@ -31,6 +31,7 @@ struct report {
 	int64_t backups, restores, scrubs;
 	struct strbuf tables;		/* "table rows" pairs, JSON object */
 	struct strbuf tables_text;	/* the same as "table N, table N" */
+	int64_t since_t;
 	struct strbuf overdue_ids;	/* JSON array of request ids */
 };
 
@@ -55,6 +56,10 @@ count_request(void *arg, const struct request *r)
 	struct report *rp = arg;
 
 	if (strcmp(r->id, "") == 0)
+		return 0;
+	/* --since counts the requests received since; an overdue one is
+	 * a broken promise now, whenever it came */
+	if (r->received < rp->since_t && r->status != REQ_OVERDUE)
 		return 0;
 	rp->req_total++;
 	if (r->status == REQ_DONE)
@@ -252,6 +257,7 @@ cmd_report(struct ctx *c)
 	rc = EX_IOERR;
 	memset(&rp, 0, sizeof(rp));
 	time_format(t, rp.since);
+	rp.since_t = t;
 	time_format(c->now, rp.now);
 	if (gather(c, &rp) == 0) {
 		if (strcmp(format, "json") == 0)

@@ -59,7 +59,8 @@ check "--since: only the later restore counted, no tombstone" python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["restores"] == 1 and r["backups"] == 0
-assert sum(r["tombstones"].values()) == 0' out
+assert sum(r["tombstones"].values()) == 0
+assert r["requests"]["done"] == 0, r["requests"]' out
 
 NOW=2026-12-01T10:00:00Z
 lt report --format json
