@@ -182,6 +182,23 @@ setup() {
 # set up; in 2020, client H erased on request, an invoice of hers held
 # until 2026-06-01; then, NOW 2026-11-22T10:00:00Z, lead L idle since
 # 2025-01-01 and client K seen on 2026-11-01.
+# eve_backup_erased ARCHIVE: set up; clients eve ($EVE) and ann; ARCHIVE
+# (a path under $T) backed up; then, a day later, eve erased on request
+EVE=eeeeeeee-0000-4000-8000-00000000000e
+eve_backup_erased() {
+	setup
+	add_subject live.db $EVE client 'Eve Gone' eve@example.com \
+		+447700900901 2026-11-01T00:00:00Z
+	add_subject live.db aaaaaaaa-0000-4000-8000-00000000000a client Ann \
+		ann@example.com +447700900902 2026-11-01T00:00:00Z
+	lt backup -o "$1"
+	expect 0 "a backup holding eve"
+	NOW=2026-11-23T10:00:00Z
+	lt request erase --email eve@example.com
+	lt run
+	expect 0 "eve is erased after the backup"
+}
+
 held_then_due() {
 	setup
 	NOW=2020-07-01T00:00:00Z

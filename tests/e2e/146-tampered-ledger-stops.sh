@@ -5,18 +5,7 @@
 # erased person is not brought back by a restore that would miss her
 # tombstone, and the broken chain grows no further.
 . "$TESTS_TOP/tests/lib.sh"
-E=eeeeeeee-0000-4000-8000-00000000000e
-setup
-add_subject live.db $E client 'Eve Gone' eve@example.com +447700900901 \
-	2026-11-01T00:00:00Z
-add_subject live.db aaaaaaaa-0000-4000-8000-00000000000a client Ann \
-	ann@example.com +447700900902 2026-11-01T00:00:00Z
-lt backup -o "$T/b.tar.zst"
-expect 0 "a backup holding eve"
-NOW=2026-11-23T10:00:00Z
-lt request erase --email eve@example.com
-lt run
-expect 0 "eve is erased"
+eve_backup_erased "$T/b.tar.zst"
 sqlite3 ledger.db "DROP TRIGGER events_no_delete;
   DELETE FROM events WHERE type = 'erase';
   CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT

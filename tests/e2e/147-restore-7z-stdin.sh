@@ -4,26 +4,15 @@
 # the staging folder (and gone afterwards), hashed as it comes, and
 # filtered like any other backup.
 . "$TESTS_TOP/tests/lib.sh"
-E=eeeeeeee-0000-4000-8000-00000000000e
-setup
-add_subject live.db $E client 'Eve Gone' eve@example.com +447700900901 \
-	2026-11-01T00:00:00Z
-add_subject live.db aaaaaaaa-0000-4000-8000-00000000000a client Ann \
-	ann@example.com +447700900902 2026-11-01T00:00:00Z
-lt backup -o "$T/b.7z"
-expect 0 "a 7z backup"
+eve_backup_erased "$T/b.7z"
 SHA=$(sha256sum b.7z | cut -d' ' -f1)
-NOW=2026-11-23T10:00:00Z
-lt request erase --email eve@example.com
-lt run
-expect 0 "eve is erased after the backup"
 
 lt_in b.7z inspect -
 expect 1 "inspect - of the 7z finds eve"
 lt_in b.7z restore - --to "$T/r"
 expect 0 "restore - of the 7z"
 eq "eve is not restored" "$(sql r/live.db "SELECT count(*) FROM subjects
-  WHERE id = '$E'")" 0
+  WHERE id = '$EVE'")" 0
 eq "ann is" "$(sql r/live.db "SELECT count(*) FROM subjects")" 1
 eq "nothing spooled is left" "$(ls -A "$T" r | grep -c spool)" 0
 eq "the restore event has the archive's SHA-256" \
