@@ -20,10 +20,11 @@
 #include "opt.h"
 
 /* What a command needs; main provides it before the command runs. */
-/* NEED_CONFIG: cfg loaded and checked, the data map against the live
- * store too when there is one */
-#define NEED_CONFIG	0x01
-#define NEED_LIVE	0x02	/* the live store must exist */
+#define NEED_CONFIG	0x01	/* cfg loaded and checked */
+#define NEED_LIVE	0x02	/* the live store must exist and hold what
+				 * the data map names */
+#define NEED_MAP	0x40	/* the same when the store is there and a
+				 * database (else it is not looked at) */
 #define NEED_LOCK	0x04	/* the run lock, except with --dry-run */
 #define NEED_LEDGER	0x08	/* key and ledger, read-only */
 #define NEED_WRITE	0x10	/* the ledger writable */
@@ -47,8 +48,8 @@ struct ctx {
 
 /*
  * ctx_config: load the config into ctx->cfg, checking the data map
- * against the live store when there is one (and reporting a missing one
- * when c->needs has NEED_LIVE).  Returns 0 or an exit code (78).
+ * against the live store with NEED_LIVE or NEED_MAP in c->needs (see
+ * there).  Returns 0 or an exit code (78).
  */
 int ctx_config(struct ctx *c);
 

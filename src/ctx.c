@@ -18,10 +18,30 @@
 #include "opt.h"
 #include "banned.h"
 
+/* sqlite_file: 1 when path starts with SQLite's header, 0 when it does
+ * not (or is empty), -1 when it cannot be read. */
+static int
+sqlite_file(const char *path)
+{
+	char head[16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return -1;
+	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
 /*
- * check_live: the data map against the live store, as a config check:
- * a missing store is an error only when the command needs it (arg).
- * Returns the number of errors printed.
+ * check_live: the data map against the live store, as a config check.
+ * With *required (NEED_LIVE), a store that is missing or cannot be opened
+ * is an error; else (NEED_MAP) a store that is not there or not a
+ * readable database is not checked.  Returns the number of errors
+ * printed.
  */
 static int
 check_live(const struct config *cfg, void *arg)
@@ -35,9 +55,10 @@ check_live(const struct config *cfg, void *arg)
 
 	if (cfg->live_store == NULL)
 		return 0;
+	if (!*required && (stat(cfg->live_store, &st) != 0 ||
+			   sqlite_file(cfg->live_store) != 1))
+		return 0;
 	if (stat(cfg->live_store, &st) != 0) {
-		if (!*required && errno == ENOENT)
-			return 0;
 		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
 			cfg->path, config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store, strerror(errno));
@@ -59,7 +80,10 @@ ctx_config(struct ctx *c)
 
 	if (c->cfg != NULL)
 		return 0;
-	c->cfg = config_load_checked(c->config_path, check_live, &required);
+	c->cfg = c->needs & (NEED_LIVE | NEED_MAP)
+			 ? config_load_checked(c->config_path, check_live,
+					       &required)
+			 : config_load(c->config_path);
 	if (c->cfg == NULL)
 		return EX_CONFIG;
 	fsutil_set_tag(c->cfg->ledger);
@@ -72,24 +96,6 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s:%d: [lethe] %s", cfg->path,
 		 config_key_line(cfg, "lethe", key), key);
-}
-
-/* sqlite_file: 1 when path starts with SQLite's header, 0 when it does
- * not (or is empty), -1 when it cannot be read. */
-static int
-sqlite_file(const char *path)
-{
-	char head[16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, head, sizeof(head));
-	close(fd);
-	if (n < 0)
-		return -1;
-	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
 }
 
 /*

@@ -26,11 +26,11 @@ static const struct command commands[] = {
 	{ "init", NULL, cmd_init, 0,
 	  "init [--demo DIR]" },
 	{ "request", "erase", cmd_request,
-	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
+	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
 	  NEED_VERIFY,
 	  "request erase --email E [--phone P] [--ref TEXT] | --from FILE" },
 	{ "request", "approve", cmd_request,
-	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
+	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
 	  NEED_VERIFY,
 	  "request approve ID" },
 	{ "request", "list", cmd_request, NEED_CONFIG | NEED_LEDGER,
