@@ -98,6 +98,11 @@ cmd_scrub(struct ctx *c)
 	}
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
+	if ((rc = config_files_holding(c->cfg, out)) >= 0) {
+		log_err("scrub: -o '%s' is inside the [files %s] tree: later "
+			"backups would hold it", out, c->cfg->files[rc].name);
+		return EX_USAGE;
+	}
 	if (strcmp(pos[0], "-") != 0 && stat(pos[0], &a) == 0 &&
 	    stat(out, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {

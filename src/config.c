@@ -20,6 +20,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "fsutil.h"
 #include "log.h"
 #include "strbuf.h"
 #include "util.h"
@@ -896,24 +897,58 @@ check_files(struct loader *ld, struct files_rule *f)
 	}
 }
 
-/* inside: whether path lies in folder root (both absolute). */
+/*
+ * resolve_loose: folder dir as an absolute path with every symlink
+ * resolved, also when its last components do not exist yet (the nearest
+ * folder that does is resolved, the rest appended).  The caller frees it.
+ */
+static char *
+resolve_loose(const char *dir)
+{
+	char *copy = xstrdup(*dir ? dir : "."), *tail = xstrdup(""), *slash;
+	char *out, *t, buf[PATH_MAX];
+
+	for (;;) {
+		if (realpath(copy, buf) != NULL) {
+			out = xasprintf("%s%s", strcmp(buf, "/") ? buf : "",
+					tail);
+			break;
+		}
+		slash = strrchr(copy, '/');
+		if (slash == NULL || slash == copy) {
+			/* nothing of it exists: relative to here, or to / */
+			if (slash == copy || realpath(".", buf) == NULL)
+				buf[0] = '\0';
+			out = xasprintf("%s/%s%s", buf,
+					slash == copy ? copy + 1 : copy, tail);
+			break;
+		}
+		*slash = '\0';
+		t = xasprintf("/%s%s", slash + 1, tail);
+		free(tail);
+		tail = t;
+	}
+	free(tail);
+	free(copy);
+	return out;
+}
+
+/*
+ * inside: whether the file path (relative to the working folder, or
+ * absolute; it need not exist) lies in folder root.
+ */
 static int
 inside(const char *path, const char *root)
 {
-	char rp[PATH_MAX], rr[PATH_MAX], *dir, *slash;
-	size_t n;
+	char *dir = dir_of(path), *rp = resolve_loose(dir);
+	char *rr = resolve_loose(root);
+	size_t n = strlen(rr);
+	int in = strncmp(rp, rr, n) == 0 && (rp[n] == '/' || rp[n] == '\0');
 
-	if (realpath(root, rr) == NULL)
-		snprintf(rr, sizeof(rr), "%s", root);
-	dir = xstrdup(path);
-	slash = strrchr(dir, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (realpath(*dir ? dir : "/", rp) == NULL)
-		snprintf(rp, sizeof(rp), "%s", dir);
 	free(dir);
-	n = strlen(rr);
-	return strncmp(rp, rr, n) == 0 && (rp[n] == '/' || rp[n] == '\0');
+	free(rp);
+	free(rr);
+	return in;
 }
 
 int

@@ -15,6 +15,13 @@ expect 64 "backup -o inside the attachments tree"
 err_has "\[files attachments\]" "names the tree"
 check "nothing written there" sh -c "! ls -A '$T/attachments' | grep -q 'b.tar\|lethe'"
 
+(cd attachments && "$LETHE" -c "$CONF" --now "$NOW" backup -o x.tar.zst \
+	>"$T/out" 2>"$T/err"); rc=$?
+expect 64 "backup -o NAME from inside the tree"
+check "nothing written there" test ! -e attachments/x.tar.zst
+lt backup -o "$T/attachments/new/deeper/b.tar.zst"
+expect 64 "backup -o into folders of the tree not made yet"
+
 cp "$CONF" good.ini
 sed -i 's|^key_file   = ledger.key|key_file   = ledger.key\nbackup_dir = attachments/bk|' "$CONF"
 lt backup
@@ -30,4 +37,7 @@ eq "the backup event names the file by its absolute path" \
 	  WHERE type = 'backup'")" "$T/b.tar.zst"
 bsdtar -tf b.tar.zst >list
 check "its own temporary file is not inside it" sh -c "! grep -q lethe-tmp list"
+lt scrub b.tar.zst -o "$T/attachments/s.tar.zst"
+expect 64 "scrub -o inside the tree"
+check "nothing scrubbed there" test ! -e attachments/s.tar.zst
 done_testing
