@@ -33,20 +33,9 @@ static const char schema[] =
 	" WHERE request IS NOT NULL;"
 	"CREATE INDEX events_subject ON events(subject)"
 	" WHERE subject IS NOT NULL;"
-	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-	"CREATE TRIGGER events_no_replace BEFORE INSERT ON events"
-	" WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-	"CREATE TRIGGER meta_no_replace BEFORE INSERT ON meta"
-	" WHEN EXISTS (SELECT 1 FROM meta WHERE name = NEW.name)"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-	"CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
-	"CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
-	" BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;";
+#define AS_STATEMENT(name, sql) sql ";"
+	LEDGER_TRIGGERS(AS_STATEMENT);
+#undef AS_STATEMENT
 
 static int
 set_pragmas(sqlite3 *db)

@@ -19,26 +19,27 @@
 static int
 check_triggers(struct ledger *l)
 {
-	static const char *const names[] = {
-		"events_no_update", "events_no_delete", "events_no_replace",
-		"meta_no_replace", "meta_no_update", "meta_no_delete",
-	};
+#define AS_ROW(name, sql) { #name, sql },
+	static const struct {
+		const char *name, *sql;
+	} triggers[] = { LEDGER_TRIGGERS(AS_ROW) };
+#undef AS_ROW
 	sqlite3_stmt *st;
 	size_t i;
 	int rc = 0;
 
 	st = db_prepare(l->db, "SELECT 1 FROM sqlite_schema WHERE type = "
-			       "'trigger' AND name = ?1 AND instr(sql, "
-			       "'RAISE(ABORT, ''the ledger is append-only'')')"
-			       " > 0");
+			       "'trigger' AND name = ?1 AND sql = ?2");
 	if (st == NULL)
 		return -1;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == 0; i++) {
-		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+	for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]) && rc == 0;
+	     i++) {
+		sqlite3_bind_text(st, 1, triggers[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, triggers[i].sql, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			log_err("ledger: trigger %s is missing or changed: the "
 				"ledger no longer refuses UPDATE and DELETE",
-				names[i]);
+				triggers[i].name);
 			rc = -1;
 		}
 		sqlite3_reset(st);

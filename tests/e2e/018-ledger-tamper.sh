@@ -167,6 +167,12 @@ variant untriggered "SELECT 1" keep
 lt ledger verify
 expect 65 "a ledger whose append-only triggers were dropped fails verify"
 err_has "events_no_update" "verify names the missing trigger"
+variant defanged "CREATE TRIGGER events_no_update BEFORE UPDATE ON meta WHEN 0
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+  CREATE TRIGGER events_no_delete BEFORE DELETE ON events WHEN 0
+  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END" keep
+lt ledger verify
+expect 65 "triggers of the right names that guard nothing fail verify"
 
 mkdir "$T/garbage"
 cp -a "$T/lethe.ini" "$T/ledger.key" "$T/live.db" "$T/garbage/"
