@@ -15,10 +15,17 @@
 struct aout;
 
 /*
+ * aout_check: whether aout_open could tell a format for path and fmt (or
+ * NULL), reporting why not.  Returns 0, or -1 (a usage error).
+ */
+int aout_check(const char *path, const char *fmt);
+
+/*
  * aout_open: start an archive at path in format fmt ("tar.zst",
  * "tar.gz", "tar.xz", "tar.bz2", "tar.lz4", "tar", "zip", "7z", "cpio"),
- * or guessed from path's name when fmt is NULL (tar.zst when the name says
- * nothing).  Returns the writer, or NULL after reporting; *usage is set
+ * or told by path's name (case aside) when fmt is NULL: a name without
+ * an extension is tar.zst, one with an extension lethe does not write is
+ * refused.  Returns the writer, or NULL after reporting; *usage is set
  * when the format is unknown or cannot be written (exit 64).
  */
 struct aout *aout_open(const char *path, const char *fmt, int *usage);

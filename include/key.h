@@ -31,7 +31,8 @@ struct key *key_load(const char *path);
 
 /*
  * key_load_at: key_load, with where (e.g. "lethe.ini:4: [lethe] key_file",
- * or NULL) before each message.
+ * or NULL) before each message.  Returns the key, or NULL after
+ * reporting.
  */
 struct key *key_load_at(const char *path, const char *where);
 

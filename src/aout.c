@@ -130,33 +130,47 @@ fail:
 	return NULL;
 }
 
-struct aout *
-aout_open(const char *path, const char *fmt, int *usage)
+/* pick: the formats[] index for path and fmt (or NULL), or -1 after
+ * reporting why none. */
+static int
+pick(const char *path, const char *fmt)
 {
 	size_t i;
 
-	*usage = 0;
-	for (i = 0; i < NFORMATS; i++) {
+	for (i = 0; i < NFORMATS; i++)
 		if (fmt != NULL ? strcmp(fmt, formats[i].name) == 0
 				: ends_with(path, formats[i].name))
-			return start(path, formats[i].format,
-				     formats[i].filter, usage);
-	}
+			return (int)i;
 	if (fmt != NULL) {
 		log_err("unknown archive format '%s'; use tar.zst, tar.gz, "
 			"tar.xz, tar.bz2, tar.lz4, tar, zip, 7z or cpio", fmt);
-		*usage = 1;
-		return NULL;
+		return -1;
 	}
 	if (strchr(base_of(path), '.') != NULL) {
 		/* x.tar.lzma must not quietly become a tar.zst */
 		log_err("cannot tell an archive format from the name '%s': end "
 			"it in .tar.zst, .tar.gz, .tar.xz, .tar.bz2, .tar.lz4, "
 			".tar, .zip, .7z or .cpio, or give --format", path);
-		*usage = 1;
-		return NULL;
+		return -1;
 	}
-	return start(path, formats[0].format, formats[0].filter, usage);
+	return 0;
+}
+
+int
+aout_check(const char *path, const char *fmt)
+{
+	return pick(path, fmt) < 0 ? -1 : 0;
+}
+
+struct aout *
+aout_open(const char *path, const char *fmt, int *usage)
+{
+	int i = pick(path, fmt);
+
+	*usage = i < 0;
+	if (i < 0)
+		return NULL;
+	return start(path, formats[i].format, formats[i].filter, usage);
 }
 
 struct aout *

@@ -186,8 +186,11 @@ cmd_backup(struct ctx *c)
 		{ NULL, NULL, NULL, NULL },
 	};
 
-	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "backup")) != CTX_GO ||
-	    (rc = ctx_provide(c, 0)) != 0)
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "backup")) != CTX_GO)
+		return rc;
+	if (aout_check(out != NULL ? out : "x", fmt) != 0)
+		return EX_USAGE;
+	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
 	cfg = c->cfg;

@@ -28,8 +28,14 @@ struct pending {
 	char *ref;
 };
 
+/*
+ * check_ref: refuse a --ref that is not a line of UTF-8 text or looks
+ * like an email address or phone number (law 4), before the config is
+ * read: a national number reads as a phone whatever the calling code.
+ * Returns 0, or -1 after reporting.
+ */
 static int
-check_ref(const struct config *cfg, const char *ref)
+check_ref(const char *ref)
 {
 	const char *p;
 
@@ -41,7 +47,7 @@ check_ref(const struct config *cfg, const char *ref)
 			"UTF-8 text");
 		return -1;
 	}
-	if (ref != NULL && ident_looks_personal(ref, (int)cfg->calling_code)) {
+	if (ref != NULL && ident_looks_personal(ref, 44)) {
 		log_err("request erase: --ref looks like an email address or "
 			"phone number; the ledger holds no personal data, so "
 			"use a ticket number instead");
@@ -161,7 +167,7 @@ request_erase(struct ctx *c)
 	const char *pos[1], *bad = NULL;
 	struct pending *list = NULL;
 	struct strbuf ids = STRBUF_INIT;
-	char id[40], due[TIME_BUFSZ];
+	char id[40], due[TIME_BUFSZ], norm[IDENT_MAX];
 	int64_t duet;
 	int n = 0, npos, i, rc = EX_USAGE;
 	struct opt opts[] = {
@@ -180,11 +186,16 @@ request_erase(struct ctx *c)
 			"--from FILE");
 		return EX_USAGE;
 	}
+	if (check_ref(ref) != 0)
+		return EX_USAGE;
+	if (email != NULL && ident_normalise("email", email, 0, norm) != 0) {
+		log_err("request erase: '%s' is not a valid email address",
+			email);
+		return EX_USAGE;
+	}
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_USAGE;
-	if (check_ref(c->cfg, ref) != 0)
-		return EX_USAGE;
 	if (from != NULL) {
 		rc = read_file(c, from, &list, &n);
 		if (rc != 0)

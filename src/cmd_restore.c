@@ -26,6 +26,7 @@
 #include "opt.h"
 #include "stage.h"
 #include "strbuf.h"
+#include "timeutil.h"
 #include "util.h"
 #include "banned.h"
 
@@ -236,6 +237,7 @@ cmd_restore(struct ctx *c)
 	struct filter f;
 	char *parent = NULL, *to = NULL;
 	int dry = 0, drop = 0, npos, state, rc, inside = 0;
+	int64_t t;
 	struct opt opts[] = {
 		{ "--to", NULL, &arg, NULL },
 		{ "--taken-at", NULL, &taken, NULL },
@@ -251,6 +253,11 @@ cmd_restore(struct ctx *c)
 	if (npos != 1 || arg == NULL || *arg == '\0') {
 		log_err("restore: give an archive (or - for standard input) and "
 			"--to DIR");
+		return EX_USAGE;
+	}
+	if (taken != NULL && time_parse(taken, &t) != 0) {
+		log_err("restore: --taken-at '%s' is not an ISO-8601 time",
+			taken);
 		return EX_USAGE;
 	}
 	to = target_path(arg);
@@ -281,6 +288,13 @@ cmd_restore(struct ctx *c)
 	}
 	if ((rc = ctx_provide(c, dry)) != 0)
 		goto done;
+	if (target_state(to) != state) {
+		/* checked before the lock, so usage errors come first */
+		log_err("restore: target '%s' changed while lethe waited",
+			to);
+		rc = EX_USAGE;
+		goto done;
+	}
 	if (remove_stale(parent, !dry) != 0) {
 		rc = EX_IOERR;
 		goto done;

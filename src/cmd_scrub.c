@@ -96,6 +96,8 @@ cmd_scrub(struct ctx *c)
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
+	if (fmt != NULL && aout_check(out, fmt) != 0)
+		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if ((rc = config_files_holding(c->cfg, out)) >= 0) {

@@ -102,7 +102,7 @@ io_error(struct ex *e, const char *entry, const char *what)
 
 /*
  * bad_path: refuse path in, which is the name of the entry, or (entry
- * not NULL) the hardlink target of entry.
+ * not NULL) the hardlink target of entry.  Returns -1 (see hostile).
  */
 static int
 bad_path(struct ex *e, const char *in, const char *entry, const char *why)
@@ -825,7 +825,7 @@ spool_stdin(struct ex *e, const char *dir)
 	char *tmp = NULL;
 	int64_t total = 0;
 	ssize_t n;
-	int fd;
+	int fd = -1, rc = -1;
 
 	while (e->pend < sizeof(magic)) {
 		n = read(STDIN_FILENO, e->buf + e->pend,
@@ -846,12 +846,8 @@ spool_stdin(struct ex *e, const char *dir)
 	fd = mkstemp(tmp);
 	if (fd < 0 || unlink(tmp) != 0) {
 		log_errno("cannot spool standard input in '%s'", dir);
-		if (fd >= 0)
-			close(fd);
-		free(tmp);
-		return -1;
+		goto done;
 	}
-	free(tmp);
 	n = (ssize_t)e->pend;
 	e->pend = 0;
 	do {
@@ -861,14 +857,12 @@ spool_stdin(struct ex *e, const char *dir)
 				"max_total_size (%" PRId64 " bytes)",
 				e->cfg->max_total_size);
 			e->x->error = EXTRACT_HOSTILE;
-			close(fd);
-			return -1;
+			goto done;
 		}
 		sha_update(e->raw, e->buf, (size_t)n);
 		if (write_all(fd, e->buf, (size_t)n, total - n) != 0) {
 			log_errno("cannot spool standard input in '%s'", dir);
-			close(fd);
-			return -1;
+			goto done;
 		}
 		do
 			n = read(STDIN_FILENO, e->buf, BLOCK);
@@ -876,12 +870,17 @@ spool_stdin(struct ex *e, const char *dir)
 	} while (n > 0);
 	if (n < 0 || lseek(fd, 0, SEEK_SET) != 0) {
 		log_errno("cannot read standard input");
-		close(fd);
-		return -1;
+		goto done;
 	}
 	e->fd = fd;
 	e->spooled = 1;
-	return 0;
+	fd = -1;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	return rc;
 }
 
 /* hash_file: the SHA-256 of a whole file into hex. */

@@ -289,10 +289,9 @@ filter_scan_name(const struct filter *f, const char *name, struct spans *sp)
 	const char *c = name, *q;
 	int i;
 
-	if (filter_scan(f, name, strlen(name), sp) > 0)
-		return sp->n;
+	filter_scan(f, name, strlen(name), sp);
 	/* "alice@example.com.txt": a file extension reads as part of the
-	 * domain, so the component is scanned again without it */
+	 * domain, so each component is scanned again without it */
 	while (*c) {
 		size_t len = strcspn(c, "/");
 		const char *at = memchr(c, '@', len), *dot;
@@ -762,7 +761,8 @@ check_names(struct filter *f, const char *root, sqlite3 *index)
 			if (S_ISDIR(sb.st_mode) ? rm_tree(full) != 0
 						: unlink(full) != 0) {
 				if (!S_ISDIR(sb.st_mode))
-					log_errno("cannot remove '%s'", full);
+					log_errno("cannot remove '%s'",
+						  filter_shown(f, rel));
 				rc = -1;
 			}
 		} else {

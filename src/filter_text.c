@@ -271,7 +271,8 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 				 f->tombs[sp.v[0].tag].seq);
 			f->st.dropped++;
 			if (unlink(full) != 0) {
-				log_errno("cannot remove '%s'", full);
+				log_errno("cannot remove '%s'",
+					  filter_shown(f, rel));
 				rc = -1;
 			}
 		} else {

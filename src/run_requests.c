@@ -411,8 +411,10 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 			if (q[i].approved ||
 			    (!q[i].approval && !conflict)) {
 				if (q[i].due < now)
-					log_warn("request %s is executed past "
-						 "its due time %s", q[i].id,
+					log_warn("request %s %s past its due "
+						 "time %s", q[i].id,
+						 b->dry ? "would be executed"
+							: "is executed",
 						 time_format(q[i].due, due));
 				sqlite3_bind_text(put, 1, min_sid(m, nm), -1,
 						  SQLITE_TRANSIENT);

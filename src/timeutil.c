@@ -125,8 +125,8 @@ time_parse(const char *s, int64_t *out)
 		if ((!basic && *p++ != ':') || digits(&p, 2, &mi))
 			return -1;
 		if (isdigit((unsigned char)*p) || (!basic && *p == ':')) {
-			if (!basic)
-				p++;
+			if (!basic && *p++ != ':')
+				return -1;
 			if (digits(&p, 2, &sec))
 				return -1;
 			if (*p == '.' || *p == ',') {
@@ -148,6 +148,8 @@ time_parse(const char *s, int64_t *out)
 		zm = 0;
 		if (digits(&p, 2, &zh))
 			return -1;
+		if (*p == ':' && !basic && p[1] == '\0')
+			return -1;	/* "+02:" */
 		if (*p == ':' && !basic)
 			p++;
 		if ((*p != '\0' && digits(&p, 2, &zm)) || zh > 23 || zm > 59)

@@ -23,6 +23,15 @@ expect 64 "ledger show abc with a missing config"
 expect 64 "request erase without identifiers, missing config"
 "$LETHE" -c "$T/nope.ini" --now "$NOW" ledger lookup >out 2>err; rc=$?
 expect 64 "ledger lookup without identifiers, missing config"
+for a in "request erase --email a@example.com --ref alice@example.com" \
+	"request erase --email not-an-email" \
+	"restore x.tar --to $T/new --taken-at garbage" \
+	"backup --format bogus" "backup -o $T/x.tar.lzma" \
+	"scrub x.tar -o $T/o.tar --format bogus"; do
+	# shellcheck disable=SC2086
+	"$LETHE" -c "$T/nope.ini" --now "$NOW" $a >out 2>err; rc=$?
+	expect 64 "$a, missing config"
+done
 
 # an option's value is a value, even when it looks like a flag
 lt request erase --email ann@example.com --ref --dry-run

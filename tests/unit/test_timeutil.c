@@ -37,6 +37,8 @@ test_parse(void)
 	CHECK(time_parse("20261122T10:00", &v) != 0, "mixed time forms");
 	CHECK(time_parse("2026-11-22T10:00+0", &v) != 0, "one-digit offset");
 	CHECK(time_parse("1700000000", &v) != 0, "unix seconds");
+	CHECK(time_parse("2026-11-22T10:00030Z", &v) != 0, "no colon");
+	CHECK(time_parse("2026-11-22T10:00:00+02:", &v) != 0, "bare colon");
 	CHECK(time_parse("2026-02-29", &v) != 0, "29 Feb in a common year");
 	CHECK(time_parse("2028-02-29", &v) == 0, "29 Feb in a leap year");
 	CHECK(time_parse("2026-13-01", &v) != 0, "month 13");
