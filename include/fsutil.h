@@ -62,6 +62,13 @@ char *dir_of(const char *path);
 /* base_of: the last component of path (points into path). */
 const char *base_of(const char *path);
 
+/*
+ * file_is_sqlite: 1 when the file at path (not followed if a symlink)
+ * starts with SQLite's header, 0 when not (or empty), -1 when it cannot
+ * be read.
+ */
+int file_is_sqlite(const char *path);
+
 /* mkdir_p: make folder path and its parents (mode 0755 / 0700 for the
  * last).  Returns 0, or -1 after reporting. */
 int mkdir_p(const char *path, int mode);

@@ -899,38 +899,58 @@ check_files(struct loader *ld, struct files_rule *f)
 
 /*
  * resolve_loose: folder dir as an absolute path with every symlink
- * resolved, also when its last components do not exist yet (the nearest
- * folder that does is resolved, the rest appended).  The caller frees it.
+ * resolved, also when its last components do not exist yet: the longest
+ * part that exists is resolved, the rest applied by name ("." dropped,
+ * ".." going up).  "/" comes out as "".  The caller frees it.
  */
 static char *
 resolve_loose(const char *dir)
 {
-	char *copy = xstrdup(*dir ? dir : "."), *tail = xstrdup(""), *slash;
-	char *out, *t, buf[PATH_MAX];
+	char *copy = xstrdup(*dir ? dir : "."), *rest = xstrdup(""), *slash;
+	char *t, *p, buf[PATH_MAX];
+	struct strbuf out = STRBUF_INIT;
 
 	for (;;) {
-		if (realpath(copy, buf) != NULL) {
-			out = xasprintf("%s%s", strcmp(buf, "/") ? buf : "",
-					tail);
+		if (realpath(copy, buf) != NULL)
 			break;
-		}
 		slash = strrchr(copy, '/');
 		if (slash == NULL || slash == copy) {
-			/* nothing of it exists: relative to here, or to / */
-			if (slash == copy || realpath(".", buf) == NULL)
-				buf[0] = '\0';
-			out = xasprintf("%s/%s%s", buf,
-					slash == copy ? copy + 1 : copy, tail);
+			/* nothing of it exists: from here, or from / */
+			t = xasprintf("%s/%s", slash ? copy + 1 : copy, rest);
+			free(rest);
+			rest = t;
+			if (slash != NULL || realpath(".", buf) == NULL)
+				snprintf(buf, sizeof(buf), "/");
 			break;
 		}
 		*slash = '\0';
-		t = xasprintf("/%s%s", slash + 1, tail);
-		free(tail);
-		tail = t;
+		t = xasprintf("%s/%s", slash + 1, rest);
+		free(rest);
+		rest = t;
 	}
-	free(tail);
+	if (strcmp(buf, "/") != 0)
+		sb_adds(&out, buf);
+	for (p = rest; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *last = out.len ? strrchr(out.buf, '/') : NULL;
+
+			if (last != NULL) {
+				out.len = (size_t)(last - out.buf);
+				out.buf[out.len] = '\0';
+			}
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			sb_addc(&out, '/');
+			sb_add(&out, p, n);
+		}
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	free(rest);
 	free(copy);
-	return out;
+	return sb_detach(&out);
 }
 
 /*

@@ -18,24 +18,6 @@
 #include "opt.h"
 #include "banned.h"
 
-/* sqlite_file: 1 when path starts with SQLite's header, 0 when it does
- * not (or is empty), -1 when it cannot be read. */
-static int
-sqlite_file(const char *path)
-{
-	char head[16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, head, sizeof(head));
-	close(fd);
-	if (n < 0)
-		return -1;
-	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
-}
-
 /*
  * check_live: the data map against the live store, as a config check.
  * With *required (NEED_LIVE), a store that is missing or cannot be opened
@@ -56,7 +38,7 @@ check_live(const struct config *cfg, void *arg)
 	if (cfg->live_store == NULL)
 		return 0;
 	if (!*required && (stat(cfg->live_store, &st) != 0 ||
-			   sqlite_file(cfg->live_store) != 1))
+			   file_is_sqlite(cfg->live_store) != 1))
 		return 0;
 	if (stat(cfg->live_store, &st) != 0) {
 		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
@@ -119,7 +101,7 @@ present(const struct config *cfg)
 			"create it", where, cfg->ledger, strerror(errno));
 		return EX_CONFIG;
 	}
-	if (sqlite_file(cfg->ledger) == 0) {
+	if (file_is_sqlite(cfg->ledger) == 0) {
 		log_err("ledger '%s' is not a lethe ledger (not a SQLite "
 			"database): it was damaged or replaced",
 			cfg->ledger);

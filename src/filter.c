@@ -18,6 +18,7 @@
 #include "db.h"
 #include "extract.h"
 #include "files.h"
+#include "fsutil.h"
 #include "filter_priv.h"
 #include "hashset.h"
 #include "ident.h"
@@ -463,21 +464,6 @@ glob_any_depth(const char *pattern, const char *rel)
 	return 0;
 }
 
-/* is_sqlite: whether the file starts with the SQLite header. */
-static int
-is_sqlite(const char *full)
-{
-	char head[16];
-	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, head, sizeof(head));
-	close(fd);
-	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
-}
-
 /* sidecar: whether rel is the -wal, -shm or -journal of a database. */
 static int
 sidecar(const char *root, const char *rel)
@@ -492,7 +478,7 @@ sidecar(const char *root, const char *rel)
 		if (n <= m || strcmp(rel + n - m, ends[i]) != 0)
 			continue;
 		base = xasprintf("%s/%.*s", root, (int)(n - m), rel);
-		r = is_sqlite(base);
+		r = file_is_sqlite(base) == 1;
 		free(base);
 		return r;
 	}
@@ -589,7 +575,7 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 		goto done;	/* dropped already, or a symlink */
 	switch (pass) {
 	case PASS_DATABASES:
-		if (!sidecar(root, rel) && is_sqlite(full)) {
+		if (!sidecar(root, rel) && file_is_sqlite(full) == 1) {
 			f->st.files++;
 			r = filter_db(f, rel, full);
 		}
@@ -623,7 +609,7 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 		}
 		goto done;
 	}
-	if (sidecar(root, rel) || is_sqlite(full))
+	if (sidecar(root, rel) || file_is_sqlite(full) == 1)
 		goto done;
 	f->st.files++;
 	for (i = 0; i < cfg->nfiles; i++)

@@ -126,6 +126,22 @@ rename_durable(const char *from, const char *to)
 }
 
 int
+file_is_sqlite(const char *path)
+{
+	char head[16];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return -1;
+	return n == 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+int
 mkdir_p(const char *path, int mode)
 {
 	char *copy = xstrdup(path), *p;

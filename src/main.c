@@ -23,7 +23,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "init", NULL, cmd_init, 0,
+	{ "init", NULL, cmd_init, NEED_MAP,
 	  "init [--demo DIR]" },
 	{ "request", "erase", cmd_request,
 	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
@@ -33,7 +33,8 @@ static const struct command commands[] = {
 	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
 	  NEED_VERIFY,
 	  "request approve ID" },
-	{ "request", "list", cmd_request, NEED_CONFIG | NEED_LEDGER,
+	{ "request", "list", cmd_request,
+	  NEED_CONFIG | NEED_MAP | NEED_LEDGER,
 	  "request list [--pending|--overdue] [--json]" },
 	{ "run", NULL, cmd_run,
 	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE |

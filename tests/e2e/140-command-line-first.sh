@@ -72,6 +72,10 @@ err_has "lethe.ini:[0-9]*: \[table communications\] redact" \
 	"the column error names file, line and key"
 lt run --dry-run
 expect 78 "run --dry-run with the same config"
+lt request list
+expect 78 "request list, which matches requests through the map"
+lt init
+expect 78 "init checks the map against the store there"
 lt ledger head
 expect 78 "ledger head with the same config"
 cp good.ini "$CONF"

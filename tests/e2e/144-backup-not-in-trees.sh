@@ -29,6 +29,11 @@ expect 78 "backup_dir inside the attachments tree"
 err_has "lethe.ini:[0-9]*: \[lethe\] backup_dir" "names file, line and key"
 check "no backup folder made" test ! -e attachments/bk
 cp good.ini "$CONF"
+sed -i "s|^key_file   = ledger.key|key_file   = ledger.key\nbackup_dir = $T/nx/../attachments//bk/|" "$CONF"
+lt backup
+expect 78 "backup_dir reaching the tree through a folder not made yet and '..'"
+check "no folder made" test ! -e nx
+cp good.ini "$CONF"
 
 lt backup -o "$T/b.tar.zst"
 expect 0 "a backup beside the trees"
