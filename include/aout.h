@@ -15,8 +15,9 @@
 struct aout;
 
 /*
- * aout_check: whether aout_open could tell a format for path and fmt (or
- * NULL), reporting why not.  Returns 0, or -1 (a usage error).
+ * aout_check: whether aout_open could tell a format for path (NULL: a
+ * name lethe makes from fmt) and fmt (or NULL), reporting why not.
+ * Returns 0, or -1 (a usage error).
  */
 int aout_check(const char *path, const char *fmt);
 

@@ -19,7 +19,7 @@
 #include "ledger.h"
 #include "opt.h"
 
-/* What a command needs; main provides it before the command runs. */
+/* What a command needs (the command table says); ctx_provide gives it. */
 #define NEED_CONFIG	0x01	/* cfg loaded and checked */
 #define NEED_LIVE	0x02	/* the live store must exist and hold what
 				 * the data map names */

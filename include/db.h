@@ -37,15 +37,14 @@ const char *db_text(sqlite3_stmt *st, int i);
 char *db_dup(sqlite3_stmt *st, int i);
 
 /*
- * db_open_read: open the database at path to read only (with extra open
- * flags), into *db (close it whatever the outcome), leaving behind no
- * -wal or -shm file that was not there: without a -wal yet, it is opened
- * read-write with query_only on (no temp tables either), so that closing
- * it removes the files it made; else read-only, as they are someone
- * else's.  Returns SQLite's
+ * db_open_read: open the database at path to read only, into *db (close
+ * it whatever the outcome), leaving behind no -wal or -shm file that was
+ * not there: without a -wal yet, it is opened read-write with query_only
+ * on (no temp tables either), so that closing it removes the files it
+ * made; else read-only, as they are someone else's.  Returns SQLite's
  * result code.
  */
-int db_open_read(const char *path, int flags, sqlite3 **db);
+int db_open_read(const char *path, sqlite3 **db);
 
 /*
  * db_has_table: 1 when schema "main" of db has a table called name, 0

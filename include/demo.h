@@ -53,8 +53,9 @@
  * generated sample data dated relative to `now` (deterministic for a given
  * seed), attachments/<subject-id>/ files, exports/contacts.csv, and
  * lethe.ini configured for them with ledger.db and ledger.key in dir.
- * It does not create the key or the ledger.  Returns 0, or -1 after
- * reporting the error.
+ * It does not create the key or the ledger.  Returns 0, -2 after
+ * reporting that dir already holds a demo, or -1 after reporting the
+ * error.
  */
 int demo_create(const char *dir, int64_t now, unsigned seed);
 

@@ -30,9 +30,10 @@ struct demo_person {
 
 /*
  * demo_check_dir: whether a demo may be written into dir: 0 when dir is
- * missing or holds neither lethe.ini nor live.db (of any file type), or
- * -1 after reporting "cannot create demo in 'DIR': lethe.ini already
- * exists" (or why dir cannot be examined).  Changes nothing.
+ * missing or holds neither lethe.ini nor live.db (of any file type), -2
+ * after reporting "cannot create demo in 'DIR': lethe.ini already
+ * exists", or -1 after reporting why dir cannot be examined.  Changes
+ * nothing.
  */
 int demo_check_dir(const char *dir);
 

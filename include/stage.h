@@ -12,8 +12,8 @@
 #include "filter.h"
 #include "manifest.h"
 
-/* Why staging failed: a bad argument, bad input data, an I/O error. */
-enum stage_error { STAGE_OK, STAGE_USAGE, STAGE_DATA, STAGE_IO };
+/* Why staging failed: bad input data, an I/O error. */
+enum stage_error { STAGE_OK, STAGE_DATA, STAGE_IO };
 
 struct staged {
 	char *dir;		/* the staging folder; removed by release */
@@ -27,12 +27,12 @@ struct staged {
  * stage_archive: make a staging folder in folder parent, extract src
  * ("-": standard input) into it under the guard, verify a lethe manifest
  * if there is one, and set f's rule: the manifest's seq, else --taken-at
- * (taken_at, or NULL), else every erasure.  Returns 0, or -1 after
+ * (*taken_at, or NULL), else every erasure.  Returns 0, or -1 after
  * reporting, with s->error saying whose fault it was (STAGE_DATA: hostile
  * or corrupt input, or a manifest seq above the ledger head).
  */
 int stage_archive(struct ctx *c, const char *src, const char *parent,
-		  const char *taken_at, struct filter *f, struct staged *s);
+		  const int64_t *taken_at, struct filter *f, struct staged *s);
 
 /* stage_release: remove the staging folder (if any) and free s. */
 void stage_release(struct staged *s);

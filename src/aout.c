@@ -130,8 +130,8 @@ fail:
 	return NULL;
 }
 
-/* pick: the formats[] index for path and fmt (or NULL), or -1 after
- * reporting why none. */
+/* pick: the formats[] index for path (NULL: a default name, told by
+ * fmt) and fmt (or NULL), or -1 after reporting why none. */
 static int
 pick(const char *path, const char *fmt)
 {
@@ -139,14 +139,15 @@ pick(const char *path, const char *fmt)
 
 	for (i = 0; i < NFORMATS; i++)
 		if (fmt != NULL ? strcmp(fmt, formats[i].name) == 0
-				: ends_with(path, formats[i].name))
+				: path != NULL &&
+					  ends_with(path, formats[i].name))
 			return (int)i;
 	if (fmt != NULL) {
 		log_err("unknown archive format '%s'; use tar.zst, tar.gz, "
 			"tar.xz, tar.bz2, tar.lz4, tar, zip, 7z or cpio", fmt);
 		return -1;
 	}
-	if (strchr(base_of(path), '.') != NULL) {
+	if (path != NULL && strchr(base_of(path), '.') != NULL) {
 		/* x.tar.lzma must not quietly become a tar.zst */
 		log_err("cannot tell an archive format from the name '%s': end "
 			"it in .tar.zst, .tar.gz, .tar.xz, .tar.bz2, .tar.lz4, "

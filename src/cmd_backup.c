@@ -188,7 +188,7 @@ cmd_backup(struct ctx *c)
 
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "backup")) != CTX_GO)
 		return rc;
-	if (aout_check(out != NULL ? out : "x", fmt) != 0)
+	if (aout_check(out, fmt) != 0)
 		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;

@@ -98,20 +98,9 @@ cmd_init(struct ctx *c)
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "init")) != CTX_GO)
 		return rc;
 	if (demo != NULL) {
-		char *ini = xasprintf("%s/lethe.ini", demo);
-		char *db = xasprintf("%s/live.db", demo);
-		int taken = access(ini, F_OK) == 0 || access(db, F_OK) == 0;
-
-		free(ini);
-		free(db);
-		if (taken) {
-			log_err("init --demo: '%s' already holds a lethe.ini or "
-				"live.db; a demo never overwrites anything, so "
-				"name a new folder", demo);
-			return EX_USAGE;
-		}
-		if (demo_create(demo, c->now, 42) != 0)
-			return EX_IOERR;
+		rc = demo_create(demo, c->now, 42);
+		if (rc != 0)
+			return rc == -2 ? EX_USAGE : EX_IOERR;
 		path = xasprintf("%s/lethe.ini", demo);
 		c->config_path = path;
 		log_notice("wrote demo live store and config '%s'", path);

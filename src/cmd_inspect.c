@@ -45,8 +45,7 @@ cmd_inspect(struct ctx *c)
 	remove_stale(tmp && *tmp ? tmp : "/tmp", 0);
 	if (stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
 			   &s) != 0) {
-		rc = s.error == STAGE_USAGE ? EX_USAGE :
-		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
+		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {

@@ -305,9 +305,9 @@ cmd_restore(struct ctx *c)
 		goto done;
 	}
 	f.drop_residue = drop;
-	if (stage_archive(c, pos[0], parent, taken, &f, &s) != 0) {
-		rc = s.error == STAGE_USAGE ? EX_USAGE :
-		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
+	if (stage_archive(c, pos[0], parent, taken ? &t : NULL, &f, &s) !=
+	    0) {
+		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {

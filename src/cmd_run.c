@@ -26,7 +26,6 @@
 #include "util.h"
 #include "banned.h"
 
-
 /* past_lead: append "lethe_past(s.last_activity, n, unit, fmt)". */
 static void
 past_lead(const struct config *cfg, struct strbuf *sb)

@@ -96,7 +96,7 @@ cmd_scrub(struct ctx *c)
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
-	if (fmt != NULL && aout_check(out, fmt) != 0)
+	if (fmt != NULL && aout_check(NULL, fmt) != 0)
 		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
@@ -122,8 +122,7 @@ cmd_scrub(struct ctx *c)
 		goto done;
 	}
 	if (stage_archive(c, pos[0], parent, NULL, &f, &s) != 0) {
-		rc = s.error == STAGE_USAGE ? EX_USAGE :
-		     s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
+		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {

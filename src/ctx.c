@@ -37,15 +37,16 @@ check_live(const struct config *cfg, void *arg)
 
 	if (cfg->live_store == NULL)
 		return 0;
-	if (!*required && (stat(cfg->live_store, &st) != 0 ||
-			   file_is_sqlite(cfg->live_store) != 1))
-		return 0;
 	if (stat(cfg->live_store, &st) != 0) {
+		if (!*required)
+			return 0;
 		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
 			cfg->path, config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store, strerror(errno));
 		return 1;
 	}
+	if (!*required && file_is_sqlite(cfg->live_store) != 1)
+		return 0;
 	db = live_open(cfg->live_store, 0, &fn);
 	if (db == NULL)
 		return 1;
@@ -102,8 +103,9 @@ present(const struct config *cfg)
 		return EX_CONFIG;
 	}
 	if (file_is_sqlite(cfg->ledger) == 0) {
-		log_err("ledger '%s' is not a lethe ledger (not a SQLite "
-			"database): it was damaged or replaced",
+		key_line(cfg, "ledger", where, sizeof(where));
+		log_err("%s: '%s' is not a lethe ledger (not a SQLite "
+			"database): it was damaged or replaced", where,
 			cfg->ledger);
 		return EX_DATAERR;
 	}

@@ -12,7 +12,7 @@
 #include "banned.h"
 
 int
-db_open_read(const char *path, int flags, sqlite3 **db)
+db_open_read(const char *path, sqlite3 **db)
 {
 	char *wal = xasprintf("%s-wal", path), *dir = dir_of(path);
 	int rw = access(wal, F_OK) != 0 && access(path, W_OK) == 0 &&
@@ -22,9 +22,8 @@ db_open_read(const char *path, int flags, sqlite3 **db)
 	free(wal);
 	free(dir);
 	*db = NULL;
-	r = sqlite3_open_v2(path, db, flags | (rw ? SQLITE_OPEN_READWRITE
-						  : SQLITE_OPEN_READONLY),
-			    NULL);
+	r = sqlite3_open_v2(path, db, rw ? SQLITE_OPEN_READWRITE
+					 : SQLITE_OPEN_READONLY, NULL);
 	if (r == SQLITE_OK && rw)
 		r = sqlite3_exec(*db, "PRAGMA query_only = ON", NULL, NULL,
 				 NULL);

@@ -524,7 +524,10 @@ demo_create(const char *dir, int64_t now, unsigned seed)
 	int i, rc = -1;
 
 	memset(&g, 0, sizeof(g));
-	if (demo_check_dir(dir) == -1 || mkdir_p(dir, 0755) == -1)
+	if ((rc = demo_check_dir(dir)) != 0)
+		return rc;
+	rc = -1;
+	if (mkdir_p(dir, 0755) == -1)
 		return -1;
 	g.now = now;
 	seed_rng(&g, seed);

@@ -80,7 +80,8 @@ static const char demo_ini[] =
 	"format = csv\n"
 	"match  = email:email, phone:phone_number\n";
 
-/* refuse_existing: -1 after reporting when dir/name exists. */
+/* refuse_existing: -2 after reporting when dir/name exists, -1 when dir
+ * cannot be examined, else 0. */
 static int
 refuse_existing(const char *dir, const char *name)
 {
@@ -89,9 +90,10 @@ refuse_existing(const char *dir, const char *name)
 	int rc = 0;
 
 	if (lstat(path, &st) == 0) {
-		log_err("cannot create demo in '%s': %s already exists", dir,
-			name);
-		rc = -1;
+		log_err("cannot create demo in '%s': %s already exists (a "
+			"demo never overwrites anything: name a new folder)",
+			dir, name);
+		rc = -2;
 	} else if (errno != ENOENT && errno != ENOTDIR) {
 		log_errno("cannot create demo in '%s'", dir);
 		rc = -1;
@@ -104,10 +106,9 @@ refuse_existing(const char *dir, const char *name)
 int
 demo_check_dir(const char *dir)
 {
-	if (refuse_existing(dir, "lethe.ini") == -1 ||
-	    refuse_existing(dir, "live.db") == -1)
-		return -1;
-	return 0;
+	int rc = refuse_existing(dir, "lethe.ini");
+
+	return rc != 0 ? rc : refuse_existing(dir, "live.db");
 }
 
 /* demo_write_file: a new file, never replacing one; see demo_priv.h. */

@@ -18,8 +18,8 @@
 #include "db.h"
 #include "extract.h"
 #include "files.h"
-#include "fsutil.h"
 #include "filter_priv.h"
+#include "fsutil.h"
 #include "hashset.h"
 #include "ident.h"
 #include "log.h"
@@ -287,25 +287,20 @@ int
 filter_scan_name(const struct filter *f, const char *name, struct spans *sp)
 {
 	struct spans part = { NULL, 0, 0 };
-	const char *c = name, *q;
+	const char *c = name, *at, *dot;
+	size_t len;
 	int i;
 
 	filter_scan(f, name, strlen(name), sp);
 	/* "alice@example.com.txt": a file extension reads as part of the
-	 * domain, so each component is scanned again without it */
-	while (*c) {
-		size_t len = strcspn(c, "/");
-		const char *at = memchr(c, '@', len), *dot;
-
-		while (at != NULL && len > 0) {
-			dot = NULL;
-			for (q = c + len; q > at; q--)
-				if (q[-1] == '.') {
-					dot = q - 1;
-					break;
-				}
-			if (dot == NULL)
-				break;
+	 * domain, so each component is scanned again without them, one
+	 * extension after the other */
+	for (; *c; c += strcspn(c, "/"), c += strspn(c, "/")) {
+		len = strcspn(c, "/");
+		at = memchr(c, '@', len);
+		while (at != NULL &&
+		       (dot = memrchr(at, '.', len - (size_t)(at - c))) !=
+			       NULL) {
 			len = (size_t)(dot - c);
 			if (filter_scan(f, c, len, &part) > 0) {
 				for (i = 0; i < part.n; i++)
@@ -315,9 +310,6 @@ filter_scan_name(const struct filter *f, const char *name, struct spans *sp)
 				break;
 			}
 		}
-		c += strcspn(c, "/");
-		while (*c == '/')
-			c++;
 	}
 	spans_release(&part);
 	return sp->n;

@@ -124,7 +124,7 @@ ledger_open(const char *path, const struct key *k, int writable,
 	l->now = now;
 	r = writable ? sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE,
 				       NULL)
-		     : db_open_read(path, 0, &l->db);
+		     : db_open_read(path, &l->db);
 	if (r != SQLITE_OK) {
 		log_err("cannot open ledger '%s': %s", path,
 			sqlite3_errmsg(l->db));

@@ -43,19 +43,14 @@ same_chain(struct ledger *l, int64_t seq, const char *head)
 
 int
 stage_archive(struct ctx *c, const char *src, const char *parent,
-	      const char *taken_at, struct filter *f, struct staged *s)
+	      const int64_t *taken_at, struct filter *f, struct staged *s)
 {
 	const char *why, *shown = strcmp(src, "-") == 0 ? "<stdin>" : src;
 	char head[HASH_HEX];
-	int64_t seq, t = 0;
+	int64_t seq;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (taken_at != NULL && time_parse(taken_at, &t) != 0) {
-		log_err("--taken-at '%s' is not an ISO-8601 time", taken_at);
-		s->error = STAGE_USAGE;
-		return -1;
-	}
 	s->dir = staging_name(parent);
 	if (mkdtemp(s->dir) == NULL) {
 		log_errno("cannot make a staging folder in '%s'", parent);
@@ -120,7 +115,7 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 		}
 	}
 	if (taken_at != NULL)
-		filter_set_rule(f, RULE_TAKEN_AT, 0, t);
+		filter_set_rule(f, RULE_TAKEN_AT, 0, *taken_at);
 	else
 		filter_set_rule(f, RULE_ALL, 0, 0);
 	return 0;
