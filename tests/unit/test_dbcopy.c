@@ -1,0 +1,432 @@
+/*
+ * test_dbcopy.c: the copier that rewrites a restored database without the
+ * rows the filter leaves out (law 6: erased rows gone from the bytes).
+ * Each copy is checked against SQLite itself: the same rows deleted from
+ * the source and the source vacuumed must show exactly what the copy
+ * shows, table by table, and the copy must pass integrity_check (which
+ * also checks every index against its table).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "dbcopy.h"
+#include "rowset.h"
+#include "sha.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/lethe-test-dbcopy-XXXXXX";
+static char src[4096], dst[4096];
+
+/* make: the database name.db made by sql (pre first: pragmas). */
+static const char *
+make(const char *name, const char *pre, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	snprintf(src, sizeof(src), "%s/%s.db", dir, name);
+	unlink(src);
+	if (sqlite3_open(src, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, pre, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		printf("# %s: %s\n", name, err ? err : sqlite3_errmsg(db));
+		exit(2);
+	}
+	sqlite3_close(db);
+	snprintf(dst, sizeof(dst), "%s/%s.copy", dir, name);
+	return src;
+}
+
+/*
+ * digest: what SQLite shows of the database at p, as a SHA-256 in hex:
+ * the schema, then every table's rows with their rowids in rowid (or
+ * key) order; with table, not the rows of table that `where` selects.
+ * "" when it cannot be read.
+ */
+static void
+digest(const char *p, const char *table, const char *where, char *out)
+{
+	struct sha *h;
+	sqlite3 *db;
+	sqlite3_stmt *tl, *st;
+	int i, j;
+
+	out[0] = '\0';
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return;
+	}
+	h = sha_new();
+	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql, "
+				   "(SELECT wr FROM pragma_table_list AS l "
+				   "WHERE l.name = s.name AND l.schema = "
+				   "'main') FROM sqlite_schema AS s ORDER BY "
+				   "name", -1, &tl, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		sha_free(h);
+		return;
+	}
+	while (sqlite3_step(tl) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tl, 1);
+		int wr = sqlite3_column_int(tl, 4);
+		char q[8192], w[4096] = "";
+
+		for (i = 0; i < 4; i++) {
+			const unsigned char *v = sqlite3_column_text(tl, i);
+
+			sha_update(h, v ? v : (const unsigned char *)"-",
+				   v ? strlen((const char *)v) : 1);
+			sha_update(h, "|", 1);
+		}
+		if (strcmp((const char *)sqlite3_column_text(tl, 0), "table"))
+			continue;
+		if (table != NULL && strcmp(name, table) == 0)
+			snprintf(w, sizeof(w), " WHERE rowid NOT IN (SELECT "
+				 "rowid FROM \"%s\" WHERE %s)", table, where);
+		snprintf(q, sizeof(q), "SELECT %s* FROM \"%s\"%s ORDER BY %s",
+			 wr ? "" : "rowid, ", name, w, wr ? "1" : "rowid");
+		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+			continue;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (j = 0; j < sqlite3_column_count(st); j++) {
+				const void *b = sqlite3_column_blob(st, j);
+				char t = (char)('0' +
+						sqlite3_column_type(st, j));
+
+				sha_update(h, &t, 1);
+				if (b)
+					sha_update(h, b,
+						   (size_t)sqlite3_column_bytes(
+							   st, j));
+			}
+		sqlite3_finalize(st);
+	}
+	sqlite3_finalize(tl);
+	sqlite3_close(db);
+	sha_final_hex(h, out);
+	sha_free(h);
+}
+
+/* integrity: PRAGMA integrity_check of the database at p is "ok". */
+static int
+integrity(const char *p)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			ok = strcmp((const char *)sqlite3_column_text(st, 0),
+				    "ok") == 0;
+		if (!ok && sqlite3_column_text(st, 0))
+			printf("# integrity_check: %s\n",
+			       sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return ok;
+}
+
+/*
+ * check_copy: copy src leaving out the rows `where` selects from table
+ * (NULL: none), and compare with what SQLite shows of src without those
+ * rows (rowids included: the copy keeps them); what is what is checked.
+ * Returns dbcopy's answer.
+ */
+static int
+check_copy(const char *table, const char *where, const char *what)
+{
+	struct rowset *rows = rowset_new();
+	struct dbcopy_drop drop;
+	char q[8192], a[65], b[65], why[256];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int r;
+
+	if (table != NULL) {
+		sqlite3_open(src, &db);
+		snprintf(q, sizeof(q), "SELECT rowid FROM \"%s\" WHERE %s",
+			 table, where);
+		sqlite3_prepare_v2(db, q, -1, &st, NULL);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			rowset_add(rows, sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	drop.table = table ? table : "none";
+	drop.rows = rows;
+	r = dbcopy(src, dst, &drop, 1, why, sizeof(why));
+	if (r != 1) {
+		CHECK(0, "%s: copied (%d: %s)", what, r, why);
+		rowset_free(rows);
+		return r;
+	}
+	digest(dst, NULL, NULL, a);
+	digest(src, table, where, b);
+	CHECK(a[0] && strcmp(a, b) == 0 && integrity(dst),
+	      "%s: the copy shows what SQLite shows of the source without "
+	      "those rows, and passes integrity_check (%lld rows left out)",
+	      what, (long long)rowset_count(rows));
+	rowset_free(rows);
+	return r;
+}
+
+#define N(n) "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 " \
+	     "FROM n WHERE i < " #n ") "
+
+#define PEOPLE "CREATE TABLE s(id TEXT PRIMARY KEY, email TEXT, kind TEXT);" \
+	       "CREATE INDEX s_email ON s(email);" \
+	       "CREATE TABLE c(id INTEGER PRIMARY KEY, sid TEXT, body TEXT);" \
+	       "CREATE INDEX c_sid ON c(sid);"                               \
+	       "INSERT INTO s " N(3000) "SELECT printf('id-%05d', i), "     \
+	       "'user' || i || '@example.com', CASE i % 3 WHEN 0 THEN "      \
+	       "'lead' ELSE 'client' END FROM n;"                           \
+	       "INSERT INTO c(sid, body) " N(15000) "SELECT "               \
+	       "printf('id-%05d', (i * 7919) % 3000 + 1), 'message ' || i "  \
+	       "|| ' ' || hex(randomblob(i % 90)) FROM n;"
+
+static void
+test_plain(void)
+{
+	static const int sizes[] = { 512, 1024, 4096, 65536 };
+	char pre[128], what[128];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(pre, sizeof(pre), "PRAGMA page_size = %d;", sizes[i]);
+		make("plain", pre, PEOPLE);
+		snprintf(what, sizeof(what), "page size %d, nothing left out",
+			 sizes[i]);
+		check_copy(NULL, NULL, what);
+		snprintf(what, sizeof(what), "page size %d, a third of the "
+			 "messages left out", sizes[i]);
+		check_copy("c", "sid IN (SELECT id FROM s WHERE kind = "
+				"'lead')", what);
+		snprintf(what, sizeof(what), "page size %d, subjects left out "
+			 "(an index on a TEXT key and an autoindex)", sizes[i]);
+		check_copy("s", "kind = 'lead'", what);
+		snprintf(what, sizeof(what), "page size %d, every row left out",
+			 sizes[i]);
+		check_copy("c", "1", what);
+	}
+	make("empty", "", "CREATE TABLE e(x);");
+	check_copy(NULL, NULL, "an empty table");
+	make("none", "", "PRAGMA user_version = 7;");
+	check_copy(NULL, NULL, "a database with no tables");
+	make("edge", "", "CREATE TABLE t(a); CREATE INDEX t_a ON t(a);"
+		 "INSERT INTO t(rowid, a) VALUES (-9223372036854775808, 1), "
+		 "(-5, NULL), (0, x''), (1, ''), (127, 1.5), (128, 'x'), "
+		 "(9223372036854775807, zeroblob(10));");
+	check_copy("t", "rowid IN (-5, 128)", "extreme and negative rowids, "
+		   "empty and NULL values");
+}
+
+static void
+test_overflow(void)
+{
+	make("big", "PRAGMA page_size = 1024;",
+	     "CREATE TABLE b(id INTEGER PRIMARY KEY, k TEXT, v BLOB);"
+	     "CREATE INDEX b_k ON b(k);"
+	     "INSERT INTO b(k, v) " N(400) "SELECT printf('%0*d', 200 + "
+	     "(i * 37) % 3000, i), randomblob((i * 131) % 20000) FROM n;");
+	check_copy(NULL, NULL, "overflow pages in rows and index entries");
+	check_copy("b", "id % 3 = 0", "overflow pages, a third left out "
+		   "(index entries whose rowid is on an overflow page)");
+	make("huge", "", "CREATE TABLE h(v BLOB);"
+			 "INSERT INTO h VALUES (randomblob(3000000));"
+			 "INSERT INTO h VALUES (randomblob(10));");
+	check_copy("h", "rowid = 2", "a value of 3 MB");
+}
+
+static void
+test_shapes(void)
+{
+	char sql[1 << 16];
+	size_t n = 0;
+	int i;
+
+	make("deep", "PRAGMA page_size = 512;",
+	     "CREATE TABLE d(x TEXT); CREATE INDEX d_x ON d(x);"
+	     "INSERT INTO d " N(60000) "SELECT hex(randomblob(8)) FROM n;");
+	check_copy("d", "rowid % 10 <> 0", "a deep b-tree (512-byte pages, "
+		   "60,000 rows), nine in ten left out");
+	check_copy("d", "rowid % 10 = 0", "the same, one in ten left out");
+	make("norowid", "",
+	     "CREATE TABLE w(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;"
+	     "CREATE INDEX w_v ON w(v);"
+	     "INSERT INTO w " N(5000) "SELECT 'k' || i, 'v' || (i % 50) "
+	     "FROM n;"
+	     "CREATE TABLE r(x); INSERT INTO r " N(100) "SELECT i FROM n;");
+	check_copy("r", "x < 50", "a WITHOUT ROWID table and its index "
+		   "copied beside a filtered table");
+	/* a schema over several pages, records on overflow pages, and one
+	 * too large to sit on page 1 beside the file header */
+	for (i = 0; i < 300; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+				      "CREATE TABLE t%d(a, b, c); CREATE "
+				      "INDEX t%d_a ON t%d(a); INSERT INTO t%d "
+				      "VALUES (%d, 'x', NULL);", i, i, i, i, i);
+	make("schema", "", sql);
+	check_copy("t7", "1", "a schema of 600 b-trees");
+	snprintf(sql, sizeof(sql), "CREATE TABLE long(a DEFAULT '%0*d');"
+		 "INSERT INTO long DEFAULT VALUES;", 9000, 0);
+	make("longschema", "PRAGMA page_size = 1024;", sql);
+	check_copy(NULL, NULL, "a schema record on overflow pages");
+	snprintf(sql, sizeof(sql), "CREATE TABLE one(a DEFAULT '%0*d');",
+		 3950, 0);
+	make("page1", "", sql);
+	check_copy(NULL, NULL, "one schema record too large for page 1");
+	make("view", "", "CREATE TABLE v1(a); CREATE VIEW vv AS SELECT * "
+			 "FROM v1; CREATE TRIGGER tr AFTER INSERT ON v1 BEGIN "
+			 "SELECT 1; END; INSERT INTO v1 VALUES (1), (2);"
+			 "CREATE TABLE q(id INTEGER PRIMARY KEY "
+			 "AUTOINCREMENT, x); INSERT INTO q(x) VALUES (1), (2);"
+			 "ANALYZE;");
+	check_copy("q", "x = 1", "views, triggers, sqlite_sequence and "
+		   "sqlite_stat1 kept as they are");
+}
+
+static void
+test_uncovered(void)
+{
+	struct rowset *rows = rowset_new();
+	struct dbcopy_drop drop = { "w", rows };
+	char why[256];
+
+	make("autovac", "PRAGMA auto_vacuum = FULL;", "CREATE TABLE a(x);");
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+	      access(dst, F_OK) != 0,
+	      "auto-vacuum: not covered, no copy left (%s)", why);
+	make("utf16", "PRAGMA encoding = 'UTF-16le';", "CREATE TABLE a(x);");
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	      "UTF-16: not covered (%s)", why);
+	make("reserved", "", "CREATE TABLE a(x);");
+	{
+		FILE *fp = fopen(src, "r+b");
+
+		fseek(fp, 20, SEEK_SET);
+		fputc(8, fp);
+		fclose(fp);
+	}
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	      "reserved bytes: not covered (%s)", why);
+	make("wr", "", "CREATE TABLE w(k PRIMARY KEY) WITHOUT ROWID;"
+		       "INSERT INTO w VALUES (1);");
+	rowset_add(rows, 1);
+	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
+	      "rows to leave out of a WITHOUT ROWID table: not covered (%s)",
+	      why);
+	drop.table = "missing";
+	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
+	      "rows to leave out of a table that is not there: not covered "
+	      "(%s)", why);
+	snprintf(src, sizeof(src), "%s/missing.db", dir);
+	capture_begin();
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == -1,
+	      "a missing source: an error");
+	capture_end();
+	rowset_free(rows);
+}
+
+/*
+ * test_mangled: law 7: 400 copies of a database with bytes changed at
+ * random are each copied without a fault (the ASan build checks every
+ * access): given up, or copied into a file SQLite can open.
+ */
+static void
+test_mangled(void)
+{
+	static unsigned char seed[1 << 21], copy[1 << 21];
+	struct rowset *rows = rowset_new();
+	struct dbcopy_drop drop = { "c", rows };
+	char why[256];
+	FILE *fp;
+	size_t n;
+	int i, k, copied = 0, faults = 0;
+
+	make("mseed", "PRAGMA page_size = 1024;",
+	     "CREATE TABLE c(id INTEGER PRIMARY KEY, sid TEXT, body TEXT);"
+	     "CREATE INDEX c_sid ON c(sid);"
+	     "INSERT INTO c(sid, body) " N(800) "SELECT 's' || (i % 40), "
+	     "printf('%0*d', (i * 53) % 1500, i) FROM n;");
+	for (i = 1; i <= 800; i += 3)
+		rowset_add(rows, i);
+	fp = fopen(src, "rb");
+	n = fp ? fread(seed, 1, sizeof(seed), fp) : 0;
+	if (fp)
+		fclose(fp);
+	snprintf(src, sizeof(src), "%s/mangled.db", dir);
+	srand(11);
+	for (i = 0; i < 400 && n > 0; i++) {
+		int r;
+
+		memcpy(copy, seed, n);
+		for (k = 1 + rand() % 12; k > 0; k--) {
+			size_t at = (size_t)rand() % n;
+
+			/* half the time within the first pages: headers */
+			if (rand() % 2)
+				at %= 4096;
+			copy[at] = (unsigned char)rand();
+		}
+		fp = fopen(src, "wb");
+		fwrite(copy, 1, n, fp);
+		fclose(fp);
+		capture_begin();
+		r = dbcopy(src, dst, &drop, 1, why, sizeof(why));
+		capture_end();
+		if (r == 1)
+			copied++;
+		else if (r != 0)
+			faults++;
+	}
+	CHECK(faults == 0 && copied > 0,
+	      "400 mangled databases: each copied or given up (%d copied), "
+	      "never a fault", copied);
+	rowset_free(rows);
+}
+
+static void
+test_rowset(void)
+{
+	struct rowset *s = rowset_new();
+	int64_t i;
+	int ok = 1;
+
+	for (i = -1000; i < 200000; i += 3)
+		ok &= rowset_add(s, i) == 1;
+	ok &= rowset_add(s, 2) == 0 && rowset_add(s, INT64_MIN) == 1 &&
+	      rowset_add(s, INT64_MAX) == 1;
+	for (i = -1000; i < 200000; i++)
+		ok &= rowset_has(s, i) == ((i + 1000) % 3 == 0);
+	ok &= rowset_has(s, INT64_MIN) && rowset_has(s, INT64_MAX) &&
+	      !rowset_has(s, INT64_MAX - 1) && !rowset_has(NULL, 1);
+	CHECK(ok && rowset_count(s) == 67002,
+	      "rowset: adds, finds, counts (negative and extreme rowids)");
+	rowset_free(s);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_rowset();
+	test_plain();
+	test_overflow();
+	test_shapes();
+	test_uncovered();
+	test_mangled();
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tap_done();
+}
