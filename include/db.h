@@ -52,4 +52,11 @@ int db_open_read(const char *path, sqlite3 **db);
  */
 int db_has_table(sqlite3 *db, const char *name);
 
+/*
+ * db_plain_rowids: whether table name of db (schema main) has rowids
+ * that "rowid" names: not a WITHOUT ROWID table, and no column called
+ * rowid, _rowid_ or oid.  Returns 1 or 0, or -1 after reporting.
+ */
+int db_plain_rowids(sqlite3 *db, const char *name);
+
 #endif

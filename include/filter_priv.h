@@ -10,7 +10,9 @@
 
 #include <sqlite3.h>
 
+#include "dbcopy.h"
 #include "filter.h"
+#include "rowset.h"
 
 #include "scan.h"
 
@@ -123,6 +125,51 @@ int filter_check_start(struct db_check *c, const char *full);
  * c).  Calling it again returns the same.
  */
 int filter_check_wait(struct db_check *c);
+
+/*
+ * filter_scan_db: residue in every table of db (rel, the entry; datamap:
+ * a data-map database, whose redact columns are rewritten in apply
+ * mode); *fatal is set for residue that stays.  Returns 0, or -1 after
+ * reporting.
+ */
+int filter_scan_db(struct filter *f, sqlite3 *db, const char *rel,
+		   int datamap, int *fatal);
+
+/* The rows a filtered database leaves out, by table (dbcopy.h). */
+struct filter_drops {
+	struct dbcopy_drop *v;		/* tables and their sets */
+	int n;
+	struct rowset **sets;		/* by tally index, for the eraser */
+};
+
+/*
+ * filter_drops_init: empty sets for the data map's tables and the
+ * [purge] tables of cfg (which must outlive d); filter_drops_release
+ * frees them.  filter_drops_for: the set of table (made if new; the name
+ * must outlive d).
+ */
+void filter_drops_init(struct filter_drops *d, const struct config *cfg);
+void filter_drops_release(struct filter_drops *d);
+struct rowset *filter_drops_for(struct filter_drops *d, const char *table);
+
+/*
+ * filter_copy: apply mode: write the filtered copy of the database at
+ * full (open as db, no transaction open) to full.lethe-vacuum: without
+ * the rows d leaves out, scanned for residue (redactions written; *fatal
+ * set for residue that stays).  Returns 0, or -1 after reporting (no copy
+ * left).
+ */
+int filter_copy(struct filter *f, sqlite3 *db, const char *rel,
+		const char *full, int datamap, const struct filter_drops *d,
+		int *fatal);
+
+/*
+ * filter_finish: move full.lethe-vacuum into place as full, and remove
+ * full's -wal, -shm and -journal.  Returns 0, or -1 after reporting.
+ * filter_drop_files: remove full and those.
+ */
+int filter_finish(const char *full);
+void filter_drop_files(const char *full);
 
 /* The parts: a database, a structured file, any other file. */
 int filter_db(struct filter *f, const char *rel, const char *full);

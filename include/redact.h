@@ -20,6 +20,7 @@
 #include "key.h"
 
 struct redactor;
+struct rowset;
 
 /*
  * redactor_new: a redactor for db (schema "main") and cfg's redact
@@ -44,5 +45,12 @@ void redactor_add(struct redactor *r, const char *ids);
  * them; how many were replaced is added to *count.  Returns 0, or -1.
  */
 int redactor_apply(struct redactor *r, int64_t *count);
+
+/*
+ * redactor_skip: from here on, redactor_apply leaves alone the rows of
+ * cfg->tables[i] whose rowid is in sets[i + 1] (rows that are to go);
+ * sets (or NULL: none) must outlive r.  NULL r is a no-op.
+ */
+void redactor_skip(struct redactor *r, struct rowset **sets);
 
 #endif

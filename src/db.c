@@ -115,3 +115,28 @@ db_has_table(sqlite3 *db, const char *name)
 		return db_fail(db, "read the schema");
 	return r == SQLITE_ROW;
 }
+
+int
+db_plain_rowids(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT wr FROM "
+					  "pragma_table_list WHERE schema = "
+					  "'main' AND name = ?1), (SELECT "
+					  "count(*) FROM pragma_table_xinfo(?1, "
+					  "'main') WHERE lower(name) IN "
+					  "('rowid', '_rowid_', 'oid'))");
+	int r, plain = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		plain = sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+			sqlite3_column_int(st, 0) == 0 &&
+			sqlite3_column_int(st, 1) == 0;
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW)
+		return db_fail(db, "read the schema");
+	return plain;
+}

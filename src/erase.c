@@ -19,6 +19,7 @@
 #include "ident.h"
 #include "log.h"
 #include "redact.h"
+#include "rowset.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "util.h"
@@ -37,6 +38,9 @@ struct etable {
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
 	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
 	sqlite3_stmt *undated;		/* ?1 sid: rowids without a date */
+	char *where;			/* apply's WHERE clause, if it deletes */
+	sqlite3_stmt *collect;		/* apply's rowids, collected instead */
+	struct rowset *set;		/*   into this set */
 };
 
 struct eraser {
@@ -53,6 +57,8 @@ struct eraser {
 	sqlite3_stmt *add_hash;
 	sqlite3_stmt *set_synced;
 	struct redactor *rx;		/* free text, once a key is given */
+	struct rowset **sets;		/* eraser_collect's, or NULL */
+	const struct key *key;		/* eraser_set_key's, or NULL */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -99,7 +105,9 @@ link(struct strbuf *sb, const struct etable *et, int idx, int once)
 	if (once) {
 		/* every row hashed: looked up in memory, not in a temp table */
 		sb_adds(sb, "lethe_in_batch(");
-		hash_expr(sb, t, "");
+		sb_add_sqlstr(sb, t->match);
+		sb_adds(sb, ", ");
+		sb_add_ident(sb, t->subject);
 		sb_adds(sb, ")");
 		return;
 	}
@@ -190,6 +198,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		past_expr(&sql, t, "?3");
 		sb_adds(&sql, " IS 1");
 	}
+	if (t->on_erase == ON_DELETE)
+		et->where = xstrdup(sb_str(&sb));
 	sb_reset(&sb);
 	if (prepare(e, &et->apply, &sql) != 0)
 		goto done;
@@ -279,11 +289,13 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	const struct config *cfg = e->cfg;
 	struct strbuf sql = STRBUF_INIT;
 
-	sb_adds(&sql, "DELETE FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " WHERE ");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	et->where = xstrdup(sb_str(&sql));
+	sb_reset(&sql);
+	sb_adds(&sql, "DELETE FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_addf(&sql, " WHERE %s", et->where);
 	if (prepare(e, &et->apply, &sql) != 0)
 		return -1;
 	sb_adds(&sql, "SELECT CAST(");
@@ -299,21 +311,41 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	return 0;
 }
 
-/* fn_in_batch: lethe_in_batch(H): 1 if hex hash H is in the batch. */
+/* in_batch: whether 32-byte hash key is in the batch. */
+static int
+in_batch(const struct eraser *e, const unsigned char *key)
+{
+	return (e->base != NULL && hashset_get(e->base, key, NULL)) ||
+	       hashset_get(e->batch_h, key, NULL);
+}
+
+/*
+ * fn_in_batch: lethe_in_batch(H): 1 if hex hash H is in the batch;
+ * lethe_in_batch(TYPE, VALUE): 1 if identifier VALUE of TYPE is (NULL
+ * when it is not one, or no key is set).
+ */
 static void
 fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	struct eraser *e = sqlite3_user_data(cx);
 	const char *h = (const char *)sqlite3_value_text(argv[0]);
+	const char *v;
+	char norm[IDENT_MAX];
 	unsigned char key[32];
 
-	(void)argc;
-	if (h == NULL || e == NULL ||
-	    hex_key(h, (size_t)sqlite3_value_bytes(argv[0]), key) != 0)
+	if (h == NULL || e == NULL)
 		return;
-	sqlite3_result_int(cx, (e->base != NULL &&
-				hashset_get(e->base, key, NULL)) ||
-				       hashset_get(e->batch_h, key, NULL));
+	if (argc == 1) {
+		if (hex_key(h, (size_t)sqlite3_value_bytes(argv[0]), key) == 0)
+			sqlite3_result_int(cx, in_batch(e, key));
+		return;
+	}
+	v = (const char *)sqlite3_value_text(argv[1]);
+	if (v == NULL || e->key == NULL ||
+	    ident_normalise(h, v, (int)e->cfg->calling_code, norm) != 0)
+		return;
+	ident_hash_raw(e->key, h, norm, key);
+	sqlite3_result_int(cx, in_batch(e, key));
 }
 
 static struct eraser *
@@ -333,7 +365,11 @@ make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 		if (sqlite3_create_function(db, "lethe_in_batch", 1,
 					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
 					    fn_in_batch, NULL, NULL) !=
-		    SQLITE_OK) {
+			    SQLITE_OK ||
+		    sqlite3_create_function(db, "lethe_in_batch", 2,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
+					    fn_in_batch, NULL, NULL) !=
+			    SQLITE_OK) {
 			db_fail(db, "register lethe_in_batch");
 			goto fail;
 		}
@@ -386,9 +422,14 @@ eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 }
 
 struct eraser *
-eraser_new_once(sqlite3 *db, const struct config *cfg, int64_t now)
+eraser_new_once(sqlite3 *db, const struct config *cfg, int64_t now,
+		const struct key *k)
 {
-	return make(db, cfg, now, 1);
+	struct eraser *e = make(db, cfg, now, 1);
+
+	if (e != NULL)
+		e->key = k;
+	return e;
 }
 
 void
@@ -405,14 +446,19 @@ eraser_free(struct eraser *e)
 		sqlite3_finalize(e->tab[i].release);
 		sqlite3_finalize(e->tab[i].release_count);
 		sqlite3_finalize(e->tab[i].undated);
+		sqlite3_finalize(e->tab[i].collect);
+		free(e->tab[i].where);
 	}
 	sqlite3_finalize(e->add_sid);
 	sqlite3_finalize(e->add_hash);
 	sqlite3_finalize(e->set_synced);
 	redactor_free(e->rx);
-	if (e->batch_h != NULL)		/* the function must not outlive e */
+	if (e->batch_h != NULL) {	/* the function must not outlive e */
 		sqlite3_create_function(e->db, "lethe_in_batch", 1,
 					SQLITE_UTF8, NULL, NULL, NULL, NULL);
+		sqlite3_create_function(e->db, "lethe_in_batch", 2,
+					SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	}
 	hashset_free(e->batch_h);
 	free(e->tab);
 	free(e);
@@ -424,8 +470,58 @@ eraser_set_key(struct eraser *e, const struct key *k)
 	int err;
 
 	redactor_free(e->rx);
+	e->key = k;
 	e->rx = redactor_new(e->db, e->cfg, k, &err);
+	redactor_skip(e->rx, e->sets);
 	return err ? -1 : 0;
+}
+
+int
+eraser_collect(struct eraser *e, struct rowset **sets)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int i, plain, rc = -1;
+
+	e->sets = sets;
+	redactor_skip(e->rx, sets);
+	for (i = 0; i < e->n; i++) {
+		struct etable *et = &e->tab[i];
+		const char *name = tally_name(e->cfg, i);
+
+		if (!et->present || et->where == NULL)
+			continue;
+		plain = db_plain_rowids(e->db, name);
+		if (plain < 0)
+			goto done;
+		if (!plain)
+			continue;	/* deleted as before */
+		sb_reset(&sql);
+		sb_adds(&sql, "SELECT rowid FROM main.");
+		sb_add_ident(&sql, name);
+		sb_addf(&sql, " WHERE %s", et->where);
+		if (prepare(e, &et->collect, &sql) != 0)
+			goto done;
+		et->set = sets[i];
+	}
+	rc = 0;
+done:
+	sb_release(&sql);
+	return rc;
+}
+
+/* collect: the rowids of et's collect statement into its set; *added
+ * gets those not there yet. */
+static int
+collect(struct eraser *e, struct etable *et, int64_t *added)
+{
+	int r;
+
+	*added = 0;
+	while ((r = sqlite3_step(et->collect)) == SQLITE_ROW)
+		*added += rowset_add(et->set,
+				     sqlite3_column_int64(et->collect, 0));
+	sqlite3_reset(et->collect);
+	return r == SQLITE_DONE ? 0 : db_fail(e->db, "erase");
 }
 
 void
@@ -683,7 +779,8 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 			continue;
 		if (i > 0 && et->t->on_erase == ON_RETAIN)
 			sqlite3_bind_int64(et->apply, 3, e->now);
-		if (run(e, et->apply, &changed) != 0)
+		if (et->collect != NULL ? collect(e, et, &changed) != 0
+					: run(e, et->apply, &changed) != 0)
 			return -1;
 		t->rows[i] += changed;
 	}

@@ -5,10 +5,11 @@
  * no triggers or views, no extensions, a progress handler bounding the
  * work), with quick_check in a second thread: nothing is changed before
  * it has passed.  A database holding the data map's subjects table gets
- * the tombstones applied through the data map; every database is scanned
- * for residue and, in apply mode, vacuumed into a fresh file so that
- * deleted rows do not linger in free pages (the scan reading the pages
- * beside the vacuum, filter_raw.c, when it can).
+ * the tombstones applied through the data map; in apply mode every
+ * database is then copied into a fresh file without the rows erased, so
+ * that nothing of them lingers in free pages, and the copy is scanned for
+ * residue (filter_copy.c); in count mode the database is scanned as it
+ * is.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -75,9 +76,10 @@ subjects_query(const struct config *cfg, const char *cond, struct strbuf *sb)
 }
 
 /* warn_undated: name the rows of a [purge] table without a readable
- * date; they are left untouched. */
+ * date (but those in gone, which go anyway); they are left untouched. */
 static int
-warn_undated(sqlite3 *db, const struct purge_rule *p)
+warn_undated(sqlite3 *db, const struct purge_rule *p,
+	     const struct rowset *gone)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
@@ -87,17 +89,20 @@ warn_undated(sqlite3 *db, const struct purge_rule *p)
 	sb_add_ident(&sql, p->name);
 	sb_adds(&sql, " WHERE lethe_past(");
 	sb_add_ident(&sql, p->date);
-	sb_addf(&sql, ", %d, %d, %d) IS NULL LIMIT 6", p->keep.n,
-		(int)p->keep.unit, p->date_format);
+	sb_addf(&sql, ", %d, %d, %d) IS NULL", p->keep.n, (int)p->keep.unit,
+		p->date_format);
 	st = db_prepare(db, sb_str(&sql));
 	sb_release(&sql);
 	if (st == NULL)
 		return -1;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rowset_has(gone, sqlite3_column_int64(st, 0)))
+			continue;
 		if (n++ < LOG_MAX_ROWS)
 			log_warn("[purge %s]: row %lld has no readable date in "
 				 "'%s'; left untouched", p->name,
 				 sqlite3_column_int64(st, 0), p->date);
+	}
 	sqlite3_finalize(st);
 	if (n > LOG_MAX_ROWS)
 		log_warn("[purge %s]: %d more rows without a readable date "
@@ -105,40 +110,69 @@ warn_undated(sqlite3 *db, const struct purge_rule *p)
 	return r == SQLITE_DONE ? 0 : db_fail(db, "read");
 }
 
-/* purge: the [purge] rules as of now (count mode: only counted). */
+/* collect_rows: the rowids sql selects into set; *added gets how many
+ * were not there yet. */
 static int
-purge(struct filter *f, sqlite3 *db)
+collect_rows(sqlite3 *db, const char *sql, struct rowset *set,
+	     int64_t *added)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int r;
+
+	*added = 0;
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		*added += rowset_add(set, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(db, "purge");
+}
+
+/*
+ * purge: the [purge] rules as of now: in apply mode the rows are
+ * collected into d (deleted where "rowid" does not name the rowid, or
+ * without d); in count mode only counted.
+ */
+static int
+purge(struct filter *f, sqlite3 *db, struct filter_drops *d)
 {
 	const struct config *cfg = f->cfg;
 	struct strbuf sql = STRBUF_INIT;
+	struct rowset *set;
 	int64_t n;
-	int i, rc = 0;
+	int i, plain, rc = 0;
 
 	for (i = 0; i < cfg->npurges && rc == 0; i++) {
 		const struct purge_rule *p = &cfg->purges[i];
 
 		if (!db_has_table(db, p->name))
 			continue;
+		set = d != NULL ? filter_drops_for(d, p->name) : NULL;
+		plain = set != NULL ? db_plain_rowids(db, p->name) : 0;
+		if (plain < 0 || warn_undated(db, p, set) != 0) {
+			rc = -1;
+			break;
+		}
 		sb_reset(&sql);
-		sb_adds(&sql, f->mode == FILTER_APPLY ? "DELETE FROM main."
-						      : "SELECT count(*) FROM "
-							"main.");
+		if (f->mode == FILTER_COUNT)
+			sb_adds(&sql, "SELECT count(*) FROM main.");
+		else
+			sb_adds(&sql, plain ? "SELECT rowid FROM main."
+					    : "DELETE FROM main.");
 		sb_add_ident(&sql, p->name);
 		sb_adds(&sql, " WHERE lethe_past(");
 		sb_add_ident(&sql, p->date);
 		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n, (int)p->keep.unit,
 			p->date_format);
-		if (warn_undated(db, p) != 0) {
-			rc = -1;
-			break;
-		}
-		if (f->mode == FILTER_APPLY) {
-			rc = db_exec(db, sb_str(&sql), "purge");
-			f->st.purged += sqlite3_changes64(db);
-		} else {
+		if (f->mode == FILTER_COUNT) {
 			rc = db_int(db, sb_str(&sql), &n);
-			f->st.purged += n;
+		} else if (plain) {
+			rc = collect_rows(db, sb_str(&sql), set, &n);
+		} else {
+			rc = db_exec(db, sb_str(&sql), "purge");
+			n = sqlite3_changes64(db);
 		}
+		f->st.purged += n;
 	}
 	sb_release(&sql);
 	return rc;
@@ -396,7 +430,7 @@ replay_releases(struct filter *f, struct eraser *er, struct erase_tally *t)
  */
 static int
 apply_map(struct filter *f, sqlite3 *db, const char *rel,
-	  struct db_check *chk)
+	  struct db_check *chk, struct filter_drops *d)
 {
 	struct eraser *er = NULL;
 	char what[4096];
@@ -410,10 +444,11 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	}
 	if (sqlfn_register(db, &f->fn) != 0)
 		return -1;
-	er = eraser_new_once(db, f->cfg, f->now);
+	er = eraser_new_once(db, f->cfg, f->now, f->key);
 	if (er == NULL)
 		return -1;
-	if (eraser_set_key(er, f->key) != 0) {
+	if (eraser_set_key(er, f->key) != 0 ||
+	    (d != NULL && eraser_collect(er, d->sets) != 0)) {
 		eraser_free(er);
 		return -1;
 	}
@@ -451,7 +486,7 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		f->st.subjects += f->st.tally.rows[0] - before;
 		f->st.redacted += f->st.tally.redacted - redacted;
 	}
-	if (purge(f, db) != 0 || db_exec(db, "COMMIT", "filter") != 0)
+	if (purge(f, db, d) != 0 || db_exec(db, "COMMIT", "filter") != 0)
 		goto done;
 	rc = 0;
 done:
@@ -461,307 +496,11 @@ done:
 	return rc;
 }
 
-/* redact_cols: whether table.column is a redact column of the data map. */
-static int
-redact_col(const struct config *cfg, const char *table, const char *col)
-{
-	int i, j;
-
-	for (i = 0; i < cfg->ntables; i++) {
-		if (strcmp(cfg->tables[i].name, table) != 0)
-			continue;
-		for (j = 0; j < cfg->tables[i].redact.n; j++)
-			if (strcasecmp(cfg->tables[i].redact.v[j], col) == 0)
-				return 1;
-	}
-	return 0;
-}
-
-/* scan_table: residue in one table; redact columns are rewritten. */
-static int
-scan_table(struct filter *f, sqlite3 *db, const char *rel,
-	   const char *table, int datamap, int *fatal)
-{
-	struct strbuf sql = STRBUF_INIT;
-	struct spans sp = { NULL, 0, 0 };
-	sqlite3_stmt *st = NULL, *up = NULL;
-	int r, i, ncol, rc = -1, rowid = 1;
-	char what[1024];
-
-	sb_adds(&sql, "SELECT rowid, * FROM main.");
-	sb_add_ident(&sql, table);
-	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
-		sb_reset(&sql);
-		sb_adds(&sql, "SELECT NULL, * FROM main.");
-		sb_add_ident(&sql, table);
-		rowid = 0;
-		st = db_prepare(db, sb_str(&sql));
-		if (st == NULL)
-			goto done;
-	}
-	ncol = sqlite3_column_count(st);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 1; i < ncol; i++) {
-			int type = sqlite3_column_type(st, i);
-			const char *text, *col;
-			size_t n;
-
-			if (type != SQLITE_TEXT && type != SQLITE_BLOB)
-				continue;
-			text = type == SQLITE_TEXT
-				       ? (const char *)sqlite3_column_text(st, i)
-				       : sqlite3_column_blob(st, i);
-			n = (size_t)sqlite3_column_bytes(st, i);
-			if (filter_scan(f, text, n, &sp) == 0)
-				continue;
-			col = sqlite3_column_name(st, i);
-			if (datamap && rowid && type == SQLITE_TEXT &&
-			    redact_col(f->cfg, table, col)) {
-				char *clean;
-
-				filter_hit(f, sp.v[0].tag, rel,
-					   "table '%s' column '%s' row %lld: "
-					   "identifiers to redact", table, col,
-					   sqlite3_column_int64(st, 0));
-				f->st.redacted += sp.n;
-				if (f->mode == FILTER_COUNT)
-					continue;
-				clean = spans_replace(text, n, &sp);
-				if (up == NULL)
-					up = db_prepare(db, "INSERT INTO "
-							    "temp.lethe_redact "
-							    "VALUES (?1, ?2, "
-							    "?3)");
-				if (up == NULL) {
-					free(clean);
-					goto done;
-				}
-				sqlite3_bind_text(up, 1, col, -1,
-						  SQLITE_TRANSIENT);
-				sqlite3_bind_int64(up, 2,
-						   sqlite3_column_int64(st, 0));
-				sqlite3_bind_text(up, 3, clean, -1, free);
-				r = sqlite3_step(up);
-				sqlite3_reset(up);
-				if (r != SQLITE_DONE) {
-					db_fail(db, "redact");
-					goto done;
-				}
-				continue;
-			}
-			snprintf(what, sizeof(what), "table '%s' column '%s'",
-				 table, col);
-			filter_residue(f, sp.v[0].tag, rel, what);
-			*fatal = 1;
-		}
-	}
-	if (r != SQLITE_DONE) {
-		db_fail(db, "scan for residue");
-		goto done;
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
-	spans_release(&sp);
-	sb_release(&sql);
-	return rc;
-}
-
-/* apply_redactions: write the redacted texts back, table by table. */
-static int
-apply_redactions(sqlite3 *db, const char *table)
-{
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *cols = NULL, *up = NULL;
-	int r, rc = -1;
-
-	cols = db_prepare(db, "SELECT DISTINCT col FROM temp.lethe_redact");
-	if (cols == NULL)
-		goto done;
-	while ((r = sqlite3_step(cols)) == SQLITE_ROW) {
-		sb_reset(&sql);
-		sb_adds(&sql, "UPDATE main.");
-		sb_add_ident(&sql, table);
-		sb_adds(&sql, " SET ");
-		sb_add_ident(&sql, db_text(cols, 0));
-		sb_adds(&sql, " = r.val FROM temp.lethe_redact AS r WHERE "
-			      "r.col = ?1 AND r.rid = main.");
-		sb_add_ident(&sql, table);
-		sb_adds(&sql, ".rowid");
-		up = db_prepare(db, sb_str(&sql));
-		if (up == NULL)
-			goto done;
-		sqlite3_bind_text(up, 1, db_text(cols, 0), -1,
-				  SQLITE_TRANSIENT);
-		if (sqlite3_step(up) != SQLITE_DONE) {
-			db_fail(db, "redact");
-			goto done;
-		}
-		sqlite3_finalize(up);
-		up = NULL;
-	}
-	rc = r == SQLITE_DONE ? 0 : db_fail(db, "redact");
-done:
-	sqlite3_finalize(cols);
-	sqlite3_finalize(up);
-	sb_release(&sql);
-	return rc;
-}
-
-/* scan_db: residue in every table (virtual tables' shadows included). */
-static int
-scan_db(struct filter *f, sqlite3 *db, const char *rel, int datamap,
-	int *fatal)
-{
-	sqlite3_stmt *st;
-	char **tables = NULL;
-	int n = 0, i, r, rc = -1;
-
-	if (hashset_count(f->by_hash) == 0)
-		return 0;
-	st = db_prepare(db, "SELECT name FROM main.sqlite_schema WHERE type = "
-			    "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-			    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
-	if (st == NULL)
-		return -1;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		tables = xrealloc(tables, sizeof(*tables) * (size_t)(n + 1));
-		tables[n++] = xstrdup(db_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		db_fail(db, "list tables");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		if (f->mode == FILTER_APPLY &&
-		    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_redact("
-				"col TEXT, rid INTEGER, val TEXT); DELETE FROM "
-				"temp.lethe_redact;",
-			    "redact") != 0)
-			goto done;
-		if (scan_table(f, db, rel, tables[i], datamap, fatal) != 0)
-			goto done;
-		if (f->mode == FILTER_APPLY &&
-		    apply_redactions(db, tables[i]) != 0)
-			goto done;
-	}
-	rc = 0;
-done:
-	free_list(tables, n);
-	return rc;
-}
-
-/* vacuum: rewrite the database at full into a fresh file, replacing it. */
-static int
-vacuum(sqlite3 *db, const char *rel, const char *full)
-{
-	sqlite3_stmt *st = NULL;
-	struct stat before;
-	char *tmp = xasprintf("%s.lethe-vacuum", full);
-	int rc = -1;
-
-	unlink(tmp);
-	/* a sequential copy: a small page cache (the copy's is the same) */
-	if (db_exec(db, "PRAGMA cache_size = -8192", "vacuum") != 0)
-		goto done;
-	st = db_prepare(db, "VACUUM INTO ?1");
-	if (st == NULL)
-		goto done;
-	sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_err("cannot vacuum '%s': %s", printable(rel),
-			sqlite3_errmsg(db));
-		goto done;
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	if (rc == 0 && stat(full, &before) == 0)
-		chmod(tmp, before.st_mode & 0777);
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-/* finish: move the vacuumed copy into place and drop the sidecars. */
-static int
-finish(const char *full)
-{
-	static const char *const ends[] = { "-wal", "-shm", "-journal" };
-	char *tmp = xasprintf("%s.lethe-vacuum", full), *side;
-	int i, rc = 0;
-
-	if (rename(tmp, full) != 0) {
-		log_errno("cannot replace '%s'", full);
-		rc = -1;
-	}
-	for (i = 0; i < 3; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
-		unlink(side);
-		free(side);
-	}
-	free(tmp);
-	return rc;
-}
-
-static void
-drop_db(const char *full)
-{
-	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
-	char *side;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
-		unlink(side);
-		free(side);
-	}
-}
-
-/*
- * vacuum_scanned: apply mode: vacuum the database at full into a fresh
- * file while its pages are scanned for residue (they are what VACUUM
- * copies); when the pages are not covered or hold a candidate, scan
- * through SQLite, write the redactions and vacuum again.  *fatal is set
- * for residue left.
- */
-static int
-vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
-	       const char *full, int datamap, int *fatal)
-{
-	struct raw_scan *rs = NULL;
-	int64_t redacted = f->st.redacted, wr;
-	int clean = 1;
-
-	if (hashset_count(f->by_hash) > 0) {
-		if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE "
-			       "schema = 'main' AND wr", &wr) != 0)
-			return -1;
-		rs = filter_raw_start(f, full, wr > 0);
-	}
-	if (vacuum(db, rel, full) != 0) {
-		if (rs != NULL)
-			filter_raw_wait(rs);
-		return -1;
-	}
-	if (rs != NULL)
-		clean = filter_raw_wait(rs);
-	if (clean != 0)
-		return clean < 0 ? -1 : 0;
-	if (scan_db(f, db, rel, datamap, fatal) != 0)
-		return -1;
-	if (*fatal || f->st.redacted == redacted)
-		return 0;
-	return vacuum(db, rel, full);
-}
-
 int
 filter_db(struct filter *f, const char *rel, const char *full)
 {
 	struct db_check chk;
+	struct filter_drops d;
 	time_t deadline;
 	sqlite3 *db = NULL;
 	char *tmp = xasprintf("%s.lethe-vacuum", full);
@@ -769,6 +508,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	int datamap, fatal = 0, rc = -1;
 
 	memset(&chk, 0, sizeof(chk));
+	filter_drops_init(&d, f->cfg);
 	if (filter_open_db(full, 0, &deadline, &db) != SQLITE_OK) {
 		bad_db(f, rel, db, "cannot open");
 		goto done;
@@ -786,7 +526,8 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	if (datamap < 0)
 		goto done;
 	if (datamap) {
-		if (apply_map(f, db, rel, &chk) != 0)
+		if (apply_map(f, db, rel, &chk,
+			      f->mode == FILTER_APPLY ? &d : NULL) != 0)
 			goto done;
 		f->st.databases++;
 	} else {
@@ -796,15 +537,15 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	}
 	residue = f->st.residue;
 	if (f->mode == FILTER_COUNT) {
-		rc = scan_db(f, db, rel, datamap, &fatal);
+		rc = filter_scan_db(f, db, rel, datamap, &fatal);
 		goto done;
 	}
-	if (vacuum_scanned(f, db, rel, full, datamap, &fatal) != 0)
+	if (filter_copy(f, db, rel, full, datamap, &d, &fatal) != 0)
 		goto done;
 	sqlite3_close(db);
 	db = NULL;
 	if (!fatal) {
-		rc = finish(full);
+		rc = filter_finish(full);
 		goto done;
 	}
 	unlink(tmp);
@@ -815,7 +556,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 		 printable(rel));
 	f->st.residue = residue;
 	f->st.dropped++;
-	drop_db(full);
+	filter_drop_files(full);
 done:
 	/* a failure on a database that fails quick_check is the input's */
 	if (filter_check_wait(&chk) == 0 && rc != 0)
@@ -823,6 +564,7 @@ done:
 	if (rc != 0 && db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
 		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
 	sqlite3_close(db);
+	filter_drops_release(&d);
 	free(tmp);
 	return rc;
 }

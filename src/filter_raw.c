@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,11 @@ struct raw {
 	uint32_t usable;		/* page size less reserved bytes */
 	int indexes;			/* read index b-tree pages too */
 	uint64_t npages;
+	uint64_t first, last;		/* the pages this reading covers */
 	uint64_t lock_page;		/* never written: not read */
 	size_t chunk;			/* bytes read at a time */
 	const unsigned char *free;	/* bit per page: on the freelist */
+	atomic_int *stop;		/* set when a reading has its answer */
 	struct spans sp;
 	int res;			/* RAW_GO, or why it stopped */
 	int err;			/* errno, for RAW_ERROR */
@@ -211,10 +214,11 @@ scan_pages(void *arg)
 {
 	struct raw *r = arg;
 	unsigned char *buf = xmalloc(r->chunk);
-	uint64_t pgno = 1;
+	uint64_t pgno = r->first;
 
-	while (pgno <= r->npages && r->res == RAW_GO) {
-		uint64_t want = (r->npages + 1 - pgno) * r->size;
+	while (pgno <= r->last && r->res == RAW_GO &&
+	       !atomic_load_explicit(r->stop, memory_order_relaxed)) {
+		uint64_t want = (r->last + 1 - pgno) * r->size;
 		ssize_t n = pread(r->fd, buf, want < r->chunk ? want : r->chunk,
 				  (off_t)((pgno - 1) * r->size));
 		size_t off;
@@ -230,19 +234,26 @@ scan_pages(void *arg)
 				r->res = page(r, buf + off,
 					      pgno == 1 ? HEADER : 0);
 	}
+	if (r->res != RAW_GO)
+		atomic_store(r->stop, 1);
 	free(buf);
 	return NULL;
 }
 
-/* A scan under way: the file, its freelist, its reading. */
+/* Threads reading a file, each a part of its pages. */
+#define THREADS 2
+#define PAGES_PER_THREAD 4096	/* fewer: one thread */
+
+/* A scan under way: the file, its freelist, its readings. */
 struct raw_scan {
 	int fd;
 	char *full;
 	unsigned char *free;
-	struct raw r;
-	pthread_t thread;
-	int started;
-	int rc;			/* the answer, when known without the thread */
+	struct raw r[THREADS];
+	pthread_t thread[THREADS];
+	int started;		/* threads started */
+	atomic_int stop;
+	int rc;			/* the answer, when known without the threads */
 };
 
 /*
@@ -297,7 +308,7 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 	struct stat st;
 	uint32_t size;
 	uint64_t npages;
-	int e, r;
+	int e, r, i, nthreads;
 
 	s->full = xstrdup(full);
 	s->rc = 0;
@@ -326,22 +337,30 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 		s->rc = r;
 		return s;
 	}
-	s->r.f = f;
-	s->r.fd = s->fd;
-	s->r.size = size;
-	s->r.usable = size - head[20];
-	s->r.indexes = indexes;
-	s->r.npages = npages;
-	s->r.lock_page = PENDING_BYTE / size + 1;
-	s->r.chunk = CHUNK > size ? CHUNK : size;
-	s->r.free = s->free;
-	e = pthread_create(&s->thread, NULL, scan_pages, &s->r);
-	if (e != 0) {
-		log_err("cannot start a thread: %s", strerror(e));
-		s->rc = -1;
-		return s;
+	nthreads = npages >= 2 * PAGES_PER_THREAD ? THREADS : 1;
+	for (i = 0; i < nthreads; i++) {
+		struct raw *rd = &s->r[i];
+
+		rd->f = f;
+		rd->fd = s->fd;
+		rd->size = size;
+		rd->usable = size - head[20];
+		rd->indexes = indexes;
+		rd->npages = npages;
+		rd->first = 1 + npages * (uint64_t)i / (uint64_t)nthreads;
+		rd->last = npages * (uint64_t)(i + 1) / (uint64_t)nthreads;
+		rd->lock_page = PENDING_BYTE / size + 1;
+		rd->chunk = CHUNK > size ? CHUNK : size;
+		rd->free = s->free;
+		rd->stop = &s->stop;
+		e = pthread_create(&s->thread[i], NULL, scan_pages, rd);
+		if (e != 0) {
+			log_err("cannot start a thread: %s", strerror(e));
+			s->rc = -1;
+			return s;
+		}
+		s->started++;
 	}
-	s->started = 1;
 	s->rc = 1;
 	return s;
 }
@@ -349,16 +368,25 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 int
 filter_raw_wait(struct raw_scan *s)
 {
-	int rc = s->rc;
+	int rc = s->rc, i, res = RAW_GO, err = 0;
 
-	if (s->started)
-		pthread_join(s->thread, NULL);
-	spans_release(&s->r.sp);
-	if (rc == 1 && s->r.res == RAW_ERROR) {
-		errno = s->r.err;
+	for (i = 0; i < s->started; i++) {
+		pthread_join(s->thread[i], NULL);
+		/* an I/O error first, then a candidate or what is not covered */
+		if (s->r[i].res == RAW_ERROR) {
+			res = RAW_ERROR;
+			err = s->r[i].err;
+		} else if (res == RAW_GO) {
+			res = s->r[i].res;
+		}
+	}
+	for (i = 0; i < THREADS; i++)
+		spans_release(&s->r[i].sp);
+	if (rc == 1 && res == RAW_ERROR) {
+		errno = err;
 		log_errno("cannot read '%s'", s->full);
 		rc = -1;
-	} else if (rc == 1 && s->r.res != RAW_GO) {
+	} else if (rc == 1 && res != RAW_GO) {
 		rc = 0;
 	}
 	if (s->fd >= 0)

@@ -81,15 +81,24 @@ normalise_phone(const char *value, int calling_code, char *out)
 	digits[n] = '\0';
 	if (n == 0)
 		return -1;
-	if (plus)
-		snprintf(out, IDENT_MAX, "%s", digits);
-	else if (digits[0] == '0' && digits[1] == '0')
-		snprintf(out, IDENT_MAX, "%s", digits + 2);
-	else if (digits[0] == '0')
-		snprintf(out, IDENT_MAX, "%d%s", calling_code, digits + 1);
-	else
-		snprintf(out, IDENT_MAX, "%s", digits);
-	n = strlen(out);
+	if (plus || digits[0] != '0') {
+		memcpy(out, digits, n + 1);
+	} else if (digits[1] == '0') {
+		memcpy(out, digits + 2, n - 1);
+		n -= 2;
+	} else {
+		/* the calling code (1 to 999) for the trunk 0 */
+		char cc[8];
+		int k = 0, m = calling_code;
+
+		do
+			cc[k++] = (char)('0' + m % 10);
+		while ((m /= 10) > 0 && k < 7);
+		for (m = 0; m < k; m++)
+			out[m] = cc[k - 1 - m];
+		memcpy(out + k, digits + 1, n);
+		n = n - 1 + (size_t)k;
+	}
 	if (n < 7 || n > 15 || out[0] == '0')
 		return -1;
 	return 0;

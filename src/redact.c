@@ -10,6 +10,7 @@
 #include "ident.h"
 #include "log.h"
 #include "redact.h"
+#include "rowset.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "util.h"
@@ -39,6 +40,7 @@ struct redactor {
 	int64_t rid;			/* the row being indexed */
 	struct rtable *cur;
 	int failed;
+	struct rowset **skip;		/* rows to leave alone, by table */
 };
 
 static int
@@ -354,8 +356,17 @@ redactor_apply(struct redactor *r, int64_t *count)
 			break;
 		}
 		for (j = 0; j < n && rc == 0; j++)
-			rc = redact_row(r, rt, rids[j], count);
+			if (r->skip == NULL ||
+			    !rowset_has(r->skip[rt->idx + 1], rids[j]))
+				rc = redact_row(r, rt, rids[j], count);
 	}
 	free(rids);
 	return rc;
+}
+
+void
+redactor_skip(struct redactor *r, struct rowset **sets)
+{
+	if (r != NULL)
+		r->skip = sets;
 }

@@ -88,6 +88,24 @@ test_found(void)
 	CHECK(raw(path) == 0 && filter_raw_clean(&f, path, 0) == 1,
 	      "an email only in an index's values: found when index pages "
 	      "are read, not when they are skipped");
+	make("split", "PRAGMA page_size = 512;", SCHEMA
+	     "INSERT INTO c(kind, body) WITH RECURSIVE n(i) AS (SELECT 1 "
+	     "UNION ALL SELECT i + 1 FROM n WHERE i < 80000) SELECT 'note', "
+	     "'met user' || i || '@example.com' FROM n;");
+	CHECK(raw(path) == 1, "a file read by two threads, other people "
+	      "only: clean");
+	make("split1", "PRAGMA page_size = 512;", SCHEMA BOB
+	     "INSERT INTO c(kind, body) WITH RECURSIVE n(i) AS (SELECT 1 "
+	     "UNION ALL SELECT i + 1 FROM n WHERE i < 80000) SELECT 'note', "
+	     "'met user' || i || '@example.com' FROM n;");
+	CHECK(raw(path) == 0, "an erased email in the first thread's part: "
+	      "found");
+	make("split2", "PRAGMA page_size = 512;", SCHEMA
+	     "INSERT INTO c(kind, body) WITH RECURSIVE n(i) AS (SELECT 1 "
+	     "UNION ALL SELECT i + 1 FROM n WHERE i < 80000) SELECT 'note', "
+	     "'met user' || i || '@example.com' FROM n;" BOB);
+	CHECK(raw(path) == 0, "an erased email in the second thread's part: "
+	      "found");
 	CHECK(raw(make("norowid", "",
 					"CREATE TABLE w(k TEXT PRIMARY KEY, "
 					"v TEXT) WITHOUT ROWID;"

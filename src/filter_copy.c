@@ -1,0 +1,289 @@
+/*
+ * filter_copy.c: the filtered copy of a restored database.
+ *
+ * Erasing a person from a restored database must leave nothing of them
+ * in its bytes (law 6), so every database the filter keeps is rewritten
+ * into a fresh file.  The eraser does not delete the rows it erases from
+ * plain rowid tables: it collects their rowids (eraser_collect), and the
+ * copier (dbcopy.h) writes the database without them in one pass, which
+ * is much faster than deleting each row from its b-tree and vacuuming.
+ * Where the copier does not cover the file, the rows are deleted through
+ * SQLite and the database is copied with VACUUM INTO.  Either way the copy
+ * is then scanned for residue: its pages read directly (filter_raw.c),
+ * and through SQLite where that does not answer (redactions written, and
+ * the copy made again).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "dbcopy.h"
+#include "extract.h"
+#include "filter_priv.h"
+#include "hashset.h"
+#include "log.h"
+#include "rowset.h"
+#include "util.h"
+#include "banned.h"
+
+/* add_table: the set of table name in d, made if new. */
+static struct rowset *
+add_table(struct filter_drops *d, const char *name)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcasecmp(d->v[i].table, name) == 0)
+			return (struct rowset *)d->v[i].rows;
+	d->v = xrealloc(d->v, sizeof(*d->v) * (size_t)(d->n + 1));
+	d->v[d->n].table = name;
+	d->v[d->n].rows = rowset_new();
+	return (struct rowset *)d->v[d->n++].rows;
+}
+
+void
+filter_drops_init(struct filter_drops *d, const struct config *cfg)
+{
+	int i;
+
+	memset(d, 0, sizeof(*d));
+	d->sets = xcalloc((size_t)cfg->ntables + 1, sizeof(*d->sets));
+	for (i = 0; i <= cfg->ntables; i++)
+		d->sets[i] = add_table(d, tally_name(cfg, i));
+	for (i = 0; i < cfg->npurges; i++)
+		add_table(d, cfg->purges[i].name);
+}
+
+void
+filter_drops_release(struct filter_drops *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		rowset_free((struct rowset *)d->v[i].rows);
+	free(d->v);
+	free(d->sets);
+	memset(d, 0, sizeof(*d));
+}
+
+struct rowset *
+filter_drops_for(struct filter_drops *d, const char *table)
+{
+	return add_table(d, table);
+}
+
+/* fn_dropped: lethe_dropped(ROWID): 1 if ROWID is in the set. */
+static void
+fn_dropped(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(cx, rowset_has(sqlite3_user_data(cx),
+					  sqlite3_value_int64(argv[0])));
+}
+
+/* delete_dropped: delete the rows d leaves out through SQLite. */
+static int
+delete_dropped(sqlite3 *db, const struct filter_drops *d)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	for (i = 0; i < d->n && rc == 0; i++) {
+		if (rowset_count(d->v[i].rows) == 0)
+			continue;
+		if (sqlite3_create_function(db, "lethe_dropped", 1,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY,
+					    (void *)d->v[i].rows, fn_dropped,
+					    NULL, NULL) != SQLITE_OK) {
+			rc = db_fail(db, "erase");
+			break;
+		}
+		sb_reset(&sql);
+		sb_adds(&sql, "DELETE FROM main.");
+		sb_add_ident(&sql, d->v[i].table);
+		sb_adds(&sql, " WHERE lethe_dropped(rowid)");
+		rc = db_exec(db, sb_str(&sql), "erase");
+	}
+	sqlite3_create_function(db, "lethe_dropped", 1, SQLITE_UTF8, NULL,
+				NULL, NULL, NULL);
+	sb_release(&sql);
+	return rc;
+}
+
+/* vacuum: write the database at full into full.lethe-vacuum. */
+static int
+vacuum(sqlite3 *db, const char *rel, const char *full)
+{
+	sqlite3_stmt *st = NULL;
+	struct stat before;
+	char *tmp = xasprintf("%s.lethe-vacuum", full);
+	int rc = -1;
+
+	unlink(tmp);
+	/* a sequential copy: a small page cache (the copy's is the same) */
+	if (db_exec(db, "PRAGMA cache_size = -8192", "vacuum") != 0)
+		goto done;
+	st = db_prepare(db, "VACUUM INTO ?1");
+	if (st == NULL)
+		goto done;
+	sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		log_err("cannot vacuum '%s': %s", printable(rel),
+			sqlite3_errmsg(db));
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (rc == 0 && stat(full, &before) == 0)
+		chmod(tmp, before.st_mode & 0777);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int
+filter_finish(const char *full)
+{
+	static const char *const ends[] = { "-wal", "-shm", "-journal" };
+	char *tmp = xasprintf("%s.lethe-vacuum", full), *side;
+	int i, rc = 0;
+
+	if (rename(tmp, full) != 0) {
+		log_errno("cannot replace '%s'", full);
+		rc = -1;
+	}
+	for (i = 0; i < 3; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		unlink(side);
+		free(side);
+	}
+	free(tmp);
+	return rc;
+}
+
+void
+filter_drop_files(const char *full)
+{
+	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
+	char *side;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		unlink(side);
+		free(side);
+	}
+}
+
+/*
+ * vacuum_scanned: vacuum the database at full into a fresh file while its
+ * pages are scanned for residue (they are what VACUUM copies); when the
+ * pages are not covered or hold a candidate, scan through SQLite, write
+ * the redactions and vacuum again.
+ */
+static int
+vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
+	       const char *full, int datamap, int wr, int *fatal)
+{
+	struct raw_scan *rs = NULL;
+	int64_t redacted = f->st.redacted;
+	int clean = 1;
+
+	if (hashset_count(f->by_hash) > 0)
+		rs = filter_raw_start(f, full, wr);
+	if (vacuum(db, rel, full) != 0) {
+		if (rs != NULL)
+			filter_raw_wait(rs);
+		return -1;
+	}
+	if (rs != NULL)
+		clean = filter_raw_wait(rs);
+	if (clean != 0)
+		return clean < 0 ? -1 : 0;
+	if (filter_scan_db(f, db, rel, datamap, fatal) != 0)
+		return -1;
+	if (*fatal || f->st.redacted == redacted)
+		return 0;
+	return vacuum(db, rel, full);
+}
+
+/*
+ * scan_copy: residue in the copy at tmp: its pages read directly; when
+ * they are not covered or hold a candidate, through SQLite, with the
+ * redactions written and the copy vacuumed again.
+ */
+static int
+scan_copy(struct filter *f, const char *rel, const char *tmp, int datamap,
+	  int wr, int *fatal)
+{
+	sqlite3 *db = NULL;
+	time_t deadline;
+	int64_t redacted = f->st.redacted;
+	int clean, rc = -1;
+
+	if (hashset_count(f->by_hash) == 0)
+		return 0;
+	clean = filter_raw_clean(f, tmp, wr);
+	if (clean != 0)
+		return clean < 0 ? -1 : 0;
+	if (filter_open_db(tmp, 0, &deadline, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = "
+			     "OFF;", NULL, NULL, NULL) != SQLITE_OK) {
+		log_err("cannot scan the copy of '%s': %s", printable(rel),
+			sqlite3_errmsg(db));
+		goto done;
+	}
+	if (filter_scan_db(f, db, rel, datamap, fatal) != 0)
+		goto done;
+	if (!*fatal && f->st.redacted != redacted) {
+		if (vacuum(db, rel, tmp) != 0)
+			goto done;
+		sqlite3_close(db);
+		db = NULL;
+		if (filter_finish(tmp) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+filter_copy(struct filter *f, sqlite3 *db, const char *rel, const char *full,
+	    int datamap, const struct filter_drops *d, int *fatal)
+{
+	char *tmp = xasprintf("%s.lethe-vacuum", full), why[256];
+	struct stat st;
+	int64_t wr;
+	int r, rc = -1;
+
+	/* WITHOUT ROWID tables keep values in index pages: read those too */
+	if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE schema "
+		       "= 'main' AND wr", &wr) != 0)
+		goto done;
+	r = dbcopy(full, tmp, d->v, d->n, why, sizeof(why));
+	if (r < 0)
+		goto done;
+	if (r == 1) {
+		if (stat(full, &st) == 0)
+			chmod(tmp, st.st_mode & 0777);
+		rc = scan_copy(f, rel, tmp, datamap, wr > 0, fatal);
+		goto done;
+	}
+	if (delete_dropped(db, d) != 0)
+		goto done;
+	rc = vacuum_scanned(f, db, rel, full, datamap, wr > 0, fatal);
+done:
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
