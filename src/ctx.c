@@ -47,6 +47,14 @@ check_live(const struct config *cfg, void *arg)
 	}
 	if (!*required && file_is_sqlite(cfg->live_store) != 1)
 		return 0;
+	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    file_is_sqlite(cfg->live_store) == 0) {
+		log_err("%s:%d: [lethe] live_store: '%s' is not a SQLite "
+			"database", cfg->path,
+			config_key_line(cfg, "lethe", "live_store"),
+			cfg->live_store);
+		return 1;
+	}
 	db = live_open(cfg->live_store, 0, &fn);
 	if (db == NULL)
 		return 1;

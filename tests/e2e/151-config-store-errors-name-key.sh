@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPEC 3: "Every error names the file, line and key" -- also the errors
+# found by checking the data map against the live store: a [subjects]
+# table the store lacks is named as `table` on its own line, and a live
+# store that is not a SQLite database as `live_store`; nothing runs (78).
+. "$TESTS_TOP/tests/lib.sh"
+
+# err_has_f TEXT WHAT: stderr holds TEXT, a fixed string
+err_has_f() {
+	if grep -qF -- "$1" "$T/err"; then ok "$2"
+	else not_ok "$2: stderr lacks '$1'"; fi
+}
+line() { grep -n -- "$2" "$1" | head -n 1 | cut -d: -f1; }
+
+setup
+REF=$T/lethe.ini
+
+sed 's/^table         = subjects/table         = people/' "$REF" >"$T/t.ini"
+CONF=$T/t.ini
+lt run
+expect 78 "a [subjects] table the live store lacks"
+err_has_f "t.ini:$(line "$T/t.ini" '^table  *= people'): [subjects] table: no table 'people'" \
+	"the [subjects] table error names file, the key's line and the key"
+lt request list
+expect 78 "request list with that config (the store is there)"
+
+CONF=$REF
+cp live.db live.good
+echo 'not a database at all' >live.db
+lt run
+expect 78 "a live store that is not a SQLite database"
+err_has_f "lethe.ini:$(line "$REF" '^live_store'): [lethe] live_store:" \
+	"the error names file, line and key"
+err_has "not a SQLite database" "the error says what is wrong"
+mv live.good live.db
+lt run
+expect 0 "the store back in place: run goes ahead"
+done_testing
