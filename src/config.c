@@ -136,6 +136,8 @@ struct loader {
 	int scratch_kind;
 	int errors;
 	struct config_error *errs;
+	char **refused;		/* "section key" of refused key lines */
+	int nrefused;
 };
 
 /* One error, kept to be printed in line order. */
@@ -667,6 +669,46 @@ handler(void *user, const char *section, const char *name,
 }
 
 /*
+ * refuse_line: report line (NUL-terminated, len bytes read) as refused
+ * for why, naming its section and key when it reads as "key = value".
+ */
+static void
+refuse_line(struct loader *ld, char *line, const char *why)
+{
+	char *t = trim(line), *eq = strchr(t, '='), *key = NULL;
+
+	if (*t != '[' && *t != ';' && *t != '#' && eq != NULL) {
+		*eq = '\0';
+		key = trim(t);
+		if (*key == '\0' || strlen(key) > 64)
+			key = NULL;
+	}
+	errorf(ld, ld->line, key ? ld->section : NULL, key, "%s", why);
+	if (key != NULL && ld->section != NULL) {
+		/* given, though unreadable: not reported missing as well */
+		ld->refused = xrealloc(ld->refused, sizeof(*ld->refused) *
+						      (size_t)(ld->nrefused + 1));
+		ld->refused[ld->nrefused++] = xasprintf("%s %s", ld->section,
+							 key);
+	}
+}
+
+/* was_refused: whether key of section was on a line refused above. */
+static int
+was_refused(const struct loader *ld, const char *section, const char *key)
+{
+	size_t n = strlen(section);
+	int i;
+
+	for (i = 0; i < ld->nrefused; i++)
+		if (strncmp(ld->refused[i], section, n) == 0 &&
+		    ld->refused[i][n] == ' ' &&
+		    strcmp(ld->refused[i] + n + 1, key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * reader: hand inih the next line, counted and checked.  Over-long lines
  * are reported and replaced by a comment; leading blanks are removed so
  * inih never treats a line as the continuation of the previous value;
@@ -689,14 +731,17 @@ reader(char *str, int num, void *stream)
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
 	if (len > MAX_LINE || len >= num) {
-		errorf(ld, ld->line, NULL, NULL,
-		       "line longer than %d bytes", MAX_LINE);
+		char why[64];
+
+		snprintf(why, sizeof(why), "line longer than %d bytes",
+			 MAX_LINE);
+		refuse_line(ld, line, why);
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
 	}
 	if (strlen(line) != (size_t)len) {
-		errorf(ld, ld->line, NULL, NULL, "line holds a NUL byte");
+		refuse_line(ld, line, "line holds a NUL byte");
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
@@ -754,7 +799,8 @@ apply_defaults(struct loader *ld, int kind, const char *section, void *base)
 			ld->section = (char *)section;
 			set_value(ld, def, base, def->def, 0);
 			ld->section = saved;
-		} else if (def->required) {
+		} else if (def->required &&
+			   !was_refused(ld, section, def->key)) {
 			int line = config_key_line(ld->cfg, section, NULL);
 
 			errorf(ld, line, section, def->key,
@@ -1148,6 +1194,7 @@ config_load_checked(const char *path,
 	for (i = 0; i < ld.errors; i++)
 		free(ld.errs[i].text);
 	free(ld.errs);
+	free_list(ld.refused, ld.nrefused);
 	free(ld.section);
 	return cfg;
 }

@@ -2,7 +2,9 @@
 # SPEC 3: "Every error names the file, line and key" -- also the errors
 # found by checking the data map against the live store: a [subjects]
 # table the store lacks is named as `table` on its own line, and a live
-# store that is not a SQLite database as `live_store`; nothing runs (78).
+# store that is not a SQLite database as `live_store`; a key line longer
+# than inih's 200-byte buffer names its section and key (and the key is
+# not reported missing as well); nothing runs (78).
 . "$TESTS_TOP/tests/lib.sh"
 
 # err_has_f TEXT WHAT: stderr holds TEXT, a fixed string
@@ -33,6 +35,24 @@ err_has_f "lethe.ini:$(line "$REF" '^live_store'): [lethe] live_store:" \
 	"the error names file, line and key"
 err_has "not a SQLite database" "the error says what is wrong"
 mv live.good live.db
+
+LONGV=$(printf 'live_store = ./%0200d/../live.db' 0)
+sed "s#^live_store.*#$LONGV#" "$REF" >"$T/long.ini"
+CONF=$T/long.ini
+lt run
+expect 78 "a key line longer than 200 bytes"
+err_has_f "long.ini:$(line "$T/long.ini" '^live_store'): [lethe] live_store: line longer than" \
+	"the over-long line names file, line, section and key"
+err_lacks "required key is missing" "the key is not reported missing too"
+eq "one error in all" "$(grep -c 'long.ini:' err)" 1
+LONGV=$(printf 'on_erase = %0200d' 0)
+sed "0,/^on_erase.*/s##$LONGV#" "$REF" >"$T/long.ini"
+lt run
+expect 78 "an over-long key line in a [table] section"
+err_has_f "long.ini:$(line "$T/long.ini" '^on_erase = 000'): [table communications] on_erase: line longer than" \
+	"the over-long line names its [table] section and key"
+
+CONF=$REF
 lt run
 expect 0 "the store back in place: run goes ahead"
 done_testing
