@@ -67,9 +67,12 @@ struct ledger *ledger_open(const char *path, const struct key *k,
 
 /*
  * ledger_check_key: whether ledger l (at path, for messages) was made under
- * key k.  Returns 0, or -1 after reporting.
+ * key k.  Messages start with where and ": " unless it is NULL (the
+ * config's "FILE:LINE: [lethe] key_file").  Returns 0, or -1 after
+ * reporting.
  */
-int ledger_check_key(struct ledger *l, const char *path, const struct key *k);
+int ledger_check_key(struct ledger *l, const char *path, const struct key *k,
+		     const char *where);
 
 /* ledger_free: close l.  NULL is a no-op. */
 void ledger_free(struct ledger *l);

@@ -151,7 +151,7 @@ open_ledger(struct ctx *c, int writable)
 	c->ledger = ledger_open(cfg->ledger, NULL, writable, c->now);
 	if (c->ledger == NULL)
 		return EX_IOERR;
-	if (ledger_check_key(c->ledger, cfg->ledger, c->key) != 0)
+	if (ledger_check_key(c->ledger, cfg->ledger, c->key, where) != 0)
 		return EX_CONFIG;
 	return 0;
 }

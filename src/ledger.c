@@ -91,8 +91,10 @@ done:
 }
 
 int
-ledger_check_key(struct ledger *l, const char *path, const struct key *k)
+ledger_check_key(struct ledger *l, const char *path, const struct key *k,
+		 const char *where)
 {
+	const char *pre = where ? where : "", *sep = where ? ": " : "";
 	sqlite3_stmt *st;
 	char id[HASH_HEX];
 	int rc = -1;
@@ -102,10 +104,11 @@ ledger_check_key(struct ledger *l, const char *path, const struct key *k)
 		return -1;
 	key_id(k, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		log_err("ledger '%s' has no key fingerprint", path);
+		log_err("%s%sledger '%s' has no key fingerprint", pre, sep,
+			path);
 	} else if (strcmp(db_text(st, 0), id) != 0) {
-		log_err("ledger '%s' was made with another key; check "
-			"key_file", path);
+		log_err("%s%sledger '%s' was made with another key; check "
+			"key_file", pre, sep, path);
 	} else {
 		rc = 0;
 	}
@@ -139,7 +142,7 @@ ledger_open(const char *path, const struct key *k, int writable,
 		log_err("'%s' is not a lethe ledger", path);
 		goto fail;
 	}
-	if (k != NULL && ledger_check_key(l, path, k) != 0)
+	if (k != NULL && ledger_check_key(l, path, k, NULL) != 0)
 		goto fail;
 	return l;
 fail:

@@ -4,7 +4,8 @@
 # table the store lacks is named as `table` on its own line, and a live
 # store that is not a SQLite database as `live_store`; a key line longer
 # than inih's 200-byte buffer names its section and key (and the key is
-# not reported missing as well); nothing runs (78).
+# not reported missing as well); a key file that is not the ledger's
+# names `key_file`; nothing runs (78).
 . "$TESTS_TOP/tests/lib.sh"
 
 # err_has_f TEXT WHAT: stderr holds TEXT, a fixed string
@@ -53,6 +54,16 @@ err_has_f "long.ini:$(line "$T/long.ini" '^on_erase = 000'): [table communicatio
 	"the over-long line names its [table] section and key"
 
 CONF=$REF
+mv ledger.key ledger.key.good
+head -c 32 /dev/urandom >ledger.key
+chmod 600 ledger.key
+lt ledger list
+expect 78 "a key file that is not the ledger's"
+err_has_f "lethe.ini:$(line "$REF" '^key_file'): [lethe] key_file: ledger" \
+	"the wrong key names file, line and key"
+err_has "another key" "the wrong key: says why"
+mv ledger.key.good ledger.key
+
 lt run
 expect 0 "the store back in place: run goes ahead"
 done_testing
