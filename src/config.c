@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -422,11 +423,12 @@ set_value(struct loader *ld, const struct keydef *def, void *base,
 			goto bad;
 		return;
 	case K_BOOL:
-		if (!strcmp(value, "yes") || !strcmp(value, "true") ||
-		    !strcmp(value, "on") || !strcmp(value, "1"))
+		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
+		    !strcasecmp(value, "on") || !strcmp(value, "1"))
 			*(int *)field = 1;
-		else if (!strcmp(value, "no") || !strcmp(value, "false") ||
-			 !strcmp(value, "off") || !strcmp(value, "0"))
+		else if (!strcasecmp(value, "no") ||
+			 !strcasecmp(value, "false") ||
+			 !strcasecmp(value, "off") || !strcmp(value, "0"))
 			*(int *)field = 0;
 		else {
 			why = "expected yes or no";
@@ -476,7 +478,7 @@ set_value(struct loader *ld, const struct keydef *def, void *base,
 			const char *bar = strchr(c, '|');
 			size_t clen = bar ? (size_t)(bar - c) : strlen(c);
 
-			if (clen == len && strncmp(c, value, len) == 0) {
+			if (clen == len && strncasecmp(c, value, len) == 0) {
 				*(int *)field = i;
 				return;
 			}
