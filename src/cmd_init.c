@@ -97,6 +97,10 @@ cmd_init(struct ctx *c)
 
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "init")) != CTX_GO)
 		return rc;
+	if (demo != NULL && *demo == '\0') {
+		log_err("init: --demo needs a folder");
+		return EX_USAGE;
+	}
 	if (demo != NULL) {
 		rc = demo_create(demo, c->now, 42);
 		if (rc != 0)
