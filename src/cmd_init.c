@@ -67,10 +67,12 @@ create_missing(struct ctx *c)
 			goto done;
 		log_notice("created ledger '%s'", cfg->ledger);
 	} else {
-		struct ledger *l = ledger_open(cfg->ledger, k, 0, c->now);
+		int damaged = 0;
+		struct ledger *l = ledger_open_checked(cfg->ledger, k, 0,
+						       c->now, &damaged);
 
 		if (l == NULL) {
-			rc = EX_CONFIG;
+			rc = damaged ? EX_DATAERR : EX_CONFIG;
 			goto done;
 		}
 		ledger_free(l);
