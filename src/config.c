@@ -863,8 +863,9 @@ check_table(struct loader *ld, struct dmap_table *t)
 			errorf(ld, config_key_line(cfg, sec, "after_hold"), sec,
 			       "after_hold", "only with on_erase = retain");
 	}
-	if (t->mask.n == 0 && (t->on_erase == ON_MASK ||
-			       (retain && t->after_hold == ON_MASK)))
+	if (t->mask.n == 0 && !config_key_line(cfg, sec, "mask") &&
+	    !was_refused(ld, sec, "mask") &&
+	    (t->on_erase == ON_MASK || (retain && t->after_hold == ON_MASK)))
 		errorf(ld, t->line, sec, "mask",
 		       "required with on_erase = mask or after_hold = mask: "
 		       "the columns to set to NULL");
@@ -910,7 +911,9 @@ check_files(struct loader *ld, struct files_rule *f)
 	if (f->path[0] == '/' || strstr(f->path, "..") != NULL)
 		errorf(ld, config_key_line(cfg, sec, "path"), sec, "path",
 		       "must be relative, without '..'");
-	if (f->format != FMT_NONE && f->match.n == 0)
+	if (f->format != FMT_NONE && f->match.n == 0 &&
+	    !config_key_line(cfg, sec, "match") &&
+	    !was_refused(ld, sec, "match"))
 		errorf(ld, f->line, sec, "match",
 		       "required when format is csv or jsonl");
 	if (f->format == FMT_NONE && f->match.n > 0)

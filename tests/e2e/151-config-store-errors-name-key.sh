@@ -5,7 +5,8 @@
 # store that is not a SQLite database as `live_store`; a key line longer
 # than inih's 200-byte buffer names its section and key (and the key is
 # not reported missing as well); a key file that is not the ledger's
-# names `key_file`; nothing runs (78).
+# names `key_file`; a bad `mask` or `match` list is one error, not also
+# reported missing; nothing runs (78).
 . "$TESTS_TOP/tests/lib.sh"
 
 # err_has_f TEXT WHAT: stderr holds TEXT, a fixed string
@@ -52,6 +53,20 @@ lt run
 expect 78 "an over-long key line in a [table] section"
 err_has_f "long.ini:$(line "$T/long.ini" '^on_erase = 000'): [table communications] on_erase: line longer than" \
 	"the over-long line names its [table] section and key"
+
+sed 's/^mask .*/mask = ,/' "$REF" >"$T/mask.ini"
+CONF=$T/mask.ini
+lt run
+expect 78 "mask = ,"
+eq "mask = ,: one error" "$(grep -c 'mask.ini:' err)" 1
+err_has_f "mask.ini:$(line "$T/mask.ini" '^mask = ,'): [table orders] mask:" \
+	"mask = ,: names file, line and key"
+{ cat "$REF"; printf '[files exports]\npath = exports/*.csv\nformat = csv\n'
+  printf 'match = email:email, email:mail\n'; } >"$T/match.ini"
+CONF=$T/match.ini
+lt run
+expect 78 "a [files] match that gives a type twice"
+eq "the bad match: one error" "$(grep -c 'match.ini:' err)" 1
 
 CONF=$REF
 mv ledger.key ledger.key.good
