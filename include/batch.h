@@ -41,7 +41,8 @@ struct batch {
 	int n, cap;
 	struct hashset *seen;		/* the batch's subject ids */
 	struct hashset *pending;	/* dry: subjects whose tombstones
-					 * an interrupted run left unapplied */
+					 * an interrupted run left unapplied,
+					 * and those this dry run erased */
 	int limit;			/* subjects per batch, adapted */
 	double started;
 	double took;			/* the last live transaction */
@@ -80,8 +81,9 @@ int batch_begin(struct batch *b);
  * batch_add: add a subject to erase: sid (or NULL for identifiers only)
  * with hashes ids (or NULL).  For a sid, the subject's own identifier
  * hashes are read from the live store and added.  Returns 1 when the sid
- * is gone from the live store or already in this batch (nothing added),
- * 0 when added, -1 on error.
+ * is gone from the live store (in a dry run: or erased by an earlier
+ * batch of it) or already in this batch (nothing added), 0 when added, -1
+ * on error.
  */
 int batch_add(struct batch *b, const char *sid, const char *ids,
 	      const char *reason, const char *request);

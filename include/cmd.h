@@ -69,7 +69,8 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * says, in this order: the config (78), the key and ledger files' being
  * there (78, with the hint to run `lethe init`), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
- * dry (78 refused, 74), verified with NEED_VERIFY (65 when it fails).
+ * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY
+ * (65 when it fails).
  * Returns 0 or that exit code.
  */
 int ctx_provide(struct ctx *c, int dry);

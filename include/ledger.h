@@ -66,10 +66,23 @@ struct ledger *ledger_open(const char *path, const struct key *k,
 			   int writable, int64_t now);
 
 /*
- * ledger_check_key: whether ledger l (at path, for messages) was made under
- * key k.  Returns 0, or -1 after reporting.
+ * ledger_open_checked: ledger_open; when it fails, *damaged (unless
+ * damaged is NULL) tells whether the file itself is bad (a damaged
+ * database, not a lethe ledger, its key fingerprint gone): 1, else 0
+ * (it could not be read, or was made under another key).
  */
-int ledger_check_key(struct ledger *l, const char *path, const struct key *k);
+struct ledger *ledger_open_checked(const char *path, const struct key *k,
+				   int writable, int64_t now, int *damaged);
+
+/*
+ * ledger_check_key: whether ledger l (at path, for messages) was made under
+ * key k.  Messages start with where and ": " unless it is NULL (the
+ * config's "FILE:LINE: [lethe] key_file").  Returns 0; -1 after reporting
+ * another key (or an error reading it); -2 after reporting that the
+ * ledger holds no key fingerprint (damaged).
+ */
+int ledger_check_key(struct ledger *l, const char *path, const struct key *k,
+		     const char *where);
 
 /* ledger_free: close l.  NULL is a no-op. */
 void ledger_free(struct ledger *l);

@@ -400,6 +400,16 @@ batch_flush(struct batch *b)
 	}
 	if (b->dry) {
 		emit(&lines, "would erase", 0);
+		/* the run would have erased them: later steps (a request
+		 * naming an expired lead) must not find them again */
+		for (i = 0; i < b->n; i++) {
+			unsigned char key[32];
+
+			if (b->v[i].sid == NULL)
+				continue;
+			sha_raw(b->v[i].sid, strlen(b->v[i].sid), key);
+			hashset_put(b->pending, key, 1);
+		}
 		batch_abort(b);
 		rc = 0;
 		goto done;

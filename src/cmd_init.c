@@ -67,10 +67,12 @@ create_missing(struct ctx *c)
 			goto done;
 		log_notice("created ledger '%s'", cfg->ledger);
 	} else {
-		struct ledger *l = ledger_open(cfg->ledger, k, 0, c->now);
+		int damaged = 0;
+		struct ledger *l = ledger_open_checked(cfg->ledger, k, 0,
+						       c->now, &damaged);
 
 		if (l == NULL) {
-			rc = EX_CONFIG;
+			rc = damaged ? EX_DATAERR : EX_CONFIG;
 			goto done;
 		}
 		ledger_free(l);
@@ -97,6 +99,10 @@ cmd_init(struct ctx *c)
 
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "init")) != CTX_GO)
 		return rc;
+	if (demo != NULL && *demo == '\0') {
+		log_err("init: --demo needs a folder");
+		return EX_USAGE;
+	}
 	if (demo != NULL) {
 		rc = demo_create(demo, c->now, 42);
 		if (rc != 0)

@@ -112,7 +112,12 @@ read_file(struct ctx *c, const char *path, struct pending **out, int *nout)
 		char *t;
 
 		lineno++;
-		t = trim(line);
+		t = line;
+		/* a UTF-8 byte order mark (files saved by Windows editors)
+		 * is not part of the first identifier */
+		if (lineno == 1 && strncmp(t, "\xEF\xBB\xBF", 3) == 0)
+			t += 3;
+		t = trim(t);
 		if (*t == '\0' || *t == '#')
 			continue;
 		sb_reset(&ids);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -136,6 +137,8 @@ struct loader {
 	int scratch_kind;
 	int errors;
 	struct config_error *errs;
+	char **refused;		/* "section key" of refused key lines */
+	int nrefused;
 };
 
 /* One error, kept to be printed in line order. */
@@ -420,11 +423,12 @@ set_value(struct loader *ld, const struct keydef *def, void *base,
 			goto bad;
 		return;
 	case K_BOOL:
-		if (!strcmp(value, "yes") || !strcmp(value, "true") ||
-		    !strcmp(value, "on") || !strcmp(value, "1"))
+		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
+		    !strcasecmp(value, "on") || !strcmp(value, "1"))
 			*(int *)field = 1;
-		else if (!strcmp(value, "no") || !strcmp(value, "false") ||
-			 !strcmp(value, "off") || !strcmp(value, "0"))
+		else if (!strcasecmp(value, "no") ||
+			 !strcasecmp(value, "false") ||
+			 !strcasecmp(value, "off") || !strcmp(value, "0"))
 			*(int *)field = 0;
 		else {
 			why = "expected yes or no";
@@ -474,7 +478,7 @@ set_value(struct loader *ld, const struct keydef *def, void *base,
 			const char *bar = strchr(c, '|');
 			size_t clen = bar ? (size_t)(bar - c) : strlen(c);
 
-			if (clen == len && strncmp(c, value, len) == 0) {
+			if (clen == len && strncasecmp(c, value, len) == 0) {
 				*(int *)field = i;
 				return;
 			}
@@ -667,6 +671,46 @@ handler(void *user, const char *section, const char *name,
 }
 
 /*
+ * refuse_line: report line (NUL-terminated, len bytes read) as refused
+ * for why, naming its section and key when it reads as "key = value".
+ */
+static void
+refuse_line(struct loader *ld, char *line, const char *why)
+{
+	char *t = trim(line), *eq = strchr(t, '='), *key = NULL;
+
+	if (*t != '[' && *t != ';' && *t != '#' && eq != NULL) {
+		*eq = '\0';
+		key = trim(t);
+		if (*key == '\0' || strlen(key) > 64)
+			key = NULL;
+	}
+	errorf(ld, ld->line, key ? ld->section : NULL, key, "%s", why);
+	if (key != NULL && ld->section != NULL) {
+		/* given, though unreadable: not reported missing as well */
+		ld->refused = xrealloc(ld->refused, sizeof(*ld->refused) *
+						      (size_t)(ld->nrefused + 1));
+		ld->refused[ld->nrefused++] = xasprintf("%s %s", ld->section,
+							 key);
+	}
+}
+
+/* was_refused: whether key of section was on a line refused above. */
+static int
+was_refused(const struct loader *ld, const char *section, const char *key)
+{
+	size_t n = strlen(section);
+	int i;
+
+	for (i = 0; i < ld->nrefused; i++)
+		if (strncmp(ld->refused[i], section, n) == 0 &&
+		    ld->refused[i][n] == ' ' &&
+		    strcmp(ld->refused[i] + n + 1, key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * reader: hand inih the next line, counted and checked.  Over-long lines
  * are reported and replaced by a comment; leading blanks are removed so
  * inih never treats a line as the continuation of the previous value;
@@ -689,14 +733,17 @@ reader(char *str, int num, void *stream)
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
 	if (len > MAX_LINE || len >= num) {
-		errorf(ld, ld->line, NULL, NULL,
-		       "line longer than %d bytes", MAX_LINE);
+		char why[64];
+
+		snprintf(why, sizeof(why), "line longer than %d bytes",
+			 MAX_LINE);
+		refuse_line(ld, line, why);
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
 	}
 	if (strlen(line) != (size_t)len) {
-		errorf(ld, ld->line, NULL, NULL, "line holds a NUL byte");
+		refuse_line(ld, line, "line holds a NUL byte");
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
@@ -754,7 +801,8 @@ apply_defaults(struct loader *ld, int kind, const char *section, void *base)
 			ld->section = (char *)section;
 			set_value(ld, def, base, def->def, 0);
 			ld->section = saved;
-		} else if (def->required) {
+		} else if (def->required &&
+			   !was_refused(ld, section, def->key)) {
 			int line = config_key_line(ld->cfg, section, NULL);
 
 			errorf(ld, line, section, def->key,
@@ -815,8 +863,9 @@ check_table(struct loader *ld, struct dmap_table *t)
 			errorf(ld, config_key_line(cfg, sec, "after_hold"), sec,
 			       "after_hold", "only with on_erase = retain");
 	}
-	if (t->mask.n == 0 && (t->on_erase == ON_MASK ||
-			       (retain && t->after_hold == ON_MASK)))
+	if (t->mask.n == 0 && !config_key_line(cfg, sec, "mask") &&
+	    !was_refused(ld, sec, "mask") &&
+	    (t->on_erase == ON_MASK || (retain && t->after_hold == ON_MASK)))
 		errorf(ld, t->line, sec, "mask",
 		       "required with on_erase = mask or after_hold = mask: "
 		       "the columns to set to NULL");
@@ -862,7 +911,9 @@ check_files(struct loader *ld, struct files_rule *f)
 	if (f->path[0] == '/' || strstr(f->path, "..") != NULL)
 		errorf(ld, config_key_line(cfg, sec, "path"), sec, "path",
 		       "must be relative, without '..'");
-	if (f->format != FMT_NONE && f->match.n == 0)
+	if (f->format != FMT_NONE && f->match.n == 0 &&
+	    !config_key_line(cfg, sec, "match") &&
+	    !was_refused(ld, sec, "match"))
 		errorf(ld, f->line, sec, "match",
 		       "required when format is csv or jsonl");
 	if (f->format == FMT_NONE && f->match.n > 0)
@@ -1148,6 +1199,7 @@ config_load_checked(const char *path,
 	for (i = 0; i < ld.errors; i++)
 		free(ld.errs[i].text);
 	free(ld.errs);
+	free_list(ld.refused, ld.nrefused);
 	free(ld.section);
 	return cfg;
 }

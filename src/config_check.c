@@ -103,9 +103,14 @@ need_column(struct checker *ck, const char *section, const char *key,
 		     "be masked", column, table);
 }
 
+/*
+ * need_table: whether table is a rowid table of the store; else reported
+ * under section and key (NULL when the section names the table), unless
+ * partial and the table is missing.
+ */
 static int
-need_table(struct checker *ck, const char *section, const char *table,
-	   int partial)
+need_table(struct checker *ck, const char *section, const char *key,
+	   const char *table, int partial)
 {
 	int kind = table_kind(ck->db, table);
 
@@ -113,7 +118,7 @@ need_table(struct checker *ck, const char *section, const char *table,
 		return 1;
 	if (kind == 0 && partial)
 		return 0;
-	fail(ck, section, NULL,
+	fail(ck, section, key,
 	     kind == 0 ? "no table '%s'%s" :
 	     kind == 3 ? "'%s' is a view, not a table%s" :
 			 "table '%s' has no rowid%s",
@@ -149,7 +154,7 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 	int i, j;
 
 	if (cfg->subj_table != NULL &&
-	    need_table(&ck, "subjects", cfg->subj_table, 0)) {
+	    need_table(&ck, "subjects", "table", cfg->subj_table, 0)) {
 		const char *st = cfg->subj_table;
 
 		need_column(&ck, "subjects", "id", st, cfg->subj_id, 0);
@@ -166,7 +171,7 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 			   (t->on_erase == ON_RETAIN && t->after_hold == ON_MASK);
 
 		snprintf(sec, sizeof(sec), "table %s", t->name);
-		if (!need_table(&ck, sec, t->name, partial))
+		if (!need_table(&ck, sec, NULL, t->name, partial))
 			continue;
 		need_column(&ck, sec, "subject", t->name, t->subject, mask);
 		need_column(&ck, sec, "date", t->name, t->date, 0);
@@ -186,7 +191,7 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 		const struct purge_rule *p = &cfg->purges[i];
 
 		snprintf(sec, sizeof(sec), "purge %s", p->name);
-		if (need_table(&ck, sec, p->name, partial))
+		if (need_table(&ck, sec, NULL, p->name, partial))
 			need_column(&ck, sec, "date", p->name, p->date, 0);
 	}
 	return ck.errors;

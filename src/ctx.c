@@ -47,6 +47,14 @@ check_live(const struct config *cfg, void *arg)
 	}
 	if (!*required && file_is_sqlite(cfg->live_store) != 1)
 		return 0;
+	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    file_is_sqlite(cfg->live_store) == 0) {
+		log_err("%s:%d: [lethe] live_store: '%s' is not a SQLite "
+			"database", cfg->path,
+			config_key_line(cfg, "lethe", "live_store"),
+			cfg->live_store);
+		return 1;
+	}
 	db = live_open(cfg->live_store, 0, &fn);
 	if (db == NULL)
 		return 1;
@@ -129,23 +137,31 @@ take_lock(struct ctx *c)
 	return 0;
 }
 
-/* open_ledger: load the key and open the ledger.  Returns 0, 78 or 74. */
+/*
+ * open_ledger: load the key and open the ledger.  Returns 0, 78 (key
+ * refused), 65 (the ledger file is damaged or not a ledger) or 74.
+ */
 static int
 open_ledger(struct ctx *c, int writable)
 {
 	const struct config *cfg = c->cfg;
 	char where[4200];
+	int damaged = 0, r;
 
 	key_line(cfg, "key_file", where, sizeof(where));
 	c->key = key_load_at(cfg->key_file, where);
 	if (c->key == NULL)
 		return EX_CONFIG;
-	c->ledger = ledger_open(cfg->ledger, NULL, writable, c->now);
-	if (c->ledger == NULL)
+	c->ledger = ledger_open_checked(cfg->ledger, NULL, writable, c->now,
+					&damaged);
+	if (c->ledger == NULL && !damaged)
 		return EX_IOERR;
-	if (ledger_check_key(c->ledger, cfg->ledger, c->key) != 0)
-		return EX_CONFIG;
-	return 0;
+	r = c->ledger ? ledger_check_key(c->ledger, cfg->ledger, c->key,
+					 where) : -2;
+	if (r == -2)
+		log_err("ledger '%s' FAILED verification: it is damaged; "
+			"restore it from a good copy", cfg->ledger);
+	return r == 0 ? 0 : r == -2 ? EX_DATAERR : EX_CONFIG;
 }
 
 int

@@ -148,7 +148,7 @@ mkdir_p(const char *path, int mode)
 	struct stat st;
 	int rc = -1;
 
-	for (p = copy + 1; *p; p++) {
+	for (p = *copy ? copy + 1 : copy; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';

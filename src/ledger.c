@@ -90,22 +90,35 @@ done:
 	return rc;
 }
 
-int
-ledger_check_key(struct ledger *l, const char *path, const struct key *k)
+/* damaged_db: whether db's last error says its file is damaged. */
+static int
+damaged_db(sqlite3 *db)
 {
+	int e = sqlite3_errcode(db) & 0xff;
+
+	return db != NULL && (e == SQLITE_CORRUPT || e == SQLITE_NOTADB);
+}
+
+int
+ledger_check_key(struct ledger *l, const char *path, const struct key *k,
+		 const char *where)
+{
+	const char *pre = where ? where : "", *sep = where ? ": " : "";
 	sqlite3_stmt *st;
 	char id[HASH_HEX];
 	int rc = -1;
 
 	st = db_prepare(l->db, "SELECT value FROM meta WHERE name = 'key_id'");
 	if (st == NULL)
-		return -1;
+		return damaged_db(l->db) ? -2 : -1;
 	key_id(k, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		log_err("ledger '%s' has no key fingerprint", path);
+		log_err("%s%sledger '%s' has no key fingerprint: it was "
+			"damaged or replaced", pre, sep, path);
+		rc = -2;
 	} else if (strcmp(db_text(st, 0), id) != 0) {
-		log_err("ledger '%s' was made with another key; check "
-			"key_file", path);
+		log_err("%s%sledger '%s' was made with another key; check "
+			"key_file", pre, sep, path);
 	} else {
 		rc = 0;
 	}
@@ -117,9 +130,16 @@ struct ledger *
 ledger_open(const char *path, const struct key *k, int writable,
 	    int64_t now)
 {
+	return ledger_open_checked(path, k, writable, now, NULL);
+}
+
+struct ledger *
+ledger_open_checked(const char *path, const struct key *k, int writable,
+		    int64_t now, int *damaged)
+{
 	struct ledger *l = xcalloc(1, sizeof(*l));
 	int64_t n;
-	int r;
+	int r, bad = 0;
 
 	l->now = now;
 	r = writable ? sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE,
@@ -128,21 +148,28 @@ ledger_open(const char *path, const struct key *k, int writable,
 	if (r != SQLITE_OK) {
 		log_err("cannot open ledger '%s': %s", path,
 			sqlite3_errmsg(l->db));
+		bad = damaged_db(l->db);
 		goto fail;
 	}
-	if (set_pragmas(l->db) != 0)
+	if (set_pragmas(l->db) != 0 ||
+	    db_int(l->db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+			  "('events', 'meta')", &n) != 0) {
+		bad = damaged_db(l->db);
 		goto fail;
-	if (db_int(l->db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
-			  "('events', 'meta')", &n) != 0)
-		goto fail;
+	}
 	if (n != 2) {
 		log_err("'%s' is not a lethe ledger", path);
+		bad = 1;
 		goto fail;
 	}
-	if (k != NULL && ledger_check_key(l, path, k) != 0)
+	if (k != NULL && (r = ledger_check_key(l, path, k, NULL)) != 0) {
+		bad = r == -2 || damaged_db(l->db);
 		goto fail;
+	}
 	return l;
 fail:
+	if (damaged != NULL)
+		*damaged = bad;
 	ledger_free(l);
 	return NULL;
 }

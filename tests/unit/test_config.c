@@ -651,7 +651,8 @@ test_long_lines(void)
 		 "on_erase = delete\nredact = body, %s%s\nmask = x\n",
 		 base, line, "bbbbbbbbbb");
 	REFUSED(load(text), "a long key line, then an error",
-		"lethe.ini:10: line longer than 199 bytes",
+		"lethe.ini:10: [table communications] redact: line longer "
+		"than 199 bytes",
 		"lethe.ini:11: [table communications] mask: only with",
 		"2 errors in config");
 
