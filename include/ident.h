@@ -1,9 +1,11 @@
 /*
  * ident.h: identifiers (email, phone, ...) normalised and hashed.
  *
- * An identifier hash is HMAC-SHA256 under the ledger key of
- * "TYPE:NORMALISED".  The ledger stores identifiers only as such hashes,
- * written "TYPE:HEX" and separated by spaces.
+ * An identifier hash is HMAC-SHA256 under the ledger key of the
+ * normalised identifier (SPEC: "alice@example.com", "442079460958"): an
+ * auditor holding the key can check a hash by hand.  The ledger stores
+ * identifiers only as such hashes, written "TYPE:HEX" and separated by
+ * spaces, so the type stays known beside the hash.
  */
 #ifndef IDENT_H
 #define IDENT_H
@@ -29,7 +31,8 @@ int ident_normalise(const char *type, const char *value, int calling_code,
 
 /*
  * ident_hash: the hex identifier hash (HASH_HEX bytes) of an already
- * normalised identifier of the given type.
+ * normalised identifier (of the given type, which does not enter the
+ * hash).
  */
 void ident_hash(const struct key *k, const char *type, const char *norm,
 		char *hex);

@@ -130,37 +130,19 @@ ident_normalise(const char *type, const char *value, int calling_code,
 	return 0;
 }
 
-/* message: "TYPE:NORM" into msg (IDENT_MAX + 64 bytes); its length. */
-static size_t
-message(const char *type, const char *norm, char *msg)
-{
-	size_t t = strlen(type), n = strlen(norm);
-
-	if (t > 63)
-		t = 63;
-	if (n > IDENT_MAX - 1)
-		n = IDENT_MAX - 1;
-	memcpy(msg, type, t);
-	msg[t] = ':';
-	memcpy(msg + t + 1, norm, n);
-	return t + 1 + n;
-}
-
 void
 ident_hash(const struct key *k, const char *type, const char *norm, char *hex)
 {
-	char msg[IDENT_MAX + 64];
-
-	key_hmac(k, msg, message(type, norm, msg), hex);
+	(void)type;
+	key_hmac(k, norm, strlen(norm), hex);
 }
 
 void
 ident_hash_raw(const struct key *k, const char *type, const char *norm,
 	       unsigned char *out)
 {
-	char msg[IDENT_MAX + 64];
-
-	key_hmac_raw(k, msg, message(type, norm, msg), out);
+	(void)type;
+	key_hmac_raw(k, norm, strlen(norm), out);
 }
 
 int
