@@ -883,6 +883,42 @@ done:
 	return rc;
 }
 
+/*
+ * drain: read what follows the archive's end in a streamed input (a tar's
+ * blocking padding, a zip's central directory read from standard input)
+ * into the hash, so that the SHA-256 is the whole input's; at most
+ * max_total_size bytes.  Returns 0, or -1 after reporting.
+ */
+static int
+drain(struct ex *e)
+{
+	int64_t total = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(e->fd, e->buf, BLOCK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err("cannot read archive '%s': %s", e->src,
+				strerror(errno));
+			e->x->error = EXTRACT_IO;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		total += n;
+		if (total > e->cfg->max_total_size) {
+			log_err("refusing archive '%s': more than "
+				"max_total_size (%" PRId64 " bytes) follow "
+				"its end", e->src, e->cfg->max_total_size);
+			e->x->error = EXTRACT_HOSTILE;
+			return -1;
+		}
+		sha_update(e->raw, e->buf, (size_t)n);
+	}
+}
+
 /* hash_file: the SHA-256 of a whole file into hex. */
 static int
 hash_file(const char *path, char *hex)
@@ -1028,6 +1064,8 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 		if (hash_file(src, x->sha) != 0)
 			goto done;
 	} else {
+		if (!e.spooled && drain(&e) != 0)
+			goto done;
 		sha_final_hex(e.raw, x->sha);
 	}
 	if (db_exec(x->index, "COMMIT", "index entries") != 0)
