@@ -535,13 +535,72 @@ symlink_entry(struct ex *e, struct archive_entry *ent, const char *path)
 	return record(e, path, ENT_SYMLINK, NULL, target);
 }
 
+/* set_sha: the SHA-256 of path's data in the index is now hex. */
+static int
+set_sha(struct ex *e, const char *path, const char *hex)
+{
+	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET sha = "
+						   "?2 WHERE path = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index an entry");
+}
+
+/*
+ * link_data: the data a hardlink entry carries, if any, written into the
+ * file it links to (name in folder dir), which it replaces: cpio's newc
+ * format stores a file's data with its last link, the earlier links
+ * empty.  *got says whether there was data (its SHA-256 then in hex).
+ * Returns 0, or -1 after reporting.
+ */
+static int
+link_data(struct ex *e, struct archive_entry *ent, const char *path,
+	  int dir, const char *name, char *hex, int *got)
+{
+	int64_t declared = archive_entry_size_is_set(ent)
+				   ? archive_entry_size(ent) : 0;
+	int64_t size = 0;
+	char why[128];
+	int fd, rc = -1;
+
+	*got = 0;
+	if (declared <= 0)
+		return 0;
+	if (declared > e->cfg->max_entry_size) {
+		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
+			 " bytes)", e->cfg->max_entry_size);
+		return hostile(e, path, why);
+	}
+	fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return io_error(e, path, "write");
+	if (copy_data(e, path, fd, NULL, hex, &size) != 0)
+		goto done;
+	*got = size > 0;
+	if (*got && ftruncate(fd, size < declared ? declared : size) != 0) {
+		io_error(e, path, "write");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (close(fd) != 0 && rc == 0)
+		rc = io_error(e, path, "write");
+	return rc;
+}
+
 static int
 hardlink(struct ex *e, struct archive_entry *ent, const char *path)
 {
 	struct strbuf target = STRBUF_INIT;
 	const char *lname, *tname;
-	int ldir = -1, tdir = -1, rc = -1;
-	char *sha = NULL;
+	int ldir = -1, tdir = -1, got = 0, rc = -1;
+	char *sha = NULL, hex[65];
 	sqlite3_stmt *st = NULL;
 
 	if (clean_path(e, archive_entry_hardlink(ent), path, &target) != 0)
@@ -575,7 +634,11 @@ hardlink(struct ex *e, struct archive_entry *ent, const char *path)
 			io_error(e, path, "link");
 		goto done;
 	}
-	rc = record(e, path, ENT_FILE, sha, NULL);
+	if (link_data(e, ent, path, ldir, lname, hex, &got) != 0)
+		goto done;
+	if (got && set_sha(e, target.buf, hex) != 0)
+		goto done;
+	rc = record(e, path, ENT_FILE, got ? hex : sha, NULL);
 done:
 	sqlite3_finalize(st);
 	free(sha);
