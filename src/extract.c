@@ -401,6 +401,23 @@ done:
 	return rc;
 }
 
+/* set_mode: remember an entry's mode, applied once filtering is done. */
+static int
+set_mode(struct ex *e, const char *path, int mode)
+{
+	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET mode = "
+						   "?2 WHERE path = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, mode);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index a folder");
+}
+
 static int
 regular(struct ex *e, struct archive_entry *ent, const char *path)
 {
@@ -412,6 +429,7 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	int64_t size = 0;
 	int dir = -1, fd = -1, rc = -1;
 	struct timespec ts[2];
+	mode_t mode;
 
 	if (declared > e->cfg->max_entry_size) {
 		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
@@ -448,12 +466,16 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	}
 	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	if (fchmod(fd, archive_entry_perm(ent) & 0777 & ~(mode_t)07000) != 0 ||
-	    futimens(fd, ts) != 0) {
+	/* the owner reads and writes while filtering (a read-only database
+	 * is vacuumed too); the archive's mode comes at the end */
+	mode = archive_entry_perm(ent) & 0777;
+	if (fchmod(fd, mode | 0600) != 0 || futimens(fd, ts) != 0) {
 		io_error(e, path, "set the mode of");
 		goto done;
 	}
 	rc = record(e, path, ENT_FILE, hex, NULL);
+	if (rc == 0 && (mode & 0600) != 0600)
+		rc = set_mode(e, path, (int)mode);
 done:
 	if (fd >= 0 && close(fd) != 0 && rc == 0)
 		rc = io_error(e, path, "write");
@@ -497,23 +519,6 @@ directory(struct ex *e, const char *path)
 		rc = record(e, path, ENT_DIR, NULL, NULL);
 	close(dir);
 	return rc;
-}
-
-/* dir_mode: remember a folder's mode, applied once filtering is done. */
-static int
-dir_mode(struct ex *e, const char *path, int mode)
-{
-	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET mode = "
-						   "?2 WHERE path = ?1");
-	int r;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, mode);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index a folder");
 }
 
 static int
@@ -679,7 +684,7 @@ one_entry(struct ex *e, struct archive_entry *ent)
 	case AE_IFDIR:
 		rc = directory(e, sb_str(&path));
 		if (rc == 0 && path.len > 0)
-			rc = dir_mode(e, sb_str(&path),
+			rc = set_mode(e, sb_str(&path),
 				      (int)(archive_entry_perm(ent) & 0777));
 		break;
 	case AE_IFLNK:
@@ -1156,19 +1161,22 @@ extract_apply_modes(const struct extract *x, const char *dir)
 	sqlite3_stmt *st;
 	int r, rc = 0;
 
-	st = db_prepare(x->index, "SELECT path, mode FROM entries WHERE type = "
-				  "2 AND mode IS NOT NULL ORDER BY path DESC");
+	st = db_prepare(x->index, "SELECT path, mode, type FROM entries WHERE "
+				  "type IN (1, 2) AND mode IS NOT NULL ORDER "
+				  "BY path DESC");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char *full = xasprintf("%s/%s", dir, db_text(st, 0));
+		mode_t mode = (mode_t)sqlite3_column_int(st, 1);
+		int folder = sqlite3_column_int(st, 2) == ENT_DIR;
 		struct stat sb;
 
-		/* the owner keeps access: the operator must be able to
-		 * read what was restored */
-		if (lstat(full, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    chmod(full, (mode_t)(sqlite3_column_int(st, 1) | 0700)) !=
-			    0) {
+		/* the owner keeps access to folders: the operator must be
+		 * able to read what was restored */
+		if (lstat(full, &sb) == 0 &&
+		    (folder ? S_ISDIR(sb.st_mode) : S_ISREG(sb.st_mode)) &&
+		    chmod(full, folder ? mode | 0700 : mode) != 0) {
 			log_errno("cannot set the mode of '%s'", full);
 			rc = -1;
 		}
