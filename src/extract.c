@@ -43,6 +43,7 @@ struct ex {
 	const struct config *cfg;
 	struct archive *a;
 	int root;			/* fd of the staging folder */
+	size_t room;			/* longest path the filter can open */
 	const char *src;
 	struct sha *raw;		/* hashes the archive's bytes (stdin) */
 	int fd;				/* the input */
@@ -665,6 +666,11 @@ one_entry(struct ex *e, struct archive_entry *ent)
 
 	if (clean_path(e, shown, NULL, &path) != 0)
 		goto done;
+	if (path.len > e->room) {
+		/* a file the filter could not open would pass unfiltered */
+		hostile(e, shown, "a path too long for this system");
+		goto done;
+	}
 	if (mode & (S_ISUID | S_ISGID)) {
 		hostile(e, shown, "a setuid or setgid mode");
 		goto done;
@@ -1047,6 +1053,10 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	e.src = strcmp(src, "-") == 0 ? "<stdin>" : src;
 	e.fd = -1;
 	x->error = EXTRACT_IO;
+	/* the filter opens files by their path in the staging folder, with
+	 * a suffix of its own (".lethe-vacuum") */
+	e.room = strlen(dir) + 1 + 64 < PATH_MAX
+			 ? PATH_MAX - (strlen(dir) + 1 + 64) : 0;
 	e.root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (e.root < 0) {
 		log_errno("cannot open staging folder '%s'", dir);

@@ -593,8 +593,15 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 	size_t end;
 	int i, t, rule, r = 0;
 
-	if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		goto done;	/* dropped already, or a symlink */
+	if (lstat(full, &st) != 0) {
+		if (errno != ENOENT) {	/* never pass a file unfiltered */
+			log_errno("cannot read '%s'", filter_shown(f, rel));
+			r = -1;
+		}
+		goto done;	/* dropped already */
+	}
+	if (!S_ISREG(st.st_mode))
+		goto done;	/* a symlink */
 	switch (pass) {
 	case PASS_DATABASES:
 		if (!sidecar(root, rel) && file_is_sqlite(full) == 1) {
