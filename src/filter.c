@@ -350,7 +350,8 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq,
 	       time_format(tb->at, at),
 	       tb->reason, tb->sid ? "subject " : "identifiers only",
-	       tb->sid ? tb->sid : "", filter_shown(f, rel), what);
+	       tb->sid ? tb->sid : "", filter_shown(f, rel),
+	       filter_shown(f, what));
 }
 
 void
@@ -361,9 +362,10 @@ filter_residue(struct filter *f, int t, const char *rel, const char *what)
 		f->st.residue++;
 		return;
 	}
+	/* what may name a table or column after the person */
 	log_err("residue in '%s': %s holds an identifier of a person erased "
 		"after this backup (tombstone seq %" PRId64 ")",
-		filter_shown(f, rel), what, f->tombs[t].seq);
+		filter_shown(f, rel), filter_shown(f, what), f->tombs[t].seq);
 	f->st.residue++;
 }
 
