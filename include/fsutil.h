@@ -27,9 +27,11 @@ char *staging_name(const char *parent);
 /*
  * remove_stale: remove from folder dir the temporary files and staging
  * folders this installation left when interrupted (they may hold
- * unfiltered personal data): all of them when the caller holds the run
- * lock, else only staging folders whose process is gone (inspect and dry
- * runs take no lock).  Returns 0, or -1 after reporting.
+ * unfiltered personal data): staging folders whose process is gone and,
+ * when the caller holds the run lock, temporary files and staging folders
+ * whose process runs another program (its pid reused).  A staging folder
+ * of a lethe that runs is never removed: it is a reader's (inspect, a dry
+ * run), which takes no lock.  Returns 0, or -1 after reporting.
  */
 int remove_stale(const char *dir, int locked);
 

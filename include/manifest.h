@@ -1,9 +1,11 @@
 /*
  * manifest.h: the manifest inside a lethe backup.
  *
- * Two lines: a JSON object (format, backup_id, time, version, ledger_seq,
- * ledger_head, live_store, entries [{path, sha256, size}]) and the HMAC of
- * "lethe-manifest-1\n" + that line under the ledger key, in hex.  A
+ * One JSON object on one line (format, backup_id, time, version,
+ * ledger_seq, ledger_head, live_store, entries [{path, sha256, size}],
+ * hmac), where hmac, the last member, is the HMAC under the ledger key of
+ * "lethe-manifest-1\n" + the object without it, in hex.  (Older backups
+ * hold two lines: that object and its HMAC; they verify the same way.)  A
  * manifest that does not verify is ignored and its archive is foreign.
  */
 #ifndef MANIFEST_H
@@ -36,7 +38,7 @@ void manifest_begin(struct strbuf *sb, const char *backup_id, int64_t time,
 void manifest_entry(struct strbuf *sb, const char *path, const char *sha,
 		    int64_t size);
 
-/* manifest_end: close the body and append the HMAC line. */
+/* manifest_end: close the body, its HMAC as its last member "hmac". */
 void manifest_end(struct strbuf *sb, const struct key *k);
 
 /*

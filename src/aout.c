@@ -91,6 +91,25 @@ ends_with(const char *s, const char *suffix)
 	       strcasecmp(s + n - m, suffix) == 0;
 }
 
+/*
+ * set_format: the writer for a format code as the reader reports it,
+ * whose variant (ISO 9660 with Rock Ridge, GNU or BSD ar) libarchive's
+ * writer may only know by its base code or its own function.
+ */
+static int
+set_format(struct archive *a, int format)
+{
+	if (archive_write_set_format(a, format) == ARCHIVE_OK)
+		return ARCHIVE_OK;
+	if (format == ARCHIVE_FORMAT_AR_BSD)
+		return archive_write_set_format_ar_bsd(a);
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR)
+		return archive_write_set_format_ar_svr4(a);
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == format)
+		return ARCHIVE_FATAL;
+	return archive_write_set_format(a, format & ARCHIVE_FORMAT_BASE_MASK);
+}
+
 static struct aout *
 start(const char *path, int format, int filter, int *usage)
 {
@@ -98,7 +117,7 @@ start(const char *path, int format, int filter, int *usage)
 
 	o->fd = -1;
 	o->a = archive_write_new();
-	if (archive_write_set_format(o->a, format) != ARCHIVE_OK ||
+	if (set_format(o->a, format) != ARCHIVE_OK ||
 	    archive_write_add_filter(o->a, filter) != ARCHIVE_OK) {
 		log_err("cannot write archives in this format (%s); choose "
 			"another with --format (tar.zst, tar.gz, zip, ...)",

@@ -5,7 +5,8 @@
  * The archive is streamed into a staging folder beside DIR, the ledger is
  * replayed onto it, and only then does the staging folder replace DIR,
  * with one rename (or, when DIR cannot be replaced, e.g. a mount point,
- * by moving its entries in).  On any failure DIR is untouched.
+ * by moving its entries in).  On any failure DIR is untouched.  A dry run
+ * stages in $TMPDIR and writes nothing beside DIR.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -294,6 +295,14 @@ cmd_restore(struct ctx *c)
 			to);
 		rc = EX_USAGE;
 		goto done;
+	}
+	if (dry) {
+		/* a dry run writes nothing beside the target: it stages in
+		 * the temporary folder, as inspect does */
+		const char *tmp = getenv("TMPDIR");
+
+		free(parent);
+		parent = xstrdup(tmp != NULL && *tmp ? tmp : "/tmp");
 	}
 	if (remove_stale(parent, !dry) != 0) {
 		rc = EX_IOERR;

@@ -43,6 +43,7 @@ struct ex {
 	const struct config *cfg;
 	struct archive *a;
 	int root;			/* fd of the staging folder */
+	size_t room;			/* longest path the filter can open */
 	const char *src;
 	struct sha *raw;		/* hashes the archive's bytes (stdin) */
 	int fd;				/* the input */
@@ -401,6 +402,23 @@ done:
 	return rc;
 }
 
+/* set_mode: remember an entry's mode, applied once filtering is done. */
+static int
+set_mode(struct ex *e, const char *path, int mode)
+{
+	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET mode = "
+						   "?2 WHERE path = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, mode);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index a folder");
+}
+
 static int
 regular(struct ex *e, struct archive_entry *ent, const char *path)
 {
@@ -412,6 +430,7 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	int64_t size = 0;
 	int dir = -1, fd = -1, rc = -1;
 	struct timespec ts[2];
+	mode_t mode;
 
 	if (declared > e->cfg->max_entry_size) {
 		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
@@ -448,12 +467,16 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	}
 	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	if (fchmod(fd, archive_entry_perm(ent) & 0777 & ~(mode_t)07000) != 0 ||
-	    futimens(fd, ts) != 0) {
+	/* the owner reads and writes while filtering (a read-only database
+	 * is vacuumed too); the archive's mode comes at the end */
+	mode = archive_entry_perm(ent) & 0777;
+	if (fchmod(fd, mode | 0600) != 0 || futimens(fd, ts) != 0) {
 		io_error(e, path, "set the mode of");
 		goto done;
 	}
 	rc = record(e, path, ENT_FILE, hex, NULL);
+	if (rc == 0 && (mode & 0600) != 0600)
+		rc = set_mode(e, path, (int)mode);
 done:
 	if (fd >= 0 && close(fd) != 0 && rc == 0)
 		rc = io_error(e, path, "write");
@@ -499,23 +522,6 @@ directory(struct ex *e, const char *path)
 	return rc;
 }
 
-/* dir_mode: remember a folder's mode, applied once filtering is done. */
-static int
-dir_mode(struct ex *e, const char *path, int mode)
-{
-	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET mode = "
-						   "?2 WHERE path = ?1");
-	int r;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, mode);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index a folder");
-}
-
 static int
 symlink_entry(struct ex *e, struct archive_entry *ent, const char *path)
 {
@@ -535,13 +541,72 @@ symlink_entry(struct ex *e, struct archive_entry *ent, const char *path)
 	return record(e, path, ENT_SYMLINK, NULL, target);
 }
 
+/* set_sha: the SHA-256 of path's data in the index is now hex. */
+static int
+set_sha(struct ex *e, const char *path, const char *hex)
+{
+	sqlite3_stmt *st = db_prepare(e->x->index, "UPDATE entries SET sha = "
+						   "?2 WHERE path = ?1");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(e->x->index, "index an entry");
+}
+
+/*
+ * link_data: the data a hardlink entry carries, if any, written into the
+ * file it links to (name in folder dir), which it replaces: cpio's newc
+ * format stores a file's data with its last link, the earlier links
+ * empty.  *got says whether there was data (its SHA-256 then in hex).
+ * Returns 0, or -1 after reporting.
+ */
+static int
+link_data(struct ex *e, struct archive_entry *ent, const char *path,
+	  int dir, const char *name, char *hex, int *got)
+{
+	int64_t declared = archive_entry_size_is_set(ent)
+				   ? archive_entry_size(ent) : 0;
+	int64_t size = 0;
+	char why[128];
+	int fd, rc = -1;
+
+	*got = 0;
+	if (declared <= 0)
+		return 0;
+	if (declared > e->cfg->max_entry_size) {
+		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
+			 " bytes)", e->cfg->max_entry_size);
+		return hostile(e, path, why);
+	}
+	fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return io_error(e, path, "write");
+	if (copy_data(e, path, fd, NULL, hex, &size) != 0)
+		goto done;
+	*got = size > 0;
+	if (*got && ftruncate(fd, size < declared ? declared : size) != 0) {
+		io_error(e, path, "write");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (close(fd) != 0 && rc == 0)
+		rc = io_error(e, path, "write");
+	return rc;
+}
+
 static int
 hardlink(struct ex *e, struct archive_entry *ent, const char *path)
 {
 	struct strbuf target = STRBUF_INIT;
 	const char *lname, *tname;
-	int ldir = -1, tdir = -1, rc = -1;
-	char *sha = NULL;
+	int ldir = -1, tdir = -1, got = 0, rc = -1;
+	char *sha = NULL, hex[65];
 	sqlite3_stmt *st = NULL;
 
 	if (clean_path(e, archive_entry_hardlink(ent), path, &target) != 0)
@@ -575,7 +640,11 @@ hardlink(struct ex *e, struct archive_entry *ent, const char *path)
 			io_error(e, path, "link");
 		goto done;
 	}
-	rc = record(e, path, ENT_FILE, sha, NULL);
+	if (link_data(e, ent, path, ldir, lname, hex, &got) != 0)
+		goto done;
+	if (got && set_sha(e, target.buf, hex) != 0)
+		goto done;
+	rc = record(e, path, ENT_FILE, got ? hex : sha, NULL);
 done:
 	sqlite3_finalize(st);
 	free(sha);
@@ -597,6 +666,11 @@ one_entry(struct ex *e, struct archive_entry *ent)
 
 	if (clean_path(e, shown, NULL, &path) != 0)
 		goto done;
+	if (path.len > e->room) {
+		/* a file the filter could not open would pass unfiltered */
+		hostile(e, shown, "a path too long for this system");
+		goto done;
+	}
 	if (mode & (S_ISUID | S_ISGID)) {
 		hostile(e, shown, "a setuid or setgid mode");
 		goto done;
@@ -616,7 +690,7 @@ one_entry(struct ex *e, struct archive_entry *ent)
 	case AE_IFDIR:
 		rc = directory(e, sb_str(&path));
 		if (rc == 0 && path.len > 0)
-			rc = dir_mode(e, sb_str(&path),
+			rc = set_mode(e, sb_str(&path),
 				      (int)(archive_entry_perm(ent) & 0777));
 		break;
 	case AE_IFLNK:
@@ -883,6 +957,42 @@ done:
 	return rc;
 }
 
+/*
+ * drain: read what follows the archive's end in a streamed input (a tar's
+ * blocking padding, a zip's central directory read from standard input)
+ * into the hash, so that the SHA-256 is the whole input's; at most
+ * max_total_size bytes.  Returns 0, or -1 after reporting.
+ */
+static int
+drain(struct ex *e)
+{
+	int64_t total = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(e->fd, e->buf, BLOCK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err("cannot read archive '%s': %s", e->src,
+				strerror(errno));
+			e->x->error = EXTRACT_IO;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		total += n;
+		if (total > e->cfg->max_total_size) {
+			log_err("refusing archive '%s': more than "
+				"max_total_size (%" PRId64 " bytes) follow "
+				"its end", e->src, e->cfg->max_total_size);
+			e->x->error = EXTRACT_HOSTILE;
+			return -1;
+		}
+		sha_update(e->raw, e->buf, (size_t)n);
+	}
+}
+
 /* hash_file: the SHA-256 of a whole file into hex. */
 static int
 hash_file(const char *path, char *hex)
@@ -943,6 +1053,10 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	e.src = strcmp(src, "-") == 0 ? "<stdin>" : src;
 	e.fd = -1;
 	x->error = EXTRACT_IO;
+	/* the filter opens files by their path in the staging folder, with
+	 * a suffix of its own (".lethe-vacuum") */
+	e.room = strlen(dir) + 1 + 64 < PATH_MAX
+			 ? PATH_MAX - (strlen(dir) + 1 + 64) : 0;
 	e.root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (e.root < 0) {
 		log_errno("cannot open staging folder '%s'", dir);
@@ -1028,6 +1142,8 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 		if (hash_file(src, x->sha) != 0)
 			goto done;
 	} else {
+		if (!e.spooled && drain(&e) != 0)
+			goto done;
 		sha_final_hex(e.raw, x->sha);
 	}
 	if (db_exec(x->index, "COMMIT", "index entries") != 0)
@@ -1055,19 +1171,22 @@ extract_apply_modes(const struct extract *x, const char *dir)
 	sqlite3_stmt *st;
 	int r, rc = 0;
 
-	st = db_prepare(x->index, "SELECT path, mode FROM entries WHERE type = "
-				  "2 AND mode IS NOT NULL ORDER BY path DESC");
+	st = db_prepare(x->index, "SELECT path, mode, type FROM entries WHERE "
+				  "type IN (1, 2) AND mode IS NOT NULL ORDER "
+				  "BY path DESC");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char *full = xasprintf("%s/%s", dir, db_text(st, 0));
+		mode_t mode = (mode_t)sqlite3_column_int(st, 1);
+		int folder = sqlite3_column_int(st, 2) == ENT_DIR;
 		struct stat sb;
 
-		/* the owner keeps access: the operator must be able to
-		 * read what was restored */
-		if (lstat(full, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    chmod(full, (mode_t)(sqlite3_column_int(st, 1) | 0700)) !=
-			    0) {
+		/* the owner keeps access to folders: the operator must be
+		 * able to read what was restored */
+		if (lstat(full, &sb) == 0 &&
+		    (folder ? S_ISDIR(sb.st_mode) : S_ISREG(sb.st_mode)) &&
+		    chmod(full, folder ? mode | 0700 : mode) != 0) {
 			log_errno("cannot set the mode of '%s'", full);
 			rc = -1;
 		}

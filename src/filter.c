@@ -350,7 +350,8 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq,
 	       time_format(tb->at, at),
 	       tb->reason, tb->sid ? "subject " : "identifiers only",
-	       tb->sid ? tb->sid : "", filter_shown(f, rel), what);
+	       tb->sid ? tb->sid : "", filter_shown(f, rel),
+	       filter_shown(f, what));
 }
 
 void
@@ -361,9 +362,10 @@ filter_residue(struct filter *f, int t, const char *rel, const char *what)
 		f->st.residue++;
 		return;
 	}
+	/* what may name a table or column after the person */
 	log_err("residue in '%s': %s holds an identifier of a person erased "
 		"after this backup (tombstone seq %" PRId64 ")",
-		filter_shown(f, rel), what, f->tombs[t].seq);
+		filter_shown(f, rel), filter_shown(f, what), f->tombs[t].seq);
 	f->st.residue++;
 }
 
@@ -554,6 +556,36 @@ drop_folders(struct filter *f, const char *root)
 	return rc;
 }
 
+/*
+ * database: filter_db, and in a dry run with --drop-residue, a database
+ * other than a data-map one that holds residue is counted as left out,
+ * not as residue, as the restore would leave it out.
+ */
+static int
+database(struct filter *f, const char *rel, const char *full)
+{
+	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
+	int64_t residue = f->st.residue, maps = f->st.databases;
+	size_t i;
+	int r;
+
+	r = filter_db(f, rel, full);
+	if (r != 0 || f->mode != FILTER_COUNT || !f->drop_residue ||
+	    f->st.residue == residue || f->st.databases != maps)
+		return r;
+	log_warn("would leave out '%s': it holds residue (--drop-residue)",
+		 printable(rel));
+	f->st.residue = residue;
+	f->st.dropped++;
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		char *side = xasprintf("%s%s", full, ends[i]);
+
+		unlink(side);	/* the staged copy: the walk must skip it */
+		free(side);
+	}
+	return 0;
+}
+
 static int
 one_file(struct filter *f, const char *root, const char *rel, int pass)
 {
@@ -563,13 +595,20 @@ one_file(struct filter *f, const char *root, const char *rel, int pass)
 	size_t end;
 	int i, t, rule, r = 0;
 
-	if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		goto done;	/* dropped already, or a symlink */
+	if (lstat(full, &st) != 0) {
+		if (errno != ENOENT) {	/* never pass a file unfiltered */
+			log_errno("cannot read '%s'", filter_shown(f, rel));
+			r = -1;
+		}
+		goto done;	/* dropped already */
+	}
+	if (!S_ISREG(st.st_mode))
+		goto done;	/* a symlink */
 	switch (pass) {
 	case PASS_DATABASES:
 		if (!sidecar(root, rel) && file_is_sqlite(full) == 1) {
 			f->st.files++;
-			r = filter_db(f, rel, full);
+			r = database(f, rel, full);
 		}
 		goto done;
 	case PASS_PER_SUBJECT:
@@ -730,10 +769,14 @@ check_names(struct filter *f, const char *root, sqlite3 *index)
 			free(full);	/* gone already, or going */
 			continue;
 		}
-		if (f->mode == FILTER_APPLY && f->drop_residue) {
-			log_warn("leaving out '%s': %s holds an identifier "
-				 "of a person erased after this backup "
-				 "(tombstone seq %" PRId64 ") (--drop-residue)",
+		if (f->drop_residue) {
+			/* a dry run drops the staged copy too (see
+			 * filter_plain) */
+			log_warn("%s '%s': %s holds an identifier of a person "
+				 "erased after this backup (tombstone seq %"
+				 PRId64 ") (--drop-residue)",
+				 f->mode == FILTER_APPLY ? "leaving out"
+							 : "would leave out",
 				 filter_shown(f, rel), what, f->tombs[t].seq);
 			f->st.dropped++;
 			if (S_ISDIR(sb.st_mode) ? rm_tree(full) != 0

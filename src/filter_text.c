@@ -263,10 +263,14 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 	if (map_file(full, &m) != 0)
 		return -1;
 	if (filter_scan(f, m.p, m.n, &sp) > 0) {
-		if (f->mode == FILTER_APPLY && f->drop_residue) {
-			log_warn("leaving out '%s': it holds an identifier of a "
+		if (f->drop_residue) {
+			/* a dry run drops the staged copy too, so that it
+			 * counts what the restore leaves out */
+			log_warn("%s '%s': it holds an identifier of a "
 				 "person erased after this backup (tombstone "
 				 "seq %" PRId64 ") (--drop-residue)",
+				 f->mode == FILTER_APPLY ? "leaving out"
+							 : "would leave out",
 				 filter_shown(f, rel),
 				 f->tombs[sp.v[0].tag].seq);
 			f->st.dropped++;

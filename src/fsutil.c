@@ -56,6 +56,28 @@ owner_gone(const char *name, size_t prefix)
 	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
+/* not_lethe: whether process pid runs another program than this one
+ * (its pid was reused); 0 when that cannot be told. */
+static int
+not_lethe(const char *name, size_t prefix)
+{
+	char num[24], *exe;
+	const char *p = name + prefix;
+	size_t n = strcspn(p, "-");
+	struct stat a, b;
+	int r;
+
+	if (n == 0 || n >= sizeof(num))
+		return 0;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	exe = xasprintf("/proc/%s/exe", num);
+	r = stat(exe, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
+	    (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+	free(exe);
+	return r;
+}
+
 char *
 dir_of(const char *path)
 {
@@ -194,9 +216,12 @@ remove_stale(const char *dir, int locked)
 		int stage = strncmp(de->d_name, mine_stage,
 				    strlen(mine_stage)) == 0;
 
-		if (!(locked ? tmp || stage
-			     : stage && owner_gone(de->d_name,
-						   strlen(mine_stage))))
+		/* a staging folder of a lethe that runs is a reader's
+		 * (inspect, restore --dry-run), which takes no lock */
+		if (!(tmp && locked) &&
+		    !(stage && (owner_gone(de->d_name, strlen(mine_stage)) ||
+				(locked && not_lethe(de->d_name,
+						     strlen(mine_stage))))))
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (rm_tree(path) != 0)

@@ -16,6 +16,7 @@
 #include "banned.h"
 
 #define LABEL "lethe-manifest-1\n"
+#define HMAC_MEMBER ",\"hmac\":\""
 
 void
 manifest_begin(struct strbuf *sb, const char *backup_id, int64_t time,
@@ -61,17 +62,41 @@ manifest_end(struct strbuf *sb, const struct key *k)
 
 	sb_adds(sb, "]}");
 	mac(k, sb->buf, sb->len, hex);
-	sb_addf(sb, "\n%s\n", hex);
+	sb->buf[--sb->len] = '\0';
+	sb_addf(sb, HMAC_MEMBER "%s\"}\n", hex);
 }
 
-/* split: the body and the HMAC line of a manifest text. */
+/*
+ * split: the signed body of a manifest text and its HMAC (64 hex digits
+ * at *hmac).  Today's manifests are one JSON object whose last member is
+ * "hmac": the body is that object without it, rebuilt in sb.  Older ones
+ * are two lines: the body, then the HMAC.  *body points into text or sb.
+ * Returns 0, or -1 when text is neither.
+ */
 static int
-split(const char *text, size_t len, size_t *body_len, const char **hmac)
+split(const char *text, size_t len, struct strbuf *sb, const char **body,
+      size_t *body_len, const char **hmac)
 {
-	const char *nl = memchr(text, '\n', len);
+	size_t k = strlen(HMAC_MEMBER), end = len, cut;
+	const char *nl;
 
+	while (end > 0 && text[end - 1] == '\n')
+		end--;
+	if (end > k + 64 + 2 && memcmp(text + end - 2, "\"}", 2) == 0 &&
+	    memcmp(text + end - 2 - 64 - k, HMAC_MEMBER, k) == 0) {
+		cut = end - 2 - 64 - k;
+		sb_reset(sb);
+		sb_add(sb, text, cut);
+		sb_addc(sb, '}');
+		*body = sb->buf;
+		*body_len = sb->len;
+		*hmac = text + end - 2 - 64;
+		return 0;
+	}
+	nl = memchr(text, '\n', len);
 	if (nl == NULL || (size_t)(text + len - (nl + 1)) < 64)
 		return -1;
+	*body = text;
 	*body_len = (size_t)(nl - text);
 	*hmac = nl + 1;
 	return 0;
@@ -81,21 +106,24 @@ int
 manifest_parse(const char *text, size_t len, const struct key *k,
 	       struct manifest *m, const char **why)
 {
+	struct strbuf sb = STRBUF_INIT;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	const char *hmac;
+	const char *hmac, *body;
 	char hex[HASH_HEX];
-	size_t body;
+	size_t n;
 	int rc = -1;
 
 	memset(m, 0, sizeof(*m));
-	if (split(text, len, &body, &hmac) != 0) {
+	if (split(text, len, &sb, &body, &n, &hmac) != 0) {
 		*why = "not a lethe manifest";
+		sb_release(&sb);
 		return -1;
 	}
-	mac(k, text, body, hex);
+	mac(k, body, n, hex);
 	if (strncmp(hmac, hex, 64) != 0) {
 		*why = "its HMAC does not verify under this ledger's key";
+		sb_release(&sb);
 		return -1;
 	}
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
@@ -108,7 +136,7 @@ manifest_parse(const char *text, size_t len, const struct key *k,
 			    "json_extract(?1, '$.format')");
 	if (st == NULL)
 		goto fail;
-	sqlite3_bind_text(st, 1, text, (int)body, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, body, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW ||
 	    strcmp(db_text(st, 5), "lethe-backup-1") != 0)
 		goto fail;
@@ -123,6 +151,7 @@ fail:
 		*why = "a malformed lethe manifest";
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	sb_release(&sb);
 	return rc;
 }
 
@@ -139,12 +168,13 @@ int
 manifest_check_entries(const char *text, size_t len, sqlite3 *index,
 		       const char *archive)
 {
+	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	const char *hmac;
-	size_t body;
+	const char *hmac, *body;
+	size_t n;
 	int r, rc = -1;
 
-	if (split(text, len, &body, &hmac) != 0)
+	if (split(text, len, &sb, &body, &n, &hmac) != 0)
 		return -1;
 	st = db_prepare(index, "CREATE TEMP TABLE IF NOT EXISTS listed(path "
 			       "TEXT PRIMARY KEY, sha TEXT)");
@@ -157,7 +187,7 @@ manifest_check_entries(const char *text, size_t len, sqlite3 *index,
 			       "json_each(?1, '$.entries')");
 	if (st == NULL)
 		goto done;
-	sqlite3_bind_text(st, 1, text, (int)body, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, body, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_fail(index, "read the manifest");
 		goto done;
@@ -184,5 +214,6 @@ manifest_check_entries(const char *text, size_t len, sqlite3 *index,
 		db_fail(index, "check the manifest");
 done:
 	sqlite3_finalize(st);
+	sb_release(&sb);
 	return rc;
 }
