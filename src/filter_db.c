@@ -35,6 +35,9 @@
 #include "util.h"
 #include "banned.h"
 
+/* the longest path SQLite's unix files open */
+#define SQLITE_PATH_MAX 512
+
 /* bad_db: report a database the filter cannot use; input at fault. */
 static int
 bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
@@ -43,6 +46,32 @@ bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
 		db ? ": " : "", db ? sqlite3_errmsg(db) : "");
 	f->hostile = 1;
 	return -1;
+}
+
+/*
+ * sidecars_plain: SQLite opens full's -wal, -shm and -journal by name:
+ * one that the archive made a symlink (or anything but a plain file)
+ * would be written through; refused.
+ */
+static int
+sidecars_plain(struct filter *f, const char *rel, const char *full)
+{
+	static const char *const ends[] = { "-wal", "-shm", "-journal" };
+	struct stat st;
+	char *side;
+	int i, bad = 0;
+
+	for (i = 0; i < 3 && !bad; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		bad = lstat(side, &st) == 0 && !S_ISREG(st.st_mode);
+		free(side);
+		if (bad) {
+			log_err("refusing archive: database '%s': its '%s' is "
+				"not a plain file", printable(rel), ends[i]);
+			f->hostile = 1;
+		}
+	}
+	return bad ? -1 : 0;
 }
 
 /* checked: wait for the quick_check of c; report a database failing it. */
@@ -233,7 +262,8 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 	sqlite3_stmt *st = NULL;
 	char norm[IDENT_MAX], hex[HASH_HEX];
 	char *seen = xcalloc((size_t)f->ntombs + 1, 1);
-	int i, j, k, r, rc = -1, subjects;
+	char *sid_seen = xcalloc((size_t)f->ntombs + 1, 1);
+	int i, j, k, r, rc = -1, subjects, orphans;
 
 	memset(&c, 0, sizeof(c));
 	subjects_query(cfg, "IN (SELECT sid FROM temp.lethe_batch)", &sql);
@@ -244,6 +274,8 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 		const char *sid = db_text(st, 0);
 		int tomb = filter_sid(f, sid);
 
+		if (tomb >= 0)
+			sid_seen[tomb] = 1;
 		sb_reset(&ids);
 		for (j = 0; j < cfg->subj_ids.n; j++) {
 			const char *v = (const char *)sqlite3_column_text(st,
@@ -271,6 +303,11 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 		goto done;
 	}
 	subjects = c.n;
+	/* rows of erased subjects whose subjects row is not there */
+	for (i = 0; i < f->ntombs; i++)
+		if (f->tombs[i].sid != NULL && !sid_seen[i])
+			counted_add(&c, f->tombs[i].sid, "", i);
+	orphans = c.n;
 	for (i = 0; i < f->ntombs; i++)
 		if (f->tombs[i].newer && !seen[i])
 			counted_add(&c, NULL, f->tombs[i].ids, i);
@@ -290,6 +327,9 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 		if (i < subjects) {
 			filter_hit(f, c.tomb[i], rel, "%s", sb_str(&what));
 			f->st.subjects++;
+		} else if (i < orphans) {
+			filter_hit(f, c.tomb[i], rel, "rows linked to the "
+				   "erased subject's id: %s", sb_str(&what));
 		} else {
 			filter_hit(f, c.tomb[i], rel,
 				   "rows linked by identifier: %s",
@@ -305,6 +345,7 @@ done:
 	free(t);
 	counted_release(&c);
 	free(seen);
+	free(sid_seen);
 	sqlite3_finalize(st);
 	sb_release(&sql);
 	sb_release(&ids);
@@ -460,6 +501,12 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		if (f->tombs[i].newer &&
 		    eraser_add(er, NULL, f->tombs[i].ids) != 0)
 			goto done;
+	/* every tombstone's subject id, whether or not its subjects row is
+	 * there: rows linked to it go too (ids are never reused) */
+	for (i = 0; i < f->ntombs; i++)
+		if (f->tombs[i].sid != NULL &&
+		    eraser_add(er, f->tombs[i].sid, NULL) != 0)
+			goto done;
 	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0 ||
 	    checked(f, rel, chk) != 0)
 		goto done;
@@ -509,6 +556,13 @@ filter_db(struct filter *f, const char *rel, const char *full)
 
 	memset(&chk, 0, sizeof(chk));
 	filter_drops_init(&d, f->cfg);
+	if (sidecars_plain(f, rel, full) != 0)
+		goto done;
+	if (strlen(full) > SQLITE_PATH_MAX) {
+		bad_db(f, rel, NULL, "its path is too long for SQLite to open "
+		       "(restore to a shorter folder)");
+		goto done;
+	}
 	if (filter_open_db(full, 0, &deadline, &db) != SQLITE_OK) {
 		bad_db(f, rel, db, "cannot open");
 		goto done;

@@ -169,6 +169,39 @@ done:
 	return rc;
 }
 
+/*
+ * scan_schema: residue in the schema (a table, column or index named
+ * after the person, a default value): never rewritten, so fatal.
+ */
+static int
+scan_schema(struct filter *f, sqlite3 *db, const char *rel, int *fatal)
+{
+	struct spans sp = { NULL, 0, 0 };
+	sqlite3_stmt *st;
+	int r, i, found = 0;
+
+	st = db_prepare(db, "SELECT name, tbl_name, sql FROM main.sqlite_schema");
+	if (st == NULL)
+		return -1;
+	while (!found && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 3 && !found; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+
+			if (v != NULL && filter_scan(f, v, strlen(v), &sp) > 0) {
+				filter_residue(f, sp.v[0].tag, rel,
+					       "the schema");
+				*fatal = 1;
+				found = 1;
+			}
+		}
+	}
+	if (found)
+		r = SQLITE_DONE;
+	sqlite3_finalize(st);
+	spans_release(&sp);
+	return r == SQLITE_DONE ? 0 : db_fail(db, "read the schema");
+}
+
 int
 filter_scan_db(struct filter *f, sqlite3 *db, const char *rel, int datamap,
 	       int *fatal)
@@ -179,6 +212,8 @@ filter_scan_db(struct filter *f, sqlite3 *db, const char *rel, int datamap,
 
 	if (hashset_count(f->by_hash) == 0)
 		return 0;
+	if (scan_schema(f, db, rel, fatal) != 0)
+		return -1;
 	st = db_prepare(db, "SELECT name FROM main.sqlite_schema WHERE type = "
 			    "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
 			    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
