@@ -32,4 +32,21 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
 		       const struct config *cfg, int64_t now,
 		       struct hashset *out);
 
+/*
+ * requests_waiting: requests_conflicts against the live store at
+ * cfg->live_store, best effort, for readers (request list, ledger
+ * lookup): a new set (free with hashset_free), or NULL when the store
+ * cannot be read (nothing is reported then).
+ */
+struct key;
+struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
+				 const struct key *k, int64_t now);
+
+/*
+ * request_waits: whether request r waits for approval: the policy asks
+ * for it, or its id is in waiting (requests_waiting's set, or NULL).
+ */
+struct request;
+int request_waits(const struct request *r, const struct hashset *waiting);
+
 #endif

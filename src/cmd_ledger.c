@@ -12,11 +12,13 @@
 #include "cmd.h"
 #include "db.h"
 #include "event_fmt.h"
+#include "hashset.h"
 #include "ident.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
 #include "request.h"
+#include "run.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -186,6 +188,7 @@ ledger_verify_cmd(struct ctx *c)
 struct lookup_state {
 	int pending;
 	const char *hash;	/* "email:HEX" */
+	struct hashset *waiting;	/* requests_waiting's, or NULL */
 };
 
 static int
@@ -199,7 +202,7 @@ lookup_pending(void *arg, const struct request *r)
 	printf("request %s %s: due %s%s\n", r->id,
 	       request_status_name(r->status), time_format(r->due, due),
 	       r->approved ? ", approved" :
-	       r->approval ? ", awaiting approval" : "");
+	       request_waits(r, s->waiting) ? ", awaiting approval" : "");
 	s->pending++;
 	return 0;
 }
@@ -268,7 +271,10 @@ ledger_lookup(struct ctx *c)
 	}
 	ls.pending = 0;
 	ls.hash = item;
-	if (request_each(c->ledger, c->now, lookup_pending, &ls) != 0)
+	ls.waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	r = request_each(c->ledger, c->now, lookup_pending, &ls);
+	hashset_free(ls.waiting);
+	if (r != 0)
 		return EX_IOERR;
 	if (erased > 0) {
 		printf("erased: %d tombstone%s\n", erased,

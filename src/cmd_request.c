@@ -327,18 +327,12 @@ print_request(void *arg, const struct request *r)
 	struct list_state *s = arg;
 	struct strbuf sb = STRBUF_INIT;
 	char rec[TIME_BUFSZ], due[TIME_BUFSZ];
-	unsigned char key[32];
-	int approval = r->approval;
+	int approval = request_waits(r, s->conflicts);
 
 	if (s->pending && r->status == REQ_DONE)
 		return 0;
 	if (s->overdue && r->status != REQ_OVERDUE)
 		return 0;
-	if (s->conflicts != NULL && r->status != REQ_DONE) {
-		sha_raw(r->id, strlen(r->id), key);
-		if (hashset_get(s->conflicts, key, NULL))
-			approval = 1;
-	}
 	time_format(r->received, rec);
 	time_format(r->due, due);
 	if (s->json) {
@@ -369,9 +363,7 @@ static int
 request_list(struct ctx *c)
 {
 	struct list_state s = { 0, 0, 0, NULL };
-	struct sqlfn_ctx fn;
 	const char *pos[1];
-	sqlite3 *live;
 	int npos, rc;
 	struct opt opts[] = {
 		{ "--json", NULL, NULL, &s.json },
@@ -391,23 +383,10 @@ request_list(struct ctx *c)
 		return rc;
 	/* a request whose identifiers name different people waits for
 	 * approval: only the live store can tell (best effort) */
-	fn.key = c->key;
-	fn.calling_code = (int)c->cfg->calling_code;
-	fn.now = c->now;
-	live = access(c->cfg->live_store, R_OK) == 0
-		       ? live_open(c->cfg->live_store, 0, &fn) : NULL;
-	if (live != NULL) {
-		s.conflicts = hashset_new();
-		if (requests_conflicts(live, c->ledger, c->cfg, c->now,
-				       s.conflicts) != 0) {
-			hashset_free(s.conflicts);
-			s.conflicts = NULL;
-		}
-	}
+	s.conflicts = requests_waiting(c->ledger, c->cfg, c->key, c->now);
 	rc = request_each(c->ledger, c->now, print_request, &s) == 0
 		     ? EXIT_DONE : EX_IOERR;
 	hashset_free(s.conflicts);
-	sqlite3_close(live);
 	return rc;
 }
 

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "hashset.h"
 #include "ident.h"
+#include "live.h"
 #include "log.h"
 #include "request.h"
 #include "run.h"
@@ -569,4 +571,42 @@ done:
 	free_requests(q, n);
 	free(q);
 	return rc;
+}
+
+struct hashset *
+requests_waiting(struct ledger *l, const struct config *cfg,
+		 const struct key *k, int64_t now)
+{
+	struct sqlfn_ctx fn;
+	struct hashset *set;
+	sqlite3 *live;
+
+	fn.key = k;
+	fn.calling_code = (int)cfg->calling_code;
+	fn.now = now;
+	if (access(cfg->live_store, R_OK) != 0)
+		return NULL;
+	live = live_open(cfg->live_store, 0, &fn);
+	if (live == NULL)
+		return NULL;
+	set = hashset_new();
+	if (requests_conflicts(live, l, cfg, now, set) != 0) {
+		hashset_free(set);
+		set = NULL;
+	}
+	sqlite3_close(live);
+	return set;
+}
+
+int
+request_waits(const struct request *r, const struct hashset *waiting)
+{
+	unsigned char key[32];
+
+	if (r->approval)
+		return 1;
+	if (waiting == NULL || r->status == REQ_DONE)
+		return 0;
+	sha_raw(r->id, strlen(r->id), key);
+	return hashset_get(waiting, key, NULL);
 }

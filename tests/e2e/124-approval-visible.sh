@@ -4,7 +4,8 @@
 # no here).  Once `run` has found that out and left the request waiting,
 # the operator who reads `request list` (or `--pending`, or `--json` with
 # its `approval_needed` field, README "Design") must be able to see that
-# the request waits for `request approve`, not only the run's stderr.
+# the request waits for `request approve`, not only the run's stderr;
+# so must the auditor who reads `ledger lookup`.
 # After approval the next run erases both subjects, one tombstone each.
 . "$TESTS_TOP/tests/lib.sh"
 setup
@@ -29,6 +30,10 @@ lt request list --pending
 expect 0 "request list --pending"
 check "--pending: the text line says it awaits approval" \
 	grep -q "$ID.*approval" out
+lt ledger lookup --email alice@example.com
+expect 1 "ledger lookup: not erased yet"
+check "ledger lookup says the pending request awaits approval" \
+	grep -q "$ID.*awaiting approval" out
 
 NOW=2026-12-01T00:00:00Z
 lt run
