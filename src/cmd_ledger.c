@@ -24,6 +24,19 @@
 #include "util.h"
 #include "banned.h"
 
+/*
+ * read_failed: the exit status after a failed read of the ledger: bad
+ * data (65) when SQLite found the file damaged, else an I/O error (74).
+ */
+static int
+read_failed(struct ctx *c)
+{
+	int e = sqlite3_errcode(ledger_db(c->ledger)) & 0xff;
+
+	return e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? EX_DATAERR
+							 : EX_IOERR;
+}
+
 static int
 ledger_list(struct ctx *c)
 {
@@ -75,10 +88,12 @@ ledger_list(struct ctx *c)
 		fputs(sb_str(&sb), stdout);
 		event_release(&ev);
 	}
-	if (r == SQLITE_DONE)
+	if (r == SQLITE_DONE) {
 		rc = EXIT_DONE;
-	else
+	} else {
 		db_fail(ledger_db(c->ledger), "read the ledger");
+		rc = read_failed(c);
+	}
 	sqlite3_finalize(st);
 	sb_release(&sb);
 	return rc;
@@ -104,7 +119,7 @@ ledger_show(struct ctx *c)
 		return r;
 	r = ledger_get(c->ledger, seq, &ev);
 	if (r < 0)
-		return EX_IOERR;
+		return read_failed(c);
 	if (r == 1) {
 		log_err("ledger show: no event %" PRId64, seq);
 		return EXIT_FAILED;
@@ -129,7 +144,7 @@ ledger_head_cmd(struct ctx *c)
 	    (rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (ledger_head(c->ledger, &seq, hash) != 0)
-		return EX_IOERR;
+		return read_failed(c);
 	printf("%" PRId64 ":%s\n", seq, hash);
 	return EXIT_DONE;
 }
@@ -267,7 +282,7 @@ ledger_lookup(struct ctx *c)
 	sb_release(&sb);
 	if (r != SQLITE_DONE) {
 		db_fail(ledger_db(c->ledger), "read the ledger");
-		return EX_IOERR;
+		return read_failed(c);
 	}
 	ls.pending = 0;
 	ls.hash = item;

@@ -39,6 +39,17 @@ lt run
 expect 65 "run refuses it too"
 
 cp ledger.good ledger.db
+# a page in the middle of the events, past the first: found while reading
+PAGES=$((SIZE / 4096))
+printf '%4096s' '' | tr ' ' 'X' | dd of=ledger.db bs=4096 \
+	seek=$((PAGES - 3)) conv=notrunc 2>/dev/null
+for cmd in "ledger list" "ledger list --json" "ledger verify"; do
+	# shellcheck disable=SC2086
+	lt $cmd
+	expect 65 "an events page overwritten: $cmd"
+done
+
+cp ledger.good ledger.db
 lt ledger verify --against "$HEAD"
 expect 0 "the good copy, restored, verifies"
 done_testing
