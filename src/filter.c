@@ -407,6 +407,39 @@ per_subject_rule(struct filter *f, const struct files_rule *r,
 }
 
 /*
+ * bare_subject: where the data map keeps per-subject folders by subject
+ * id (rule r, "attachments/{subject}/"), a folder of rel named after an
+ * erased subject's id is one of them even without its prefix (an
+ * archive made from inside the tree): ids are unique, and a restore errs
+ * on the side of erasure.  The tombstone, with the folder's length within
+ * rel in *end; -1 when none.
+ */
+static int
+bare_subject(struct filter *f, const struct files_rule *r, const char *rel,
+	     size_t *end)
+{
+	struct fpattern p;
+	const char *c = rel, *slash;
+	char id[128];
+	int t = -1, dir;
+
+	if (r->format != FMT_NONE || fpattern_parse(r->path, &p) != 0)
+		return -1;
+	dir = p.dir && strcmp(p.placeholder, "subject") == 0 && *p.suffix == 0;
+	fpattern_release(&p);
+	while (dir && t < 0 && (slash = strchr(c, '/')) != NULL) {
+		if ((size_t)(slash - c) < sizeof(id)) {
+			memcpy(id, c, (size_t)(slash - c));
+			id[slash - c] = '\0';
+			t = filter_sid(f, id);
+			*end = (size_t)(slash - rel);
+		}
+		c = slash + 1;
+	}
+	return t;
+}
+
+/*
  * per_subject: the tombstone whose per-subject path holds rel (or holds
  * it through one of the archive's symlinks to a folder), with the rule
  * into *rule and the length of that path within rel into *end (0 when
@@ -434,6 +467,13 @@ per_subject(struct filter *f, const char *rel, int *rule, size_t *end)
 			*end = 0;	/* the folder is reached by a link */
 			free(alias);
 		}
+		if (t >= 0) {
+			*rule = i;
+			return t;
+		}
+	}
+	for (i = 0; i < cfg->nfiles; i++) {
+		t = bare_subject(f, &cfg->files[i], rel, end);
 		if (t >= 0) {
 			*rule = i;
 			return t;
