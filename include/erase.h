@@ -122,6 +122,14 @@ int eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		       char *const *ids, struct erase_tally *t);
 
 /*
+ * eraser_apply_collect: with eraser_collect, the part of eraser_apply
+ * that only reads: the rowids of the rows to go into their sets, counted
+ * into t.rows; the eraser_apply that follows does the rest.  Returns 0,
+ * or -1 after reporting.
+ */
+int eraser_apply_collect(struct eraser *e, struct erase_tally *t);
+
+/*
  * eraser_apply: erase the batch; adds the rows changed to t.rows (and
  * the identifiers redacted to t.redacted).  Runs inside the caller's
  * transaction.  Returns 0, or -1 after reporting.

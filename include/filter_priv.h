@@ -153,13 +153,13 @@ void filter_drops_release(struct filter_drops *d);
 struct rowset *filter_drops_for(struct filter_drops *d, const char *table);
 
 /*
- * filter_copy: apply mode: write the filtered copy of the database at
- * full (open as db, no transaction open) to full.lethe-vacuum: without
+ * filter_copy: apply mode: replace the database at full (open as *db,
+ * which this closes; no transaction open) by its filtered copy: without
  * the rows d leaves out, scanned for residue (redactions written; *fatal
- * set for residue that stays).  Returns 0, or -1 after reporting (no copy
- * left).
+ * set for residue that stays, the copy then in place for the caller to
+ * drop or the restore to fail on).  Returns 0, or -1 after reporting.
  */
-int filter_copy(struct filter *f, sqlite3 *db, const char *rel,
+int filter_copy(struct filter *f, sqlite3 **db, const char *rel,
 		const char *full, int datamap, const struct filter_drops *d,
 		int *fatal);
 

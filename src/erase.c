@@ -59,6 +59,7 @@ struct eraser {
 	struct redactor *rx;		/* free text, once a key is given */
 	struct rowset **sets;		/* eraser_collect's, or NULL */
 	const struct key *key;		/* eraser_set_key's, or NULL */
+	int collected;			/* eraser_apply_collect ran */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -766,21 +767,42 @@ done:
 }
 
 int
+eraser_apply_collect(struct eraser *e, struct erase_tally *t)
+{
+	int64_t added;
+	int i;
+
+	for (i = e->n - 1; i >= 0; i--) {
+		struct etable *et = &e->tab[i];
+
+		if (!et->present || et->collect == NULL)
+			continue;
+		if (collect(e, et, &added) != 0)
+			return -1;
+		t->rows[i] += added;
+	}
+	e->collected = 1;
+	return 0;
+}
+
+int
 eraser_apply(struct eraser *e, struct erase_tally *t)
 {
 	int64_t changed = 0;
 	int i;
 
+	if (!e->collected && eraser_apply_collect(e, t) != 0)
+		return -1;
+	e->collected = 0;
 	/* linked rows first, the subjects rows last */
 	for (i = e->n - 1; i >= 0; i--) {
 		struct etable *et = &e->tab[i];
 
-		if (!et->present)
+		if (!et->present || et->collect != NULL)
 			continue;
 		if (i > 0 && et->t->on_erase == ON_RETAIN)
 			sqlite3_bind_int64(et->apply, 3, e->now);
-		if (et->collect != NULL ? collect(e, et, &changed) != 0
-					: run(e, et->apply, &changed) != 0)
+		if (run(e, et->apply, &changed) != 0)
 			return -1;
 		t->rows[i] += changed;
 	}

@@ -34,7 +34,7 @@
 #define RATIO_AFTER (64 * MIB)
 #define MANIFEST_MAX (64 * MIB)
 #define LINK_DEPTH 40
-#define BLOCK 65536
+#define BLOCK (1 << 20)	/* bytes read from the input at a time */
 #define TRAIL_FROM (8 * MIB)	/* an entry hashed by a second thread */
 
 /* The state of one extraction. */
@@ -45,7 +45,10 @@ struct ex {
 	int root;			/* fd of the staging folder */
 	size_t room;			/* longest path the filter can open */
 	const char *src;
-	struct sha *raw;		/* hashes the archive's bytes (stdin) */
+	struct sha *raw;		/* hashes the archive's bytes */
+	struct trail *rawtrail;		/* or, for a file, a thread reading
+					 * behind: raw is its then */
+	int64_t rawpos;			/* bytes read from the input */
 	int fd;				/* the input */
 	int seeked;			/* the reader seeked: hash again */
 	int spooled;			/* stdin copied to a file (hashed) */
@@ -843,6 +846,27 @@ done:
 	return rc;
 }
 
+/* is_file: whether fd is a regular file (it can be read again). */
+static int
+is_file(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* raw_hash: the n bytes just read into e->buf go into the archive's
+ * hash (read back by the trailing thread, for a file). */
+static void
+raw_hash(struct ex *e, size_t n)
+{
+	e->rawpos += (int64_t)n;
+	if (e->rawtrail != NULL)
+		trail_advance(e->rawtrail, e->rawpos);
+	else
+		sha_update(e->raw, e->buf, n);
+}
+
 static la_ssize_t
 read_cb(struct archive *a, void *arg, const void **buf)
 {
@@ -863,7 +887,7 @@ read_cb(struct archive *a, void *arg, const void **buf)
 		return -1;
 	}
 	if (!e->seeked && !e->spooled)
-		sha_update(e->raw, e->buf, (size_t)n);
+		raw_hash(e, (size_t)n);
 	*buf = e->buf;
 	return n;
 }
@@ -878,6 +902,8 @@ seek_cb(struct archive *a, void *arg, la_int64_t off, int whence)
 
 	(void)a;
 	e->seeked = 1;
+	trail_abort(e->rawtrail);	/* hashed in a pass of its own */
+	e->rawtrail = NULL;
 	r = lseek(e->fd, (off_t)off, whence);
 	if (r < 0)
 		archive_set_error(e->a, errno, "seek error");
@@ -989,7 +1015,7 @@ drain(struct ex *e)
 			e->x->error = EXTRACT_HOSTILE;
 			return -1;
 		}
-		sha_update(e->raw, e->buf, (size_t)n);
+		raw_hash(e, (size_t)n);
 	}
 }
 
@@ -1084,6 +1110,12 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	e.buf = xmalloc(BLOCK);
 	if (e.fd == STDIN_FILENO && spool_stdin(&e, dir) != 0)
 		goto done;
+	/* a file's bytes are hashed by a second thread reading behind */
+	if (!e.spooled && e.fd != STDIN_FILENO && is_file(e.fd)) {
+		e.rawtrail = trail_start(e.fd, e.raw, 0);
+		if (e.rawtrail != NULL)
+			e.raw = NULL;
+	}
 	archive_read_set_callback_data(e.a, &e);
 	archive_read_set_read_callback(e.a, read_cb);
 	if (e.fd != STDIN_FILENO && lseek(e.fd, 0, SEEK_CUR) == 0)
@@ -1144,7 +1176,16 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	} else {
 		if (!e.spooled && drain(&e) != 0)
 			goto done;
-		sha_final_hex(e.raw, x->sha);
+		if (e.rawtrail != NULL) {
+			r = trail_finish(e.rawtrail, e.rawpos, x->sha);
+			e.rawtrail = NULL;
+			if (r != 0) {
+				log_errno("cannot read archive '%s'", e.src);
+				goto done;
+			}
+		} else {
+			sha_final_hex(e.raw, x->sha);
+		}
 	}
 	if (db_exec(x->index, "COMMIT", "index entries") != 0)
 		goto done;
@@ -1157,6 +1198,7 @@ done:
 		archive_read_free(e.a);
 	sqlite3_finalize(e.ins);
 	sqlite3_finalize(e.get);
+	trail_abort(e.rawtrail);
 	sha_free(e.raw);
 	free(e.buf);
 	if (e.fd > STDIN_FILENO)

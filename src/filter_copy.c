@@ -13,6 +13,8 @@
  * and through SQLite where that does not answer (redactions written, and
  * the copy made again).
  */
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,18 +258,66 @@ done:
 	return rc;
 }
 
+/* A file's last reference, closed by a thread of its own. */
+struct closer {
+	pthread_t thread;
+	int fd;
+	int started;
+};
+
+static void *
+close_fd(void *arg)
+{
+	close(((struct closer *)arg)->fd);
+	return NULL;
+}
+
+/*
+ * replace: move tmp over full (and drop full's sidecars); the old file's
+ * blocks are freed by c's thread, closing its last reference, while the
+ * caller goes on (a large file takes a while).  Returns 0, or -1 after
+ * reporting.
+ */
+static int
+replace(const char *full, const char *tmp, struct closer *c)
+{
+	static const char *const ends[] = { "-wal", "-shm", "-journal" };
+	char *side;
+	int i;
+
+	c->fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (rename(tmp, full) != 0) {
+		log_errno("cannot replace '%s'", full);
+		if (c->fd >= 0)
+			close(c->fd);
+		return -1;
+	}
+	for (i = 0; i < 3; i++) {
+		side = xasprintf("%s%s", full, ends[i]);
+		unlink(side);
+		free(side);
+	}
+	if (c->fd >= 0 && pthread_create(&c->thread, NULL, close_fd, c) == 0)
+		c->started = 1;
+	else if (c->fd >= 0)
+		close(c->fd);
+	return 0;
+}
+
 int
-filter_copy(struct filter *f, sqlite3 *db, const char *rel, const char *full,
+filter_copy(struct filter *f, sqlite3 **db, const char *rel, const char *full,
 	    int datamap, const struct filter_drops *d, int *fatal)
 {
 	char *tmp = xasprintf("%s.lethe-vacuum", full), why[256];
+	struct closer c;
 	struct stat st;
 	int64_t wr;
 	int r, rc = -1;
 
+	memset(&c, 0, sizeof(c));
 	/* WITHOUT ROWID tables keep values in index pages: read those too */
-	if (db_int(db, "SELECT count(*) FROM pragma_table_list WHERE schema "
-		       "= 'main' AND wr", &wr) != 0)
+	if (db_int(*db, "SELECT count(*) FROM pragma_table_list WHERE schema "
+			"= 'main' AND wr", &wr) != 0)
 		goto done;
 	r = dbcopy(full, tmp, d->v, d->n, why, sizeof(why));
 	if (r < 0)
@@ -275,13 +325,26 @@ filter_copy(struct filter *f, sqlite3 *db, const char *rel, const char *full,
 	if (r == 1) {
 		if (stat(full, &st) == 0)
 			chmod(tmp, st.st_mode & 0777);
-		rc = scan_copy(f, rel, tmp, datamap, wr > 0, fatal);
+		sqlite3_close(*db);
+		*db = NULL;
+		if (replace(full, tmp, &c) == 0)
+			rc = scan_copy(f, rel, full, datamap, wr > 0, fatal);
 		goto done;
 	}
-	if (delete_dropped(db, d) != 0)
+	if (delete_dropped(*db, d) != 0 ||
+	    vacuum_scanned(f, *db, rel, full, datamap, wr > 0, fatal) != 0)
 		goto done;
-	rc = vacuum_scanned(f, db, rel, full, datamap, wr > 0, fatal);
+	sqlite3_close(*db);
+	*db = NULL;
+	if (*fatal) {
+		unlink(tmp);
+		rc = 0;
+		goto done;
+	}
+	rc = filter_finish(full);
 done:
+	if (c.started)
+		pthread_join(c.thread, NULL);
 	if (rc != 0)
 		unlink(tmp);
 	free(tmp);

@@ -157,13 +157,29 @@ collect_rows(sqlite3 *db, const char *sql, struct rowset *set,
 	return r == SQLITE_DONE ? 0 : db_fail(db, "purge");
 }
 
+/* retained: whether table name is a retained table of the data map
+ * (its rows may still be released, deleting them, before the purge). */
+static int
+retained(const struct config *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cfg->ntables; i++)
+		if (strcmp(cfg->tables[i].name, name) == 0)
+			return cfg->tables[i].on_erase == ON_RETAIN;
+	return 0;
+}
+
 /*
- * purge: the [purge] rules as of now: in apply mode the rows are
- * collected into d (deleted where "rowid" does not name the rowid, or
- * without d); in count mode only counted.
+ * purge: the [purge] rules as of now.  In apply mode with d, the rows of
+ * plain rowid tables are collected into d; pass 0 does those of tables
+ * no hold release can change (it only reads, so it may run before the
+ * quick_check has passed), pass 1 the others, deleting where "rowid"
+ * does not name the rowid.  Without d, pass 1 deletes (apply mode) or
+ * counts (count mode).
  */
 static int
-purge(struct filter *f, sqlite3 *db, struct filter_drops *d)
+purge(struct filter *f, sqlite3 *db, struct filter_drops *d, int pass)
 {
 	const struct config *cfg = f->cfg;
 	struct strbuf sql = STRBUF_INIT;
@@ -173,12 +189,20 @@ purge(struct filter *f, sqlite3 *db, struct filter_drops *d)
 
 	for (i = 0; i < cfg->npurges && rc == 0; i++) {
 		const struct purge_rule *p = &cfg->purges[i];
+		int early;
 
 		if (!db_has_table(db, p->name))
 			continue;
 		set = d != NULL ? filter_drops_for(d, p->name) : NULL;
 		plain = set != NULL ? db_plain_rowids(db, p->name) : 0;
-		if (plain < 0 || warn_undated(db, p, set) != 0) {
+		if (plain < 0) {
+			rc = -1;
+			break;
+		}
+		early = plain && !retained(cfg, p->name);
+		if (early != (pass == 0))
+			continue;
+		if (warn_undated(db, p, set) != 0) {
 			rc = -1;
 			break;
 		}
@@ -507,8 +531,13 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		if (f->tombs[i].sid != NULL &&
 		    eraser_add(er, f->tombs[i].sid, NULL) != 0)
 			goto done;
-	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0 ||
-	    checked(f, rel, chk) != 0)
+	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0)
+		goto done;
+	/* what only reads goes on while quick_check runs */
+	if (d != NULL && (eraser_apply_collect(er, &f->st.tally) != 0 ||
+			  purge(f, db, d, 0) != 0))
+		goto done;
+	if (checked(f, rel, chk) != 0)
 		goto done;
 	if (f->mode == FILTER_COUNT && count_subjects(f, db, er, rel) != 0)
 		goto done;
@@ -533,7 +562,7 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		f->st.subjects += f->st.tally.rows[0] - before;
 		f->st.redacted += f->st.tally.redacted - redacted;
 	}
-	if (purge(f, db, d) != 0 || db_exec(db, "COMMIT", "filter") != 0)
+	if (purge(f, db, d, 1) != 0 || db_exec(db, "COMMIT", "filter") != 0)
 		goto done;
 	rc = 0;
 done:
@@ -550,7 +579,6 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	struct filter_drops d;
 	time_t deadline;
 	sqlite3 *db = NULL;
-	char *tmp = xasprintf("%s.lethe-vacuum", full);
 	int64_t residue;
 	int datamap, fatal = 0, rc = -1;
 
@@ -594,16 +622,11 @@ filter_db(struct filter *f, const char *rel, const char *full)
 		rc = filter_scan_db(f, db, rel, datamap, &fatal);
 		goto done;
 	}
-	if (filter_copy(f, db, rel, full, datamap, &d, &fatal) != 0)
+	if (filter_copy(f, &db, rel, full, datamap, &d, &fatal) != 0)
 		goto done;
-	sqlite3_close(db);
-	db = NULL;
-	if (!fatal) {
-		rc = filter_finish(full);
+	rc = 0;		/* residue is reported; filter_tree fails at the end */
+	if (!fatal)
 		goto done;
-	}
-	unlink(tmp);
-	rc = 0;		/* reported as residue; filter_tree fails at the end */
 	if (datamap || !f->drop_residue)
 		goto done;
 	log_warn("leaving out '%s': it holds residue (--drop-residue)",
@@ -619,6 +642,5 @@ done:
 		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
 	sqlite3_close(db);
 	filter_drops_release(&d);
-	free(tmp);
 	return rc;
 }

@@ -13,22 +13,55 @@
 #include "timeutil.h"
 #include "banned.h"
 
+/* add_uint: v in decimal (the canonical encoding's numbers). */
+static void
+add_uint(struct strbuf *sb, uint64_t v)
+{
+	char buf[24];
+	int n = 0;
+
+	do
+		buf[sizeof(buf) - 1 - n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	sb_add(sb, buf + sizeof(buf) - n, (size_t)n);
+}
+
+/* field: "NAME=LEN:VALUE\n", or "NAME=-\n" for NULL. */
 static void
 field(struct strbuf *sb, const char *name, const char *value)
 {
-	if (value == NULL)
-		sb_addf(sb, "%s=-\n", name);
-	else
-		sb_addf(sb, "%s=%zu:%s\n", name, strlen(value), value);
+	size_t n;
+
+	sb_adds(sb, name);
+	if (value == NULL) {
+		sb_add(sb, "=-\n", 3);
+		return;
+	}
+	n = strlen(value);
+	sb_addc(sb, '=');
+	add_uint(sb, n);
+	sb_addc(sb, ':');
+	sb_add(sb, value, n);
+	sb_addc(sb, '\n');
 }
 
+/* number: "NAME=V\n", or "NAME=-\n" for 0. */
 static void
 number(struct strbuf *sb, const char *name, int64_t v)
 {
-	if (v == 0)
-		sb_addf(sb, "%s=-\n", name);
-	else
-		sb_addf(sb, "%s=%lld\n", name, (long long)v);
+	sb_adds(sb, name);
+	if (v == 0) {
+		sb_add(sb, "=-\n", 3);
+		return;
+	}
+	sb_addc(sb, '=');
+	if (v < 0) {
+		sb_addc(sb, '-');
+		add_uint(sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		add_uint(sb, (uint64_t)v);
+	}
+	sb_addc(sb, '\n');
 }
 
 void

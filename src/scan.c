@@ -118,6 +118,83 @@ skip_to_start(const unsigned char *u, size_t i, size_t n)
 	return i;
 }
 
+/*
+ * may_hold_phone: whether u[0..n) has a run of MIN_DIGITS bytes or more
+ * that are all digits or separators: a phone-like span of MIN_DIGITS
+ * digits is such a run, so text without one (words, dates, ids) needs no
+ * closer look.  Sixteen bytes are classified at a time where SSE2 is
+ * there.
+ */
+static int
+may_hold_phone(const unsigned char *u, size_t n)
+{
+	size_t i = 0, run = 0;
+
+#ifdef __SSE2__
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - '0'));
+	const __m128i ten = _mm_set1_epi8((char)(-128 + 10));
+	const __m128i seps[7] = {
+		_mm_set1_epi8('+'), _mm_set1_epi8('('), _mm_set1_epi8(')'),
+		_mm_set1_epi8(' '), _mm_set1_epi8('-'), _mm_set1_epi8('.'),
+		_mm_set1_epi8('/')
+	};
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+		__m128i hit = _mm_cmplt_epi8(_mm_add_epi8(v, shift), ten);
+		unsigned m, r;
+		int k;
+
+		for (k = 0; k < 7; k++)
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, seps[k]));
+		m = (unsigned)_mm_movemask_epi8(hit);
+		/* a run carried over from the block before */
+		if (run + (size_t)__builtin_ctz(~m) >= MIN_DIGITS)
+			return 1;
+		/* a run of 9 within the block: bits set 2, 4, 8, 9 in a row */
+		r = m & m >> 1;
+		r &= r >> 2;
+		r &= r >> 4;
+		r &= r >> 1;
+		if (r != 0)
+			return 1;
+		run = m == 0xffff ? run + 16
+				  : (size_t)__builtin_clz(~m << 16);
+	}
+#endif
+	pthread_once(&classes_once, init_classes);
+	for (; i < n; i++) {
+		run = classes[u[i]] & (C_DIGIT | C_SEP) ? run + 1 : 0;
+		if (run >= MIN_DIGITS)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * enough_digits: whether a run of digits and separators in u[0..n) holds
+ * MIN_DIGITS digits (what a phone-like span needs; a date's
+ * "2023-11-23" does not).
+ */
+static int
+enough_digits(const unsigned char *u, size_t n)
+{
+	size_t i;
+	int digits = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = classes[u[i]];
+
+		if (c & C_DIGIT) {
+			if (++digits >= MIN_DIGITS)
+				return 1;
+		} else if (!(c & C_SEP)) {
+			digits = 0;
+		}
+	}
+	return 0;
+}
+
 /* A run of digits within a phone-like span. */
 struct group {
 	size_t start;		/* including a '+' or '(' right before */
@@ -139,7 +216,11 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 	size_t i = 0, j;
 	int r, ng, a, b, digits, total;
 
+	if (!may_hold_phone(u, n))
+		return 0;
 	pthread_once(&classes_once, init_classes);
+	if (!enough_digits(u, n))
+		return 0;
 	while (i < n) {
 		i = skip_to_start(u, i, n);
 		if (i >= n)
