@@ -144,7 +144,113 @@ header_index(const char *hdr, size_t len, const char *name)
 	return -1;
 }
 
-/* record_tomb: the newer tombstone a record belongs to, or -1. */
+/* hex4: the value of four hex digits at p, or -1. */
+static long
+hex4(const char *p)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int c = (unsigned char)p[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* add_utf8: code point cp as UTF-8. */
+static void
+add_utf8(struct strbuf *sb, long cp)
+{
+	if (cp < 0x80) {
+		sb_addc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		sb_addc(sb, (char)(0xc0 | cp >> 6));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sb_addc(sb, (char)(0xe0 | cp >> 12));
+		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_addc(sb, (char)(0xf0 | cp >> 18));
+		sb_addc(sb, (char)(0x80 | (cp >> 12 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
+		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/*
+ * json_unescape: rec[0..len) with JSON's string escapes decoded into sb
+ * ("eve\u0040example.com" holds an email as much as "eve@example.com");
+ * what is not a valid escape is kept as it is.
+ */
+static void
+json_unescape(const char *rec, size_t len, struct strbuf *sb)
+{
+	size_t i = 0;
+
+	sb_reset(sb);
+	while (i < len) {
+		const char *bs = memchr(rec + i, '\\', len - i);
+		long cp, lo;
+
+		if (bs == NULL) {
+			sb_add(sb, rec + i, len - i);
+			break;
+		}
+		sb_add(sb, rec + i, (size_t)(bs - (rec + i)));
+		i = (size_t)(bs - rec);
+		if (i + 1 >= len) {
+			sb_addc(sb, '\\');
+			i++;
+			continue;
+		}
+		switch (rec[i + 1]) {
+		case 'n': case 'r': case 't': case 'b': case 'f':
+			sb_addc(sb, ' ');
+			i += 2;
+			continue;
+		case '"': case '\\': case '/':
+			sb_addc(sb, rec[i + 1]);
+			i += 2;
+			continue;
+		case 'u':
+			cp = i + 6 <= len ? hex4(rec + i + 2) : -1;
+			if (cp < 0)
+				break;
+			i += 6;
+			/* a surrogate pair: the second half follows */
+			if (cp >= 0xd800 && cp < 0xdc00 && i + 6 <= len &&
+			    rec[i] == '\\' && rec[i + 1] == 'u' &&
+			    (lo = hex4(rec + i + 2)) >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (lo - 0xdc00);
+				i += 6;
+			}
+			add_utf8(sb, cp);
+			continue;
+		default:
+			break;
+		}
+		sb_addc(sb, '\\');
+		i++;
+	}
+}
+
+/*
+ * record_tomb: the newer tombstone a record belongs to, or -1: by its
+ * match columns (CSV), then anywhere in it (a JSON record read with its
+ * escapes decoded).
+ */
 static int
 record_tomb(struct filter *f, const struct files_rule *r, const char *rec,
 	    size_t len, const int *cols, struct spans *sp)
@@ -161,9 +267,14 @@ record_tomb(struct filter *f, const struct files_rule *r, const char *rec,
 				    (int)f->cfg->calling_code, norm) == 0)
 			t = filter_ident(f, r->match.type[i], norm);
 	}
-	sb_release(&field);
 	if (t < 0 && filter_scan(f, rec, len, sp) > 0)
 		t = sp->v[0].tag;
+	if (t < 0 && r->format == FMT_JSONL && memchr(rec, '\\', len) != NULL) {
+		json_unescape(rec, len, &field);
+		if (filter_scan(f, field.buf, field.len, sp) > 0)
+			t = sp->v[0].tag;
+	}
+	sb_release(&field);
 	return t;
 }
 
