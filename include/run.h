@@ -9,6 +9,10 @@
 #include "batch.h"
 #include "ledger.h"
 
+struct hashset;
+struct key;
+struct request;
+
 /*
  * requests_run: execute every pending request that is approved or needs
  * no approval, whatever its due time, through batch b: each subject
@@ -24,13 +28,12 @@ int requests_run(struct batch *b, struct ledger *l, int64_t now,
 /*
  * requests_conflicts: the pending requests whose identifiers match
  * different subjects of the live store (they wait for approval whatever
- * the policy says), as SHA-256 keys of their ids into out.  Returns 0, or
- * -1 after reporting.
+ * the policy says), as SHA-256 keys of their ids into out (identifiers
+ * hashed under k).  Returns 0, or -1 after reporting.
  */
-struct hashset;
 int requests_conflicts(sqlite3 *live, struct ledger *l,
-		       const struct config *cfg, int64_t now,
-		       struct hashset *out);
+		       const struct config *cfg, const struct key *k,
+		       int64_t now, struct hashset *out);
 
 /*
  * requests_waiting: requests_conflicts against the live store at
@@ -38,7 +41,6 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
  * lookup): a new set (free with hashset_free), or NULL when the store
  * cannot be read (nothing is reported then).
  */
-struct key;
 struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
 				 const struct key *k, int64_t now);
 
@@ -46,7 +48,6 @@ struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
  * request_waits: whether request r waits for approval: the policy asks
  * for it, or its id is in waiting (requests_waiting's set, or NULL).
  */
-struct request;
 int request_waits(const struct request *r, const struct hashset *waiting);
 
 #endif

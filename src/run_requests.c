@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "db.h"
 #include "hashset.h"
 #include "ident.h"
@@ -133,51 +134,153 @@ done:
 	return rc;
 }
 
-/* match: find the live subjects each pending request's identifiers name. */
+/* The requests' identifier hashes, for matching: chains by hash. */
+struct wanted {
+	struct hashset *first;		/* raw hash -> first item */
+	int64_t *seq;
+	char **type;
+	int *next;			/* the next item of the same hash */
+	int n, cap;
+};
+
+static void
+wanted_release(struct wanted *w)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->type[i]);
+	free(w->seq);
+	free(w->type);
+	free(w->next);
+	hashset_free(w->first);
+}
+
+/* wanted_load: temp.lethe_req_h into w; which types are asked, into
+ * asked[j] for the subjects' identifier j. */
 static int
-match(sqlite3 *live, const struct config *cfg)
+wanted_load(sqlite3 *live, const struct config *cfg, struct wanted *w,
+	    char *asked)
+{
+	sqlite3_stmt *st = db_prepare(live, "SELECT seq, type, h FROM "
+					    "temp.lethe_req_h");
+	unsigned char key[32];
+	int64_t v;
+	int r, j;
+
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = db_text(st, 1), *h = db_text(st, 2);
+
+		if (hex_key(h, strlen(h), key) != 0)
+			continue;
+		if (w->n == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 256;
+			w->seq = xrealloc(w->seq, sizeof(*w->seq) *
+							  (size_t)w->cap);
+			w->type = xrealloc(w->type, sizeof(*w->type) *
+							    (size_t)w->cap);
+			w->next = xrealloc(w->next, sizeof(*w->next) *
+							    (size_t)w->cap);
+		}
+		w->seq[w->n] = sqlite3_column_int64(st, 0);
+		w->type[w->n] = xstrdup(type);
+		w->next[w->n] = hashset_get(w->first, key, &v) ? (int)v : -1;
+		hashset_put_replace(w->first, key, w->n);
+		w->n++;
+		for (j = 0; j < cfg->subj_ids.n; j++)
+			if (strcmp(cfg->subj_ids.type[j], type) == 0)
+				asked[j] = 1;
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(live, "read requests");
+}
+
+/*
+ * match: find the live subjects each pending request's identifiers name,
+ * into temp.lethe_match: one pass over the subjects table, hashing only
+ * the identifier types the requests name, each looked up among the
+ * requests' hashes.
+ */
+static int
+match(sqlite3 *live, const struct config *cfg, const struct key *k)
 {
 	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *any;
-	int i, rc = 0;
+	struct wanted w;
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	char *asked = xcalloc((size_t)cfg->subj_ids.n + 1, 1);
+	char norm[IDENT_MAX];
+	unsigned char key[32];
+	int64_t v;
+	int r, j, at, rc = -1;
 
-	any = db_prepare(live, "SELECT 1 FROM temp.lethe_req_h WHERE type = ?1 "
-			       "LIMIT 1");
-	if (any == NULL)
-		return -1;
-	for (i = 0; i < cfg->subj_ids.n && rc == 0; i++) {
-		int r;
-
-		/* no request names this type: no need to hash the column */
-		sqlite3_bind_text(any, 1, cfg->subj_ids.type[i], -1,
-				  SQLITE_STATIC);
-		r = sqlite3_step(any);
-		sqlite3_reset(any);
-		if (r == SQLITE_DONE)
-			continue;
-		if (r != SQLITE_ROW) {
-			rc = db_fail(live, "match requests");
-			break;
-		}
-		sb_reset(&sql);
-		sb_adds(&sql, "INSERT INTO temp.lethe_match(seq, type, sid) "
-			      "SELECT r.seq, r.type, s.");
-		sb_add_ident(&sql, cfg->subj_id);
-		sb_adds(&sql, " FROM main.");
-		sb_add_ident(&sql, cfg->subj_table);
-		sb_adds(&sql, " AS s CROSS JOIN temp.lethe_req_h AS r WHERE "
-			      "r.h = lethe_hash(");
-		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
-		sb_adds(&sql, ", s.");
-		sb_add_ident(&sql, cfg->subj_ids.column[i]);
-		sb_adds(&sql, ") AND r.type = ");
-		sb_add_sqlstr(&sql, cfg->subj_ids.type[i]);
-		sb_adds(&sql, " AND s.");
-		sb_add_ident(&sql, cfg->subj_id);
-		sb_adds(&sql, " IS NOT NULL");
-		rc = db_exec(live, sb_str(&sql), "match requests");
+	memset(&w, 0, sizeof(w));
+	w.first = hashset_new();
+	if (wanted_load(live, cfg, &w, asked) != 0)
+		goto done;
+	if (w.n == 0) {
+		rc = 0;
+		goto done;
 	}
-	sqlite3_finalize(any);
+	sb_adds(&sql, "SELECT ");
+	subject_columns(cfg, &sql);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s WHERE s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " IS NOT NULL");
+	st = db_prepare(live, sb_str(&sql));
+	ins = db_prepare(live, "INSERT INTO temp.lethe_match(seq, type, sid) "
+			       "VALUES (?1, ?2, ?3)");
+	/* the inserts in one transaction, not one each */
+	if (st == NULL || ins == NULL ||
+	    db_exec(live, "SAVEPOINT lethe_match", "match requests") != 0)
+		goto done;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		for (j = 0; j < cfg->subj_ids.n; j++) {
+			const char *type = cfg->subj_ids.type[j];
+			const char *val = (const char *)sqlite3_column_text(st,
+									    j + 1);
+
+			if (!asked[j] || val == NULL ||
+			    ident_normalise(type, val, (int)cfg->calling_code,
+					    norm) != 0)
+				continue;
+			ident_hash_raw(k, type, norm, key);
+			if (!hashset_get(w.first, key, &v))
+				continue;
+			for (at = (int)v; at >= 0; at = w.next[at]) {
+				if (strcmp(w.type[at], type) != 0)
+					continue;
+				sqlite3_bind_int64(ins, 1, w.seq[at]);
+				sqlite3_bind_text(ins, 2, type, -1,
+						  SQLITE_STATIC);
+				sqlite3_bind_text(ins, 3, db_text(st, 0), -1,
+						  SQLITE_TRANSIENT);
+				r = sqlite3_step(ins);
+				sqlite3_reset(ins);
+				if (r != SQLITE_DONE) {
+					db_fail(live, "match requests");
+					goto done;
+				}
+			}
+		}
+	}
+	if (r != SQLITE_DONE) {
+		db_fail(live, "match requests");
+		goto done;
+	}
+	sqlite3_reset(st);
+	rc = db_exec(live, "RELEASE lethe_match", "match requests");
+done:
+	if (rc != 0)
+		sqlite3_exec(live, "ROLLBACK TO lethe_match; RELEASE lethe_match",
+			     NULL, NULL, NULL);
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	wanted_release(&w);
+	free(asked);
 	sb_release(&sql);
 	return rc;
 }
@@ -481,7 +584,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 		rc = 0;
 		goto done;
 	}
-	if (match(b->live, b->cfg) != 0)
+	if (match(b->live, b->cfg, b->key) != 0)
 		goto done;
 	mst = matches_prepare(b->live);
 	if (mst == NULL || plan(b, now, overdue, mst) != 0)
@@ -526,7 +629,7 @@ done:
 
 int
 requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
-		   int64_t now, struct hashset *out)
+		   const struct key *k, int64_t now, struct hashset *out)
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
@@ -537,7 +640,7 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 
 	if (load(live, l, now, &count) != 0)
 		goto done;
-	if (count == 0 || match(live, cfg) != 0) {
+	if (count == 0 || match(live, cfg, k) != 0) {
 		rc = count == 0 ? 0 : -1;
 		goto done;
 	}
@@ -590,7 +693,7 @@ requests_waiting(struct ledger *l, const struct config *cfg,
 	if (live == NULL)
 		return NULL;
 	set = hashset_new();
-	if (requests_conflicts(live, l, cfg, now, set) != 0) {
+	if (requests_conflicts(live, l, cfg, k, now, set) != 0) {
 		hashset_free(set);
 		set = NULL;
 	}

@@ -1,0 +1,1 @@
+/dev/fd/3: line 70: -c: command not found
