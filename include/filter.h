@@ -5,8 +5,9 @@
  * SQLite databases holding the data map's subjects table get every
  * tombstone applied through the data map (by subject id whatever its
  * age; by identifier hash only for erasures newer than the backup, per
- * the rule), holds and [purge] rules as of now, and are vacuumed; other
- * databases are vacuumed; per-subject paths of erased subjects are
+ * the rule), holds and [purge] rules as of now, and are rewritten into
+ * fresh files without the rows erased (filter_copy.c); other databases
+ * are rewritten too; per-subject paths of erased subjects are
  * dropped; structured files lose erased subjects' records; and every file
  * is scanned for residue: identifiers of newer erasures left anywhere.
  *
@@ -65,7 +66,7 @@ struct filter_stats {
 	int64_t dropped;		/* files left out (--drop-residue) */
 	int64_t residue;		/* residue that fails the restore */
 	int64_t databases;		/* data-map databases filtered */
-	int64_t other_dbs;		/* other databases vacuumed */
+	int64_t other_dbs;		/* other databases rewritten */
 	int64_t files;			/* files looked at */
 };
 

@@ -69,10 +69,10 @@ void filter_residue(struct filter *f, int t, const char *rel,
 
 /*
  * filter_raw_start: start scanning the database file full for residue
- * by reading its b-tree pages directly, in a thread (index pages too
- * when indexes is set: the database has WITHOUT ROWID tables).  The file
- * must not change until filter_raw_wait; reading it (VACUUM INTO) may go
- * on.  Never NULL.
+ * by reading its b-tree pages directly, in threads (index pages too when
+ * indexes is set: the database has WITHOUT ROWID tables).  The file must
+ * not change until filter_raw_wait; reading it (VACUUM INTO) may go on.
+ * Never NULL.
  *
  * filter_raw_wait: wait for the scan and free it.  Returns 1 when every
  * value was read and none holds an identifier of a newer erasure; 0 when

@@ -14,8 +14,8 @@
  * auto-vacuum pointer maps, a page that is neither free nor a b-tree
  * page, a malformed cell or freelist) makes it give up, and the caller
  * scans through SQLite instead, as it does when a candidate is found.
- * The file is read by a thread of its own, while the caller goes on
- * (vacuuming the database, which only reads it, on the other core).
+ * The file is read by two threads, each a half of its pages (one for a
+ * small file), while the caller may go on.
  */
 #include <errno.h>
 #include <fcntl.h>
