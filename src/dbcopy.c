@@ -400,6 +400,11 @@ struct schema_row {
 	char *type, *name, *tbl;
 	int64_t root;
 	int root_field;			/* the rootpage value's index */
+	int sql_null;			/* no sql (NULL or ''): an index made
+					 * for a PRIMARY KEY or UNIQUE
+					 * constraint */
+	int dup;			/* an index whose name another index
+					 * row has too */
 };
 
 struct schema {
@@ -407,20 +412,19 @@ struct schema {
 	int n, cap;
 };
 
-/*
- * field_text: a record's text value of serial type t at body[0..len),
- * as a new string.
- */
+/* field_text: a record's text value at body[0..len), as a new string. */
 static char *
-field_text(uint64_t t, const unsigned char *body, int64_t len)
+field_text(const unsigned char *body, int64_t len)
 {
-	if (t < 13 || t % 2 == 0)
-		return xstrdup("");
 	return xstrndup((const char *)body, (size_t)len);
 }
 
-/* parse_row: read the columns of a schema record (type, name, tbl_name,
- * rootpage, sql). */
+/*
+ * parse_row: read the columns of a schema record (type, name, tbl_name,
+ * rootpage, sql).  SQLite reads them as text: a name stored as a blob or
+ * a number, or a rootpage stored as text, means to SQLite what it would
+ * not mean here, and is not covered.
+ */
 static int
 parse_row(struct dbc *c, struct schema_row *r)
 {
@@ -436,19 +440,25 @@ parse_row(struct dbc *c, struct schema_row *r)
 	body = rec + hlen;
 	r->root = 0;
 	r->root_field = -1;
+	r->sql_null = 1;
 	for (col = 0; h < rec + hlen; col++) {
 		k = varint(h, rec + hlen, &t);
 		len = k ? serial_len(t) : -1;
 		if (len < 0 || len > end - body)
 			return dbc_uncovered(c, "a malformed schema record");
 		h += k;
+		if (col == 64)
+			return dbc_uncovered(c, "a malformed schema record");
+		if (col <= 2 && (t < 13 || t % 2 == 0))
+			return dbc_uncovered(c, "a schema record whose type or "
+					     "names are not text");
 		if (col == 0)
-			r->type = field_text(t, body, len);
+			r->type = field_text(body, len);
 		else if (col == 1)
-			r->name = field_text(t, body, len);
+			r->name = field_text(body, len);
 		else if (col == 2)
-			r->tbl = field_text(t, body, len);
-		if (col == 3 && t >= 1 && t <= 6) {
+			r->tbl = field_text(body, len);
+		else if (col == 3 && t >= 1 && t <= 6) {
 			int i;
 
 			r->root = (body[0] & 0x80) ? -1 : 0;
@@ -456,14 +466,25 @@ parse_row(struct dbc *c, struct schema_row *r)
 				r->root = (int64_t)((uint64_t)r->root << 8 |
 						    body[i]);
 			r->root_field = 3;
+		} else if (col == 3 && (t == 8 || t == 9)) {
+			r->root = (int64_t)t - 8;
+			r->root_field = 3;
+		} else if (col == 4) {
+			/* SQLite parses sql that starts with "cr"; a row
+			 * without (NULL, '') it takes for an autoindex's */
+			r->sql_null = !(t >= 12 && len >= 2 &&
+					(body[0] | 0x20) == 'c' &&
+					(body[1] | 0x20) == 'r');
 		}
 		body += len;
 	}
-	if (r->type == NULL || r->name == NULL || r->tbl == NULL)
+	if (r->type == NULL || r->name == NULL || r->tbl == NULL ||
+	    r->root_field != 3)
 		return dbc_uncovered(c, "a malformed schema record");
-	if (r->root < 0 || r->root > UINT32_MAX ||
+	if (r->root < 0 || r->root > UINT32_MAX || r->root == 1 ||
 	    (r->root > 0 && strcmp(r->type, "table") != 0 &&
-	     strcmp(r->type, "index") != 0))
+	     strcmp(r->type, "index") != 0) ||
+	    (r->root == 0 && strcmp(r->type, "index") == 0))
 		return dbc_uncovered(c, "a schema record with a bad root page");
 	return 0;
 }
@@ -579,6 +600,68 @@ set_root(struct schema_row *r, int64_t v)
 	r->n = total;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	const struct schema_row *x = *(const struct schema_row *const *)a;
+	const struct schema_row *y = *(const struct schema_row *const *)b;
+
+	return strcasecmp(x->name, y->name);
+}
+
+/* mark_dups: flag the index rows whose name (ASCII case ignored) another
+ * index row has too. */
+static void
+mark_dups(struct schema *s)
+{
+	struct schema_row **v = xmalloc(sizeof(*v) * ((size_t)s->n + 1));
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].type, "index") == 0)
+			v[n++] = &s->v[i];
+	qsort(v, (size_t)n, sizeof(*v), by_name);
+	for (i = 1; i < n; i++)
+		if (strcasecmp(v[i - 1]->name, v[i]->name) == 0)
+			v[i - 1]->dup = v[i]->dup = 1;
+	free(v);
+}
+
+/*
+ * owner: the table whose rows the b-tree of schema row i holds (its own
+ * for a table, its table's for an index), as SQLite reads the schema;
+ * NULL (not covered) when that is not plain.  SQLite checks that a
+ * table's name and an index's tbl_name agree with their sql; an index
+ * without sql (a PRIMARY KEY's or a UNIQUE constraint's) it finds by its
+ * name instead, sqlite_autoindex_TABLE_N, and does not read tbl_name.
+ */
+static const char *
+owner(struct dbc *c, const struct schema *s, int i)
+{
+	const struct schema_row *r = &s->v[i];
+	static const char prefix[] = "sqlite_autoindex_";
+	size_t plen = sizeof(prefix) - 1, len = strlen(r->name), tlen;
+	const char *u;
+
+	if (strcmp(r->type, "index") != 0 || !r->sql_null)
+		return strcmp(r->type, "index") == 0 ? r->tbl : r->name;
+	if (r->dup)
+		goto odd;
+	u = strrchr(r->name, '_');
+	if (len <= plen || strncasecmp(r->name, prefix, plen) != 0 ||
+	    u < r->name + plen || u[1] == '\0' ||
+	    strspn(u + 1, "0123456789") != strlen(u + 1))
+		goto odd;
+	tlen = (size_t)(u - r->name) - plen;
+	if (strlen(r->tbl) != tlen ||
+	    strncasecmp(r->tbl, r->name + plen, tlen) != 0)
+		goto odd;
+	return r->tbl;
+odd:
+	dbc_uncovered(c, "an index '%s' whose table is unclear", r->name);
+	return NULL;
+}
+
 /* find_drop: the rows to leave out of table name, or NULL. */
 static const struct rowset *
 find_drop(const struct dbcopy_drop *drops, int n, const char *name)
@@ -624,6 +707,7 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 	uint32_t root;
 	int i, j, rc = -1;
 
+	mark_dups(s);
 	/* every table rows are left out of must be there, with rowids */
 	for (j = 0; j < ndrops; j++) {
 		if (rowset_count(drops[j].rows) == 0)
@@ -647,17 +731,23 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 	}
 	for (i = 0; i < s->n; i++) {
 		struct schema_row *r = &s->v[i];
+		const char *table;
 		int index;
 
 		if (r->root == 0)
 			continue;
-		if (dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
+		if ((table = owner(c, s, i)) == NULL ||
+		    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
 			goto done;
 		index = kind[0] == 2 || kind[0] == 10;
+		if (!index && strcmp(r->type, "index") == 0) {
+			dbc_uncovered(c, "index '%s' is not an index b-tree",
+				      r->name);
+			goto done;
+		}
 		memset(&cp, 0, sizeof(cp));
 		cp.index = index;
-		cp.drop = find_drop(drops, ndrops, strcmp(r->type, "index") == 0
-							   ? r->tbl : r->name);
+		cp.drop = find_drop(drops, ndrops, table);
 		cp.tree = dbc_tree_new(c, index, 0);
 		if (walk(c, (uint32_t)r->root, index, copy_entry, &cp) != 0 ||
 		    dbc_tree_finish(cp.tree, &root) != 0) {

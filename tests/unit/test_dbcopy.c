@@ -294,6 +294,122 @@ test_shapes(void)
 		   "sqlite_stat1 kept as they are");
 }
 
+/* quick: PRAGMA quick_check of the database at p is "ok". */
+static int
+quick(const char *p)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st,
+			       NULL) == SQLITE_OK) {
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		     strcmp((const char *)sqlite3_column_text(st, 0), "ok") ==
+			     0;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return ok;
+}
+
+/* not_covered: dbcopy of src leaving out rowid 2 of table gives up, and
+ * leaves no copy. */
+static int
+not_covered(const char *table, char *why, size_t whylen)
+{
+	struct rowset *rows = rowset_new();
+	struct dbcopy_drop drop;
+	int r;
+
+	rowset_add(rows, 2);
+	drop.table = table;
+	drop.rows = rows;
+	r = dbcopy(src, dst, &drop, 1, why, whylen);
+	rowset_free(rows);
+	return r == 0 && access(dst, F_OK) != 0;
+}
+
+#define HOSTILE_BASE "CREATE TABLE s(id INTEGER PRIMARY KEY, email TEXT "    \
+		     "UNIQUE, name TEXT); CREATE INDEX s_name ON s(name);"     \
+		     "CREATE TABLE o(x UNIQUE);"                               \
+		     "INSERT INTO s VALUES (1, 'kept@example.com', 'Kept'), "  \
+		     "(2, 'gone@example.com', 'Gone'), (3, 'k3@example.com', " \
+		     "'K3'); INSERT INTO o VALUES ('a'), ('b');"               \
+		     "PRAGMA writable_schema = ON;"
+
+/*
+ * test_hostile_schema: law 7: the schema of an archived database is the
+ * archive's.  SQLite reads a schema row's values as text and finds the
+ * index made for a PRIMARY KEY or UNIQUE constraint by its name, not by
+ * its tbl_name; so a schema that says one thing to SQLite and another to
+ * a reader of its bytes passes quick_check, and would have had the copy
+ * keep the left-out rows' index entries (their emails) or drop another
+ * table's.  Each is given up (the rows then go through SQLite).
+ */
+static void
+test_hostile_schema(void)
+{
+	char why[256];
+
+	make("h_auto", "", HOSTILE_BASE "UPDATE sqlite_schema SET tbl_name = "
+	     "'o' WHERE name = 'sqlite_autoindex_s_1';");
+	CHECK(quick(src) && not_covered("s", why, sizeof(why)),
+	      "an autoindex whose tbl_name names another table: passes "
+	      "quick_check, not covered (%s)", why);
+	make("h_auto3", "", HOSTILE_BASE "UPDATE sqlite_schema SET tbl_name = "
+	     "'o', sql = '' WHERE name = 'sqlite_autoindex_s_1';");
+	CHECK(quick(src) && not_covered("s", why, sizeof(why)),
+	      "the same with sql '' instead of NULL: not covered (%s)", why);
+	make("h_auto2", "", HOSTILE_BASE "UPDATE sqlite_schema SET tbl_name = "
+	     "'s' WHERE name = 'sqlite_autoindex_o_1';");
+	CHECK(quick(src) && not_covered("s", why, sizeof(why)),
+	      "another table's autoindex whose tbl_name names the table rows "
+	      "are left out of: not covered (%s)", why);
+	make("h_blob", "", HOSTILE_BASE "UPDATE sqlite_schema SET tbl_name = "
+	     "CAST(tbl_name AS BLOB) WHERE name = 's_name';");
+	CHECK(quick(src) && not_covered("s", why, sizeof(why)),
+	      "an index whose tbl_name is a blob: passes quick_check, not "
+	      "covered (%s)", why);
+	make("h_root", "", HOSTILE_BASE "UPDATE sqlite_schema SET rootpage = "
+	     "CAST(rootpage AS BLOB) WHERE name = 's_name';");
+	CHECK(not_covered("s", why, sizeof(why)),
+	      "a rootpage that is not an integer: not covered (%s)", why);
+	/* an index row without sql is the index of that name, whatever its
+	 * tbl_name: one defined by an earlier row, here with no b-tree of
+	 * its own (rootpage 0) and then none but this one */
+	make("h_dup", "", HOSTILE_BASE "INSERT INTO sqlite_schema VALUES "
+	     "('index', 'sqlite_autoindex_o_9', 'o', (SELECT rootpage FROM "
+	     "sqlite_schema WHERE name = 's_name'), NULL);"
+	     "UPDATE sqlite_schema SET name = 'sqlite_autoindex_o_9', sql = "
+	     "'CREATE INDEX sqlite_autoindex_o_9 ON s(name)', rootpage = 0 "
+	     "WHERE name = 's_name';");
+	CHECK(quick(src) && not_covered("s", why, sizeof(why)),
+	      "an index row without sql naming an index defined before (with "
+	      "rootpage 0): passes quick_check, not covered (%s)", why);
+	make("h_dup2", "", HOSTILE_BASE "CREATE INDEX spare ON o(x);"
+	     "INSERT INTO sqlite_schema VALUES ('index', "
+	     "'sqlite_autoindex_o_9', 'o', (SELECT rootpage FROM "
+	     "sqlite_schema WHERE name = 'spare'), NULL);"
+	     "DELETE FROM sqlite_schema WHERE name = 'spare';"
+	     "UPDATE sqlite_schema SET name = 'sqlite_autoindex_o_9', sql = "
+	     "'CREATE INDEX sqlite_autoindex_o_9 ON s(name)' WHERE name = "
+	     "'s_name';");
+	CHECK(not_covered("s", why, sizeof(why)),
+	      "the same with a rootpage of its own: not covered (%s)", why);
+	/* the autoindex names of tables whose names end in _N are read
+	 * right */
+	make("h_names", "", "CREATE TABLE \"t_2\"(a UNIQUE, b UNIQUE);"
+	     "CREATE TABLE \"T_2_1\"(a PRIMARY KEY, b);"
+	     "INSERT INTO t_2 " N(200) "SELECT 'a' || i, 'b' || i FROM n;"
+	     "INSERT INTO t_2_1 " N(200) "SELECT 'a' || i, 'b' || i FROM n;");
+	check_copy("t_2", "rowid % 2 = 0", "autoindexes of tables named "
+		   "t_2 and T_2_1, rows of t_2 left out");
+	check_copy("T_2_1", "rowid % 2 = 0", "the same, rows of T_2_1 left "
+		   "out");
+}
+
 static void
 test_uncovered(void)
 {
@@ -425,6 +541,7 @@ main(void)
 	test_plain();
 	test_overflow();
 	test_shapes();
+	test_hostile_schema();
 	test_uncovered();
 	test_mangled();
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
