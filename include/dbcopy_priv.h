@@ -51,6 +51,8 @@ struct dbc_cell {
 	uint32_t local;			/* payload bytes on the page */
 	uint32_t ovfl;			/* first overflow page, or 0 */
 	int64_t rowid;			/* table leaf cells */
+	int marked;			/* its overflow pages were read (and
+					 * marked) already */
 };
 
 /* dbc_uncovered: note that the source is not covered (why, printf-style);

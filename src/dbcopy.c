@@ -247,9 +247,14 @@ done:
 	return rc;
 }
 
-/* index_rowid: the rowid that ends an index entry's record. */
+/*
+ * index_rowid: the rowid that ends an index entry's record.  The rowid
+ * ends the payload: on the last overflow page, when there are any, so
+ * reading it reads the whole chain, whose pages are marked then (and
+ * cell->marked set).
+ */
 static int
-index_rowid(struct dbc *c, const struct dbc_cell *cell, int64_t *rowid)
+index_rowid(struct dbc *c, struct dbc_cell *cell, int64_t *rowid)
 {
 	const unsigned char *rec = cell->p + cell->hdr;
 	const unsigned char *hend;
@@ -282,8 +287,9 @@ index_rowid(struct dbc *c, const struct dbc_cell *cell, int64_t *rowid)
 		return 0;
 	}
 	len = serial_len(last_t);
-	if (payload_read(c, cell, last_off, (uint64_t)len, b, 0) != 0)
+	if (payload_read(c, cell, last_off, (uint64_t)len, b, 1) != 0)
 		return -1;
+	cell->marked = cell->ovfl != 0;
 	v = (b[0] & 0x80) ? -1 : 0;
 	for (i = 0; i < len; i++)
 		v = (int64_t)((uint64_t)v << 8 | b[i]);
@@ -375,6 +381,7 @@ static int
 copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 {
 	struct copying *cp = arg;
+	struct dbc_cell k = *cell;
 	int64_t rowid = cell->rowid;
 
 	if (!cp->index) {
@@ -384,12 +391,12 @@ copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 		cp->last = rowid;
 	}
 	if (cp->drop != NULL) {
-		if (cp->index && index_rowid(c, cell, &rowid) != 0)
+		if (cp->index && index_rowid(c, &k, &rowid) != 0)
 			return -1;
 		if (rowset_has(cp->drop, rowid))
 			return 0;
 	}
-	return dbc_tree_add(cp->tree, cell);
+	return dbc_tree_add(cp->tree, &k);
 }
 
 /* One row of the schema, read whole. */
