@@ -782,6 +782,19 @@ done:
 	return rc;
 }
 
+/*
+ * pending_byte: where SQLite's lock byte is: at 1 GiB (PENDING_BYTE), but
+ * a test may move it (SQLITE_TESTCTRL_PENDING_BYTE) to make databases that
+ * cross it small; the copy leaves free the page SQLite leaves free.
+ */
+static uint32_t
+pending_byte(void)
+{
+	int v = sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE, 0u);
+
+	return v > 0 ? (uint32_t)v : DBC_PENDING_BYTE;
+}
+
 /* check_header: whether the source's header is one dbcopy covers; its
  * page size and count into c. */
 static int
@@ -810,7 +823,7 @@ check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 	if ((off_t)count * size > file_size || count == 0)
 		return dbc_uncovered(c, "a file shorter than its header says");
 	c->npages = count;
-	c->lock_page = DBC_PENDING_BYTE / size + 1;
+	c->lock_page = pending_byte() / size + 1;
 	return 0;
 }
 

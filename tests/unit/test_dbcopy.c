@@ -474,6 +474,56 @@ test_shared_chain(void)
 	}
 }
 
+/*
+ * test_lock_page: the page holding SQLite's lock byte (PENDING_BYTE, at
+ * 1 GiB) is never a page of a b-tree or an overflow chain, in the source
+ * or in the copy.  SQLite lets a test move the lock byte to 64 KiB, so
+ * that databases crossing it are small; dbcopy follows it.
+ */
+static void
+test_lock_page(void)
+{
+	static const int sizes[] = { 512, 1024, 4096, 65536 };
+	char pre[128], what[160];
+	int old = sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE, 0x10000u);
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(pre, sizeof(pre), "PRAGMA page_size = %d;", sizes[i]);
+		make("lock", pre,
+		     "CREATE TABLE l(id INTEGER PRIMARY KEY, k TEXT, v BLOB);"
+		     "CREATE INDEX l_k ON l(k);"
+		     "INSERT INTO l(k, v) " N(300) "SELECT printf('%0*d', "
+		     "(i * 41) % 700, i), randomblob((i * 97) % 2500) FROM n;"
+		     "INSERT INTO l(k, v) VALUES ('big', randomblob(300000));");
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
+			 "nothing left out", sizes[i]);
+		check_copy(NULL, NULL, what);
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
+			 "a third left out", sizes[i]);
+		check_copy("l", "id % 3 = 1", what);
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
+			 "all but a few left out (a copy short of it)", sizes[i]);
+		check_copy("l", "id > 3", what);
+	}
+	sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE,
+			     (unsigned int)old);
+	if (getenv("LETHE_TEST_BIG") == NULL)
+		return;
+	/* where it is (1 GiB): about 2.3 GB of disk and a few seconds */
+	make("lockbig", "PRAGMA page_size = 65536; PRAGMA journal_mode = OFF;",
+	     "CREATE TABLE l(id INTEGER PRIMARY KEY, k TEXT, v BLOB);"
+	     "CREATE INDEX l_k ON l(k);"
+	     "INSERT INTO l(k, v) " N(3) "SELECT printf('%0*d', 70000, i), "
+	     "zeroblob(370000000) FROM n;"
+	     "INSERT INTO l(k, v) " N(2000) "SELECT printf('%0*d', 3000 + i, "
+	     "i), randomblob(i * 10) FROM n;");
+	check_copy("l", "id % 7 = 5", "a copy of 1.1 GB, over the lock byte "
+		   "where SQLite keeps it (LETHE_TEST_BIG)");
+	unlink(src);
+	unlink(dst);
+}
+
 static void
 test_uncovered(void)
 {
@@ -605,6 +655,7 @@ main(void)
 	test_plain();
 	test_overflow();
 	test_shapes();
+	test_lock_page();
 	test_hostile_schema();
 	test_shared_chain();
 	test_uncovered();
