@@ -295,6 +295,250 @@ test_shapes(void)
 		   "sqlite_stat1 kept as they are");
 }
 
+/* has_bytes: whether the file at p holds the string m. */
+static int
+has_bytes(const char *p, const char *m)
+{
+	FILE *fp = fopen(p, "rb");
+	size_t n = strlen(m), len = 0, cap = 0, k;
+	char *buf = NULL;
+	int found = 0;
+
+	if (fp == NULL)
+		return 0;
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			buf = realloc(buf, cap);
+			if (buf == NULL)
+				exit(2);
+		}
+		k = fread(buf + len, 1, cap - len, fp);
+		if (k == 0)
+			break;
+		len += k;
+	}
+	fclose(fp);
+	for (k = 0; !found && k + n <= len; k++)
+		found = memcmp(buf + k, m, n) == 0;
+	free(buf);
+	return found;
+}
+
+/* patch: write n bytes of b at offset off of the file at p. */
+static void
+patch(const char *p, long off, const void *b, size_t n)
+{
+	FILE *fp = fopen(p, "r+b");
+
+	if (fp == NULL || fseek(fp, off, SEEK_SET) != 0 ||
+	    fwrite(b, 1, n, fp) != n) {
+		printf("# cannot patch %s\n", p);
+		exit(2);
+	}
+	fclose(fp);
+}
+
+/* root_of: the root page of b-tree name in the database at p (0 if
+ * none). */
+static int
+root_of(const char *p, const char *name)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int root = 0;
+
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_schema WHERE "
+			       "name = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			root = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return root;
+}
+
+#define FEATURES                                                             \
+	"CREATE TABLE c(id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT "   \
+	"UNIQUE, phone TEXT, oid TEXT, body TEXT, n INT, g1 TEXT GENERATED " \
+	"ALWAYS AS (lower(email)) VIRTUAL, g2 INT GENERATED ALWAYS AS "      \
+	"(n * 2) STORED, UNIQUE(phone, n));"                                 \
+	"CREATE INDEX c_part ON c(n) WHERE n % 2 = 0;"                       \
+	"CREATE INDEX c_expr ON c(substr(body, 1, 40), length(body));"       \
+	"CREATE INDEX c_g1 ON c(g1); CREATE INDEX c_body ON c(body, g2);"    \
+	"CREATE TABLE w(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;"          \
+	"CREATE INDEX w_v ON w(v);"                                          \
+	"CREATE TABLE e(x UNIQUE); CREATE INDEX e_x ON e(x DESC);"           \
+	"CREATE VIRTUAL TABLE f USING fts5(body);"                           \
+	"CREATE VIRTUAL TABLE r USING rtree(id, x0, x1);"                    \
+	"INSERT INTO c(email, phone, oid, body, n) " N(400) "SELECT 'user' " \
+	"|| i || '@example.com', printf('+4477009%05d', i), 'o' || i, CASE " \
+	"WHEN i % 17 = 0 THEN 'long ' || i || ' ' || hex(randomblob(400 + "  \
+	"i * 7)) ELSE 'body ' || i END, i FROM n;"                           \
+	"INSERT INTO w " N(200) "SELECT 'k' || i, 'v' || (i % 13) FROM n;"   \
+	"INSERT INTO f SELECT body FROM c WHERE id % 5 = 0;"                 \
+	"INSERT INTO r SELECT id, n, n + 1 FROM c WHERE id % 7 = 0;"         \
+	"ANALYZE;"
+
+/*
+ * test_features: at every page size, a table with what an application's
+ * table may have (autoindexes, a partial, an expression index, an index
+ * on a generated column, a column named oid, long values in rows and
+ * index entries), beside a WITHOUT ROWID table, an empty table, virtual
+ * tables (FTS5, R*Tree) with their shadow tables, sqlite_sequence and
+ * sqlite_stat1; a third of its rows left out, whose bytes are then in no
+ * page of the copy.
+ */
+static void
+test_features(void)
+{
+	char pre[128], what[160];
+	int size;
+
+	for (size = 512; size <= 65536; size *= 2) {
+		snprintf(pre, sizeof(pre), "PRAGMA page_size = %d;", size);
+		make("features", pre, FEATURES);
+		snprintf(what, sizeof(what), "page size %d, every kind of "
+			 "b-tree, a third of the rows left out", size);
+		check_copy("c", "id % 3 = 0", what);
+		CHECK(!has_bytes(dst, "user3@example.com") &&
+		      !has_bytes(dst, "+447700900003") &&
+		      !has_bytes(dst, "long 51 ") &&
+		      has_bytes(dst, "user4@example.com"),
+		      "page size %d: no byte of a row left out is in the copy "
+		      "(its email, its phone, its long body)", size);
+	}
+	make("deepidx", "PRAGMA page_size = 512;",
+	     "CREATE TABLE d(k TEXT); CREATE INDEX d_k ON d(k);"
+	     "INSERT INTO d " N(6000) "SELECT printf('%0100d', i * 7919 % "
+	     "6000) FROM n;");
+	check_copy("d", "rowid % 4 = 1", "an index of keys as long as a "
+		   "512-byte page keeps (four to a page: a deep tree)");
+}
+
+/*
+ * test_free_space: free pages and the free space of pages (deleted rows'
+ * bytes, with secure_delete off) are never copied; nor are bytes past
+ * the page count in the header.
+ */
+static void
+test_free_space(void)
+{
+	static const unsigned char junk[4096] = { 'j', 'u', 'n', 'k', '!' };
+	unsigned char b[4];
+	char why[256];
+	long size;
+	FILE *fp;
+
+	make("free", "PRAGMA page_size = 1024; PRAGMA secure_delete = OFF;",
+	     "CREATE TABLE c(id INTEGER PRIMARY KEY, v TEXT);"
+	     "CREATE INDEX c_v ON c(v);"
+	     "INSERT INTO c(v) " N(600) "SELECT 'deleted-' || i || "
+	     "printf('%0*d', i % 300, 0) FROM n;"
+	     "DELETE FROM c WHERE id % 2 = 0 OR id > 300;"
+	     "UPDATE c SET v = 'kept-' || id;");
+	CHECK(has_bytes(src, "deleted-2"), "the source keeps deleted rows' "
+	      "bytes in its free pages and free space");
+	check_copy(NULL, NULL, "a source with free pages and deleted rows");
+	CHECK(!has_bytes(dst, "deleted-"), "no byte of a deleted row is in "
+	      "the copy");
+	/* pages past the page count in the header (valid: 24 = 92) are
+	 * not the database's, to SQLite as to the copy */
+	fp = fopen(src, "rb");
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	fclose(fp);
+	patch(src, size, junk, sizeof(junk));
+	check_copy("c", "id % 3 = 0", "bytes after the pages the header "
+		   "counts");
+	CHECK(!has_bytes(dst, "junk!"), "they are not copied");
+	/* a header count larger than the file: not covered */
+	b[0] = 0, b[1] = 0x10, b[2] = 0, b[3] = 0;
+	patch(src, 28, b, 4);
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	      "a header page count past the end of the file: not covered "
+	      "(%s)", why);
+	/* an invalid count (24 != 92): the file's size counts, as SQLite
+	 * does */
+	b[3] = 0x55;
+	patch(src, 92, b, 4);
+	check_copy("c", "id % 3 = 0", "a header page count that is not "
+		   "valid: the file's size is used");
+}
+
+/*
+ * test_cycles: pages that lead back to a page already read (a b-tree
+ * whose child is its root or page 1, an overflow chain that loops, two
+ * b-trees sharing a page) are not covered, and found at once.
+ */
+static void
+test_cycles(void)
+{
+	unsigned char page[512], b[4];
+	char why[256];
+	int root, i;
+	FILE *fp;
+
+	for (i = 0; i < 4; i++) {
+		make("cycle", "PRAGMA page_size = 512;",
+		     "CREATE TABLE c(id INTEGER PRIMARY KEY, v TEXT);"
+		     "CREATE TABLE o(x);"
+		     "INSERT INTO c(v) " N(300) "SELECT printf('%0*d', "
+		     "20 + i * 3, i) FROM n;"
+		     "INSERT INTO c(v) VALUES (printf('%03000d', 1));"
+		     "INSERT INTO o VALUES (1);");
+		root = root_of(src, "c");
+		fp = fopen(src, "rb");
+		fseek(fp, (long)(root - 1) * 512, SEEK_SET);
+		if (fread(page, 1, 512, fp) != 512 || page[0] != 5) {
+			fclose(fp);
+			CHECK(0, "a cycle: the root is an interior page");
+			return;
+		}
+		fclose(fp);
+		if (i == 0) {		/* the root's right child: itself */
+			dbc_put32(b, (uint32_t)root);
+			patch(src, (long)(root - 1) * 512 + 8, b, 4);
+		} else if (i == 1) {	/* a child: page 1 */
+			dbc_put32(b, 1);
+			patch(src, (long)(root - 1) * 512 + dbc_get16(page + 12),
+			      b, 4);
+		} else if (i == 2) {	/* another table's root: o's */
+			dbc_put32(b, (uint32_t)root_of(src, "o"));
+			patch(src, (long)(root - 1) * 512 + 8, b, 4);
+		} else {		/* an overflow page that loops */
+			sqlite3 *db;
+			sqlite3_stmt *st;
+			int pg = 0;
+
+			sqlite3_open(src, &db);
+			/* the first of a chain of more than one */
+			if (sqlite3_prepare_v2(db, "SELECT pageno FROM dbstat "
+					       "AS a WHERE name = 'c' AND path "
+					       "LIKE '%+000000' AND EXISTS ("
+					       "SELECT 1 FROM dbstat AS b "
+					       "WHERE b.name = 'c' AND b.path "
+					       "= substr(a.path, 1, length("
+					       "a.path) - 7) || '+000001')",
+					       -1, &st, NULL) == SQLITE_OK &&
+			    sqlite3_step(st) == SQLITE_ROW)
+				pg = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+			sqlite3_close(db);
+			dbc_put32(b, (uint32_t)pg);
+			patch(src, (long)(pg - 1) * 512, b, 4);
+		}
+		CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+		      access(dst, F_OK) != 0,
+		      "a page reached twice (%s): not covered (%s)",
+		      i == 0 ? "a root its own child" : i == 1 ? "page 1 a "
+		      "child" : i == 2 ? "another table's root a child" :
+		      "an overflow chain that loops", why);
+	}
+}
+
 /* quick: PRAGMA quick_check of the database at p is "ok". */
 static int
 quick(const char *p)
@@ -655,6 +899,9 @@ main(void)
 	test_plain();
 	test_overflow();
 	test_shapes();
+	test_features();
+	test_free_space();
+	test_cycles();
 	test_lock_page();
 	test_hostile_schema();
 	test_shared_chain();
