@@ -505,6 +505,8 @@ schema_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 
 	if (cell->payload > MAX_SCHEMA_RECORD)
 		return dbc_uncovered(c, "a schema record too large");
+	if (s->n > 0 && cell->rowid <= s->v[s->n - 1].rowid)
+		return dbc_uncovered(c, "rowids out of order");
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 32;
 		s->v = xrealloc(s->v, sizeof(*s->v) * (size_t)s->cap);

@@ -539,6 +539,36 @@ test_cycles(void)
 	}
 }
 
+/*
+ * test_schema_order: the schema's rows are read in the order of their
+ * rowids, and written in that order: a schema b-tree whose rowids are
+ * not in order is not covered (its copy would be a b-tree out of
+ * order).
+ */
+static void
+test_schema_order(void)
+{
+	unsigned char page1[1024], one = 1;
+	char why[256];
+	FILE *fp;
+
+	make("order", "PRAGMA page_size = 1024;",
+	     "CREATE TABLE a(x); CREATE TABLE b(y); INSERT INTO b VALUES (1);");
+	fp = fopen(src, "rb");
+	if (fp == NULL || fread(page1, 1, sizeof(page1), fp) != sizeof(page1) ||
+	    page1[100] != 13 || dbc_get16(page1 + 103) != 2) {
+		CHECK(0, "a schema out of order: page 1 is one leaf");
+		if (fp)
+			fclose(fp);
+		return;
+	}
+	fclose(fp);
+	/* the second row's rowid (after a 1-byte payload size): 1 */
+	patch(src, (long)dbc_get16(page1 + 110) + 1, &one, 1);
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	      "a schema whose rowids are not in order: not covered (%s)", why);
+}
+
 /* quick: PRAGMA quick_check of the database at p is "ok". */
 static int
 quick(const char *p)
@@ -902,6 +932,7 @@ main(void)
 	test_features();
 	test_free_space();
 	test_cycles();
+	test_schema_order();
 	test_lock_page();
 	test_hostile_schema();
 	test_shared_chain();
