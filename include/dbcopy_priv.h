@@ -31,6 +31,9 @@ struct dbc {
 	/* the copy */
 	int out;
 	uint32_t next;			/* the page the next write gets */
+	uint32_t maxpages;		/* the most it may have: a copy is no
+					 * larger than its source, give or
+					 * take, unless the source lies */
 	unsigned char *buf;		/* pages buf_first.. not written yet */
 	uint32_t buf_first, nbuf, capbuf;
 	/* the outcome */

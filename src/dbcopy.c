@@ -803,6 +803,7 @@ static int
 check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 {
 	uint32_t size = dbc_get16(head + 16), count;
+	uint64_t max;
 
 	size = size == 1 ? 65536 : size;
 	if (memcmp(head, "SQLite format 3", 16) != 0)
@@ -825,6 +826,16 @@ check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 	if ((off_t)count * size > file_size || count == 0)
 		return dbc_uncovered(c, "a file shorter than its header says");
 	c->npages = count;
+	/*
+	 * Cells are packed into the copy's pages at least as tightly as
+	 * SQLite packs them, overflow chains are as long: a copy larger
+	 * than its source (the lock page and the odd page of a level
+	 * aside) copies a cell more than once, as a page whose cell
+	 * pointers share a cell would make it: one page into hundreds of
+	 * pages of copy, a disk filled from a small file.
+	 */
+	max = (uint64_t)count + count / 64 + 64;
+	c->maxpages = max > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)max;
 	c->lock_page = pending_byte() / size + 1;
 	return 0;
 }

@@ -183,8 +183,8 @@ out_page(struct dbc *c, uint32_t *pgno)
 			return NULL;
 		memset(slot, 0, c->size);
 	}
-	if (c->next == 0 || c->next == UINT32_MAX) {
-		dbc_uncovered(c, "the copy would have too many pages");
+	if (c->next == 0 || c->next > c->maxpages) {
+		dbc_uncovered(c, "a copy larger than its source");
 		return NULL;
 	}
 	*pgno = c->next;

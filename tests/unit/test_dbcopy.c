@@ -540,6 +540,44 @@ test_cycles(void)
 }
 
 /*
+ * test_shared_cells: an index page whose 3,000 cell pointers all point to
+ * one 16 KB cell (quick_check finds that) would be 48 MB of copy from a
+ * file of 192 KB; a copy larger than its source is not covered.
+ */
+static void
+test_shared_cells(void)
+{
+	static unsigned char page[65536];
+	char why[256];
+	long root;
+	int i;
+	FILE *fp;
+
+	make("cells", "PRAGMA page_size = 65536;",
+	     "CREATE TABLE c(k TEXT); CREATE INDEX c_k ON c(k);"
+	     "INSERT INTO c VALUES (printf('%016000d', 1));");
+	root = root_of(src, "c_k");
+	fp = fopen(src, "rb");
+	if (fp == NULL || fseek(fp, (root - 1) * 65536, SEEK_SET) != 0 ||
+	    fread(page, 1, sizeof(page), fp) != sizeof(page) ||
+	    page[0] != 10) {
+		CHECK(0, "shared cells: the index page is there");
+		if (fp)
+			fclose(fp);
+		return;
+	}
+	fclose(fp);
+	dbc_put16(page + 3, 3000);
+	for (i = 1; i < 3000; i++)
+		memcpy(page + 8 + 2 * i, page + 8, 2);
+	patch(src, (root - 1) * 65536, page, sizeof(page));
+	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+	      access(dst, F_OK) != 0,
+	      "an index page whose cell pointers share one cell: not covered "
+	      "(%s)", why);
+}
+
+/*
  * test_schema_order: the schema's rows are read in the order of their
  * rowids, and written in that order: a schema b-tree whose rowids are
  * not in order is not covered (its copy would be a b-tree out of
@@ -933,6 +971,7 @@ main(void)
 	test_free_space();
 	test_cycles();
 	test_schema_order();
+	test_shared_cells();
 	test_lock_page();
 	test_hostile_schema();
 	test_shared_chain();
