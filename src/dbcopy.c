@@ -686,7 +686,8 @@ find_drop(const struct dbcopy_drop *drops, int n, const char *name)
 
 /*
  * make_header: the copy's file header, from the source's head, into the
- * first 100 bytes of page 1 (img).
+ * first 100 bytes of page 1 (img): its settings kept (page size, schema
+ * format, encoding, user_version, application_id, ...), the rest new.
  */
 static void
 make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
@@ -694,6 +695,7 @@ make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
 	uint32_t counter = dbc_get32(head + 24) + 1;
 
 	memcpy(img, head, DBC_HEADER);
+	memset(img + 72, 0, 20);		/* reserved: zero */
 	dbc_put32(img + 24, counter);
 	dbc_put32(img + 28, c->next - 1);	/* pages in the copy */
 	dbc_put32(img + 32, 0);			/* no freelist */

@@ -70,7 +70,8 @@ check(sqlite3 *db, const char *what)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		ok = sqlite3_column_text(st, 0) != NULL &&
-		     strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+		     strcmp((const char *)sqlite3_column_text(st, 0),
+			    "ok") == 0;
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -132,7 +133,8 @@ digest(sqlite3 *db, int filter, uint64_t *h)
 		while ((r = sqlite3_step(st)) == SQLITE_ROW)
 			for (i = 0; i < sqlite3_column_count(st); i++) {
 				const void *b = sqlite3_column_blob(st, i);
-				char t = (char)('0' + sqlite3_column_type(st, i));
+				char t = (char)('0' +
+						sqlite3_column_type(st, i));
 
 				mix(h, &t, 1);
 				if (b != NULL)
@@ -198,7 +200,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		b = open_ro(dst, &tb);
 		if (b == NULL || check(b, "integrity_check") != 1 ||
 		    !digest(b, 0, &hb) || ha != hb) {
-			fprintf(stderr, "dbcopy: wrong copy of a sound source\n");
+			fprintf(stderr, "dbcopy: a wrong copy of a sound "
+				"source\n");
 			abort();
 		}
 	} else if (check(a, "quick_check") == 1) {

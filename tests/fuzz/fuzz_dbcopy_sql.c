@@ -116,7 +116,8 @@ digest(sqlite3 *db, int filter)
 		while (sqlite3_step(st) == SQLITE_ROW)
 			for (i = 0; i < sqlite3_column_count(st); i++) {
 				const void *v = sqlite3_column_blob(st, i);
-				char t = (char)('0' + sqlite3_column_type(st, i));
+				char t = (char)('0' +
+						sqlite3_column_type(st, i));
 
 				mix(&h, &t, 1);
 				if (v != NULL)
@@ -138,7 +139,8 @@ integrity(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
 		    SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
-		ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+		ok = strcmp((const char *)sqlite3_column_text(st, 0),
+			    "ok") == 0;
 		if (!ok)
 			fprintf(stderr, "integrity_check: %s\n",
 				sqlite3_column_text(st, 0));
@@ -173,8 +175,9 @@ make(struct recipe *r)
 		int n;
 
 		n = snprintf(sql, sizeof(sql), "CREATE TABLE t%d(%s", t,
-			     wr ? "k PRIMARY KEY, " : ipk ? "id INTEGER PRIMARY "
-							    "KEY, " : "");
+			     wr    ? "k PRIMARY KEY, "
+			     : ipk ? "id INTEGER PRIMARY KEY, "
+				   : "");
 		for (i = 0; i < (int)ncol; i++)
 			n += snprintf(sql + n, sizeof(sql) - (size_t)n,
 				      "%sc%d%s", i ? ", " : "", i,
@@ -237,14 +240,14 @@ make(struct recipe *r)
 					budget -= len;
 					if (v % 4 == 2)
 						sqlite3_bind_text(
-							st, col + i + 1,
-							text + (k * 37) % 500,
-							(int)len, SQLITE_STATIC);
+						    st, col + i + 1,
+						    text + (k * 37) % 500,
+						    (int)len, SQLITE_STATIC);
 					else
 						sqlite3_bind_blob(
-							st, col + i + 1,
-							text + (k * 53) % 500,
-							(int)len, SQLITE_STATIC);
+						    st, col + i + 1,
+						    text + (k * 53) % 500,
+						    (int)len, SQLITE_STATIC);
 				}
 			}
 			if (sqlite3_step(st) != SQLITE_DONE &&

@@ -454,6 +454,10 @@ test_free_space(void)
 	check_copy("c", "id % 3 = 0", "bytes after the pages the header "
 		   "counts");
 	CHECK(!has_bytes(dst, "junk!"), "they are not copied");
+	/* the header's reserved bytes (SQLite never reads them) */
+	patch(src, 72, "x@example.com", 13);
+	check_copy(NULL, NULL, "bytes in the header's reserved space");
+	CHECK(!has_bytes(dst, "x@example.com"), "they are not copied");
 	/* a header count larger than the file: not covered */
 	b[0] = 0, b[1] = 0x10, b[2] = 0, b[3] = 0;
 	patch(src, 28, b, 4);
@@ -503,8 +507,8 @@ test_cycles(void)
 			patch(src, (long)(root - 1) * 512 + 8, b, 4);
 		} else if (i == 1) {	/* a child: page 1 */
 			dbc_put32(b, 1);
-			patch(src, (long)(root - 1) * 512 + dbc_get16(page + 12),
-			      b, 4);
+			patch(src, (long)(root - 1) * 512 +
+					   dbc_get16(page + 12), b, 4);
 		} else if (i == 2) {	/* another table's root: o's */
 			dbc_put32(b, (uint32_t)root_of(src, "o"));
 			patch(src, (long)(root - 1) * 512 + 8, b, 4);
@@ -762,8 +766,8 @@ test_shared_chain(void)
 		return;
 	}
 	/* the two long entries (rowids 2 and 3, which end their records
-	 * on their last overflow page): payload size (a 2-byte varint), the bytes
-	 * on the page, the first overflow page */
+	 * on their last overflow page): payload size (a 2-byte varint),
+	 * the bytes on the page, the first overflow page */
 	for (i = 0; i < 2; i++)
 		off[i] = dbc_get16(page + 8 + 2 * i);
 	len = 2 + dbc_local(512, 0, (uint64_t)(page[off[0]] & 0x7f) << 7 |
@@ -808,14 +812,15 @@ test_lock_page(void)
 		     "INSERT INTO l(k, v) " N(300) "SELECT printf('%0*d', "
 		     "(i * 41) % 700, i), randomblob((i * 97) % 2500) FROM n;"
 		     "INSERT INTO l(k, v) VALUES ('big', randomblob(300000));");
-		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
-			 "nothing left out", sizes[i]);
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 "
+			 "KiB, nothing left out", sizes[i]);
 		check_copy(NULL, NULL, what);
-		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
-			 "a third left out", sizes[i]);
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 "
+			 "KiB, a third left out", sizes[i]);
 		check_copy("l", "id % 3 = 1", what);
-		snprintf(what, sizeof(what), "page size %d, lock byte at 64 KiB, "
-			 "all but a few left out (a copy short of it)", sizes[i]);
+		snprintf(what, sizeof(what), "page size %d, lock byte at 64 "
+			 "KiB, all but a few left out (a copy short of it)",
+			 sizes[i]);
 		check_copy("l", "id > 3", what);
 	}
 	sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE,
