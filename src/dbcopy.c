@@ -723,6 +723,13 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 	for (j = 0; j < ndrops; j++) {
 		if (rowset_count(drops[j].rows) == 0)
 			continue;
+		for (i = 0; i < j; i++)
+			if (rowset_count(drops[i].rows) > 0 &&
+			    strcasecmp(drops[i].table, drops[j].table) == 0) {
+				dbc_uncovered(c, "table '%s' named twice",
+					      drops[j].table);
+				goto done;
+			}
 		for (i = 0; i < s->n; i++)
 			if (strcmp(s->v[i].type, "table") == 0 &&
 			    strcasecmp(s->v[i].name, drops[j].table) == 0)

@@ -871,6 +871,18 @@ test_uncovered(void)
 	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
 	      "rows to leave out of a WITHOUT ROWID table: not covered (%s)",
 	      why);
+	{
+		struct rowset *other = rowset_new();
+		struct dbcopy_drop two[2] = { { "r", rows }, { "R", other } };
+
+		make("twice", "", "CREATE TABLE r(x); INSERT INTO r VALUES "
+				  "(1), (2);");
+		rowset_add(other, 2);
+		CHECK(dbcopy(src, dst, two, 2, why, sizeof(why)) == 0,
+		      "a table named twice, with rows in both sets: not "
+		      "covered (%s)", why);
+		rowset_free(other);
+	}
 	drop.table = "missing";
 	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
 	      "rows to leave out of a table that is not there: not covered "
