@@ -642,31 +642,31 @@ mark_dups(struct schema *s)
  * NULL (not covered) when that is not plain.  SQLite checks that a
  * table's name and an index's tbl_name agree with their sql; an index
  * without sql (a PRIMARY KEY's or a UNIQUE constraint's) it finds by its
- * name instead, sqlite_autoindex_TABLE_N, and does not read tbl_name.
+ * name instead, sqlite_autoindex_TABLE_N, and does not read tbl_name:
+ * such a row is covered when its name says the table its tbl_name says,
+ * and no other index row has that name (the index it would find).
  */
 static const char *
 owner(struct dbc *c, const struct schema *s, int i)
 {
-	const struct schema_row *r = &s->v[i];
 	static const char prefix[] = "sqlite_autoindex_";
-	size_t plen = sizeof(prefix) - 1, len = strlen(r->name), tlen;
-	const char *u;
+	const struct schema_row *r = &s->v[i];
+	size_t plen = sizeof(prefix) - 1, tlen;
+	const char *u = strrchr(r->name, '_');
 
-	if (strcmp(r->type, "index") != 0 || !r->sql_null)
-		return strcmp(r->type, "index") == 0 ? r->tbl : r->name;
-	if (r->dup)
-		goto odd;
-	u = strrchr(r->name, '_');
-	if (len <= plen || strncasecmp(r->name, prefix, plen) != 0 ||
-	    u < r->name + plen || u[1] == '\0' ||
-	    strspn(u + 1, "0123456789") != strlen(u + 1))
-		goto odd;
-	tlen = (size_t)(u - r->name) - plen;
-	if (strlen(r->tbl) != tlen ||
-	    strncasecmp(r->tbl, r->name + plen, tlen) != 0)
-		goto odd;
-	return r->tbl;
-odd:
+	if (strcmp(r->type, "index") != 0)
+		return r->name;
+	if (!r->sql_null)
+		return r->tbl;
+	/* the name: the prefix, the table's name, '_', digits */
+	if (!r->dup && strncasecmp(r->name, prefix, plen) == 0 &&
+	    u >= r->name + plen && u[1] != '\0' &&
+	    strspn(u + 1, "0123456789") == strlen(u + 1)) {
+		tlen = (size_t)(u - r->name) - plen;
+		if (strlen(r->tbl) == tlen &&
+		    strncasecmp(r->tbl, r->name + plen, tlen) == 0)
+			return r->tbl;
+	}
 	dbc_uncovered(c, "an index '%s' whose table is unclear", r->name);
 	return NULL;
 }
