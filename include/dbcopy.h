@@ -34,10 +34,11 @@ struct dbcopy_drop {
 /*
  * dbcopy: copy the database file src (which nobody writes meanwhile; no
  * -wal beside it) into dst, a new file (mode 0600; an existing dst is
- * replaced), leaving out drops[0..ndrops).  Returns 1 when the copy is
- * made; 0 when src holds what dbcopy does not cover (why, of whylen
- * bytes, says what; dst is removed); -1 after reporting an I/O error
- * (dst removed).
+ * replaced), leaving out drops[0..ndrops) (each table named once: two
+ * non-empty sets for one table are not covered).  Returns 1 when the
+ * copy is made; 0 when src holds what dbcopy does not cover (why, of
+ * whylen bytes, says what; dst is removed); -1 after reporting an I/O
+ * error (dst removed).
  */
 int dbcopy(const char *src, const char *dst, const struct dbcopy_drop *drops,
 	   int ndrops, char *why, size_t whylen);

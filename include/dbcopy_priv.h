@@ -31,6 +31,9 @@ struct dbc {
 	/* the copy */
 	int out;
 	uint32_t next;			/* the page the next write gets */
+	uint32_t maxpages;		/* the most it may have: a copy is no
+					 * larger than its source, give or
+					 * take, unless the source lies */
 	unsigned char *buf;		/* pages buf_first.. not written yet */
 	uint32_t buf_first, nbuf, capbuf;
 	/* the outcome */
@@ -51,6 +54,8 @@ struct dbc_cell {
 	uint32_t local;			/* payload bytes on the page */
 	uint32_t ovfl;			/* first overflow page, or 0 */
 	int64_t rowid;			/* table leaf cells */
+	int marked;			/* its overflow pages were read (and
+					 * marked) already */
 };
 
 /* dbc_uncovered: note that the source is not covered (why, printf-style);

@@ -247,9 +247,14 @@ done:
 	return rc;
 }
 
-/* index_rowid: the rowid that ends an index entry's record. */
+/*
+ * index_rowid: the rowid that ends an index entry's record.  The rowid
+ * ends the payload: on the last overflow page, when there are any, so
+ * reading it reads the whole chain, whose pages are marked then (and
+ * cell->marked set).
+ */
 static int
-index_rowid(struct dbc *c, const struct dbc_cell *cell, int64_t *rowid)
+index_rowid(struct dbc *c, struct dbc_cell *cell, int64_t *rowid)
 {
 	const unsigned char *rec = cell->p + cell->hdr;
 	const unsigned char *hend;
@@ -282,8 +287,9 @@ index_rowid(struct dbc *c, const struct dbc_cell *cell, int64_t *rowid)
 		return 0;
 	}
 	len = serial_len(last_t);
-	if (payload_read(c, cell, last_off, (uint64_t)len, b, 0) != 0)
+	if (payload_read(c, cell, last_off, (uint64_t)len, b, 1) != 0)
 		return -1;
+	cell->marked = cell->ovfl != 0;
 	v = (b[0] & 0x80) ? -1 : 0;
 	for (i = 0; i < len; i++)
 		v = (int64_t)((uint64_t)v << 8 | b[i]);
@@ -375,6 +381,7 @@ static int
 copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 {
 	struct copying *cp = arg;
+	struct dbc_cell k = *cell;
 	int64_t rowid = cell->rowid;
 
 	if (!cp->index) {
@@ -384,12 +391,12 @@ copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 		cp->last = rowid;
 	}
 	if (cp->drop != NULL) {
-		if (cp->index && index_rowid(c, cell, &rowid) != 0)
+		if (cp->index && index_rowid(c, &k, &rowid) != 0)
 			return -1;
 		if (rowset_has(cp->drop, rowid))
 			return 0;
 	}
-	return dbc_tree_add(cp->tree, cell);
+	return dbc_tree_add(cp->tree, &k);
 }
 
 /* One row of the schema, read whole. */
@@ -400,6 +407,11 @@ struct schema_row {
 	char *type, *name, *tbl;
 	int64_t root;
 	int root_field;			/* the rootpage value's index */
+	int sql_null;			/* no sql (NULL or ''): an index made
+					 * for a PRIMARY KEY or UNIQUE
+					 * constraint */
+	int dup;			/* an index whose name another index
+					 * row has too */
 };
 
 struct schema {
@@ -407,20 +419,19 @@ struct schema {
 	int n, cap;
 };
 
-/*
- * field_text: a record's text value of serial type t at body[0..len),
- * as a new string.
- */
+/* field_text: a record's text value at body[0..len), as a new string. */
 static char *
-field_text(uint64_t t, const unsigned char *body, int64_t len)
+field_text(const unsigned char *body, int64_t len)
 {
-	if (t < 13 || t % 2 == 0)
-		return xstrdup("");
 	return xstrndup((const char *)body, (size_t)len);
 }
 
-/* parse_row: read the columns of a schema record (type, name, tbl_name,
- * rootpage, sql). */
+/*
+ * parse_row: read the columns of a schema record (type, name, tbl_name,
+ * rootpage, sql).  SQLite reads them as text: a name stored as a blob or
+ * a number, or a rootpage stored as text, means to SQLite what it would
+ * not mean here, and is not covered.
+ */
 static int
 parse_row(struct dbc *c, struct schema_row *r)
 {
@@ -436,19 +447,25 @@ parse_row(struct dbc *c, struct schema_row *r)
 	body = rec + hlen;
 	r->root = 0;
 	r->root_field = -1;
+	r->sql_null = 1;
 	for (col = 0; h < rec + hlen; col++) {
 		k = varint(h, rec + hlen, &t);
 		len = k ? serial_len(t) : -1;
 		if (len < 0 || len > end - body)
 			return dbc_uncovered(c, "a malformed schema record");
 		h += k;
+		if (col == 64)
+			return dbc_uncovered(c, "a malformed schema record");
+		if (col <= 2 && (t < 13 || t % 2 == 0))
+			return dbc_uncovered(c, "a schema record whose type or "
+					     "names are not text");
 		if (col == 0)
-			r->type = field_text(t, body, len);
+			r->type = field_text(body, len);
 		else if (col == 1)
-			r->name = field_text(t, body, len);
+			r->name = field_text(body, len);
 		else if (col == 2)
-			r->tbl = field_text(t, body, len);
-		if (col == 3 && t >= 1 && t <= 6) {
+			r->tbl = field_text(body, len);
+		else if (col == 3 && t >= 1 && t <= 6) {
 			int i;
 
 			r->root = (body[0] & 0x80) ? -1 : 0;
@@ -456,14 +473,25 @@ parse_row(struct dbc *c, struct schema_row *r)
 				r->root = (int64_t)((uint64_t)r->root << 8 |
 						    body[i]);
 			r->root_field = 3;
+		} else if (col == 3 && (t == 8 || t == 9)) {
+			r->root = (int64_t)t - 8;
+			r->root_field = 3;
+		} else if (col == 4) {
+			/* SQLite parses sql that starts with "cr"; a row
+			 * without (NULL, '') it takes for an autoindex's */
+			r->sql_null = !(t >= 12 && len >= 2 &&
+					(body[0] | 0x20) == 'c' &&
+					(body[1] | 0x20) == 'r');
 		}
 		body += len;
 	}
-	if (r->type == NULL || r->name == NULL || r->tbl == NULL)
+	if (r->type == NULL || r->name == NULL || r->tbl == NULL ||
+	    r->root_field != 3)
 		return dbc_uncovered(c, "a malformed schema record");
-	if (r->root < 0 || r->root > UINT32_MAX ||
+	if (r->root < 0 || r->root > UINT32_MAX || r->root == 1 ||
 	    (r->root > 0 && strcmp(r->type, "table") != 0 &&
-	     strcmp(r->type, "index") != 0))
+	     strcmp(r->type, "index") != 0) ||
+	    (r->root == 0 && strcmp(r->type, "index") == 0))
 		return dbc_uncovered(c, "a schema record with a bad root page");
 	return 0;
 }
@@ -477,6 +505,8 @@ schema_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 
 	if (cell->payload > MAX_SCHEMA_RECORD)
 		return dbc_uncovered(c, "a schema record too large");
+	if (s->n > 0 && cell->rowid <= s->v[s->n - 1].rowid)
+		return dbc_uncovered(c, "rowids out of order");
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 32;
 		s->v = xrealloc(s->v, sizeof(*s->v) * (size_t)s->cap);
@@ -579,6 +609,68 @@ set_root(struct schema_row *r, int64_t v)
 	r->n = total;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	const struct schema_row *x = *(const struct schema_row *const *)a;
+	const struct schema_row *y = *(const struct schema_row *const *)b;
+
+	return strcasecmp(x->name, y->name);
+}
+
+/* mark_dups: flag the index rows whose name (ASCII case ignored) another
+ * index row has too. */
+static void
+mark_dups(struct schema *s)
+{
+	struct schema_row **v = xmalloc(sizeof(*v) * ((size_t)s->n + 1));
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].type, "index") == 0)
+			v[n++] = &s->v[i];
+	qsort(v, (size_t)n, sizeof(*v), by_name);
+	for (i = 1; i < n; i++)
+		if (strcasecmp(v[i - 1]->name, v[i]->name) == 0)
+			v[i - 1]->dup = v[i]->dup = 1;
+	free(v);
+}
+
+/*
+ * owner: the table whose rows the b-tree of schema row i holds (its own
+ * for a table, its table's for an index), as SQLite reads the schema;
+ * NULL (not covered) when that is not plain.  SQLite checks that a
+ * table's name and an index's tbl_name agree with their sql; an index
+ * without sql (a PRIMARY KEY's or a UNIQUE constraint's) it finds by its
+ * name instead, sqlite_autoindex_TABLE_N, and does not read tbl_name:
+ * such a row is covered when its name says the table its tbl_name says,
+ * and no other index row has that name (the index it would find).
+ */
+static const char *
+owner(struct dbc *c, const struct schema *s, int i)
+{
+	static const char prefix[] = "sqlite_autoindex_";
+	const struct schema_row *r = &s->v[i];
+	size_t plen = sizeof(prefix) - 1, tlen;
+	const char *u = strrchr(r->name, '_');
+
+	if (strcmp(r->type, "index") != 0)
+		return r->name;
+	if (!r->sql_null)
+		return r->tbl;
+	/* the name: the prefix, the table's name, '_', digits */
+	if (!r->dup && strncasecmp(r->name, prefix, plen) == 0 &&
+	    u >= r->name + plen && u[1] != '\0' &&
+	    strspn(u + 1, "0123456789") == strlen(u + 1)) {
+		tlen = (size_t)(u - r->name) - plen;
+		if (strlen(r->tbl) == tlen &&
+		    strncasecmp(r->tbl, r->name + plen, tlen) == 0)
+			return r->tbl;
+	}
+	dbc_uncovered(c, "an index '%s' whose table is unclear", r->name);
+	return NULL;
+}
+
 /* find_drop: the rows to leave out of table name, or NULL. */
 static const struct rowset *
 find_drop(const struct dbcopy_drop *drops, int n, const char *name)
@@ -594,7 +686,8 @@ find_drop(const struct dbcopy_drop *drops, int n, const char *name)
 
 /*
  * make_header: the copy's file header, from the source's head, into the
- * first 100 bytes of page 1 (img).
+ * first 100 bytes of page 1 (img): its settings kept (page size, schema
+ * format, encoding, user_version, application_id, ...), the rest new.
  */
 static void
 make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
@@ -602,6 +695,7 @@ make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
 	uint32_t counter = dbc_get32(head + 24) + 1;
 
 	memcpy(img, head, DBC_HEADER);
+	memset(img + 72, 0, 20);		/* reserved: zero */
 	dbc_put32(img + 24, counter);
 	dbc_put32(img + 28, c->next - 1);	/* pages in the copy */
 	dbc_put32(img + 32, 0);			/* no freelist */
@@ -624,10 +718,18 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 	uint32_t root;
 	int i, j, rc = -1;
 
+	mark_dups(s);
 	/* every table rows are left out of must be there, with rowids */
 	for (j = 0; j < ndrops; j++) {
 		if (rowset_count(drops[j].rows) == 0)
 			continue;
+		for (i = 0; i < j; i++)
+			if (rowset_count(drops[i].rows) > 0 &&
+			    strcasecmp(drops[i].table, drops[j].table) == 0) {
+				dbc_uncovered(c, "table '%s' named twice",
+					      drops[j].table);
+				goto done;
+			}
 		for (i = 0; i < s->n; i++)
 			if (strcmp(s->v[i].type, "table") == 0 &&
 			    strcasecmp(s->v[i].name, drops[j].table) == 0)
@@ -647,17 +749,23 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 	}
 	for (i = 0; i < s->n; i++) {
 		struct schema_row *r = &s->v[i];
+		const char *table;
 		int index;
 
 		if (r->root == 0)
 			continue;
-		if (dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
+		if ((table = owner(c, s, i)) == NULL ||
+		    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
 			goto done;
 		index = kind[0] == 2 || kind[0] == 10;
+		if (!index && strcmp(r->type, "index") == 0) {
+			dbc_uncovered(c, "index '%s' is not an index b-tree",
+				      r->name);
+			goto done;
+		}
 		memset(&cp, 0, sizeof(cp));
 		cp.index = index;
-		cp.drop = find_drop(drops, ndrops, strcmp(r->type, "index") == 0
-							   ? r->tbl : r->name);
+		cp.drop = find_drop(drops, ndrops, table);
 		cp.tree = dbc_tree_new(c, index, 0);
 		if (walk(c, (uint32_t)r->root, index, copy_entry, &cp) != 0 ||
 		    dbc_tree_finish(cp.tree, &root) != 0) {
@@ -685,12 +793,26 @@ done:
 	return rc;
 }
 
+/*
+ * pending_byte: where SQLite's lock byte is: at 1 GiB (PENDING_BYTE), but
+ * a test may move it (SQLITE_TESTCTRL_PENDING_BYTE) to make databases that
+ * cross it small; the copy leaves free the page SQLite leaves free.
+ */
+static uint32_t
+pending_byte(void)
+{
+	int v = sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE, 0u);
+
+	return v > 0 ? (uint32_t)v : DBC_PENDING_BYTE;
+}
+
 /* check_header: whether the source's header is one dbcopy covers; its
  * page size and count into c. */
 static int
 check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 {
 	uint32_t size = dbc_get16(head + 16), count;
+	uint64_t max;
 
 	size = size == 1 ? 65536 : size;
 	if (memcmp(head, "SQLite format 3", 16) != 0)
@@ -713,7 +835,17 @@ check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 	if ((off_t)count * size > file_size || count == 0)
 		return dbc_uncovered(c, "a file shorter than its header says");
 	c->npages = count;
-	c->lock_page = DBC_PENDING_BYTE / size + 1;
+	/*
+	 * Cells are packed into the copy's pages at least as tightly as
+	 * SQLite packs them, overflow chains are as long: a copy larger
+	 * than its source (the lock page and the odd page of a level
+	 * aside) copies a cell more than once, as a page whose cell
+	 * pointers share a cell would make it: one page into hundreds of
+	 * pages of copy, a disk filled from a small file.
+	 */
+	max = (uint64_t)count + count / 64 + 64;
+	c->maxpages = max > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)max;
+	c->lock_page = pending_byte() / size + 1;
 	return 0;
 }
 

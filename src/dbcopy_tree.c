@@ -183,8 +183,8 @@ out_page(struct dbc *c, uint32_t *pgno)
 			return NULL;
 		memset(slot, 0, c->size);
 	}
-	if (c->next == 0 || c->next == UINT32_MAX) {
-		dbc_uncovered(c, "the copy would have too many pages");
+	if (c->next == 0 || c->next > c->maxpages) {
+		dbc_uncovered(c, "a copy larger than its source");
 		return NULL;
 	}
 	*pgno = c->next;
@@ -201,6 +201,7 @@ struct chain_src {
 	uint32_t pgno;			/* next source page, or 0 */
 	const unsigned char *mem;	/* or the bytes themselves */
 	unsigned char *page;		/* a source page buffer */
+	int marked;			/* its pages were marked read already */
 };
 
 /*
@@ -225,7 +226,8 @@ write_chain(struct dbc *c, struct chain_src *s, uint64_t n, uint32_t *first)
 			if (s->pgno == 0)
 				return dbc_uncovered(c, "an overflow chain "
 						     "ends early");
-			if (dbc_read_page(c, s->pgno, s->page, 1) != 0)
+			if (dbc_read_page(c, s->pgno, s->page, !s->marked) !=
+			    0)
 				return -1;
 			from = s->page + 4;
 			s->pgno = dbc_get32(s->page);
@@ -488,6 +490,7 @@ dbc_tree_add(struct dbc_tree *t, const struct dbc_cell *cell)
 	s.pgno = cell->ovfl;
 	s.mem = NULL;
 	s.page = t->srcpage;
+	s.marked = cell->marked;
 	return add_cell(t, cell->p, cell->hdr, cell->local, cell->payload, &s,
 			cell->rowid);
 }
@@ -509,6 +512,7 @@ dbc_tree_add_record(struct dbc_tree *t, int64_t rowid,
 	s.pgno = 0;
 	s.mem = rec + local;
 	s.page = NULL;
+	s.marked = 0;
 	rc = add_cell(t, cell, hdr, local, n, &s, rowid);
 	free(cell);
 	return rc;
