@@ -120,19 +120,35 @@ link(struct strbuf *sb, const struct etable *et, int idx, int once)
 	sb_adds(sb, " IN (SELECT h FROM temp.lethe_batch_h)");
 }
 
+/*
+ * table: "main.NAME", and for a one-batch eraser " NOT INDEXED": a
+ * restored database's indexes are not trusted to list every row
+ * (quick_check does not compare them with their tables), so its rows are
+ * found by reading the tables themselves.
+ */
+static void
+table(struct strbuf *sb, const struct eraser *e, const char *name)
+{
+	sb_adds(sb, "main.");
+	sb_add_ident(sb, name);
+	if (e->once)
+		sb_adds(sb, " NOT INDEXED");
+}
+
 /* action: "DELETE FROM t" or "UPDATE t SET m = NULL, ..., subject = NULL". */
 static void
-action(struct strbuf *sb, const struct dmap_table *t, int how)
+action(struct strbuf *sb, const struct eraser *e, const struct dmap_table *t,
+       int how)
 {
 	int i;
 
 	if (how == ON_DELETE) {
-		sb_adds(sb, "DELETE FROM main.");
-		sb_add_ident(sb, t->name);
+		sb_adds(sb, "DELETE FROM ");
+		table(sb, e, t->name);
 		return;
 	}
-	sb_adds(sb, "UPDATE main.");
-	sb_add_ident(sb, t->name);
+	sb_adds(sb, "UPDATE ");
+	table(sb, e, t->name);
 	sb_adds(sb, " SET ");
 	for (i = 0; i < t->mask.n; i++) {
 		if (strcmp(t->mask.v[i], t->subject) == 0)
@@ -192,7 +208,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 
 	/* apply */
 	link(&sb, et, idx, e->once);
-	action(&sql, t, how);
+	action(&sql, e, t, how);
 	sb_addf(&sql, " WHERE %s", sb_str(&sb));
 	if (retain) {
 		sb_adds(&sql, " AND ");
@@ -209,8 +225,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	if (t->match != NULL && e->once) {
 		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0 FROM (SELECT ");
 		hash_expr(&sql, t, "");
-		sb_adds(&sql, " AS h FROM main.");
-		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " AS h FROM ");
+		table(&sql, e, t->name);
 		sb_adds(&sql, ") WHERE lethe_in_batch(h) GROUP BY h");
 	} else if (t->match != NULL) {
 		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0 FROM "
@@ -223,8 +239,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	} else if (!retain) {
 		sb_adds(&sql, "SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM main.");
-		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
+		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
@@ -238,8 +254,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		past_expr(&sql, t, "?1");
 		sb_adds(&sql, " AS p, ");
 		until_expr(&sql, t);
-		sb_adds(&sql, " AS u FROM main.");
-		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " AS u FROM ");
+		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)) GROUP BY s");
@@ -248,7 +264,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		goto done;
 
 	if (retain && t->match == NULL) {
-		action(&sql, t, t->after_hold);
+		action(&sql, e, t, t->after_hold);
 		sb_adds(&sql, " WHERE ");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " = ?1 AND ");
@@ -260,15 +276,15 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 			      "FILTER (WHERE p IS NOT 1), count(*) FILTER (WHERE "
 			      "p IS NULL) FROM (SELECT ");
 		past_expr(&sql, t, "?2");
-		sb_adds(&sql, " AS p FROM main.");
-		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, " AS p FROM ");
+		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " = ?1)");
 		if (prepare(e, &et->release_count, &sql) != 0)
 			goto done;
-		sb_adds(&sql, "SELECT rowid FROM main.");
-		sb_add_ident(&sql, t->name);
+		sb_adds(&sql, "SELECT rowid FROM ");
+		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " = ?1 AND ");
@@ -294,15 +310,15 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
 	et->where = xstrdup(sb_str(&sql));
 	sb_reset(&sql);
-	sb_adds(&sql, "DELETE FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, "DELETE FROM ");
+	table(&sql, e, cfg->subj_table);
 	sb_addf(&sql, " WHERE %s", et->where);
 	if (prepare(e, &et->apply, &sql) != 0)
 		return -1;
 	sb_adds(&sql, "SELECT CAST(");
 	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
+	table(&sql, e, cfg->subj_table);
 	sb_adds(&sql, " WHERE ");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
@@ -497,8 +513,8 @@ eraser_collect(struct eraser *e, struct rowset **sets)
 		if (!plain)
 			continue;	/* deleted as before */
 		sb_reset(&sql);
-		sb_adds(&sql, "SELECT rowid FROM main.");
-		sb_add_ident(&sql, name);
+		sb_adds(&sql, "SELECT rowid FROM ");
+		table(&sql, e, name);
 		sb_addf(&sql, " WHERE %s", et->where);
 		if (prepare(e, &et->collect, &sql) != 0)
 			goto done;

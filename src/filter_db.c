@@ -74,6 +74,19 @@ sidecars_plain(struct filter *f, const char *rel, const char *full)
 	return bad ? -1 : 0;
 }
 
+/*
+ * corrupt_index: after a failure, if SQLite found db damaged while
+ * erasing (an index that does not match its table: quick_check does not
+ * compare them), report the database as bad input.
+ */
+static void
+corrupt_index(struct filter *f, const char *rel, sqlite3 *db)
+{
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_CORRUPT && !f->hostile)
+		bad_db(f, rel, NULL, "corrupt (an index does not match its "
+		       "table)");
+}
+
 /* checked: wait for the quick_check of c; report a database failing it. */
 static int
 checked(struct filter *f, const char *rel, struct db_check *c)
@@ -99,7 +112,8 @@ subjects_query(const struct config *cfg, const char *cond, struct strbuf *sb)
 	subject_columns(cfg, sb);
 	sb_adds(sb, " FROM main.");
 	sb_add_ident(sb, cfg->subj_table);
-	sb_adds(sb, " AS s WHERE s.");
+	/* an archive's indexes may not list every row: not used */
+	sb_adds(sb, " AS s NOT INDEXED WHERE s.");
 	sb_add_ident(sb, cfg->subj_id);
 	sb_addf(sb, " %s", cond);
 }
@@ -116,7 +130,7 @@ warn_undated(sqlite3 *db, const struct purge_rule *p,
 
 	sb_adds(&sql, "SELECT rowid FROM main.");
 	sb_add_ident(&sql, p->name);
-	sb_adds(&sql, " WHERE lethe_past(");
+	sb_adds(&sql, " NOT INDEXED WHERE lethe_past(");
 	sb_add_ident(&sql, p->date);
 	sb_addf(&sql, ", %d, %d, %d) IS NULL", p->keep.n, (int)p->keep.unit,
 		p->date_format);
@@ -213,7 +227,7 @@ purge(struct filter *f, sqlite3 *db, struct filter_drops *d, int pass)
 			sb_adds(&sql, plain ? "SELECT rowid FROM main."
 					    : "DELETE FROM main.");
 		sb_add_ident(&sql, p->name);
-		sb_adds(&sql, " WHERE lethe_past(");
+		sb_adds(&sql, " NOT INDEXED WHERE lethe_past(");
 		sb_add_ident(&sql, p->date);
 		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n, (int)p->keep.unit,
 			p->date_format);
@@ -566,6 +580,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		goto done;
 	rc = 0;
 done:
+	if (rc != 0)
+		corrupt_index(f, rel, db);
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	eraser_free(er);
@@ -640,6 +656,8 @@ done:
 		checked(f, rel, &chk);
 	if (rc != 0 && db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
 		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
+	if (rc != 0 && db != NULL)
+		corrupt_index(f, rel, db);
 	sqlite3_close(db);
 	filter_drops_release(&d);
 	return rc;

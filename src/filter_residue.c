@@ -48,12 +48,15 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 	int r, i, ncol, rc = -1, rowid = 1;
 	char what[1024];
 
+	/* the table itself, not an index that may not list every row */
 	sb_adds(&sql, "SELECT rowid, * FROM main.");
 	sb_add_ident(&sql, table);
+	sb_adds(&sql, " NOT INDEXED");
 	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
 		sb_reset(&sql);
 		sb_adds(&sql, "SELECT NULL, * FROM main.");
 		sb_add_ident(&sql, table);
+		sb_adds(&sql, " NOT INDEXED");
 		rowid = 0;
 		st = db_prepare(db, sb_str(&sql));
 		if (st == NULL)
