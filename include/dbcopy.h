@@ -22,25 +22,60 @@
 #define DBCOPY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rowset.h"
+#include "strset.h"
 
-/* A table's rows to leave out. */
+struct strset;
+
+/*
+ * A table's rows to leave out: those whose rowid is in rows, and, with
+ * values, those whose value in field `column` of the record is text equal,
+ * byte for byte, to one of values (the copier reads the table, not an
+ * index that might not list every row); the rowids of the latter are
+ * added to rows (so that their index entries go too) and counted in
+ * matched.
+ */
 struct dbcopy_drop {
 	const char *table;		/* a rowid table (ASCII case ignored) */
-	const struct rowset *rows;	/* its rowids to leave out */
+	struct rowset *rows;		/* its rowids to leave out */
+	int column;			/* a record field (with values) */
+	const struct strset *values;	/* or NULL */
+	int64_t matched;		/* out: rows left out by value */
 };
+
+/*
+ * A tap on the copy: pages(arg, p, first, n) is called with the n pages
+ * p[0..n * page size) of the copy, from page number first, as they are
+ * written (each page once, page 1 last; the lock-byte page among them,
+ * all zero), so they can be read while the copy goes on.
+ */
+struct dbcopy_tap {
+	void (*pages)(void *arg, const unsigned char *p, uint32_t first,
+		      uint32_t n);
+	void *arg;
+};
+
+/*
+ * dbcopy_lock_page: the page of a database with pages of size bytes that
+ * holds SQLite's lock byte: never used.
+ */
+uint32_t dbcopy_lock_page(uint32_t size);
 
 /*
  * dbcopy: copy the database file src (which nobody writes meanwhile; no
  * -wal beside it) into dst, a new file (mode 0600; an existing dst is
  * replaced), leaving out drops[0..ndrops) (each table named once: two
- * non-empty sets for one table are not covered).  Returns 1 when the
+ * drops with rows or a column for one table are not covered; a row
+ * whose record has fewer fields than the column is not covered).  The
+ * tables are copied before the indexes.  tap (or NULL) sees the pages
+ * written.  Returns 1 when the
  * copy is made; 0 when src holds what dbcopy does not cover (why, of
  * whylen bytes, says what; dst is removed); -1 after reporting an I/O
  * error (dst removed).
  */
-int dbcopy(const char *src, const char *dst, const struct dbcopy_drop *drops,
-	   int ndrops, char *why, size_t whylen);
+int dbcopy(const char *src, const char *dst, struct dbcopy_drop *drops,
+	   int ndrops, const struct dbcopy_tap *tap, char *why, size_t whylen);
 
 #endif

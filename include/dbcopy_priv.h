@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dbcopy.h"
+
 #define DBC_HEADER 100			/* the file header on page 1 */
 #define DBC_PENDING_BYTE 0x40000000	/* its page is never used */
 #define DBC_MAX_DEPTH 64		/* b-tree levels followed */
@@ -36,6 +38,7 @@ struct dbc {
 					 * take, unless the source lies */
 	unsigned char *buf;		/* pages buf_first.. not written yet */
 	uint32_t buf_first, nbuf, capbuf;
+	const struct dbcopy_tap *tap;	/* or NULL */
 	/* the outcome */
 	int fail;			/* enum dbc_fail */
 	int err;			/* errno of an I/O error */

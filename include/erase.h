@@ -34,6 +34,7 @@ struct erase_tally {
 
 struct eraser;
 struct rowset;
+struct strset;
 
 /*
  * eraser_new: prepare to erase in db (schema "main") by cfg, with hold
@@ -45,13 +46,17 @@ struct eraser *eraser_new(sqlite3 *db, const struct config *cfg, int64_t now);
 
 /*
  * eraser_new_once: the same for one batch over a database nobody else
- * writes (a restored copy): tables linked by an identifier are matched by
- * normalising and hashing (under k) their column within the statements,
- * with no index to build, against the batch's hashes kept in memory (SQL
- * function lethe_in_batch, registered on db while the eraser lives).
+ * writes (a restored copy), whose indexes are not trusted to list every
+ * row (tables are read NOT INDEXED): tables linked by an identifier are
+ * matched by normalising and hashing (under k) their column within the
+ * statements, against the batch's hashes kept in memory (SQL function
+ * lethe_in_batch); subject ids are kept in sids too (which must outlive
+ * the eraser), and a subject column holding text compared as bytes is
+ * matched in memory (lethe_in_sids).
  */
 struct eraser *eraser_new_once(sqlite3 *db, const struct config *cfg,
-			       int64_t now, const struct key *k);
+			       int64_t now, const struct key *k,
+			       struct strset *sids);
 
 /* eraser_free: finalize statements, drop temp tables.  NULL is a no-op. */
 void eraser_free(struct eraser *e);
@@ -65,14 +70,18 @@ int eraser_set_key(struct eraser *e, const struct key *k);
 
 /*
  * eraser_collect: from here on, eraser_apply leaves the rows it would
- * delete from a table in place and adds their rowids to sets[i] (tally
- * index i) instead, for the caller to leave out of a copy (dbcopy.h);
- * free text in such rows is not redacted.  Tables where "rowid" does not
- * name the rowid (WITHOUT ROWID, or a column of that name) and rows past
- * a legal hold are still deleted.  sets (n = cfg->ntables + 1, none NULL)
- * must outlive the eraser.  Returns 0, or -1 after reporting.
+ * delete from a table in place, for the caller to leave out of a copy
+ * (dbcopy.h): those of a one-batch eraser's tables whose subject column
+ * holds text compared as bytes by their value (field[i] gets that
+ * column's field in a record; the batch's subject ids are the sids of
+ * eraser_new_once), the others by rowid, added to sets[i] (tally index
+ * i); field[i] is -1 for those.  Free text in such rows is not redacted.
+ * Tables where "rowid" does not name the rowid (WITHOUT ROWID, or a
+ * column of that name) and rows past a legal hold are still deleted.
+ * sets and field (n = cfg->ntables + 1, sets none NULL) must outlive the
+ * eraser.  Returns 0, or -1 after reporting.
  */
-int eraser_collect(struct eraser *e, struct rowset **sets);
+int eraser_collect(struct eraser *e, struct rowset **sets, int *field);
 
 /* eraser_set_now: take hold decisions as of now from here on. */
 void eraser_set_now(struct eraser *e, int64_t now);

@@ -13,6 +13,7 @@
 #include "dbcopy.h"
 #include "filter.h"
 #include "rowset.h"
+#include "strset.h"
 
 #include "scan.h"
 
@@ -90,6 +91,22 @@ int filter_raw_clean(const struct filter *f, const char *full,
 		     int indexes);
 
 /*
+ * filter_raw_feed_start: scan pages of size bytes (UTF-8, no reserved
+ * bytes, index pages too with indexes) for residue as they are handed
+ * over with filter_raw_feed (p holds n pages from page number first;
+ * copied, so p may be reused on return; the lock page lock_page is not
+ * read), in threads of their own.  filter_raw_feed_finish: wait for the
+ * scan and free it: the answers of filter_raw_wait (1 clean, 0 a
+ * candidate or what this reader does not cover, -1 an error reported).
+ */
+struct raw_feed;
+struct raw_feed *filter_raw_feed_start(const struct filter *f, uint32_t size,
+				       int indexes, uint64_t lock_page);
+void filter_raw_feed(struct raw_feed *fd, const unsigned char *p,
+		     uint64_t first, uint32_t n);
+int filter_raw_feed_finish(struct raw_feed *fd);
+
+/*
  * filter_open_db: open the database at full from an archive defensively
  * (defensive mode, no trusted schema, triggers, views or extensions, cell
  * size checks, no mmap, a progress handler bounding the work against
@@ -140,12 +157,15 @@ struct filter_drops {
 	struct dbcopy_drop *v;		/* tables and their sets */
 	int n;
 	struct rowset **sets;		/* by tally index, for the eraser */
+	int *field;			/* by tally index: the subject column
+					 * the copier matches, or -1 */
+	struct strset *sids;		/* the erased subjects' ids */
 };
 
 /*
  * filter_drops_init: empty sets for the data map's tables and the
- * [purge] tables of cfg (which must outlive d); filter_drops_release
- * frees them.  filter_drops_for: the set of table (made if new; the name
+ * [purge] tables of cfg (which must outlive d), and for the erased
+ * subjects' ids; filter_drops_release frees them.  filter_drops_for: the set of table (made if new; the name
  * must outlive d).
  */
 void filter_drops_init(struct filter_drops *d, const struct config *cfg);
@@ -155,12 +175,13 @@ struct rowset *filter_drops_for(struct filter_drops *d, const char *table);
 /*
  * filter_copy: apply mode: replace the database at full (open as *db,
  * which this closes; no transaction open) by its filtered copy: without
- * the rows d leaves out, scanned for residue (redactions written; *fatal
+ * the rows d leaves out (by rowid, and by subject column: counted into
+ * f's tallies), scanned for residue (redactions written; *fatal
  * set for residue that stays, the copy then in place for the caller to
  * drop or the restore to fail on).  Returns 0, or -1 after reporting.
  */
 int filter_copy(struct filter *f, sqlite3 **db, const char *rel,
-		const char *full, int datamap, const struct filter_drops *d,
+		const char *full, int datamap, struct filter_drops *d,
 		int *fatal);
 
 /*

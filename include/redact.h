@@ -21,6 +21,7 @@
 
 struct redactor;
 struct rowset;
+struct strset;
 
 /*
  * redactor_new: a redactor for db (schema "main") and cfg's redact
@@ -47,10 +48,13 @@ void redactor_add(struct redactor *r, const char *ids);
 int redactor_apply(struct redactor *r, int64_t *count);
 
 /*
- * redactor_skip: from here on, redactor_apply leaves alone the rows of
- * cfg->tables[i] whose rowid is in sets[i + 1] (rows that are to go);
- * sets (or NULL: none) must outlive r.  NULL r is a no-op.
+ * redactor_skip: from here on, redactor_apply leaves alone the rows that
+ * are to go: those of cfg->tables[i] whose rowid is in sets[i + 1], and,
+ * where by_value[i + 1] is set, those whose subject column is one of
+ * sids.  The arguments (any may be NULL: none) must outlive r.  NULL r is
+ * a no-op.
  */
-void redactor_skip(struct redactor *r, struct rowset **sets);
+void redactor_skip(struct redactor *r, struct rowset **sets,
+		   const int *by_value, const struct strset *sids);
 
 #endif

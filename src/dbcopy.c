@@ -370,11 +370,53 @@ done:
 /* The copy of one b-tree. */
 struct copying {
 	struct dbc_tree *tree;
-	const struct rowset *drop;	/* or NULL */
+	struct dbcopy_drop *drop;	/* or NULL */
 	int index;
 	int any;			/* a row seen yet */
 	int64_t last;			/* its rowid */
+	unsigned char *value;		/* a field read (drop->values) */
 };
+
+/*
+ * field_matches: whether field `column` of a table row's record is text
+ * that drop's values hold (1), or not (0); -1 when the record does not
+ * read, or has no such field.
+ */
+static int
+field_matches(struct dbc *c, const struct dbc_cell *cell,
+	      const struct dbcopy_drop *drop, unsigned char *value)
+{
+	const unsigned char *rec = cell->p + cell->hdr, *h, *hend;
+	uint64_t hlen, t, off;
+	int64_t len;
+	int k, col = 0;
+
+	k = varint(rec, rec + cell->local, &hlen);
+	if (k == 0 || hlen < (uint64_t)k || hlen > cell->local)
+		return dbc_uncovered(c, "a record whose header is not on its "
+				     "page");
+	hend = rec + hlen;
+	off = hlen;
+	for (h = rec + k; h < hend; h += k, col++) {
+		k = varint(h, hend, &t);
+		len = k ? serial_len(t) : -1;
+		if (len < 0)
+			return dbc_uncovered(c, "a malformed record");
+		if (col == drop->column) {
+			/* text of a length some value has: compare */
+			if (t < 13 || t % 2 == 0 ||
+			    (size_t)len > strset_longest(drop->values))
+				return 0;
+			if (payload_read(c, cell, off, (uint64_t)len, value,
+					 0) != 0)
+				return -1;
+			return strset_has(drop->values, value, (size_t)len);
+		}
+		off += (uint64_t)len;
+	}
+	return dbc_uncovered(c, "a row of '%s' without the column it is "
+			     "matched on", drop->table);
+}
 
 /* copy_entry: a walk's entry: copied unless its row is left out. */
 static int
@@ -383,6 +425,7 @@ copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 	struct copying *cp = arg;
 	struct dbc_cell k = *cell;
 	int64_t rowid = cell->rowid;
+	int m;
 
 	if (!cp->index) {
 		if (cp->any && rowid <= cp->last)
@@ -390,12 +433,22 @@ copy_entry(void *arg, struct dbc *c, const struct dbc_cell *cell)
 		cp->any = 1;
 		cp->last = rowid;
 	}
-	if (cp->drop != NULL) {
-		if (cp->index && index_rowid(c, &k, &rowid) != 0)
+	if (cp->drop == NULL)
+		return dbc_tree_add(cp->tree, &k);
+	if (cp->index && index_rowid(c, &k, &rowid) != 0)
+		return -1;
+	if (!cp->index && cp->drop->values != NULL) {
+		m = field_matches(c, &k, cp->drop, cp->value);
+		if (m < 0)
 			return -1;
-		if (rowset_has(cp->drop, rowid))
+		if (m) {
+			cp->drop->matched +=
+				rowset_add(cp->drop->rows, rowid);
 			return 0;
+		}
 	}
+	if (rowset_has(cp->drop->rows, rowid))
+		return 0;
 	return dbc_tree_add(cp->tree, &k);
 }
 
@@ -671,16 +724,24 @@ owner(struct dbc *c, const struct schema *s, int i)
 	return NULL;
 }
 
-/* find_drop: the rows to leave out of table name, or NULL. */
-static const struct rowset *
-find_drop(const struct dbcopy_drop *drops, int n, const char *name)
+/* leaves_out: whether drop d leaves anything out. */
+static int
+leaves_out(const struct dbcopy_drop *d)
+{
+	return rowset_count(d->rows) > 0 ||
+	       (d->values != NULL && strset_count(d->values) > 0);
+}
+
+/* find_drop: what to leave out of table name, or NULL. */
+static struct dbcopy_drop *
+find_drop(struct dbcopy_drop *drops, int n, const char *name)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (strcasecmp(drops[i].table, name) == 0 &&
-		    rowset_count(drops[i].rows) > 0)
-			return drops[i].rows;
+		    leaves_out(&drops[i]))
+			return &drops[i];
 	return NULL;
 }
 
@@ -709,22 +770,27 @@ make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
  * page 1, with a file header made from the source's, head.
  */
 static int
-copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
+copy_all(struct dbc *c, struct schema *s, struct dbcopy_drop *drops,
 	 int ndrops, const unsigned char *head)
 {
 	struct copying cp;
 	struct dbc_tree *tree = NULL;
 	unsigned char *kind = xmalloc(c->size), *page1;
+	unsigned char *value = NULL;
+	size_t longest = 0;
 	uint32_t root;
-	int i, j, rc = -1;
+	int i, j, pass, rc = -1;
 
 	mark_dups(s);
 	/* every table rows are left out of must be there, with rowids */
 	for (j = 0; j < ndrops; j++) {
-		if (rowset_count(drops[j].rows) == 0)
+		if (!leaves_out(&drops[j]))
 			continue;
+		if (drops[j].values != NULL &&
+		    strset_longest(drops[j].values) > longest)
+			longest = strset_longest(drops[j].values);
 		for (i = 0; i < j; i++)
-			if (rowset_count(drops[i].rows) > 0 &&
+			if (leaves_out(&drops[i]) &&
 			    strcasecmp(drops[i].table, drops[j].table) == 0) {
 				dbc_uncovered(c, "table '%s' named twice",
 					      drops[j].table);
@@ -747,33 +813,41 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 			goto done;
 		}
 	}
-	for (i = 0; i < s->n; i++) {
-		struct schema_row *r = &s->v[i];
-		const char *table;
-		int index;
+	value = xmalloc(longest + 1);
+	/* the tables first: the rows they leave out by value are known
+	 * before their indexes are copied */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < s->n; i++) {
+			struct schema_row *r = &s->v[i];
+			const char *table;
+			int index;
 
-		if (r->root == 0)
-			continue;
-		if ((table = owner(c, s, i)) == NULL ||
-		    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
-			goto done;
-		index = kind[0] == 2 || kind[0] == 10;
-		if (!index && strcmp(r->type, "index") == 0) {
-			dbc_uncovered(c, "index '%s' is not an index b-tree",
-				      r->name);
-			goto done;
-		}
-		memset(&cp, 0, sizeof(cp));
-		cp.index = index;
-		cp.drop = find_drop(drops, ndrops, table);
-		cp.tree = dbc_tree_new(c, index, 0);
-		if (walk(c, (uint32_t)r->root, index, copy_entry, &cp) != 0 ||
-		    dbc_tree_finish(cp.tree, &root) != 0) {
+			if (r->root == 0 ||
+			    (strcmp(r->type, "table") == 0) != (pass == 0))
+				continue;
+			if ((table = owner(c, s, i)) == NULL ||
+			    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
+				goto done;
+			index = kind[0] == 2 || kind[0] == 10;
+			if (!index && strcmp(r->type, "index") == 0) {
+				dbc_uncovered(c, "index '%s' is not an index "
+					      "b-tree", r->name);
+				goto done;
+			}
+			memset(&cp, 0, sizeof(cp));
+			cp.index = index;
+			cp.drop = find_drop(drops, ndrops, table);
+			cp.value = value;
+			cp.tree = dbc_tree_new(c, index, 0);
+			if (walk(c, (uint32_t)r->root, index, copy_entry,
+				 &cp) != 0 ||
+			    dbc_tree_finish(cp.tree, &root) != 0) {
+				dbc_tree_free(cp.tree);
+				goto done;
+			}
 			dbc_tree_free(cp.tree);
-			goto done;
+			set_root(r, root);
 		}
-		dbc_tree_free(cp.tree);
-		set_root(r, root);
 	}
 	tree = dbc_tree_new(c, 0, 1);
 	for (i = 0; i < s->n; i++)
@@ -790,6 +864,7 @@ copy_all(struct dbc *c, struct schema *s, const struct dbcopy_drop *drops,
 done:
 	dbc_tree_free(tree);
 	free(kind);
+	free(value);
 	return rc;
 }
 
@@ -804,6 +879,12 @@ pending_byte(void)
 	int v = sqlite3_test_control(SQLITE_TESTCTRL_PENDING_BYTE, 0u);
 
 	return v > 0 ? (uint32_t)v : DBC_PENDING_BYTE;
+}
+
+uint32_t
+dbcopy_lock_page(uint32_t size)
+{
+	return pending_byte() / size + 1;
 }
 
 /* check_header: whether the source's header is one dbcopy covers; its
@@ -845,13 +926,13 @@ check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 	 */
 	max = (uint64_t)count + count / 64 + 64;
 	c->maxpages = max > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)max;
-	c->lock_page = pending_byte() / size + 1;
+	c->lock_page = dbcopy_lock_page(size);
 	return 0;
 }
 
 int
-dbcopy(const char *src, const char *dst, const struct dbcopy_drop *drops,
-       int ndrops, char *why, size_t whylen)
+dbcopy(const char *src, const char *dst, struct dbcopy_drop *drops,
+       int ndrops, const struct dbcopy_tap *tap, char *why, size_t whylen)
 {
 	struct dbc c;
 	struct schema s;
@@ -864,6 +945,7 @@ dbcopy(const char *src, const char *dst, const struct dbcopy_drop *drops,
 	c.in = c.out = -1;
 	c.why = why;
 	c.whylen = whylen;
+	c.tap = tap;
 	if (whylen > 0)
 		why[0] = '\0';
 	c.in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -129,6 +129,8 @@ dbc_out_flush(struct dbc *c)
 {
 	if (c->nbuf == 0)
 		return 0;
+	if (c->tap != NULL)
+		c->tap->pages(c->tap->arg, c->buf, c->buf_first, c->nbuf);
 	if (pwrite_all(c->out, c->buf, (size_t)c->nbuf * c->size,
 		       (off_t)(c->buf_first - 1) * c->size) != 0)
 		return io_fail(c, "write");
@@ -140,6 +142,8 @@ dbc_out_flush(struct dbc *c)
 int
 dbc_out_page1(struct dbc *c, const unsigned char *img)
 {
+	if (c->tap != NULL)
+		c->tap->pages(c->tap->arg, img, 1, 1);
 	if (pwrite_all(c->out, img, c->size, 0) != 0)
 		return io_fail(c, "write");
 	return 0;

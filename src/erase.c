@@ -20,6 +20,7 @@
 #include "log.h"
 #include "redact.h"
 #include "rowset.h"
+#include "strset.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "util.h"
@@ -41,6 +42,11 @@ struct etable {
 	char *where;			/* apply's WHERE clause, if it deletes */
 	sqlite3_stmt *collect;		/* apply's rowids, collected instead */
 	struct rowset *set;		/*   into this set */
+	int text_sid;			/* once: the subject column holds text,
+					 * compared as bytes: lethe_in_sids */
+	int field;			/*   its field in a record, or -1 */
+	int by_value;			/* eraser_collect: rows left out by the
+					 * copier, by their subject column */
 };
 
 struct eraser {
@@ -60,6 +66,8 @@ struct eraser {
 	struct rowset **sets;		/* eraser_collect's, or NULL */
 	const struct key *key;		/* eraser_set_key's, or NULL */
 	int collected;			/* eraser_apply_collect ran */
+	struct strset *sids;		/* once: the batch's subject ids */
+	int *by_value;			/* eraser_collect's, by tally index */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -92,6 +100,24 @@ hash_expr(struct strbuf *sb, const struct dmap_table *t, const char *prefix)
 	sb_adds(sb, ")");
 }
 
+/*
+ * sid_test: "COL IN (the batch's subject ids)": for a one-batch eraser
+ * whose column holds text compared as bytes (text), looked up in memory
+ * (lethe_in_sids), else through the temp table.
+ */
+static void
+sid_test(struct strbuf *sb, int text, const char *col)
+{
+	if (text) {
+		sb_adds(sb, "lethe_in_sids(");
+		sb_add_ident(sb, col);
+		sb_adds(sb, ")");
+		return;
+	}
+	sb_add_ident(sb, col);
+	sb_adds(sb, " IN (SELECT sid FROM temp.lethe_batch)");
+}
+
 /* link: the WHERE clause reaching the batch (one == 0) or one subject. */
 static void
 link(struct strbuf *sb, const struct etable *et, int idx, int once)
@@ -99,8 +125,7 @@ link(struct strbuf *sb, const struct etable *et, int idx, int once)
 	const struct dmap_table *t = et->t;
 
 	if (t->match == NULL) {
-		sb_add_ident(sb, t->subject);
-		sb_adds(sb, " IN (SELECT sid FROM temp.lethe_batch)");
+		sid_test(sb, once && et->text_sid, t->subject);
 		return;
 	}
 	if (once) {
@@ -242,8 +267,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
+		sid_test(&sql, e->once && et->text_sid, t->subject);
+		sb_adds(&sql, " GROUP BY 1");
 	} else {
 		sb_adds(&sql, "SELECT s, count(*) FILTER (WHERE p IS 1), "
 			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE WHEN "
@@ -257,8 +282,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, " AS u FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)) GROUP BY s");
+		sid_test(&sql, e->once && et->text_sid, t->subject);
+		sb_adds(&sql, ") GROUP BY s");
 	}
 	if (prepare(e, &et->group, &sql) != 0)
 		goto done;
@@ -306,8 +331,7 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	const struct config *cfg = e->cfg;
 	struct strbuf sql = STRBUF_INIT;
 
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch)");
+	sid_test(&sql, e->once && et->text_sid, cfg->subj_id);
 	et->where = xstrdup(sb_str(&sql));
 	sb_reset(&sql);
 	sb_adds(&sql, "DELETE FROM ");
@@ -320,8 +344,8 @@ prepare_subjects(struct eraser *e, struct etable *et)
 	sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
 	table(&sql, e, cfg->subj_table);
 	sb_adds(&sql, " WHERE ");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IN (SELECT sid FROM temp.lethe_batch) GROUP BY 1");
+	sid_test(&sql, e->once && et->text_sid, cfg->subj_id);
+	sb_adds(&sql, " GROUP BY 1");
 	if (prepare(e, &et->group, &sql) != 0)
 		return -1;
 	sb_release(&sql);
@@ -365,13 +389,93 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(cx, in_batch(e, key));
 }
 
+/* fn_in_sids: lethe_in_sids(V): 1 if V is text, byte for byte one of the
+ * batch's subject ids (a blob or number never equals a text id). */
+static void
+fn_in_sids(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct eraser *e = sqlite3_user_data(cx);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+		sqlite3_result_int(cx, 0);
+		return;
+	}
+	sqlite3_result_int(cx, strset_has(e->sids,
+					  sqlite3_value_text(argv[0]),
+					  (size_t)sqlite3_value_bytes(argv[0])));
+}
+
+/* has_word: whether declared type decl holds word (ASCII case ignored). */
+static int
+has_word(const char *decl, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *decl; decl++)
+		if (strncasecmp(decl, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * sid_column: whether column col of table (schema main) holds text
+ * compared as bytes: TEXT affinity (SQLite's rules on the declared type)
+ * and BINARY collation, not generated; *field gets its field in a record
+ * (columns before it, but virtual generated ones).  Returns 1 or 0, or -1
+ * after reporting.
+ */
+static int
+sid_column(sqlite3 *db, const char *table, const char *col, int *field)
+{
+	const char *decl = NULL, *coll = NULL;
+	sqlite3_stmt *st;
+	int nn, pk, ai, r, text, found = 0;
+
+	*field = -1;
+	if (sqlite3_table_column_metadata(db, "main", table, col, &decl, &coll,
+					  &nn, &pk, &ai) != SQLITE_OK)
+		return 0;
+	decl = decl ? decl : "";
+	text = !has_word(decl, "INT") &&
+	       (has_word(decl, "CHAR") || has_word(decl, "CLOB") ||
+		has_word(decl, "TEXT")) &&
+	       coll != NULL && strcasecmp(coll, "BINARY") == 0;
+	if (!text)
+		return 0;
+	st = db_prepare(db, "SELECT name, hidden FROM pragma_table_xinfo(?1, "
+			    "'main') ORDER BY cid");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	*field = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int hidden = sqlite3_column_int(st, 1);
+
+		if (strcasecmp(db_text(st, 0), col) == 0) {
+			found = hidden == 0;
+			break;
+		}
+		if (hidden != 2)	/* a virtual column is not stored */
+			(*field)++;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(db, "read the schema");
+	if (!found)
+		*field = -1;
+	return found;
+}
+
 static struct eraser *
-make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
+make(sqlite3 *db, const struct config *cfg, int64_t now,
+     struct strset *sids)
 {
 	struct eraser *e = xcalloc(1, sizeof(*e));
-	int i, p;
+	int i, p, once = sids != NULL;
 
 	e->once = once;
+	e->sids = sids;
 	e->db = db;
 	e->cfg = cfg;
 	e->now = now;
@@ -386,6 +490,10 @@ make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 		    sqlite3_create_function(db, "lethe_in_batch", 2,
 					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
 					    fn_in_batch, NULL, NULL) !=
+			    SQLITE_OK ||
+		    sqlite3_create_function(db, "lethe_in_sids", 1,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
+					    fn_in_sids, NULL, NULL) !=
 			    SQLITE_OK) {
 			db_fail(db, "register lethe_in_batch");
 			goto fail;
@@ -413,17 +521,26 @@ make(sqlite3 *db, const struct config *cfg, int64_t now, int once)
 	if (p < 0)
 		goto fail;
 	e->tab[0].present = p;
-	if (p && prepare_subjects(e, &e->tab[0]) != 0)
+	e->tab[0].field = -1;
+	if (p && once)
+		e->tab[0].text_sid = sid_column(db, cfg->subj_table,
+						cfg->subj_id, &e->tab[0].field);
+	if (e->tab[0].text_sid < 0 ||
+	    (p && prepare_subjects(e, &e->tab[0]) != 0))
 		goto fail;
 	for (i = 0; i < cfg->ntables; i++) {
 		struct etable *et = &e->tab[i + 1];
 
 		et->t = &cfg->tables[i];
+		et->field = -1;
 		p = db_has_table(db, et->t->name);
 		if (p < 0)
 			goto fail;
 		et->present = p;
-		if (p && prepare_table(e, et, i) != 0)
+		if (p && once && et->t->match == NULL)
+			et->text_sid = sid_column(db, et->t->name,
+						  et->t->subject, &et->field);
+		if (et->text_sid < 0 || (p && prepare_table(e, et, i) != 0))
 			goto fail;
 	}
 	return e;
@@ -435,14 +552,14 @@ fail:
 struct eraser *
 eraser_new(sqlite3 *db, const struct config *cfg, int64_t now)
 {
-	return make(db, cfg, now, 0);
+	return make(db, cfg, now, NULL);
 }
 
 struct eraser *
 eraser_new_once(sqlite3 *db, const struct config *cfg, int64_t now,
-		const struct key *k)
+		const struct key *k, struct strset *sids)
 {
-	struct eraser *e = make(db, cfg, now, 1);
+	struct eraser *e = make(db, cfg, now, sids);
 
 	if (e != NULL)
 		e->key = k;
@@ -475,7 +592,10 @@ eraser_free(struct eraser *e)
 					SQLITE_UTF8, NULL, NULL, NULL, NULL);
 		sqlite3_create_function(e->db, "lethe_in_batch", 2,
 					SQLITE_UTF8, NULL, NULL, NULL, NULL);
+		sqlite3_create_function(e->db, "lethe_in_sids", 1,
+					SQLITE_UTF8, NULL, NULL, NULL, NULL);
 	}
+	free(e->by_value);
 	hashset_free(e->batch_h);
 	free(e->tab);
 	free(e);
@@ -489,22 +609,23 @@ eraser_set_key(struct eraser *e, const struct key *k)
 	redactor_free(e->rx);
 	e->key = k;
 	e->rx = redactor_new(e->db, e->cfg, k, &err);
-	redactor_skip(e->rx, e->sets);
+	redactor_skip(e->rx, e->sets, e->by_value, e->sids);
 	return err ? -1 : 0;
 }
 
 int
-eraser_collect(struct eraser *e, struct rowset **sets)
+eraser_collect(struct eraser *e, struct rowset **sets, int *field)
 {
 	struct strbuf sql = STRBUF_INIT;
 	int i, plain, rc = -1;
 
 	e->sets = sets;
-	redactor_skip(e->rx, sets);
+	e->by_value = xcalloc((size_t)e->n, sizeof(*e->by_value));
 	for (i = 0; i < e->n; i++) {
 		struct etable *et = &e->tab[i];
 		const char *name = tally_name(e->cfg, i);
 
+		field[i] = -1;
 		if (!et->present || et->where == NULL)
 			continue;
 		plain = db_plain_rowids(e->db, name);
@@ -512,14 +633,21 @@ eraser_collect(struct eraser *e, struct rowset **sets)
 			goto done;
 		if (!plain)
 			continue;	/* deleted as before */
+		et->set = sets[i];
+		if (e->once && et->text_sid && et->field >= 0) {
+			/* the copier reads the subject column itself */
+			et->by_value = e->by_value[i] = 1;
+			field[i] = et->field;
+			continue;
+		}
 		sb_reset(&sql);
 		sb_adds(&sql, "SELECT rowid FROM ");
 		table(&sql, e, name);
 		sb_addf(&sql, " WHERE %s", et->where);
 		if (prepare(e, &et->collect, &sql) != 0)
 			goto done;
-		et->set = sets[i];
 	}
+	redactor_skip(e->rx, sets, e->by_value, e->sids);
 	rc = 0;
 done:
 	sb_release(&sql);
@@ -659,6 +787,8 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 		sqlite3_bind_text(e->add_sid, 1, sid, -1, SQLITE_TRANSIENT);
 		if (run(e, e->add_sid, NULL) != 0)
 			return -1;
+		if (e->sids != NULL)
+			strset_add(e->sids, sid, strlen(sid));
 	}
 	redactor_add(e->rx, ids);
 	while (ids_next(&p, &it)) {
@@ -814,7 +944,7 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 	for (i = e->n - 1; i >= 0; i--) {
 		struct etable *et = &e->tab[i];
 
-		if (!et->present || et->collect != NULL)
+		if (!et->present || et->collect != NULL || et->by_value)
 			continue;
 		if (i > 0 && et->t->on_erase == ON_RETAIN)
 			sqlite3_bind_int64(et->apply, 3, e->now);

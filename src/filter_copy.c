@@ -41,11 +41,13 @@ add_table(struct filter_drops *d, const char *name)
 
 	for (i = 0; i < d->n; i++)
 		if (strcasecmp(d->v[i].table, name) == 0)
-			return (struct rowset *)d->v[i].rows;
+			return d->v[i].rows;
 	d->v = xrealloc(d->v, sizeof(*d->v) * (size_t)(d->n + 1));
+	memset(&d->v[d->n], 0, sizeof(d->v[d->n]));
 	d->v[d->n].table = name;
 	d->v[d->n].rows = rowset_new();
-	return (struct rowset *)d->v[d->n++].rows;
+	d->v[d->n].column = -1;
+	return d->v[d->n++].rows;
 }
 
 void
@@ -55,8 +57,12 @@ filter_drops_init(struct filter_drops *d, const struct config *cfg)
 
 	memset(d, 0, sizeof(*d));
 	d->sets = xcalloc((size_t)cfg->ntables + 1, sizeof(*d->sets));
-	for (i = 0; i <= cfg->ntables; i++)
+	d->field = xcalloc((size_t)cfg->ntables + 1, sizeof(*d->field));
+	d->sids = strset_new();
+	for (i = 0; i <= cfg->ntables; i++) {
 		d->sets[i] = add_table(d, tally_name(cfg, i));
+		d->field[i] = -1;
+	}
 	for (i = 0; i < cfg->npurges; i++)
 		add_table(d, cfg->purges[i].name);
 }
@@ -67,9 +73,11 @@ filter_drops_release(struct filter_drops *d)
 	int i;
 
 	for (i = 0; i < d->n; i++)
-		rowset_free((struct rowset *)d->v[i].rows);
+		rowset_free(d->v[i].rows);
 	free(d->v);
 	free(d->sets);
+	free(d->field);
+	strset_free(d->sids);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -217,23 +225,21 @@ vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
 }
 
 /*
- * scan_copy: residue in the copy at tmp: its pages read directly; when
- * they are not covered or hold a candidate, through SQLite, with the
- * redactions written and the copy vacuumed again.
+ * scan_copy: residue in the copy at tmp, whose pages were read as it was
+ * written (clean: the answer of filter_raw_feed_finish); when they were
+ * not covered or hold a candidate, through SQLite, with the redactions
+ * written and the copy vacuumed again.
  */
 static int
 scan_copy(struct filter *f, const char *rel, const char *tmp, int datamap,
-	  int wr, int *fatal)
+	  int clean, int *fatal)
 {
 	sqlite3 *db = NULL;
 	time_t deadline;
 	int64_t redacted = f->st.redacted;
-	int clean, rc = -1;
+	int rc = -1;
 
-	if (hashset_count(f->by_hash) == 0)
-		return 0;
-	clean = filter_raw_clean(f, tmp, wr);
-	if (clean != 0)
+	if (hashset_count(f->by_hash) == 0 || clean != 0)
 		return clean < 0 ? -1 : 0;
 	if (filter_open_db(tmp, 0, &deadline, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = "
@@ -304,34 +310,163 @@ replace(const char *full, const char *tmp, struct closer *c)
 	return 0;
 }
 
+/* drop_of: the entry of d for tally index i (the one holding its set). */
+static struct dbcopy_drop *
+drop_of(struct filter_drops *d, int i)
+{
+	int j;
+
+	for (j = 0; j < d->n; j++)
+		if (d->v[j].rows == d->sets[i])
+			return &d->v[j];
+	return NULL;
+}
+
+/* by_value: the copier is to leave out the rows of the tables d matches
+ * by their subject column (d->field), when they hold one of d->sids. */
+static void
+by_value(const struct config *cfg, struct filter_drops *d)
+{
+	struct dbcopy_drop *v;
+	int i;
+
+	for (i = 0; i <= cfg->ntables; i++)
+		if (d->field[i] >= 0 && (v = drop_of(d, i)) != NULL) {
+			v->column = d->field[i];
+			v->values = d->sids;
+			v->matched = 0;
+		}
+}
+
+/* counted: what the copier left out by value, into the tallies. */
+static void
+counted(struct filter *f, struct filter_drops *d)
+{
+	struct dbcopy_drop *v;
+	int i;
+
+	for (i = 0; i <= f->cfg->ntables; i++)
+		if (d->field[i] >= 0 && (v = drop_of(d, i)) != NULL) {
+			f->st.tally.rows[i] += v->matched;
+			if (i == 0)
+				f->st.subjects += v->matched;
+		}
+}
+
+/* fn_in_set: lethe_in_set(V): 1 if V is text and in the strset. */
+static void
+fn_in_set(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(cx, sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+				       strset_has(sqlite3_user_data(cx),
+						  sqlite3_value_text(argv[0]),
+						  (size_t)sqlite3_value_bytes(
+							  argv[0])));
+}
+
+/*
+ * delete_by_value: without the copier, delete the rows of the tables d
+ * matches by their subject column through SQLite, counted in the tallies.
+ */
+static int
+delete_by_value(struct filter *f, sqlite3 *db, const struct filter_drops *d)
+{
+	const struct config *cfg = f->cfg;
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	if (sqlite3_create_function(db, "lethe_in_set", 1,
+				    SQLITE_UTF8 | SQLITE_DIRECTONLY, d->sids,
+				    fn_in_set, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "erase");
+	for (i = 0; i <= cfg->ntables && rc == 0; i++) {
+		if (d->field[i] < 0)
+			continue;
+		sb_reset(&sql);
+		sb_adds(&sql, "DELETE FROM main.");
+		sb_add_ident(&sql, tally_name(cfg, i));
+		sb_adds(&sql, " NOT INDEXED WHERE lethe_in_set(");
+		sb_add_ident(&sql, i == 0 ? cfg->subj_id
+					  : cfg->tables[i - 1].subject);
+		sb_adds(&sql, ")");
+		rc = db_exec(db, sb_str(&sql), "erase");
+		if (rc == 0) {
+			f->st.tally.rows[i] += sqlite3_changes64(db);
+			if (i == 0)
+				f->st.subjects += sqlite3_changes64(db);
+		}
+	}
+	sqlite3_create_function(db, "lethe_in_set", 1, SQLITE_UTF8, NULL, NULL,
+				NULL, NULL);
+	sb_release(&sql);
+	return rc;
+}
+
+/* tap_pages: dbcopy's tap: the pages written go to the residue scan. */
+static void
+tap_pages(void *arg, const unsigned char *p, uint32_t first, uint32_t n)
+{
+	filter_raw_feed(arg, p, first, n);
+}
+
+/* page_size: the page size in the header of the database at full, or 0. */
+static uint32_t
+page_size(const char *full)
+{
+	unsigned char head[18];
+	uint32_t size = 0;
+	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0 && pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head))
+		size = (uint32_t)head[16] << 8 | head[17];
+	if (fd >= 0)
+		close(fd);
+	return size == 1 ? 65536 : size >= 512 ? size : 0;
+}
+
 int
 filter_copy(struct filter *f, sqlite3 **db, const char *rel, const char *full,
-	    int datamap, const struct filter_drops *d, int *fatal)
+	    int datamap, struct filter_drops *d, int *fatal)
 {
 	char *tmp = xasprintf("%s.lethe-vacuum", full), why[256];
+	struct raw_feed *feed = NULL;
+	struct dbcopy_tap tap;
 	struct closer c;
 	struct stat st;
+	uint32_t size;
 	int64_t wr;
-	int r, rc = -1;
+	int r, clean, rc = -1;
 
 	memset(&c, 0, sizeof(c));
 	/* WITHOUT ROWID tables keep values in index pages: read those too */
 	if (db_int(*db, "SELECT count(*) FROM pragma_table_list WHERE schema "
 			"= 'main' AND wr", &wr) != 0)
 		goto done;
-	r = dbcopy(full, tmp, d->v, d->n, why, sizeof(why));
+	by_value(f->cfg, d);
+	/* the copy's pages scanned for residue as they are written */
+	if (hashset_count(f->by_hash) > 0 && (size = page_size(full)) > 0) {
+		feed = filter_raw_feed_start(f, size, wr > 0,
+					     dbcopy_lock_page(size));
+		tap.pages = tap_pages;
+		tap.arg = feed;
+	}
+	r = dbcopy(full, tmp, d->v, d->n, feed ? &tap : NULL, why,
+		   sizeof(why));
+	clean = feed ? filter_raw_feed_finish(feed) : 0;
 	if (r < 0)
 		goto done;
 	if (r == 1) {
+		counted(f, d);
 		if (stat(full, &st) == 0)
 			chmod(tmp, st.st_mode & 0777);
 		sqlite3_close(*db);
 		*db = NULL;
 		if (replace(full, tmp, &c) == 0)
-			rc = scan_copy(f, rel, full, datamap, wr > 0, fatal);
+			rc = scan_copy(f, rel, full, datamap, clean, fatal);
 		goto done;
 	}
-	if (delete_dropped(*db, d) != 0 ||
+	if (delete_by_value(f, *db, d) != 0 || delete_dropped(*db, d) != 0 ||
 	    vacuum_scanned(f, *db, rel, full, datamap, wr > 0, fatal) != 0)
 		goto done;
 	sqlite3_close(*db);

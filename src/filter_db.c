@@ -523,11 +523,12 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	}
 	if (sqlfn_register(db, &f->fn) != 0)
 		return -1;
-	er = eraser_new_once(db, f->cfg, f->now, f->key);
+	er = eraser_new_once(db, f->cfg, f->now, f->key, d->sids);
 	if (er == NULL)
 		return -1;
 	if (eraser_set_key(er, f->key) != 0 ||
-	    (d != NULL && eraser_collect(er, d->sets) != 0)) {
+	    (f->mode == FILTER_APPLY && eraser_collect(er, d->sets,
+						      d->field) != 0)) {
 		eraser_free(er);
 		return -1;
 	}
@@ -548,8 +549,9 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0)
 		goto done;
 	/* what only reads goes on while quick_check runs */
-	if (d != NULL && (eraser_apply_collect(er, &f->st.tally) != 0 ||
-			  purge(f, db, d, 0) != 0))
+	if (f->mode == FILTER_APPLY &&
+	    (eraser_apply_collect(er, &f->st.tally) != 0 ||
+	     purge(f, db, d, 0) != 0))
 		goto done;
 	if (checked(f, rel, chk) != 0)
 		goto done;
@@ -576,7 +578,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		f->st.subjects += f->st.tally.rows[0] - before;
 		f->st.redacted += f->st.tally.redacted - redacted;
 	}
-	if (purge(f, db, d, 1) != 0 || db_exec(db, "COMMIT", "filter") != 0)
+	if (purge(f, db, f->mode == FILTER_APPLY ? d : NULL, 1) != 0 ||
+	    db_exec(db, "COMMIT", "filter") != 0)
 		goto done;
 	rc = 0;
 done:
@@ -624,8 +627,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	if (datamap < 0)
 		goto done;
 	if (datamap) {
-		if (apply_map(f, db, rel, &chk,
-			      f->mode == FILTER_APPLY ? &d : NULL) != 0)
+		if (apply_map(f, db, rel, &chk, &d) != 0)
 			goto done;
 		f->st.databases++;
 	} else {

@@ -52,6 +52,7 @@ struct raw {
 	size_t chunk;			/* bytes read at a time */
 	const unsigned char *free;	/* bit per page: on the freelist */
 	atomic_int *stop;		/* set when a reading has its answer */
+	struct raw_feed *feed;		/* the pages come from a feed */
 	struct spans sp;
 	int res;			/* RAW_GO, or why it stopped */
 	int err;			/* errno, for RAW_ERROR */
@@ -401,4 +402,176 @@ int
 filter_raw_clean(const struct filter *f, const char *full, int indexes)
 {
 	return filter_raw_wait(filter_raw_start(f, full, indexes));
+}
+
+/*
+ * A feed: pages handed over as they are written (dbcopy's tap), each
+ * chunk copied into one of a few buffers and scanned by two threads.
+ */
+#define FEED_BUFS 8
+#define FEED_CHUNK (1 << 20)	/* bytes a buffer holds, at least a page */
+
+struct raw_feed {
+	struct raw r[THREADS];
+	pthread_t thread[THREADS];
+	int started;
+	atomic_int stop;
+	pthread_mutex_t lock;
+	pthread_cond_t more;		/* a chunk queued, or the end */
+	pthread_cond_t room;		/* a buffer free */
+	unsigned char *spare[FEED_BUFS];
+	int nspare;
+	unsigned char *queue[FEED_BUFS];
+	uint64_t first[FEED_BUFS];
+	uint32_t count[FEED_BUFS];
+	int head, nqueued;
+	int closed;
+	size_t chunk;			/* bytes a buffer holds */
+	uint32_t size;
+	uint64_t lock_page;
+};
+
+/* feed_scan: a feeding thread: scan the chunks queued until the end. */
+static void *
+feed_scan(void *arg)
+{
+	struct raw *r = arg;
+	struct raw_feed *fd = r->feed;
+	unsigned char *buf;
+	uint64_t pgno;
+	uint32_t n, k;
+
+	for (;;) {
+		pthread_mutex_lock(&fd->lock);
+		while (fd->nqueued == 0 && !fd->closed &&
+		       !atomic_load(&fd->stop))
+			pthread_cond_wait(&fd->more, &fd->lock);
+		if (fd->nqueued == 0 || atomic_load(&fd->stop)) {
+			pthread_mutex_unlock(&fd->lock);
+			break;
+		}
+		buf = fd->queue[fd->head];
+		pgno = fd->first[fd->head];
+		n = fd->count[fd->head];
+		fd->head = (fd->head + 1) % FEED_BUFS;
+		fd->nqueued--;
+		pthread_mutex_unlock(&fd->lock);
+		for (k = 0; k < n && r->res == RAW_GO; k++, pgno++)
+			if (pgno != fd->lock_page)
+				r->res = page(r, buf + (size_t)k * fd->size,
+					      pgno == 1 ? HEADER : 0);
+		pthread_mutex_lock(&fd->lock);
+		fd->spare[fd->nspare++] = buf;
+		if (r->res != RAW_GO)
+			atomic_store(&fd->stop, 1);
+		pthread_cond_broadcast(&fd->room);
+		pthread_cond_broadcast(&fd->more);
+		pthread_mutex_unlock(&fd->lock);
+	}
+	return NULL;
+}
+
+/* i_push: queue buf (n pages from first); the lock is held. */
+static void
+i_push(struct raw_feed *fd, unsigned char *buf, uint64_t first, uint32_t n)
+{
+	int at = (fd->head + fd->nqueued) % FEED_BUFS;
+
+	fd->queue[at] = buf;
+	fd->first[at] = first;
+	fd->count[at] = n;
+	fd->nqueued++;
+}
+
+struct raw_feed *
+filter_raw_feed_start(const struct filter *f, uint32_t size, int indexes,
+		      uint64_t lock_page)
+{
+	struct raw_feed *fd = xcalloc(1, sizeof(*fd));
+	int i, e;
+
+	fd->size = size;
+	fd->chunk = FEED_CHUNK / size > 0 ? FEED_CHUNK / size * size : size;
+	fd->lock_page = lock_page;
+	pthread_mutex_init(&fd->lock, NULL);
+	pthread_cond_init(&fd->more, NULL);
+	pthread_cond_init(&fd->room, NULL);
+	for (i = 0; i < FEED_BUFS; i++)
+		fd->spare[fd->nspare++] = xmalloc(fd->chunk);
+	for (i = 0; i < THREADS; i++) {
+		struct raw *r = &fd->r[i];
+
+		r->f = f;
+		r->size = size;
+		r->usable = size;
+		r->indexes = indexes;
+		r->feed = fd;
+		e = pthread_create(&fd->thread[i], NULL, feed_scan, r);
+		if (e != 0) {
+			log_err("cannot start a thread: %s", strerror(e));
+			r->res = RAW_ERROR;
+			atomic_store(&fd->stop, 1);
+			break;
+		}
+		fd->started++;
+	}
+	return fd;
+}
+
+void
+filter_raw_feed(struct raw_feed *fd, const unsigned char *p, uint64_t first,
+		uint32_t n)
+{
+	while (n > 0) {
+		uint32_t take = (uint32_t)(fd->chunk / fd->size);
+		unsigned char *buf;
+
+		take = take < n ? take : n;
+		pthread_mutex_lock(&fd->lock);
+		while (fd->nspare == 0 && !atomic_load(&fd->stop))
+			pthread_cond_wait(&fd->room, &fd->lock);
+		if (atomic_load(&fd->stop) || fd->started == 0) {
+			pthread_mutex_unlock(&fd->lock);
+			return;		/* the answer is known */
+		}
+		buf = fd->spare[--fd->nspare];
+		pthread_mutex_unlock(&fd->lock);
+		memcpy(buf, p, (size_t)take * fd->size);
+		pthread_mutex_lock(&fd->lock);
+		i_push(fd, buf, first, take);
+		pthread_cond_signal(&fd->more);
+		pthread_mutex_unlock(&fd->lock);
+		p += (size_t)take * fd->size;
+		first += take;
+		n -= take;
+	}
+}
+
+int
+filter_raw_feed_finish(struct raw_feed *fd)
+{
+	int i, res = RAW_GO;
+
+	pthread_mutex_lock(&fd->lock);
+	fd->closed = 1;
+	pthread_cond_broadcast(&fd->more);
+	pthread_mutex_unlock(&fd->lock);
+	for (i = 0; i < fd->started; i++)
+		pthread_join(fd->thread[i], NULL);
+	for (i = 0; i < THREADS; i++) {
+		if (res == RAW_GO)
+			res = fd->r[i].res;
+		spans_release(&fd->r[i].sp);
+	}
+	if (fd->started < THREADS && res == RAW_GO)
+		res = RAW_ERROR;
+	for (i = 0; i < fd->nspare; i++)
+		free(fd->spare[i]);
+	for (i = 0; i < fd->nqueued; i++)
+		free(fd->queue[(fd->head + i) % FEED_BUFS]);
+	pthread_mutex_destroy(&fd->lock);
+	pthread_cond_destroy(&fd->more);
+	pthread_cond_destroy(&fd->room);
+	free(fd);
+	return res == RAW_GO ? 1 : res == RAW_ERROR ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "redact.h"
 #include "rowset.h"
+#include "strset.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "util.h"
@@ -41,6 +42,8 @@ struct redactor {
 	struct rtable *cur;
 	int failed;
 	struct rowset **skip;		/* rows to leave alone, by table */
+	const int *by_value;		/* tables whose rows go by subject */
+	const struct strset *sids;	/*   when it is one of these */
 };
 
 static int
@@ -67,7 +70,10 @@ prepare_table(struct redactor *r, struct rtable *rt)
 	if ((rt->scan = db_prepare(r->db, sb_str(&sql))) == NULL)
 		goto done;
 	sb_reset(&sql);
-	sb_addf(&sql, "SELECT rowid%s FROM main.", sb_str(&cols));
+	/* the subject column last: a row that is to go is left alone */
+	sb_addf(&sql, "SELECT rowid%s, ", sb_str(&cols));
+	sb_add_ident(&sql, t->subject);
+	sb_adds(&sql, " FROM main.");
 	sb_add_ident(&sql, t->name);
 	sb_adds(&sql, " WHERE rowid = ?1");
 	if ((rt->row = db_prepare(r->db, sb_str(&sql))) == NULL)
@@ -306,6 +312,14 @@ redact_row(struct redactor *r, struct rtable *rt, int64_t rid,
 		sqlite3_reset(rt->row);
 		return s == SQLITE_DONE ? 0 : db_fail(r->db, "redact");
 	}
+	j = rt->t->redact.n + 1;
+	if (r->by_value != NULL && r->by_value[rt->idx + 1] &&
+	    sqlite3_column_type(rt->row, j) == SQLITE_TEXT &&
+	    strset_has(r->sids, sqlite3_column_text(rt->row, j),
+		       (size_t)sqlite3_column_bytes(rt->row, j))) {
+		sqlite3_reset(rt->row);
+		return 0;	/* the row goes */
+	}
 	for (j = 1; j <= rt->t->redact.n && rc == 0; j++) {
 		const char *text;
 		size_t n;
@@ -365,8 +379,12 @@ redactor_apply(struct redactor *r, int64_t *count)
 }
 
 void
-redactor_skip(struct redactor *r, struct rowset **sets)
+redactor_skip(struct redactor *r, struct rowset **sets, const int *by_value,
+	      const struct strset *sids)
 {
-	if (r != NULL)
-		r->skip = sets;
+	if (r == NULL)
+		return;
+	r->skip = sets;
+	r->by_value = by_value;
+	r->sids = sids;
 }

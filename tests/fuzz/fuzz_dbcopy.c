@@ -180,8 +180,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    fclose(fp) != 0)
 		abort();
 	d.table = DROP_TABLE;
+	d.column = -1;
+	d.values = NULL;
+	d.matched = 0;
 	d.rows = drop;
-	r = dbcopy(src, dst, &d, 1, why, sizeof(why));
+	r = dbcopy(src, dst, &d, 1, NULL, why, sizeof(why));
 	if (r < 0)
 		abort();	/* an I/O error on a file that is there */
 	if (r == 0) {

@@ -307,8 +307,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sqlite3_create_function(a, "dropped", 1, SQLITE_UTF8, NULL,
 				fn_dropped, NULL, NULL);
 	d.table = "t0";
+	d.column = -1;
+	d.values = NULL;
+	d.matched = 0;
 	d.rows = drop;
-	rc = dbcopy(src, dst, &d, 1, why, sizeof(why));
+	rc = dbcopy(src, dst, &d, 1, NULL, why, sizeof(why));
 	if (rc != 1) {
 		fprintf(stderr, "dbcopy: a sound database not copied: %d %s\n",
 			rc, why);

@@ -17,6 +17,7 @@
 #include "dbcopy.h"
 #include "dbcopy_priv.h"
 #include "rowset.h"
+#include "strset.h"
 #include "sha.h"
 #include "tap.h"
 
@@ -88,7 +89,7 @@ digest(const char *p, const char *table, const char *where, char *out)
 			continue;
 		if (table != NULL && strcmp(name, table) == 0)
 			snprintf(w, sizeof(w), " WHERE rowid NOT IN (SELECT "
-				 "rowid FROM \"%s\" WHERE %s)", table, where);
+				 "rowid FROM \"%s\" NOT INDEXED WHERE %s)", table, where);
 		snprintf(q, sizeof(q), "SELECT %s* FROM \"%s\"%s ORDER BY %s",
 			 wr ? "" : "rowid, ", name, w, wr ? "1" : "rowid");
 		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
@@ -163,8 +164,11 @@ check_copy(const char *table, const char *where, const char *what)
 		sqlite3_close(db);
 	}
 	drop.table = table ? table : "none";
+	drop.column = -1;
+	drop.values = NULL;
+	drop.matched = 0;
 	drop.rows = rows;
-	r = dbcopy(src, dst, &drop, 1, why, sizeof(why));
+	r = dbcopy(src, dst, &drop, 1, NULL, why, sizeof(why));
 	if (r != 1) {
 		CHECK(0, "%s: copied (%d: %s)", what, r, why);
 		rowset_free(rows);
@@ -461,7 +465,7 @@ test_free_space(void)
 	/* a header count larger than the file: not covered */
 	b[0] = 0, b[1] = 0x10, b[2] = 0, b[3] = 0;
 	patch(src, 28, b, 4);
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0,
 	      "a header page count past the end of the file: not covered "
 	      "(%s)", why);
 	/* an invalid count (24 != 92): the file's size counts, as SQLite
@@ -534,7 +538,7 @@ test_cycles(void)
 			dbc_put32(b, (uint32_t)pg);
 			patch(src, (long)(pg - 1) * 512, b, 4);
 		}
-		CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+		CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0 &&
 		      access(dst, F_OK) != 0,
 		      "a page reached twice (%s): not covered (%s)",
 		      i == 0 ? "a root its own child" : i == 1 ? "page 1 a "
@@ -575,7 +579,7 @@ test_shared_cells(void)
 	for (i = 1; i < 3000; i++)
 		memcpy(page + 8 + 2 * i, page + 8, 2);
 	patch(src, (root - 1) * 65536, page, sizeof(page));
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0 &&
 	      access(dst, F_OK) != 0,
 	      "an index page whose cell pointers share one cell: not covered "
 	      "(%s)", why);
@@ -607,7 +611,7 @@ test_schema_order(void)
 	fclose(fp);
 	/* the second row's rowid (after a 1-byte payload size): 1 */
 	patch(src, (long)dbc_get16(page1 + 110) + 1, &one, 1);
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0,
 	      "a schema whose rowids are not in order: not covered (%s)", why);
 }
 
@@ -642,8 +646,11 @@ not_covered(const char *table, char *why, size_t whylen)
 
 	rowset_add(rows, 2);
 	drop.table = table;
+	drop.column = -1;
+	drop.values = NULL;
+	drop.matched = 0;
 	drop.rows = rows;
-	r = dbcopy(src, dst, &drop, 1, why, whylen);
+	r = dbcopy(src, dst, &drop, 1, NULL, why, whylen);
 	rowset_free(rows);
 	return r == 0 && access(dst, F_OK) != 0;
 }
@@ -778,11 +785,11 @@ test_shared_chain(void)
 	fclose(fp);
 	{
 		struct rowset *rows = rowset_new();
-		struct dbcopy_drop drop = { "c", rows };
+		struct dbcopy_drop drop = { "c", rows, -1, NULL, 0 };
 
 		rowset_add(rows, 2);
 		rowset_add(rows, 3);
-		CHECK(!quick(src) && dbcopy(src, dst, &drop, 1, why,
+		CHECK(!quick(src) && dbcopy(src, dst, &drop, 1, NULL, why,
 					    sizeof(why)) == 0,
 		      "two index entries sharing their overflow pages, both "
 		      "left out: not covered (%s)", why);
@@ -845,15 +852,15 @@ static void
 test_uncovered(void)
 {
 	struct rowset *rows = rowset_new();
-	struct dbcopy_drop drop = { "w", rows };
+	struct dbcopy_drop drop = { "w", rows, -1, NULL, 0 };
 	char why[256];
 
 	make("autovac", "PRAGMA auto_vacuum = FULL;", "CREATE TABLE a(x);");
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0 &&
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0 &&
 	      access(dst, F_OK) != 0,
 	      "auto-vacuum: not covered, no copy left (%s)", why);
 	make("utf16", "PRAGMA encoding = 'UTF-16le';", "CREATE TABLE a(x);");
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0,
 	      "UTF-16: not covered (%s)", why);
 	make("reserved", "", "CREATE TABLE a(x);");
 	{
@@ -863,33 +870,37 @@ test_uncovered(void)
 		fputc(8, fp);
 		fclose(fp);
 	}
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == 0,
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0,
 	      "reserved bytes: not covered (%s)", why);
 	make("wr", "", "CREATE TABLE w(k PRIMARY KEY) WITHOUT ROWID;"
 		       "INSERT INTO w VALUES (1);");
 	rowset_add(rows, 1);
-	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
+	CHECK(dbcopy(src, dst, &drop, 1, NULL, why, sizeof(why)) == 0,
 	      "rows to leave out of a WITHOUT ROWID table: not covered (%s)",
 	      why);
 	{
 		struct rowset *other = rowset_new();
-		struct dbcopy_drop two[2] = { { "r", rows }, { "R", other } };
+		struct dbcopy_drop two[2] = { { "r", rows, -1, NULL, 0 },
+					    { "R", other, -1, NULL, 0 } };
 
 		make("twice", "", "CREATE TABLE r(x); INSERT INTO r VALUES "
 				  "(1), (2);");
 		rowset_add(other, 2);
-		CHECK(dbcopy(src, dst, two, 2, why, sizeof(why)) == 0,
+		CHECK(dbcopy(src, dst, two, 2, NULL, why, sizeof(why)) == 0,
 		      "a table named twice, with rows in both sets: not "
 		      "covered (%s)", why);
 		rowset_free(other);
 	}
 	drop.table = "missing";
-	CHECK(dbcopy(src, dst, &drop, 1, why, sizeof(why)) == 0,
+	drop.column = -1;
+	drop.values = NULL;
+	drop.matched = 0;
+	CHECK(dbcopy(src, dst, &drop, 1, NULL, why, sizeof(why)) == 0,
 	      "rows to leave out of a table that is not there: not covered "
 	      "(%s)", why);
 	snprintf(src, sizeof(src), "%s/missing.db", dir);
 	capture_begin();
-	CHECK(dbcopy(src, dst, NULL, 0, why, sizeof(why)) == -1,
+	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == -1,
 	      "a missing source: an error");
 	capture_end();
 	rowset_free(rows);
@@ -905,7 +916,7 @@ test_mangled(void)
 {
 	static unsigned char seed[1 << 21], copy[1 << 21];
 	struct rowset *rows = rowset_new();
-	struct dbcopy_drop drop = { "c", rows };
+	struct dbcopy_drop drop = { "c", rows, -1, NULL, 0 };
 	char why[256];
 	FILE *fp;
 	size_t n;
@@ -940,7 +951,7 @@ test_mangled(void)
 		fwrite(copy, 1, n, fp);
 		fclose(fp);
 		capture_begin();
-		r = dbcopy(src, dst, &drop, 1, why, sizeof(why));
+		r = dbcopy(src, dst, &drop, 1, NULL, why, sizeof(why));
 		capture_end();
 		if (r == 1)
 			copied++;
@@ -973,6 +984,102 @@ test_rowset(void)
 	rowset_free(s);
 }
 
+/*
+ * by_value: copy src leaving out the rows of table whose field `column`
+ * is one of the strings vals[0..n); the copy must show what SQLite shows
+ * of the source without the rows `where` selects (rowids kept), pass
+ * integrity_check, and count them.  Returns dbcopy's answer (why set).
+ */
+static int
+by_value(const char *table, int column, const char *const *vals, int n,
+	 const char *where, const char *what, char *why, size_t whylen)
+{
+	struct rowset *rows = rowset_new();
+	struct strset *set = strset_new();
+	struct dbcopy_drop drop;
+	char a[65], b[65], q[512];
+	sqlite3 *db;
+	int64_t want = -1;
+	int i, r;
+
+	for (i = 0; i < n; i++)
+		strset_add(set, vals[i], strlen(vals[i]));
+	drop.table = table;
+	drop.rows = rows;
+	drop.column = column;
+	drop.values = set;
+	drop.matched = 0;
+	r = dbcopy(src, dst, &drop, 1, NULL, why, whylen);
+	if (r == 1) {
+		sqlite3_open(src, &db);
+		snprintf(q, sizeof(q), "SELECT count(*) FROM \"%s\" NOT "
+			 "INDEXED WHERE %s", table, where);
+		{
+			sqlite3_stmt *st;
+
+			sqlite3_prepare_v2(db, q, -1, &st, NULL);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				want = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+		digest(dst, NULL, NULL, a);
+		digest(src, table, where, b);
+		CHECK(a[0] && strcmp(a, b) == 0 && integrity(dst) &&
+			      drop.matched == want &&
+			      rowset_count(rows) == want,
+		      "%s: the rows whose column holds one of the values are "
+		      "left out, with their index entries (%lld of %lld)", what,
+		      (long long)drop.matched, (long long)want);
+	}
+	strset_free(set);
+	rowset_free(rows);
+	return r;
+}
+
+/*
+ * test_by_value: the filter leaves out an erased subject's rows by their
+ * subject column, read from the table itself: a hostile index that does
+ * not list them cannot hide them; text only, compared byte for byte;
+ * a row without the column (added later) is not covered.
+ */
+static void
+test_by_value(void)
+{
+	static const char *const ids[] = { "id-00003", "id-00006",
+					   "id-02997", "not-there" };
+	static const char *const empty[] = { "" };
+	char why[256];
+
+	make("value", "PRAGMA page_size = 1024;", PEOPLE
+	     "INSERT INTO c(sid, body) VALUES (CAST('id-00003' AS BLOB), "
+	     "'a blob, not text'), ('ID-00003', 'capitals'), (NULL, 'none'), "
+	     "('', 'empty');");
+	by_value("c", 1, ids, 4, "CAST(sid AS TEXT) = sid AND sid IN "
+		 "('id-00003', 'id-00006', 'id-02997')", "by subject id",
+		 why, sizeof(why));
+	by_value("s", 0, ids, 4, "id IN ('id-00003', 'id-00006', "
+		 "'id-02997')", "the subjects table by its id", why,
+		 sizeof(why));
+	by_value("c", 1, empty, 1, "sid = ''", "an empty value", why,
+		 sizeof(why));
+	/* an index that leaves out the rows of id-00003, claiming all */
+	make("lying", "", PEOPLE
+	     "DROP INDEX c_sid; CREATE INDEX c_sid ON c(sid) WHERE sid <> "
+	     "'id-00003'; PRAGMA writable_schema = ON; UPDATE sqlite_schema "
+	     "SET sql = 'CREATE INDEX c_sid ON c(sid)' WHERE name = 'c_sid';");
+	CHECK(by_value("c", 1, ids, 1, "sid = 'id-00003'", "an index that "
+		       "hides the rows", why, sizeof(why)) == 1,
+	      "a lying index: copied");
+	make("added", "", "CREATE TABLE t(a TEXT); INSERT INTO t VALUES "
+			  "('x'); ALTER TABLE t ADD COLUMN b TEXT;"
+			  "INSERT INTO t VALUES ('y', 'id-00003');");
+	CHECK(by_value("t", 1, ids, 1, "b = 'id-00003'", "a column added "
+		       "later", why, sizeof(why)) == 0 && access(dst, F_OK) != 0,
+	      "a row without the column (added later): not covered (%s)",
+	      why);
+}
+
 int
 main(void)
 {
@@ -992,6 +1099,7 @@ main(void)
 	test_lock_page();
 	test_hostile_schema();
 	test_shared_chain();
+	test_by_value();
 	test_uncovered();
 	test_mangled();
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
