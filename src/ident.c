@@ -241,6 +241,28 @@ ident_looks_personal(const char *s, int calling_code)
 	return 0;
 }
 
+char *
+ident_mask_path(const char *path, int calling_code)
+{
+	struct strbuf sb = STRBUF_INIT, part = STRBUF_INIT;
+	const char *p = path;
+
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		sb_reset(&part);
+		sb_add(&part, p, n);
+		sb_adds(&sb, ident_looks_personal(sb_str(&part), calling_code)
+				     ? "[identifier]" : sb_str(&part));
+		if (p[n] == '\0')
+			break;
+		sb_addc(&sb, '/');
+		p += n + 1;
+	}
+	sb_release(&part);
+	return sb_detach(&sb);
+}
+
 int
 ids_next(const char **p, struct ids_item *it)
 {
