@@ -11,6 +11,19 @@
 #include "strbuf.h"
 #include "banned.h"
 
+/*
+ * email_char: whether c may stand in an address outside quotes: the
+ * local part's RFC 5322 atext and dots, the domain's letters, digits,
+ * '-' and dots; UTF-8 bytes in both (internationalised addresses).
+ */
+static int
+email_char(unsigned char c, int domain)
+{
+	if (isalnum(c) || c == '.' || c == '-' || c >= 0x80)
+		return 1;
+	return !domain && strchr("!#$%&'*+/=?^_`{|}~", c) != NULL;
+}
+
 static int
 normalise_email(const char *value, char *out)
 {
@@ -19,6 +32,9 @@ normalise_email(const char *value, char *out)
 
 	while (isspace((unsigned char)*start))
 		start++;
+	/* an RFC 6068 URI, as phones take "tel:" */
+	if (strncasecmp(start, "mailto:", 7) == 0)
+		start += 7;
 	end = start + strlen(start);
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
@@ -31,13 +47,18 @@ normalise_email(const char *value, char *out)
 			if (at != NULL)
 				return -1;
 			at = p;
-		}
-		if (isspace(c) || c < 0x20 || c == 0x7f)
+		} else if (c == '\0' || !email_char(c, at != NULL)) {
+			/* "<a@example.com>", "\"a@example.com\"": hashed as
+			 * written they would match no one */
 			return -1;
+		}
 		out[n++] = (char)tolower(c);
 	}
 	out[n] = '\0';
 	if (at == NULL || at == start || at + 1 == end)
+		return -1;
+	/* "a@example.com." as at the end of a sentence */
+	if (at[1] == '.' || end[-1] == '.')
 		return -1;
 	return 0;
 }
