@@ -6,7 +6,8 @@
  * Any other file holding one is residue: the restore fails closed, naming
  * the file, unless the operator asked to leave such files out.  A file
  * that is one compressed stream (an export.csv.gz, a nested .tar.xz) is
- * scanned as it decompresses.
+ * scanned as it decompresses, one in UTF-16 (with its byte order mark)
+ * as the text it holds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -331,6 +332,37 @@ done:
 	return found;
 }
 
+/*
+ * scan_utf16: when text[0..n) starts with a UTF-16 byte order mark (a
+ * text file saved as "Unicode" on Windows), filter_scan of its code
+ * units read as text, each unit above 0x7f as a '?'.  Returns the number
+ * found (sp: its spans, offsets into that reading).
+ */
+static int
+scan_utf16(const struct filter *f, const char *text, size_t n,
+	   struct spans *sp)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int be, found;
+	size_t i, k = 0;
+	char *buf;
+
+	if (n < 2 || !((p[0] == 0xff && p[1] == 0xfe) ||
+		       (p[0] == 0xfe && p[1] == 0xff)))
+		return 0;
+	be = p[0] == 0xfe;
+	buf = xmalloc(n / 2 + 1);
+	for (i = 2; i + 1 < n; i += 2) {
+		unsigned u = be ? (unsigned)p[i] << 8 | p[i + 1]
+				: (unsigned)p[i + 1] << 8 | p[i];
+
+		buf[k++] = u < 0x80 ? (char)u : '?';
+	}
+	found = filter_scan(f, buf, k, sp);
+	free(buf);
+	return found;
+}
+
 int
 filter_plain(struct filter *f, const char *rel, const char *full)
 {
@@ -343,6 +375,7 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 	if (map_file(full, &m) != 0)
 		return -1;
 	if (filter_scan(f, m.p, m.n, &sp) > 0 ||
+	    scan_utf16(f, m.p, m.n, &sp) > 0 ||
 	    (compressed((const unsigned char *)m.p, m.n) &&
 	     scan_inflated(f, m.p, m.n, &sp) > 0)) {
 		if (f->drop_residue) {

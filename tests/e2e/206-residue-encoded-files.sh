@@ -6,8 +6,10 @@
 # file; --drop-residue leaves it out) instead of coming back unseen
 # (strings finds nothing in compressed bytes, so law 6's check could not
 # see it either).  Windows overlap: an address across the 1 MiB boundary
-# is found.  inspect reports it (exit 1); clean compressed files and
-# files that only look compressed restore as they are.
+# is found.  A text file in UTF-16 with its byte order mark (Windows'
+# "Unicode") is read as the text it holds.  inspect reports it (exit 1);
+# clean compressed files and files that only look compressed restore as
+# they are.
 . "$TESTS_TOP/tests/lib.sh"
 setup
 add_subject live.db aaaaaaaa-0000-4000-8000-000000000001 client A \
@@ -33,9 +35,15 @@ pack nested
 "$PY" -S -c 'import sys; sys.stdout.write("a" * (1048576 - 8) +
   " alice@example.com " + "b" * 100)' | gzip >app/big.gz
 pack boundary
-for a in gz xz bz2 nested boundary; do
+printf '\377\376' >app/notes-le.txt
+printf 'call alice@example.com' | iconv -t UTF-16LE >>app/notes-le.txt
+pack utf16le
+printf 'call alice@example.com' | iconv -t UTF-16BE >app/x
+printf '\376\377' | cat - app/x >app/notes-be.txt && rm app/x
+pack utf16be
+for a in gz xz bz2 nested boundary utf16le utf16be; do
 	lt restore "$T/$a.tar" --to "$T/r-$a"
-	expect 65 "$a: residue in a compressed file fails the restore"
+	expect 65 "$a: the residue fails the restore"
 	err_has "residue in '" "$a: the message names the file"
 	check "$a: nothing restored" test ! -e "$T/r-$a"
 	lt inspect "$T/$a.tar"
