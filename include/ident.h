@@ -19,10 +19,11 @@
 /*
  * ident_normalise: the canonical form of an identifier of the given type
  * into out (IDENT_MAX bytes).  email: trimmed and lower-cased, exactly one
- * '@' with text on both sides, a "mailto:" prefix dropped; refused when
- * it holds a character an address cannot hold outside quotes (blanks,
- * '<', '"', ':', ...) or its domain starts or ends with a dot, since such
- * a spelling would hash apart from the address.  phone: E.164 digits with the
+ * '@' with text on both sides; of "Name <addr>" or "<addr>" the addr, and
+ * a "mailto:" prefix dropped; refused when it holds a character an
+ * address cannot hold outside quotes (blanks, '"', ':', ...) or its domain
+ * starts or ends with a dot, since such a spelling would hash apart from
+ * the address.  phone: E.164 digits with the
  * country code and no '+': "+44 20 7946 0958", "0044 20..." and, with
  * calling_code 44, "020 7946 0958" all become "442079460958"; 7 to 15
  * digits; only blanks, '-', '.', '/', '(' and ')' may separate digits.

@@ -32,12 +32,21 @@ normalise_email(const char *value, char *out)
 
 	while (isspace((unsigned char)*start))
 		start++;
-	/* an RFC 6068 URI, as phones take "tel:" */
-	if (strncasecmp(start, "mailto:", 7) == 0)
-		start += 7;
 	end = start + strlen(start);
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
+	/* "Alice <alice@example.com>" (RFC 5322 name-addr): the address */
+	if (end > start && end[-1] == '>') {
+		for (p = end - 1; p > start && p[-1] != '<'; p--)
+			;
+		if (p == start)
+			return -1;
+		start = p;
+		end--;
+	}
+	/* an RFC 6068 URI, as phones take "tel:" */
+	if ((size_t)(end - start) > 7 && strncasecmp(start, "mailto:", 7) == 0)
+		start += 7;
 	if ((size_t)(end - start) >= IDENT_MAX)
 		return -1;
 	for (p = start; p < end; p++) {
@@ -48,8 +57,8 @@ normalise_email(const char *value, char *out)
 				return -1;
 			at = p;
 		} else if (c == '\0' || !email_char(c, at != NULL)) {
-			/* "<a@example.com>", "\"a@example.com\"": hashed as
-			 * written they would match no one */
+			/* "\"a@example.com\"", "a@example.com,": hashed
+			 * as written they would match no one */
 			return -1;
 		}
 		out[n++] = (char)tolower(c);

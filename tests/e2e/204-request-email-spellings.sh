@@ -1,21 +1,25 @@
 #!/bin/sh
 # SPEC 1 "identifier hash: HMAC-SHA256 of a normalised identifier (email
 # lower-cased and trimmed)" and SPEC 4 "request": an email as copied from a
-# mail client or a sentence -- "<alice@example.com>", "\"alice@...\"",
-# "alice@example.com." -- was accepted and hashed as written, so the
-# request matched no one: it completed with an identifiers-only tombstone
-# while she stayed in the live store.  Such spellings are now refused
-# (64 on the command line; with --from, the bad line is named and nothing
-# is recorded), and a "mailto:" URI is read as the address it names.
+# mail client or a sentence was hashed as written, so a request for it
+# matched no one: it completed with an identifiers-only tombstone while
+# she stayed in the live store.  Now "Alice <alice@example.com>",
+# "<alice@...>" and "mailto:alice@..." read as the address they hold, in
+# requests, lookups and the live store alike (an order recorded for
+# "Alice <alice@example.com>" is hers), and spellings that hold no clear
+# address -- quoted, a trailing dot -- are refused (64 on the command
+# line; with --from, the bad line is named and nothing is recorded).
 . "$TESTS_TOP/tests/lib.sh"
 A=aaaaaaaa-0000-4000-8000-000000000001
 setup
 add_subject live.db $A client Alice alice@example.com '' \
 	2026-11-01T00:00:00Z
+sql live.db "INSERT INTO orders(customer_email, customer_name, placed_at,
+  total_cents) VALUES ('Alice A <Alice@Example.com>', 'Alice', '2026-01-01', 5)"
 lt ledger head
 HEAD=$(cat out)
-for e in '<alice@example.com>' '"alice@example.com"' 'alice@example.com.' \
-	'Alice <alice@example.com>' "'alice@example.com'"; do
+for e in '"alice@example.com"' 'alice@example.com.' "'alice@example.com'" \
+	'Alice <alice@example.com> (work)'; do
 	lt request erase --email "$e"
 	expect 64 "request erase --email $e"
 	printf '%s\n' "$e" >list.txt
@@ -27,12 +31,18 @@ for e in '<alice@example.com>' '"alice@example.com"' 'alice@example.com.' \
 done
 lt ledger head
 eq "nothing recorded" "$(cat out)" "$HEAD"
-lt request erase --email 'mailto:Alice@Example.com'
-expect 0 "request erase --email mailto:Alice@Example.com"
+printf '%s\n' 'Alice <Alice@Example.com>' >list.txt
+lt request erase --from list.txt
+expect 0 "request erase --from with 'Alice <Alice@Example.com>'"
 lt run
 expect 0 "run"
 eq "the request erased her" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$A'")" 0
-lt ledger lookup --email alice@example.com
-expect 0 "ledger lookup finds her erasure"
+eq "her order, recorded as 'Alice A <Alice@Example.com>', is masked" \
+	"$(sql live.db "SELECT quote(customer_email) || quote(customer_name)
+	  FROM orders")" "NULLNULL"
+for e in alice@example.com '<alice@example.com>' 'mailto:ALICE@example.com'; do
+	lt ledger lookup --email "$e"
+	expect 0 "ledger lookup --email $e finds her erasure"
+done
 done_testing

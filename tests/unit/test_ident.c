@@ -64,14 +64,20 @@ test_email(void)
 		  "email with a control character");
 	CHECK(ident_normalise("email", NULL, 44, norm) != 0, "NULL email");
 	/* spellings that would hash apart from the address are refused */
-	CHECK_STR(n("email", "<alice@example.com>", 44), "(invalid)",
+	CHECK_STR(n("email", "<Alice@example.com>", 44), "alice@example.com",
 		  "email in angle brackets");
 	CHECK_STR(n("email", "\"alice@example.com\"", 44), "(invalid)",
 		  "email in double quotes");
 	CHECK_STR(n("email", "'alice@example.com'", 44), "(invalid)",
 		  "email in single quotes");
-	CHECK_STR(n("email", "Alice <alice@example.com>", 44), "(invalid)",
-		  "email with a display name");
+	CHECK_STR(n("email", " Alice B <alice@example.com> ", 44),
+		  "alice@example.com", "email with a display name");
+	CHECK_STR(n("email", "Alice <alice@example.com> x", 44), "(invalid)",
+		  "email with text after the address");
+	CHECK_STR(n("email", "alice@example.com>", 44), "(invalid)",
+		  "email with a '>' and no '<'");
+	CHECK_STR(n("email", "<mailto:alice@example.com>", 44),
+		  "alice@example.com", "a mailto: URI in angle brackets");
 	CHECK_STR(n("email", "alice@example.com.", 44), "(invalid)",
 		  "email with a trailing dot");
 	CHECK_STR(n("email", "alice@example.com,", 44), "(invalid)",
