@@ -49,7 +49,9 @@ struct ctx {
 /*
  * ctx_config: load the config into ctx->cfg, checking the data map
  * against the live store with NEED_LIVE or NEED_MAP in c->needs (see
- * there).  Returns 0 or an exit code (78).
+ * there).  Returns 0 or an exit code: 78, or 75 when NEED_LIVE and the
+ * store stays locked by another process through its busy timeout (with
+ * NEED_MAP such a store is not checked).
  */
 int ctx_config(struct ctx *c);
 
@@ -66,7 +68,8 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
 
 /*
  * ctx_provide: once the command line is checked, provide what c->needs
- * says, in this order: the config (78), the key and ledger files' being
+ * says, in this order: the config (78; 75 for a live store kept locked,
+ * see ctx_config), the key and ledger files' being
  * there (78, with the hint to run `lethe init`), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
  * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY

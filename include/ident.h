@@ -19,7 +19,11 @@
 /*
  * ident_normalise: the canonical form of an identifier of the given type
  * into out (IDENT_MAX bytes).  email: trimmed and lower-cased, exactly one
- * '@' with text on both sides, no blanks.  phone: E.164 digits with the
+ * '@' with text on both sides; of "Name <addr>" or "<addr>" the addr, and
+ * a "mailto:" prefix dropped; refused when it holds a character an
+ * address cannot hold outside quotes (blanks, '"', ':', ...) or its domain
+ * starts or ends with a dot, since such a spelling would hash apart from
+ * the address.  phone: E.164 digits with the
  * country code and no '+': "+44 20 7946 0958", "0044 20..." and, with
  * calling_code 44, "020 7946 0958" all become "442079460958"; 7 to 15
  * digits; only blanks, '-', '.', '/', '(' and ')' may separate digits.
@@ -70,5 +74,14 @@ int ids_next(const char **p, struct ids_item *it);
  * or a phone number (used to refuse such a request --ref).
  */
 int ident_looks_personal(const char *s, int calling_code);
+
+/*
+ * ident_mask_path: path with every '/'-separated part that looks like an
+ * email address or phone number (ident_looks_personal) replaced by
+ * "[identifier]", for the paths the ledger records (law 4: a restore to
+ * "/srv/alice@example.com" must not name her there).  A new string the
+ * caller frees.
+ */
+char *ident_mask_path(const char *path, int calling_code);
 
 #endif

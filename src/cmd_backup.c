@@ -25,6 +25,7 @@
 #include "erase.h"
 #include "files.h"
 #include "fsutil.h"
+#include "ident.h"
 #include "intent.h"
 #include "lethe.h"
 #include "live.h"
@@ -143,13 +144,16 @@ append_event(struct bk *b, const char *id, const char *path,
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], *shown;
 	int rc = -1;
 
 	sb_adds(&data, "{\"backup_id\":");
 	sb_add_json(&data, id);
 	sb_adds(&data, ",\"file\":");
-	sb_add_json(&data, realpath(path, abs) ? abs : path);
+	shown = ident_mask_path(realpath(path, abs) ? abs : path,
+				(int)b->c->cfg->calling_code);
+	sb_add_json(&data, shown);
+	free(shown);
 	sb_addf(&data, ",\"sha256\":\"%s\",\"ledger_seq\":%" PRId64
 		       ",\"entries\":%" PRId64 ",\"bytes\":%" PRId64 "}",
 		sha, seq, b->tree.entries, b->tree.bytes);

@@ -33,6 +33,7 @@ struct report {
 	struct strbuf tables_text;	/* the same as "table N, table N" */
 	int64_t since_t;
 	struct strbuf overdue_ids;	/* JSON array of request ids */
+	struct strbuf overdue_text;	/* the same as "id, id" */
 };
 
 static int
@@ -68,6 +69,8 @@ count_request(void *arg, const struct request *r)
 		rp->req_overdue++;
 		sb_addf(&rp->overdue_ids, "%s\"%s\"",
 			rp->overdue_ids.len > 1 ? "," : "", r->id);
+		sb_addf(&rp->overdue_text, "%s%s",
+			rp->overdue_text.len > 0 ? ", " : "", r->id);
 	} else
 		rp->req_pending++;
 	return 0;
@@ -217,10 +220,12 @@ print_text(const struct report *rp, int html)
 		 rp->purged_rows);
 	put_row(html, "rows", v);
 	snprintf(v, sizeof(v), "%" PRId64 " total, %" PRId64 " done, %" PRId64
-		 " pending, %" PRId64 " overdue %s", rp->req_total,
-		 rp->req_done, rp->req_pending, rp->req_overdue,
-		 rp->req_overdue ? sb_str(&rp->overdue_ids) : "");
+		 " pending, %" PRId64 " overdue", rp->req_total,
+		 rp->req_done, rp->req_pending, rp->req_overdue);
 	put_row(html, "requests", v);
+	/* every overdue id, however many: a line of its own, never cut */
+	if (rp->req_overdue > 0)
+		put_row(html, "overdue requests", sb_str(&rp->overdue_text));
 	snprintf(v, sizeof(v), "%" PRId64 " backups, %" PRId64 " restores, %"
 		 PRId64 " scrubs", rp->backups, rp->restores, rp->scrubs);
 	put_row(html, "archives", v);
@@ -271,5 +276,6 @@ cmd_report(struct ctx *c)
 	sb_release(&rp.tables);
 	sb_release(&rp.tables_text);
 	sb_release(&rp.overdue_ids);
+	sb_release(&rp.overdue_text);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * cmd_request.c: `lethe request erase | approve | list`.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,8 @@ request_approve(struct ctx *c)
 	const char *pos[1];
 	struct approve_state s;
 	struct event ev;
+	char id[64];
+	size_t i;
 	int npos, r;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
@@ -283,6 +286,13 @@ request_approve(struct ctx *c)
 		log_err("request approve: give the request id");
 		return EX_USAGE;
 	}
+	/* a UUID is read whatever its letters' case (RFC 4122), as a
+	 * helpdesk may have upper-cased it; ids are recorded lower-case */
+	for (i = 0; pos[0][i] != '\0' && i + 1 < sizeof(id); i++)
+		id[i] = (char)tolower((unsigned char)pos[0][i]);
+	id[i] = '\0';
+	if (pos[0][i] == '\0')
+		pos[0] = id;
 	if ((r = ctx_provide(c, 0)) != 0)
 		return r;
 	if (ledger_begin(c->ledger) != 0)

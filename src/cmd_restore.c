@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "ident.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
@@ -210,12 +211,15 @@ record(struct ctx *c, const struct staged *s, const struct filter *f,
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	char abs[4096];
+	char abs[4096], *shown;
 	int rc = -1;
 
 	stage_event_data(s, f, &data);
 	sb_adds(&data, ",\"target\":");
-	sb_add_json(&data, realpath(dir, abs) ? abs : dir);
+	shown = ident_mask_path(realpath(dir, abs) ? abs : dir,
+				(int)c->cfg->calling_code);
+	sb_add_json(&data, shown);
+	free(shown);
 	sb_addc(&data, '}');
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "restore";

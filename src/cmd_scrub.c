@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "ident.h"
 #include "lethe.h"
 #include "log.h"
 #include "manifest.h"
@@ -80,7 +81,7 @@ cmd_scrub(struct ctx *c)
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
 	struct stat a, b;
-	char sha[65], abs[PATH_MAX], *parent = NULL;
+	char sha[65], abs[PATH_MAX], *parent = NULL, *shown;
 	int npos, rc;
 	struct opt opts[] = {
 		{ "-o", "--output", &out, NULL },
@@ -140,7 +141,10 @@ cmd_scrub(struct ctx *c)
 	printf("scrubbed archive: %s\n", out);
 	stage_event_data(&s, &f, &data);
 	sb_adds(&data, ",\"output\":");
-	sb_add_json(&data, realpath(out, abs) ? abs : out);
+	shown = ident_mask_path(realpath(out, abs) ? abs : out,
+				(int)c->cfg->calling_code);
+	sb_add_json(&data, shown);
+	free(shown);
 	sb_addf(&data, ",\"output_sha256\":\"%s\"}", sha);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "scrub";

@@ -196,3 +196,70 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 	}
 	return ck.errors;
 }
+
+/* present: the names of list that db's table has as columns (shared). */
+static struct namelist
+present(sqlite3 *db, const char *table, const struct namelist *list)
+{
+	struct namelist out = { NULL, 0 };
+	int i;
+
+	if (list->n == 0)
+		return out;
+	out.v = xcalloc((size_t)list->n, sizeof(*out.v));
+	for (i = 0; i < list->n; i++)
+		if (column_info(db, table, list->v[i]) != 0)
+			out.v[out.n++] = list->v[i];
+	return out;
+}
+
+struct config *
+config_view(const struct config *cfg, sqlite3 *db)
+{
+	struct config *v = xmalloc(sizeof(*v));
+	const char *st = cfg->subj_table;
+	int i, n = 0;
+
+	*v = *cfg;
+	v->tables = xcalloc((size_t)cfg->ntables + 1, sizeof(*v->tables));
+	for (i = 0; i < cfg->ntables; i++) {
+		const struct dmap_table *t = &cfg->tables[i];
+
+		v->tables[i] = *t;
+		v->tables[i].mask = present(db, t->name, &t->mask);
+		v->tables[i].redact = present(db, t->name, &t->redact);
+	}
+	v->subj_ids.type = xcalloc((size_t)cfg->subj_ids.n + 1,
+				   sizeof(*v->subj_ids.type));
+	v->subj_ids.column = xcalloc((size_t)cfg->subj_ids.n + 1,
+				     sizeof(*v->subj_ids.column));
+	for (i = 0; i < cfg->subj_ids.n; i++)
+		if (st == NULL ||
+		    column_info(db, st, cfg->subj_ids.column[i]) != 0) {
+			v->subj_ids.type[n] = cfg->subj_ids.type[i];
+			v->subj_ids.column[n++] = cfg->subj_ids.column[i];
+		}
+	v->subj_ids.n = n;
+	/* leads expire in the live store only */
+	v->subj_kind = NULL;
+	v->subj_lead_kind = NULL;
+	v->subj_last_activity = NULL;
+	return v;
+}
+
+void
+config_view_free(struct config *v)
+{
+	int i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->ntables; i++) {
+		free(v->tables[i].mask.v);
+		free(v->tables[i].redact.v);
+	}
+	free(v->tables);
+	free(v->subj_ids.type);
+	free(v->subj_ids.column);
+	free(v);
+}

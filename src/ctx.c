@@ -18,17 +18,47 @@
 #include "opt.h"
 #include "banned.h"
 
+/* What check_live is told and tells. */
+struct live_check {
+	int required;		/* NEED_LIVE: the store must be there */
+	int busy;		/* set: the store stayed locked */
+};
+
+/*
+ * store_busy: whether the database at path stays locked by another
+ * process (the application) through the live store's busy timeout.
+ */
+static int
+store_busy(const char *path)
+{
+	sqlite3 *db = NULL;
+	int r;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+				       SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return 0;
+	}
+	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
+	r = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+			 NULL);
+	sqlite3_close(db);
+	return (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED;
+}
+
 /*
  * check_live: the data map against the live store, as a config check.
- * With *required (NEED_LIVE), a store that is missing or cannot be opened
- * is an error; else (NEED_MAP) a store that is not there or not a
- * readable database is not checked.  Returns the number of errors
- * printed.
+ * With lc->required (NEED_LIVE), a store that is missing or cannot be
+ * opened is an error; else (NEED_MAP) a store that is not there or not a
+ * readable database is not checked.  A store the application keeps
+ * locked is no config error: lc->busy is set (the command cannot run now)
+ * when the store is required, else it is not checked, with a warning.
+ * Returns the number of errors printed.
  */
 static int
 check_live(const struct config *cfg, void *arg)
 {
-	const int *required = arg;
+	struct live_check *lc = arg;
 	struct sqlfn_ctx fn = { NULL, 44, 0 };
 	sqlite3 *db;
 	struct stat st;
@@ -38,14 +68,14 @@ check_live(const struct config *cfg, void *arg)
 	if (cfg->live_store == NULL)
 		return 0;
 	if (stat(cfg->live_store, &st) != 0) {
-		if (!*required)
+		if (!lc->required)
 			return 0;
 		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
 			cfg->path, config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store, strerror(errno));
 		return 1;
 	}
-	if (!*required && file_is_sqlite(cfg->live_store) != 1)
+	if (!lc->required && file_is_sqlite(cfg->live_store) != 1)
 		return 0;
 	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    file_is_sqlite(cfg->live_store) == 0) {
@@ -54,6 +84,19 @@ check_live(const struct config *cfg, void *arg)
 			config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store);
 		return 1;
+	}
+	if (store_busy(cfg->live_store)) {
+		if (lc->required) {
+			log_err("live store '%s' is busy: another process "
+				"kept it locked for %d s; nothing was done, "
+				"try again later", cfg->live_store,
+				LIVE_BUSY_MS / 1000);
+			lc->busy = 1;
+		} else {
+			log_warn("live store '%s' is busy: the data map is "
+				 "not checked against it", cfg->live_store);
+		}
+		return 0;
 	}
 	db = live_open(cfg->live_store, 0, &fn);
 	if (db == NULL)
@@ -67,16 +110,20 @@ check_live(const struct config *cfg, void *arg)
 int
 ctx_config(struct ctx *c)
 {
-	int required = (c->needs & NEED_LIVE) != 0;
+	struct live_check lc = { (c->needs & NEED_LIVE) != 0, 0 };
 
 	if (c->cfg != NULL)
 		return 0;
 	c->cfg = c->needs & (NEED_LIVE | NEED_MAP)
-			 ? config_load_checked(c->config_path, check_live,
-					       &required)
+			 ? config_load_checked(c->config_path, check_live, &lc)
 			 : config_load(c->config_path);
 	if (c->cfg == NULL)
 		return EX_CONFIG;
+	if (lc.busy) {
+		config_free(c->cfg);
+		c->cfg = NULL;
+		return EX_TEMPFAIL;
+	}
 	fsutil_set_tag(c->cfg->ledger);
 	return 0;
 }

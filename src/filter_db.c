@@ -512,26 +512,31 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	  struct db_check *chk, struct filter_drops *d)
 {
 	struct eraser *er = NULL;
+	const struct config *cfg = f->cfg;
+	struct config *view;
 	char what[4096];
 	int64_t before = f->st.tally.rows[0];
 	int i, rc = -1;
 
 	snprintf(what, sizeof(what), "restored database '%s'", printable(rel));
-	if (config_check_store(f->cfg, db, what, 1) != 0) {
+	/* an older copy may lack columns added since: what they would
+	 * hold is not there to erase; the rest must be */
+	view = config_view(cfg, db);
+	if (config_check_store(view, db, what, 1) != 0) {
+		config_view_free(view);
 		f->hostile = 1;
 		return -1;
 	}
+	f->cfg = view;
 	if (sqlfn_register(db, &f->fn) != 0)
-		return -1;
+		goto done;
 	er = eraser_new_once(db, f->cfg, f->now, f->key, d->sids);
 	if (er == NULL)
-		return -1;
+		goto done;
 	if (eraser_set_key(er, f->key) != 0 ||
 	    (f->mode == FILTER_APPLY && eraser_collect(er, d->sets,
-						      d->field) != 0)) {
-		eraser_free(er);
-		return -1;
-	}
+						      d->field) != 0))
+		goto done;
 	if (db_exec(db, "BEGIN", "filter") != 0)
 		goto done;
 	/* the newer tombstones' hashes are by_hash's: not copied */
@@ -588,6 +593,8 @@ done:
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	eraser_free(er);
+	f->cfg = cfg;
+	config_view_free(view);
 	return rc;
 }
 

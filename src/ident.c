@@ -11,6 +11,19 @@
 #include "strbuf.h"
 #include "banned.h"
 
+/*
+ * email_char: whether c may stand in an address outside quotes: the
+ * local part's RFC 5322 atext and dots, the domain's letters, digits,
+ * '-' and dots; UTF-8 bytes in both (internationalised addresses).
+ */
+static int
+email_char(unsigned char c, int domain)
+{
+	if (isalnum(c) || c == '.' || c == '-' || c >= 0x80)
+		return 1;
+	return !domain && strchr("!#$%&'*+/=?^_`{|}~", c) != NULL;
+}
+
 static int
 normalise_email(const char *value, char *out)
 {
@@ -22,6 +35,18 @@ normalise_email(const char *value, char *out)
 	end = start + strlen(start);
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
+	/* "Alice <alice@example.com>" (RFC 5322 name-addr): the address */
+	if (end > start && end[-1] == '>') {
+		for (p = end - 1; p > start && p[-1] != '<'; p--)
+			;
+		if (p == start)
+			return -1;
+		start = p;
+		end--;
+	}
+	/* an RFC 6068 URI, as phones take "tel:" */
+	if ((size_t)(end - start) > 7 && strncasecmp(start, "mailto:", 7) == 0)
+		start += 7;
 	if ((size_t)(end - start) >= IDENT_MAX)
 		return -1;
 	for (p = start; p < end; p++) {
@@ -31,13 +56,18 @@ normalise_email(const char *value, char *out)
 			if (at != NULL)
 				return -1;
 			at = p;
-		}
-		if (isspace(c) || c < 0x20 || c == 0x7f)
+		} else if (c == '\0' || !email_char(c, at != NULL)) {
+			/* "\"a@example.com\"", "a@example.com,": hashed
+			 * as written they would match no one */
 			return -1;
+		}
 		out[n++] = (char)tolower(c);
 	}
 	out[n] = '\0';
 	if (at == NULL || at == start || at + 1 == end)
+		return -1;
+	/* "a@example.com." as at the end of a sentence */
+	if (at[1] == '.' || end[-1] == '.')
 		return -1;
 	return 0;
 }
@@ -239,6 +269,28 @@ ident_looks_personal(const char *s, int calling_code)
 			return 1;
 	}
 	return 0;
+}
+
+char *
+ident_mask_path(const char *path, int calling_code)
+{
+	struct strbuf sb = STRBUF_INIT, part = STRBUF_INIT;
+	const char *p = path;
+
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		sb_reset(&part);
+		sb_add(&part, p, n);
+		sb_adds(&sb, ident_looks_personal(sb_str(&part), calling_code)
+				     ? "[identifier]" : sb_str(&part));
+		if (p[n] == '\0')
+			break;
+		sb_addc(&sb, '/');
+		p += n + 1;
+	}
+	sb_release(&part);
+	return sb_detach(&sb);
 }
 
 int

@@ -77,12 +77,15 @@ purge_rule(const struct config *cfg, const char *name)
 struct intent {
 	struct event ev;
 	int64_t first, last;
+	int64_t purged;		/* rows the redo of a purge deleted, when its
+				 * table is not in the data map (the tally
+				 * counts data-map tables only) */
 };
 
 /* redo: carry out one intent again on the live store. */
 static int
 redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
-     const struct intent *in, struct erase_tally *t)
+     struct intent *in, struct erase_tally *t)
 {
 	const struct event *ev = &in->ev;
 	int64_t at, rows, remaining;
@@ -119,7 +122,14 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 			 "config; skipped", ev->seq, ev->scope ? ev->scope : "?");
 		return 0;
 	}
-	return purge_apply(live, pr, in->first, in->last, at, &rows);
+	if (purge_apply(live, pr, in->first, in->last, at, &rows) != 0)
+		return -1;
+	ti = table_index(cfg, pr->name);
+	if (ti >= 0)
+		t->rows[ti + 1] += rows;
+	else
+		in->purged += rows;
+	return 0;
 }
 
 /* covered: whether seq lies in one of the n applied ranges r. */
@@ -197,6 +207,32 @@ group_tables(struct ledger *l, const struct config *cfg, int64_t first,
 	return 0;
 }
 
+/*
+ * redone_json: append to sb the JSON object of rows per table that the
+ * redo of evs[a..b) changed: t, and the purges of tables outside the
+ * data map.
+ */
+static void
+redone_json(const struct erase_tally *t, const struct config *cfg,
+	    const struct intent *evs, int a, int b, struct strbuf *sb)
+{
+	struct strbuf obj = STRBUF_INIT;
+	int i;
+
+	tally_json(t, cfg, 0, &obj);
+	/* obj is "{...}": reopen it for the purges */
+	sb_add(sb, obj.buf, obj.len - 1);
+	for (i = a; i < b; i++)
+		if (evs[i].purged > 0) {
+			if (sb->buf[sb->len - 1] != '{')
+				sb_addc(sb, ',');
+			sb_add_json(sb, evs[i].ev.scope);
+			sb_addf(sb, ":%" PRId64, evs[i].purged);
+		}
+	sb_addc(sb, '}');
+	sb_release(&obj);
+}
+
 /* finish_group: append the applied event for evs[a..b) (redone). */
 static int
 finish_group(struct ledger *l, const struct config *cfg,
@@ -215,7 +251,7 @@ finish_group(struct ledger *l, const struct config *cfg,
 		return -1;
 	}
 	sb_adds(&data, ",\"redone\":");
-	tally_json(t, cfg, 0, &data);
+	redone_json(t, cfg, evs, a, b, &data);
 	sb_adds(&data, ",\"finished\":true}");
 	if (last_group) {
 		/* with this one, every intent so far has its applied */
@@ -293,6 +329,7 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		event_read(st, 0, &evs[n].ev);
 		evs[n].first = sqlite3_column_int64(st, 13);
 		evs[n].last = sqlite3_column_int64(st, 14);
+		evs[n].purged = 0;
 		if (!prev_kept)
 			ng++;
 		group[n] = ng - 1;

@@ -109,7 +109,11 @@ find_command(const char *name, const char *verb)
 	return any;
 }
 
-/* take_global: remove -c FILE and --now TIME from anywhere in argv. */
+/*
+ * take_global: remove -c FILE and --now TIME from anywhere in argv.
+ * Returns 0, or -1 after reporting an option without a value (an empty
+ * -c included).
+ */
 static int
 take_global(int *argc, char **argv, const char **config, const char **now)
 {
@@ -148,6 +152,12 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 	}
 	*argc = j;
 	argv[j] = NULL;
+	/* `-c "$UNSET"` must not fall back to the default config: that
+	 * would run against another store than the one meant */
+	if (*config != NULL && **config == '\0') {
+		log_err("option '-c' needs a config file, not an empty value");
+		return -1;
+	}
 	return 0;
 }
 

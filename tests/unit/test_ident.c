@@ -63,6 +63,33 @@ test_email(void)
 	CHECK_STR(n("email", "a\001b@example.com", 44), "(invalid)",
 		  "email with a control character");
 	CHECK(ident_normalise("email", NULL, 44, norm) != 0, "NULL email");
+	/* spellings that would hash apart from the address are refused */
+	CHECK_STR(n("email", "<Alice@example.com>", 44), "alice@example.com",
+		  "email in angle brackets");
+	CHECK_STR(n("email", "\"alice@example.com\"", 44), "(invalid)",
+		  "email in double quotes");
+	CHECK_STR(n("email", "'alice@example.com'", 44), "(invalid)",
+		  "email in single quotes");
+	CHECK_STR(n("email", " Alice B <alice@example.com> ", 44),
+		  "alice@example.com", "email with a display name");
+	CHECK_STR(n("email", "Alice <alice@example.com> x", 44), "(invalid)",
+		  "email with text after the address");
+	CHECK_STR(n("email", "alice@example.com>", 44), "(invalid)",
+		  "email with a '>' and no '<'");
+	CHECK_STR(n("email", "<mailto:alice@example.com>", 44),
+		  "alice@example.com", "a mailto: URI in angle brackets");
+	CHECK_STR(n("email", "alice@example.com.", 44), "(invalid)",
+		  "email with a trailing dot");
+	CHECK_STR(n("email", "alice@example.com,", 44), "(invalid)",
+		  "email with a trailing comma");
+	CHECK_STR(n("email", "alice@.example.com", 44), "(invalid)",
+		  "email whose domain starts with a dot");
+	CHECK_STR(n("email", "MAILTO:Alice@Example.com", 44),
+		  "alice@example.com", "a mailto: URI");
+	CHECK_STR(n("email", "o'brien+x@example.com", 44),
+		  "o'brien+x@example.com", "RFC 5322 atext in the local part");
+	CHECK_STR(n("email", "j\xc3\xb6rg@b\xc3\xbc" "cher.example", 44),
+		  "j\xc3\xb6rg@b\xc3\xbc" "cher.example", "UTF-8 address");
 }
 
 static void
