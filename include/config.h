@@ -138,11 +138,14 @@ void config_free(struct config *cfg);
 /*
  * config_check_store: check that database db (schema "main") holds every
  * table and column the data map names, that mask columns may be NULL, and
- * that no retained table cascades deletes from the subjects table.  Errors
- * name the config file and line and, as `what`, the database checked.
- * Names the config left unset (NULL) after errors are not checked.
- * With `partial`, a data-map table that is missing is not an error (an
- * older copy of the store).  Returns the number of errors (0: fine).
+ * that no retained table cascades deletes from the subjects table nor,
+ * but with `partial`, is named by a trigger of another table (erasing
+ * there could change what a hold keeps).  Errors name the config file and
+ * line and, as `what`, the database checked.  Names the config left unset
+ * (NULL) after errors are not checked.  With `partial` (a restored copy,
+ * whose triggers never run), a data-map table that is missing is not an
+ * error (an older copy of the store).  Returns the number of errors (0:
+ * fine).
  */
 int config_check_store(const struct config *cfg, sqlite3 *db,
 		       const char *what, int partial);

@@ -1,9 +1,11 @@
 /*
  * config_check.c: checking the data map against a SQLite database.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "log.h"
@@ -145,12 +147,56 @@ cascades(sqlite3 *db, const char *table, const char *parent)
 	return r;
 }
 
+/* word_in: whether sql names name as a word (ASCII case ignored). */
+static int
+word_in(const char *sql, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = sql; *p; p++) {
+		if (strncasecmp(p, name, n) != 0)
+			continue;
+		if ((p == sql || !(isalnum((unsigned char)p[-1]) ||
+				   p[-1] == '_')) &&
+		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * trigger_on: the name of a trigger of another table whose statements
+ * name table (it could change what a hold keeps when lethe erases from
+ * that other table), into name (n bytes); 0 when there is none.
+ */
+static int
+trigger_on(sqlite3 *db, const char *table, char *name, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT name, sql FROM main.sqlite_schema "
+				   "WHERE type = 'trigger' AND tbl_name <> ?1 "
+				   "COLLATE NOCASE AND sql IS NOT NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (!found && sqlite3_step(st) == SQLITE_ROW)
+		if (word_in((const char *)sqlite3_column_text(st, 1), table)) {
+			snprintf(name, n, "%s", sqlite3_column_text(st, 0));
+			found = 1;
+		}
+	sqlite3_finalize(st);
+	return found;
+}
+
 int
 config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 		   int partial)
 {
 	struct checker ck = { cfg, db, what, 0 };
-	char sec[300];
+	char sec[300], trig[256];
 	int i, j;
 
 	if (cfg->subj_table != NULL &&
@@ -186,6 +232,13 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 			     "retained table '%s' has ON DELETE CASCADE to "
 			     "'%s', so deleting a subject would delete what "
 			     "the hold keeps", t->name, cfg->subj_table);
+		/* a restored copy runs no trigger; the live store does */
+		if (t->on_erase == ON_RETAIN && !partial &&
+		    trigger_on(db, t->name, trig, sizeof(trig)))
+			fail(&ck, sec, "on_erase",
+			     "retained table '%s' is named by trigger '%s' of "
+			     "another table, so erasing there could change "
+			     "what the hold keeps", t->name, trig);
 	}
 	for (i = 0; i < cfg->npurges; i++) {
 		const struct purge_rule *p = &cfg->purges[i];

@@ -4,8 +4,8 @@
 # unknown key or section, a key given twice, a duplicate section, bad
 # durations, a missing required key, a table or column the live store
 # lacks, a mask column that is NOT NULL, a retained table with ON DELETE
-# CASCADE to subjects, an over-long line, ledger = live store, ledger
-# inside a [files] tree.  A missing ledger or key is 78 with a hint to run
+# CASCADE to subjects or named by a trigger of another table, an
+# over-long line, ledger = live store, ledger inside a [files] tree.  A missing ledger or key is 78 with a hint to run
 # `lethe init`; a key file readable by others is refused (78).
 . "$TESTS_TOP/tests/lib.sh"
 
@@ -141,6 +141,16 @@ err_has_f "$C:$(line cascade '^on_erase   = retain'): [table invoices] on_erase:
 	"cascade: file:line and key named"
 err_has_f "CASCADE" "cascade: says why"
 eq "cascade: that live store is untouched" "$(sha256sum "$T/live-fk.db")" "$FKSUM"
+
+# a trigger on subjects that deletes a subject's invoices would do the same
+make_store "$T/live-trig.db"
+sqlite3 "$T/live-trig.db" "CREATE TRIGGER tidy AFTER DELETE ON subjects
+  BEGIN DELETE FROM Invoices WHERE subject_id = old.id; END"
+mk trig '/^live_store/ { print "live_store = live-trig.db"; next } { print }'
+refused "a trigger of another table that names a retained table"
+err_has_f "$C:$(line trig '^on_erase   = retain'): [table invoices] on_erase:" \
+	"trigger: file:line and key named"
+err_has_f "trigger 'tidy'" "trigger: names the trigger"
 
 LONG=$(printf '; %0250d' 0)
 mk long "{ print } /^\\[policy\\]/ { print \"$LONG\" }"
