@@ -26,6 +26,7 @@
 #include "dbcopy.h"
 #include "dbcopy_priv.h"
 #include "log.h"
+#include "sqlfmt.h"
 #include "util.h"
 #include "banned.h"
 
@@ -43,41 +44,6 @@ dbc_uncovered(struct dbc *c, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
-}
-
-/* varint: read a SQLite varint at p (before end); its length, 0 if cut. */
-static int
-varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		if (p + i >= end)
-			return 0;
-		x = x << 7 | (p[i] & 0x7f);
-		if (!(p[i] & 0x80)) {
-			*v = x;
-			return i + 1;
-		}
-	}
-	if (p + 8 >= end)
-		return 0;
-	*v = x << 8 | p[8];
-	return 9;
-}
-
-/* serial_len: the bytes of a value of serial type t; -1 if reserved. */
-static int64_t
-serial_len(uint64_t t)
-{
-	static const int fixed[12] = { 0, 1, 2, 3, 4, 6, 8, 8, 0, 0, -1, -1 };
-
-	if (t < 12)
-		return fixed[t];
-	if (t > (uint64_t)INT64_MAX)
-		return -1;
-	return (int64_t)((t - 12) / 2);
 }
 
 int
@@ -166,18 +132,18 @@ parse_cell(struct dbc *c, const struct frame *f, uint32_t i,
 	}
 	cell->p = p;
 	if (f->type == 5) {
-		k = varint(p, end, &v);
+		k = sqlfmt_varint(p, end, &v);
 		if (k == 0)
 			return dbc_uncovered(c, "a cell outside its page");
 		cell->rowid = (int64_t)v;
 		return 0;
 	}
-	k = varint(p, end, &cell->payload);
+	k = sqlfmt_varint(p, end, &cell->payload);
 	if (k == 0)
 		return dbc_uncovered(c, "a cell outside its page");
 	cell->hdr = (uint32_t)k;
 	if (f->type == 13) {
-		k = varint(p + cell->hdr, end, &v);
+		k = sqlfmt_varint(p + cell->hdr, end, &v);
 		if (k == 0)
 			return dbc_uncovered(c, "a cell outside its page");
 		cell->hdr += (uint32_t)k;
@@ -248,6 +214,44 @@ done:
 }
 
 /*
+ * record_field: field k of cell's record (k < 0: the last), from its
+ * header, which must be on the page: the serial type into *type, its
+ * payload offset into *off, the offset past the last field into *end.
+ * Returns 1, 0 when the record has no field k, or -1 (not covered).
+ */
+static int
+record_field(struct dbc *c, const struct dbc_cell *cell, int k,
+	     uint64_t *type, uint64_t *off, uint64_t *end)
+{
+	const unsigned char *rec = cell->p + cell->hdr, *h, *hend;
+	uint64_t hlen, t;
+	int64_t len;
+	int n, col, found = 0;
+
+	n = sqlfmt_varint(rec, rec + cell->local, &hlen);
+	if (n == 0 || hlen < (uint64_t)n || hlen > cell->local)
+		return dbc_uncovered(c, "a record whose header is not on its "
+				     "page");
+	hend = rec + hlen;
+	*end = hlen;
+	for (h = rec + n, col = 0; h < hend; h += n, col++) {
+		n = sqlfmt_varint(h, hend, &t);
+		len = n ? sqlfmt_serial_len(t) : -1;
+		if (len < 0)
+			return dbc_uncovered(c, "a malformed record");
+		if (col == k || k < 0) {
+			*type = t;
+			*off = *end;
+			found = 1;
+		}
+		*end += (uint64_t)len;
+		if (col == k)
+			break;
+	}
+	return found;
+}
+
+/*
  * index_rowid: the rowid that ends an index entry's record.  The rowid
  * ends the payload: on the last overflow page, when there are any, so
  * reading it reads the whole chain, whose pages are marked then (and
@@ -256,38 +260,24 @@ done:
 static int
 index_rowid(struct dbc *c, struct dbc_cell *cell, int64_t *rowid)
 {
-	const unsigned char *rec = cell->p + cell->hdr;
-	const unsigned char *hend;
-	uint64_t hlen, t, off, last_t = 0, last_off = 0;
+	uint64_t t = 0, off = 0, end = 0;
 	unsigned char b[8];
 	int64_t len, v;
-	int k, i, fields = 0;
+	int i, r;
 
-	k = varint(rec, rec + cell->local, &hlen);
-	if (k == 0 || hlen < (uint64_t)k || hlen > cell->local)
-		return dbc_uncovered(c, "an index record whose header is "
-				     "not on its page");
-	hend = rec + hlen;
-	off = hlen;
-	for (rec += k; rec < hend; rec += k, fields++) {
-		k = varint(rec, hend, &t);
-		len = k ? serial_len(t) : -1;
-		if (len < 0)
-			return dbc_uncovered(c, "a malformed index record");
-		last_t = t;
-		last_off = off;
-		off += (uint64_t)len;
-	}
-	if (fields == 0 || off != cell->payload ||
-	    !((last_t >= 1 && last_t <= 6) || last_t == 8 || last_t == 9))
+	r = record_field(c, cell, -1, &t, &off, &end);
+	if (r < 0)
+		return -1;
+	if (r == 0 || end != cell->payload ||
+	    !((t >= 1 && t <= 6) || t == 8 || t == 9))
 		return dbc_uncovered(c, "an index entry that does not end "
 				     "with a rowid");
-	if (last_t >= 8) {
-		*rowid = (int64_t)(last_t - 8);
+	if (t >= 8) {
+		*rowid = (int64_t)(t - 8);
 		return 0;
 	}
-	len = serial_len(last_t);
-	if (payload_read(c, cell, last_off, (uint64_t)len, b, 1) != 0)
+	len = sqlfmt_serial_len(t);
+	if (payload_read(c, cell, off, (uint64_t)len, b, 1) != 0)
 		return -1;
 	cell->marked = cell->ovfl != 0;
 	v = (b[0] & 0x80) ? -1 : 0;
@@ -386,36 +376,23 @@ static int
 field_matches(struct dbc *c, const struct dbc_cell *cell,
 	      const struct dbcopy_drop *drop, unsigned char *value)
 {
-	const unsigned char *rec = cell->p + cell->hdr, *h, *hend;
-	uint64_t hlen, t, off;
+	uint64_t t = 0, off = 0, end = 0;
 	int64_t len;
-	int k, col = 0;
+	int r;
 
-	k = varint(rec, rec + cell->local, &hlen);
-	if (k == 0 || hlen < (uint64_t)k || hlen > cell->local)
-		return dbc_uncovered(c, "a record whose header is not on its "
-				     "page");
-	hend = rec + hlen;
-	off = hlen;
-	for (h = rec + k; h < hend; h += k, col++) {
-		k = varint(h, hend, &t);
-		len = k ? serial_len(t) : -1;
-		if (len < 0)
-			return dbc_uncovered(c, "a malformed record");
-		if (col == drop->column) {
-			/* text of a length some value has: compare */
-			if (t < 13 || t % 2 == 0 ||
-			    (size_t)len > strset_longest(drop->values))
-				return 0;
-			if (payload_read(c, cell, off, (uint64_t)len, value,
-					 0) != 0)
-				return -1;
-			return strset_has(drop->values, value, (size_t)len);
-		}
-		off += (uint64_t)len;
-	}
-	return dbc_uncovered(c, "a row of '%s' without the column it is "
-			     "matched on", drop->table);
+	r = record_field(c, cell, drop->column, &t, &off, &end);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return dbc_uncovered(c, "a row of '%s' without the column it "
+				     "is matched on", drop->table);
+	/* text of a length some value has: compare */
+	len = sqlfmt_serial_len(t);
+	if (t < 13 || t % 2 == 0 || (size_t)len > strset_longest(drop->values))
+		return 0;
+	if (payload_read(c, cell, off, (uint64_t)len, value, 0) != 0)
+		return -1;
+	return strset_has(drop->values, value, (size_t)len);
 }
 
 /* copy_entry: a walk's entry: copied unless its row is left out. */
@@ -493,7 +470,7 @@ parse_row(struct dbc *c, struct schema_row *r)
 	int64_t len;
 	int k, col;
 
-	k = varint(rec, end, &hlen);
+	k = sqlfmt_varint(rec, end, &hlen);
 	if (k == 0 || hlen < (uint64_t)k || hlen > r->n)
 		return dbc_uncovered(c, "a malformed schema record");
 	h = rec + k;
@@ -502,8 +479,8 @@ parse_row(struct dbc *c, struct schema_row *r)
 	r->root_field = -1;
 	r->sql_null = 1;
 	for (col = 0; h < rec + hlen; col++) {
-		k = varint(h, rec + hlen, &t);
-		len = k ? serial_len(t) : -1;
+		k = sqlfmt_varint(h, rec + hlen, &t);
+		len = k ? sqlfmt_serial_len(t) : -1;
 		if (len < 0 || len > end - body)
 			return dbc_uncovered(c, "a malformed schema record");
 		h += k;
@@ -620,12 +597,12 @@ set_root(struct schema_row *r, int64_t v)
 	int k, i, n = 0, vlen, vt = int_type(v, &vlen);
 	size_t hsize = 0, bsize = 0, total;
 
-	k = varint(rec, rec + r->n, &hlen);
+	k = sqlfmt_varint(rec, rec + r->n, &hlen);
 	h = rec + k;
 	while (h < rec + hlen && n < 64) {
-		h += varint(h, rec + hlen, &t);
+		h += sqlfmt_varint(h, rec + hlen, &t);
 		types[n] = t;
-		lens[n] = serial_len(t);
+		lens[n] = sqlfmt_serial_len(t);
 		n++;
 	}
 	types[r->root_field] = (uint64_t)vt;

@@ -29,6 +29,7 @@
 
 #include "filter_priv.h"
 #include "log.h"
+#include "sqlfmt.h"
 #include "util.h"
 #include "banned.h"
 
@@ -58,61 +59,6 @@ struct raw {
 	int err;			/* errno, for RAW_ERROR */
 };
 
-static uint32_t
-be16(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-/*
- * varint: read a SQLite varint at p (at most end); its byte length, or 0
- * when it runs past end.
- */
-static int
-varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
-{
-	uint64_t x = 0;
-	int i;
-
-	if (p < end && !(*p & 0x80)) {
-		*v = *p;	/* the common case: one byte */
-		return 1;
-	}
-	for (i = 0; i < 8; i++) {
-		if (p + i >= end)
-			return 0;
-		x = x << 7 | (p[i] & 0x7f);
-		if (!(p[i] & 0x80)) {
-			*v = x;
-			return i + 1;
-		}
-	}
-	if (p + 8 >= end)
-		return 0;
-	*v = x << 8 | p[8];
-	return 9;
-}
-
-/* serial_len: the bytes a value of serial type t takes; -1 if reserved. */
-static int64_t
-serial_len(uint64_t t)
-{
-	static const int fixed[12] = { 0, 1, 2, 3, 4, 6, 8, 8, 0, 0, -1, -1 };
-
-	if (t < 12)
-		return fixed[t];
-	if (t > (uint64_t)INT64_MAX)
-		return -1;
-	return (int64_t)((t - 12) / 2);
-}
-
 /* record: scan every text and blob value of the record rec[0..n). */
 static int
 record(struct raw *r, const unsigned char *rec, uint64_t n)
@@ -121,7 +67,7 @@ record(struct raw *r, const unsigned char *rec, uint64_t n)
 	uint64_t hlen, t;
 	int k;
 
-	k = varint(rec, end, &hlen);
+	k = sqlfmt_varint(rec, end, &hlen);
 	if (k == 0 || hlen < (uint64_t)k || hlen > n)
 		return RAW_UNCOVERED;
 	h = rec + k;
@@ -129,11 +75,11 @@ record(struct raw *r, const unsigned char *rec, uint64_t n)
 	while (h < rec + hlen) {
 		int64_t len;
 
-		k = varint(h, rec + hlen, &t);
+		k = sqlfmt_varint(h, rec + hlen, &t);
 		if (k == 0)
 			return RAW_UNCOVERED;
 		h += k;
-		len = serial_len(t);
+		len = sqlfmt_serial_len(t);
 		if (len < 0 || len > end - body)
 			return RAW_UNCOVERED;
 		if (t >= 12 && len > 0 &&
@@ -163,12 +109,12 @@ page(struct raw *r, const unsigned char *pg, uint32_t hdr)
 		return RAW_GO;		/* rowids only, or copies of values */
 	/* the most a cell keeps on its page (SQLite file format, 1.6) */
 	x = type == 13 ? r->usable - 35 : (r->usable - 12) * 64 / 255 - 23;
-	ncells = be16(pg + hdr + 3);
+	ncells = sqlfmt_get16(pg + hdr + 3);
 	cp = hdr + (leaf ? 8 : 12);
 	if (cp + 2 * ncells > r->usable)
 		return RAW_UNCOVERED;
 	for (i = 0; i < ncells; i++) {
-		uint32_t off = be16(pg + cp + 2 * i);
+		uint32_t off = sqlfmt_get16(pg + cp + 2 * i);
 		const unsigned char *c = pg + off;
 		uint64_t plen, rowid;
 		int k;
@@ -177,12 +123,12 @@ page(struct raw *r, const unsigned char *pg, uint32_t hdr)
 			return RAW_UNCOVERED;
 		if (type == 2)
 			c += 4;		/* left child page */
-		k = c < end ? varint(c, end, &plen) : 0;
+		k = c < end ? sqlfmt_varint(c, end, &plen) : 0;
 		if (k == 0)
 			return RAW_UNCOVERED;
 		c += k;
 		if (type == 13) {
-			k = varint(c, end, &rowid);
+			k = sqlfmt_varint(c, end, &rowid);
 			if (k == 0)
 				return RAW_UNCOVERED;
 			c += k;
@@ -282,18 +228,18 @@ freelist(int fd, uint32_t size, uint64_t npages, uint32_t first,
 			rc = -1;
 			goto done;
 		}
-		n = be32(pg + 4);
+		n = sqlfmt_get32(pg + 4);
 		if (n > (size - 8) / 4)
 			goto done;
 		for (i = 0; i < n; i++) {
-			uint64_t leaf = be32(pg + 8 + 4 * i);
+			uint64_t leaf = sqlfmt_get32(pg + 8 + 4 * i);
 
 			if (leaf < 2 || leaf > npages || is_free(bits, leaf) ||
 			    ++seen > count)
 				goto done;
 			set_free(bits, leaf);
 		}
-		trunk = be32(pg);
+		trunk = sqlfmt_get32(pg);
 	}
 	rc = seen == count;
 done:
@@ -321,16 +267,16 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 	}
 	if (pread(s->fd, head, sizeof(head), 0) != (ssize_t)sizeof(head))
 		return s;
-	size = be16(head + 16);
+	size = sqlfmt_get16(head + 16);
 	size = size == 1 ? 65536 : size;
 	/* UTF-8, no pointer maps, whole pages */
 	if (size < 512 || (size & (size - 1)) != 0 || head[20] > size - 480 ||
-	    be32(head + 56) != 1 || be32(head + 52) != 0 ||
+	    sqlfmt_get32(head + 56) != 1 || sqlfmt_get32(head + 52) != 0 ||
 	    st.st_size % size != 0)
 		return s;
 	npages = (uint64_t)st.st_size / size;
 	s->free = xcalloc(npages / 8 + 1, 1);
-	r = freelist(s->fd, size, npages, be32(head + 32), be32(head + 36),
+	r = freelist(s->fd, size, npages, sqlfmt_get32(head + 32), sqlfmt_get32(head + 36),
 		     s->free);
 	if (r <= 0) {
 		if (r < 0)
