@@ -147,7 +147,9 @@ void event_hash(const struct event *ev, char *hex);
 /*
  * ledger_verify: walk the whole chain.  Reports the first problem (a seq
  * out of order or missing, a prev that does not match, a hash that does
- * not match the event) and returns -1; returns 0 when intact, with the
+ * not match the event, a field not stored as ledger_append writes it:
+ * integers as non-zero integers or NULL, strings as text without a NUL)
+ * and returns -1; returns 0 when intact, with the
  * count and head.  With against_hash, also checks that event
  * against_seq has hash against_hash (seq 0: the empty chain, whose head
  * is 64 zeros and a prefix of every chain).

@@ -48,6 +48,42 @@ check_triggers(struct ledger *l)
 	return rc;
 }
 
+/*
+ * stored_as_written: the first column (of EVENT_COLUMNS, from column 0)
+ * of the current row that is not stored as ledger_append writes it, or
+ * NULL when all are.  The hash reads numbers as integers and strings up
+ * to their first NUL, so a ref of 2.5 or 'x', a blob, or text with bytes
+ * hidden after a NUL would otherwise pass for the event that was hashed.
+ */
+static const char *
+stored_as_written(sqlite3_stmt *st)
+{
+	static const char *const names[] = { "seq", "at", "type", "subject",
+		"reason", "request", "scope", "ref", "ref_last", "ids", "data",
+		"prev", "hash" };
+	/* 'i' integer, 'I' integer or NULL (never 0), 't' text, 'T' text
+	 * or NULL */
+	static const char kinds[] = "ittTTTTIITTtt";
+	int i, type;
+
+	for (i = 0; kinds[i] != '\0'; i++) {
+		type = sqlite3_column_type(st, i);
+		if (type == SQLITE_NULL && (kinds[i] == 'I' ||
+					    kinds[i] == 'T'))
+			continue;
+		if (kinds[i] == 'i' || kinds[i] == 'I') {
+			if (type != SQLITE_INTEGER ||
+			    sqlite3_column_int64(st, i) == 0)
+				return names[i];
+		} else if (type != SQLITE_TEXT ||
+			   strlen((const char *)sqlite3_column_text(st, i)) !=
+			       (size_t)sqlite3_column_bytes(st, i)) {
+			return names[i];
+		}
+	}
+	return NULL;
+}
+
 int
 ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 	      int64_t *count, int64_t *head_seq, char *head_hash)
@@ -56,6 +92,7 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 	struct event ev;
 	char prev[HASH_HEX], hash[HASH_HEX];
 	int64_t expect = 1;
+	const char *odd;
 	int rc, found_against = 0, bad = 0;
 
 	memset(prev, '0', HASH_HEX - 1);
@@ -65,8 +102,13 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		odd = stored_as_written(st);	/* before any conversion */
 		event_read(st, 0, &ev);
-		if (ev.seq != expect) {
+		if (odd != NULL) {
+			log_err("ledger: event %" PRId64 " has a %s that lethe "
+				"did not write: it was changed", ev.seq, odd);
+			bad = 1;
+		} else if (ev.seq != expect) {
 			log_err("ledger: event %" PRId64 " follows event %" PRId64
 				": an event was deleted or inserted",
 				ev.seq, expect - 1);
