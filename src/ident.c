@@ -218,6 +218,25 @@ attached(const char *s, const char *p)
 	return 0;
 }
 
+/*
+ * spelt_out_at: whether s holds an '@' written another way: URL-encoded
+ * ("alice%40example.com"), the fullwidth or small commercial at of
+ * Unicode (U+FF20, U+FE6B, as UTF-8), or in words ("alice at example
+ * dot com").
+ */
+static int
+spelt_out_at(const char *s)
+{
+	const char *at;
+
+	if (strstr(s, "%40") != NULL || strstr(s, "\xef\xbc\xa0") != NULL ||
+	    strstr(s, "\xef\xb9\xab") != NULL)
+		return 1;
+	at = strcasestr(s, " at ");
+	return at != NULL && at != s && !isspace((unsigned char)at[-1]) &&
+	       strcasestr(at + 4, " dot ") != NULL;
+}
+
 int
 ident_looks_personal(const char *s, int calling_code)
 {
@@ -225,7 +244,7 @@ ident_looks_personal(const char *s, int calling_code)
 	const char *p = s;
 
 	if (strchr(s, '@') != NULL || strcasestr(s, "(at)") != NULL ||
-	    strcasestr(s, "[at]") != NULL)
+	    strcasestr(s, "[at]") != NULL || spelt_out_at(s))
 		return 1;
 	/* a run of phone characters: "+44 20 7946 0958", "07700 900123",
 	 * "447700900123", "415-555-0132"; not dates like "2026-11-22", nor
