@@ -30,12 +30,17 @@
 
 enum filter_mode { FILTER_APPLY, FILTER_COUNT };
 
-/* Which erasures match by identifier. */
+/*
+ * Which erasures match by identifier: every one, those after a manifest's
+ * seq, or those whose tombstone or applied event is after --taken-at (or
+ * that were never applied).
+ */
 enum filter_rule { RULE_ALL, RULE_SEQ, RULE_TAKEN_AT };
 
 struct tomb {
 	int64_t seq;
 	int64_t at;
+	int64_t done_at;	/* its applied event's time; INT64_MAX: none */
 	const char *reason;	/* interned: see filter.c */
 	char *sid;		/* NULL: identifiers only */
 	char *ids;

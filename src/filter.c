@@ -60,6 +60,49 @@ sid_key(const char *sid, unsigned char *key)
 	sha_raw(low, n, key);
 }
 
+/*
+ * load_applied: set each tombstone's done_at from the first applied event
+ * whose ref..ref_last covers it.  The tombstones are in seq order.
+ * Returns 0, or -1 after reporting.
+ */
+static int
+load_applied(struct filter *f, struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	st = db_prepare(ledger_db(l), "SELECT ref, ref_last, at FROM events "
+				      "WHERE type = 'applied' AND ref IS NOT "
+				      "NULL ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t ref = sqlite3_column_int64(st, 0);
+		int64_t last = sqlite3_column_int64(st, 1), at;
+		int lo = 0, hi = f->ntombs;
+
+		if (time_parse(db_text(st, 2), &at) != 0)
+			continue;
+		if (last < ref)
+			last = ref;
+		while (lo < hi) {
+			int mid = lo + (hi - lo) / 2;
+
+			if (f->tombs[mid].seq < ref)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < f->ntombs && f->tombs[lo].seq <= last; lo++)
+			if (f->tombs[lo].done_at == INT64_MAX)
+				f->tombs[lo].done_at = at;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read applied events");
+	return 0;
+}
+
 int
 filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	    const struct key *k, int64_t now, int mode)
@@ -98,6 +141,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		t->seq = sqlite3_column_int64(st, 0);
 		if (time_parse(db_text(st, 1), &t->at) != 0)
 			t->at = INT64_MAX;	/* unreadable: always newer */
+		t->done_at = INT64_MAX;
 		t->reason = intern(db_text(st, 2));
 		t->sid = db_dup(st, 3);
 		t->ids = xstrdup(db_text(st, 4));
@@ -110,6 +154,8 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
 		return db_fail(ledger_db(l), "read tombstones");
+	if (load_applied(f, l) != 0)
+		return -1;
 	st = db_prepare(ledger_db(l), "SELECT subject, scope, at FROM events "
 				      "WHERE type = 'release' AND subject IS "
 				      "NOT NULL AND scope IS NOT NULL ORDER BY "
@@ -194,8 +240,8 @@ filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 
 		if (rule == RULE_SEQ)
 			t->newer = t->seq > seq;
-		else if (rule == RULE_TAKEN_AT)
-			t->newer = t->at > taken_at;
+		else if (rule == RULE_TAKEN_AT)	/* or made good after */
+			t->newer = t->at > taken_at || t->done_at > taken_at;
 		else
 			t->newer = 1;
 		if (!t->newer)
