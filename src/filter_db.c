@@ -621,9 +621,12 @@ filter_db(struct filter *f, const char *rel, const char *full)
 		bad_db(f, rel, db, "cannot open");
 		goto done;
 	}
-	/* out of WAL mode (a write to the header) before a reader comes */
-	if (sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = "
-			     "OFF; SELECT count(*) FROM main.sqlite_schema;",
+	/* the transactions a hot copy left in its WAL into the file, which
+	 * the copier reads by pages; then out of WAL mode (a write to the
+	 * header) before a reader comes */
+	if (sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA "
+			     "journal_mode = OFF; PRAGMA synchronous = OFF; "
+			     "SELECT count(*) FROM main.sqlite_schema;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		bad_db(f, rel, db, "corrupt or not usable");
 		goto done;
