@@ -112,7 +112,7 @@ find_command(const char *name, const char *verb)
 /*
  * take_global: remove -c FILE and --now TIME from anywhere in argv.
  * Returns 0, or -1 after reporting an option without a value (an empty
- * -c included).
+ * -c included) or given twice.
  */
 static int
 take_global(int *argc, char **argv, const char **config, const char **now)
@@ -132,20 +132,23 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 			dst = config;
 		else if (strcmp(a, "--now") == 0)
 			dst = now;
+		if (dst != NULL && i + 1 >= *argc) {
+			log_err("option '%s' needs a value", a);
+			return -1;
+		}
+		if (dst == NULL && strncmp(a, "--now=", 6) == 0)
+			dst = now;
+		else if (dst == NULL && strncmp(a, "--config=", 9) == 0)
+			dst = config;
 		if (dst != NULL) {
-			if (i + 1 >= *argc) {
-				log_err("option '%s' needs a value", a);
+			/* two times or two configs: which one was meant? */
+			if (*dst != NULL) {
+				log_err("option '%s' given twice",
+					dst == now ? "--now" : "-c");
 				return -1;
 			}
-			*dst = argv[++i];
-			continue;
-		}
-		if (strncmp(a, "--now=", 6) == 0) {
-			*now = a + 6;
-			continue;
-		}
-		if (strncmp(a, "--config=", 9) == 0) {
-			*config = a + 9;
+			*dst = a[1] == '-' && strchr(a, '=') != NULL
+				       ? strchr(a, '=') + 1 : argv[++i];
 			continue;
 		}
 		argv[j++] = argv[i];
