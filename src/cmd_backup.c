@@ -194,6 +194,8 @@ cmd_backup(struct ctx *c)
 		return rc;
 	if (aout_check(out, fmt) != 0)
 		return EX_USAGE;
+	if (fmt != NULL)
+		fmt = aout_format_name(fmt);	/* ZIP: lethe-T.zip */
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
