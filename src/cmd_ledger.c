@@ -229,7 +229,7 @@ ledger_lookup(struct ctx *c)
 	const char *type, *value;
 	struct lookup_state ls;
 	struct strbuf sb = STRBUF_INIT;
-	char hex[HASH_HEX], item[HASH_HEX + 16];
+	char hex[HASH_HEX], item[HASH_HEX + 16], norm[IDENT_MAX];
 	sqlite3_stmt *st;
 	struct event ev;
 	int npos, r, erased = 0, rc = EX_IOERR;
@@ -244,6 +244,13 @@ ledger_lookup(struct ctx *c)
 		return rc;
 	if ((email != NULL) == (phone != NULL)) {
 		log_err("ledger lookup: give --email E or --phone P");
+		return EX_USAGE;
+	}
+	/* a bad address is a usage error whatever the config's state (a
+	 * phone number's validity waits for its calling code) */
+	if (email != NULL && ident_normalise("email", email, 0, norm) != 0) {
+		log_err("ledger lookup: '%s' is not a valid email address",
+			email);
 		return EX_USAGE;
 	}
 	if ((rc = ctx_provide(c, 0)) != 0)
