@@ -120,7 +120,7 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 	int i, j = 1;
 
 	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *eq = NULL;
 		const char **dst = NULL;
 
 		if (strcmp(a, "--") == 0) {
@@ -136,10 +136,13 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 			log_err("option '%s' needs a value", a);
 			return -1;
 		}
-		if (dst == NULL && strncmp(a, "--now=", 6) == 0)
+		if (dst == NULL && strncmp(a, "--now=", 6) == 0) {
 			dst = now;
-		else if (dst == NULL && strncmp(a, "--config=", 9) == 0)
+			eq = a + 5;
+		} else if (dst == NULL && strncmp(a, "--config=", 9) == 0) {
 			dst = config;
+			eq = a + 8;
+		}
 		if (dst != NULL) {
 			/* two times or two configs: which one was meant? */
 			if (*dst != NULL) {
@@ -147,8 +150,7 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 					dst == now ? "--now" : "-c");
 				return -1;
 			}
-			*dst = a[1] == '-' && strchr(a, '=') != NULL
-				       ? strchr(a, '=') + 1 : argv[++i];
+			*dst = eq != NULL ? eq + 1 : argv[++i];
 			continue;
 		}
 		argv[j++] = argv[i];
