@@ -229,7 +229,7 @@ ledger_lookup(struct ctx *c)
 	const char *type, *value;
 	struct lookup_state ls;
 	struct strbuf sb = STRBUF_INIT;
-	char hex[HASH_HEX], item[HASH_HEX + 16], norm[IDENT_MAX];
+	char hex[HASH_HEX], item[HASH_HEX + 16];
 	sqlite3_stmt *st;
 	struct event ev;
 	int npos, r, erased = 0, rc = EX_IOERR;
@@ -246,18 +246,17 @@ ledger_lookup(struct ctx *c)
 		log_err("ledger lookup: give --email E or --phone P");
 		return EX_USAGE;
 	}
-	/* a bad address is a usage error whatever the config's state (a
-	 * phone number's validity waits for its calling code) */
-	if (email != NULL && ident_normalise("email", email, 0, norm) != 0) {
-		log_err("ledger lookup: '%s' is not a valid email address",
-			email);
+	/* a bad identifier is a usage error whatever the config's state */
+	type = email ? "email" : "phone";
+	value = email ? email : phone;
+	if (!ident_plausible(type, value)) {
+		log_err("ledger lookup: '%s' is not a valid %s", value,
+			email ? "email address" : "phone number");
 		return EX_USAGE;
 	}
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
-	type = email ? "email" : "phone";
-	value = email ? email : phone;
 	if (ident_hash_value(c->key, type, value, (int)c->cfg->calling_code,
 			     hex) != 0) {
 		log_err("ledger lookup: '%s' is not a valid %s", value,

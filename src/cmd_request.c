@@ -173,7 +173,7 @@ request_erase(struct ctx *c)
 	const char *pos[1], *bad = NULL;
 	struct pending *list = NULL;
 	struct strbuf ids = STRBUF_INIT;
-	char id[40], due[TIME_BUFSZ], norm[IDENT_MAX];
+	char id[40], due[TIME_BUFSZ];
 	int64_t duet;
 	int n = 0, npos, i, rc = EX_USAGE;
 	struct opt opts[] = {
@@ -194,9 +194,14 @@ request_erase(struct ctx *c)
 	}
 	if (check_ref(ref) != 0)
 		return EX_USAGE;
-	if (email != NULL && ident_normalise("email", email, 0, norm) != 0) {
+	if (email != NULL && !ident_plausible("email", email)) {
 		log_err("request erase: '%s' is not a valid email address",
 			email);
+		return EX_USAGE;
+	}
+	if (phone != NULL && !ident_plausible("phone", phone)) {
+		log_err("request erase: '%s' is not a valid phone number",
+			phone);
 		return EX_USAGE;
 	}
 	if ((rc = ctx_provide(c, 0)) != 0)
