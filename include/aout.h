@@ -22,11 +22,18 @@ struct aout;
 int aout_check(const char *path, const char *fmt);
 
 /*
+ * aout_format_name: the name of format fmt as lethe spells it ("tar.gz")
+ * when fmt names one in any letter case ("TAR.GZ"), else NULL.  The
+ * result is static.
+ */
+const char *aout_format_name(const char *fmt);
+
+/*
  * aout_open: start an archive at path in format fmt ("tar.zst",
- * "tar.gz", "tar.xz", "tar.bz2", "tar.lz4", "tar", "zip", "7z", "cpio"),
- * or told by path's name (case aside) when fmt is NULL: a name without
- * an extension is tar.zst, one with an extension lethe does not write is
- * refused.  Returns the writer, or NULL after reporting; *usage is set
+ * "tar.gz", "tar.xz", "tar.bz2", "tar.lz4", "tar", "zip", "7z", "cpio",
+ * in any letter case), or told by path's name (case aside) when fmt is
+ * NULL: a name without an extension is tar.zst, one with an extension
+ * lethe does not write is refused.  Returns the writer, or NULL after reporting; *usage is set
  * when the format is unknown or cannot be written (exit 64).
  */
 struct aout *aout_open(const char *path, const char *fmt, int *usage);

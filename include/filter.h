@@ -65,6 +65,8 @@ struct filter_stats {
 	struct erase_tally tally;	/* rows per data-map table */
 	int64_t subjects;		/* subjects rows erased */
 	int64_t purged;			/* rows past a [purge] rule */
+	int64_t *purged_rows;		/* the same per [purge] rule, in
+					 * cfg->purges order (filter_init) */
 	int64_t paths;			/* per-subject files dropped */
 	int64_t records;		/* structured records dropped */
 	int64_t redacted;		/* identifiers replaced by [erased] */

@@ -34,6 +34,14 @@ int ident_normalise(const char *type, const char *value, int calling_code,
 		    char *out);
 
 /*
+ * ident_plausible: whether value could be a valid identifier of type
+ * under some default_calling_code (for an email, whether it is one), so
+ * that a command line is checked before the config is read.  Returns 1
+ * or 0.
+ */
+int ident_plausible(const char *type, const char *value);
+
+/*
  * ident_hash: the hex identifier hash (HASH_HEX bytes) of an already
  * normalised identifier (of the given type, which does not enter the
  * hash).

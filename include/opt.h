@@ -14,13 +14,18 @@ struct opt {
 	int *flag;		/* set to 1 for flags */
 };
 
+/* The most options a command has (a programmer's limit). */
+#define OPT_MAX 16
+
 /*
  * opt_parse: parse argv[1..argc-1] (argv[0] names the command) against
  * opts (ended by a zeroed entry).  Positional arguments are gathered in
  * pos (at most maxpos; their count in *npos).  Returns 0; 1 when
  * "--help" or "-h" stands as an option (not as another option's value):
  * the caller prints its usage; or -1 after reporting an unknown option, a
- * missing value or too many arguments to `cmd`: the caller exits 64.
+ * missing or empty value, an option taking a value given twice, an empty
+ * positional argument or too many arguments to `cmd`: the caller exits
+ * 64.  Flags may be given twice.
  */
 int opt_parse(int argc, char **argv, const struct opt *opts,
 	      const char **pos, int maxpos, int *npos, const char *cmd);

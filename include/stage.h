@@ -45,7 +45,10 @@ void stage_summary(FILE *fp, const struct staged *s, const struct filter *f,
 
 /*
  * stage_event_data: the fields a restore or scrub event records, as an
- * open JSON object: the caller adds its own fields and the closing brace.
+ * open JSON object: the archive's SHA-256 and format, the rule, rows per
+ * data-map table ("tables"), rows purged per [purge] table
+ * ("purged_tables") and in all ("purged"), subjects, files and records
+ * dropped; the caller adds its own fields and the closing brace.
  */
 void stage_event_data(const struct staged *s, const struct filter *f,
 		      struct strbuf *sb);

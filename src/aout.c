@@ -157,7 +157,7 @@ pick(const char *path, const char *fmt)
 	size_t i;
 
 	for (i = 0; i < NFORMATS; i++)
-		if (fmt != NULL ? strcmp(fmt, formats[i].name) == 0
+		if (fmt != NULL ? strcasecmp(fmt, formats[i].name) == 0
 				: path != NULL &&
 					  ends_with(path, formats[i].name))
 			return (int)i;
@@ -174,6 +174,17 @@ pick(const char *path, const char *fmt)
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+aout_format_name(const char *fmt)
+{
+	size_t i;
+
+	for (i = 0; fmt != NULL && i < NFORMATS; i++)
+		if (strcasecmp(fmt, formats[i].name) == 0)
+			return formats[i].name;
+	return NULL;
 }
 
 int

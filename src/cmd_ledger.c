@@ -246,11 +246,17 @@ ledger_lookup(struct ctx *c)
 		log_err("ledger lookup: give --email E or --phone P");
 		return EX_USAGE;
 	}
+	/* a bad identifier is a usage error whatever the config's state */
+	type = email ? "email" : "phone";
+	value = email ? email : phone;
+	if (!ident_plausible(type, value)) {
+		log_err("ledger lookup: '%s' is not a valid %s", value,
+			email ? "email address" : "phone number");
+		return EX_USAGE;
+	}
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
-	type = email ? "email" : "phone";
-	value = email ? email : phone;
 	if (ident_hash_value(c->key, type, value, (int)c->cfg->calling_code,
 			     hex) != 0) {
 		log_err("ledger lookup: '%s' is not a valid %s", value,

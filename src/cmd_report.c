@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "db.h"
@@ -248,8 +249,8 @@ cmd_report(struct ctx *c)
 
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "report")) != CTX_GO)
 		return rc;
-	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "html")) {
+	if (strcasecmp(format, "text") && strcasecmp(format, "json") &&
+	    strcasecmp(format, "html")) {
 		log_err("report: --format takes text, json or html");
 		return EX_USAGE;
 	}
@@ -265,10 +266,10 @@ cmd_report(struct ctx *c)
 	rp.since_t = t;
 	time_format(c->now, rp.now);
 	if (gather(c, &rp) == 0) {
-		if (strcmp(format, "json") == 0)
+		if (strcasecmp(format, "json") == 0)
 			print_json(&rp);
 		else
-			print_text(&rp, strcmp(format, "html") == 0);
+			print_text(&rp, strcasecmp(format, "html") == 0);
 		/* SPEC 5: 65 for a ledger that fails verify */
 		rc = !rp.verified ? EX_DATAERR :
 		     rp.req_overdue > 0 ? EXIT_FAILED : EXIT_DONE;

@@ -173,7 +173,7 @@ request_erase(struct ctx *c)
 	const char *pos[1], *bad = NULL;
 	struct pending *list = NULL;
 	struct strbuf ids = STRBUF_INIT;
-	char id[40], due[TIME_BUFSZ], norm[IDENT_MAX];
+	char id[40], due[TIME_BUFSZ];
 	int64_t duet;
 	int n = 0, npos, i, rc = EX_USAGE;
 	struct opt opts[] = {
@@ -194,9 +194,14 @@ request_erase(struct ctx *c)
 	}
 	if (check_ref(ref) != 0)
 		return EX_USAGE;
-	if (email != NULL && ident_normalise("email", email, 0, norm) != 0) {
+	if (email != NULL && !ident_plausible("email", email)) {
 		log_err("request erase: '%s' is not a valid email address",
 			email);
+		return EX_USAGE;
+	}
+	if (phone != NULL && !ident_plausible("phone", phone)) {
+		log_err("request erase: '%s' is not a valid phone number",
+			phone);
 		return EX_USAGE;
 	}
 	if ((rc = ctx_provide(c, 0)) != 0)
@@ -328,6 +333,7 @@ struct list_state {
 	int json;
 	int pending;
 	int overdue;
+	int64_t late;			/* overdue requests listed */
 	struct hashset *conflicts;	/* requests waiting for approval */
 };
 
@@ -343,6 +349,8 @@ print_request(void *arg, const struct request *r)
 		return 0;
 	if (s->overdue && r->status != REQ_OVERDUE)
 		return 0;
+	if (r->status == REQ_OVERDUE)
+		s->late++;
 	time_format(r->received, rec);
 	time_format(r->due, due);
 	if (s->json) {
@@ -372,7 +380,7 @@ print_request(void *arg, const struct request *r)
 static int
 request_list(struct ctx *c)
 {
-	struct list_state s = { 0, 0, 0, NULL };
+	struct list_state s = { 0, 0, 0, 0, NULL };
 	const char *pos[1];
 	int npos, rc;
 	struct opt opts[] = {
@@ -394,8 +402,10 @@ request_list(struct ctx *c)
 	/* a request whose identifiers name different people waits for
 	 * approval: only the live store can tell (best effort) */
 	s.conflicts = requests_waiting(c->ledger, c->cfg, c->key, c->now);
-	rc = request_each(c->ledger, c->now, print_request, &s) == 0
-		     ? EXIT_DONE : EX_IOERR;
+	/* SPEC 5: 1 when done with overdue requests, as run and report
+	 * exit, so `request list --overdue || alert` works */
+	rc = request_each(c->ledger, c->now, print_request, &s) != 0
+		     ? EX_IOERR : s.late > 0 ? EXIT_FAILED : EXIT_DONE;
 	hashset_free(s.conflicts);
 	return rc;
 }

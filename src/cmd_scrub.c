@@ -97,6 +97,11 @@ cmd_scrub(struct ctx *c)
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
+	if (strcmp(out, "-") == 0) {
+		log_err("scrub: -o names a file, not standard output ('./-' "
+			"for a file called '-')");
+		return EX_USAGE;
+	}
 	if (fmt != NULL && aout_check(NULL, fmt) != 0)
 		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)

@@ -123,6 +123,8 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	f->by_sid = hashset_new();
 	f->inodes = hashset_new();
 	tally_init(&f->st.tally, cfg);
+	f->st.purged_rows = xcalloc((size_t)cfg->npurges + 1,
+				    sizeof(*f->st.purged_rows));
 	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids "
 				      "FROM events WHERE type = 'erase' ORDER "
 				      "BY seq");
@@ -220,6 +222,7 @@ filter_release(struct filter *f)
 	}
 	free(f->releases);
 	tally_release(&f->st.tally);
+	free(f->st.purged_rows);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -240,6 +240,8 @@ purge(struct filter *f, sqlite3 *db, struct filter_drops *d, int pass)
 			n = sqlite3_changes64(db);
 		}
 		f->st.purged += n;
+		if (f->st.purged_rows != NULL)
+			f->st.purged_rows[i] += n;
 	}
 	sb_release(&sql);
 	return rc;

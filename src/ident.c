@@ -135,6 +135,16 @@ normalise_phone(const char *value, int calling_code, char *out)
 }
 
 int
+ident_plausible(const char *type, const char *value)
+{
+	char out[IDENT_MAX];
+
+	/* the shortest and the longest calling codes bound the length */
+	return ident_normalise(type, value, 1, out) == 0 ||
+	       ident_normalise(type, value, 999, out) == 0;
+}
+
+int
 ident_normalise(const char *type, const char *value, int calling_code,
 		char *out)
 {

@@ -112,7 +112,7 @@ find_command(const char *name, const char *verb)
 /*
  * take_global: remove -c FILE and --now TIME from anywhere in argv.
  * Returns 0, or -1 after reporting an option without a value (an empty
- * -c included).
+ * -c included) or given twice.
  */
 static int
 take_global(int *argc, char **argv, const char **config, const char **now)
@@ -120,7 +120,7 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 	int i, j = 1;
 
 	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *eq = NULL;
 		const char **dst = NULL;
 
 		if (strcmp(a, "--") == 0) {
@@ -132,20 +132,25 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 			dst = config;
 		else if (strcmp(a, "--now") == 0)
 			dst = now;
+		if (dst != NULL && i + 1 >= *argc) {
+			log_err("option '%s' needs a value", a);
+			return -1;
+		}
+		if (dst == NULL && strncmp(a, "--now=", 6) == 0) {
+			dst = now;
+			eq = a + 5;
+		} else if (dst == NULL && strncmp(a, "--config=", 9) == 0) {
+			dst = config;
+			eq = a + 8;
+		}
 		if (dst != NULL) {
-			if (i + 1 >= *argc) {
-				log_err("option '%s' needs a value", a);
+			/* two times or two configs: which one was meant? */
+			if (*dst != NULL) {
+				log_err("option '%s' given twice",
+					dst == now ? "--now" : "-c");
 				return -1;
 			}
-			*dst = argv[++i];
-			continue;
-		}
-		if (strncmp(a, "--now=", 6) == 0) {
-			*now = a + 6;
-			continue;
-		}
-		if (strncmp(a, "--config=", 9) == 0) {
-			*config = a + 9;
+			*dst = eq != NULL ? eq + 1 : argv[++i];
 			continue;
 		}
 		argv[j++] = argv[i];

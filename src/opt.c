@@ -1,6 +1,7 @@
 /*
  * opt.c: command option parsing.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "log.h"
@@ -25,8 +26,10 @@ int
 opt_parse(int argc, char **argv, const struct opt *opts, const char **pos,
 	  int maxpos, int *npos, const char *cmd)
 {
+	unsigned char given[OPT_MAX];
 	int i, only_pos = 0;
 
+	memset(given, 0, sizeof(given));
 	*npos = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -41,6 +44,10 @@ opt_parse(int argc, char **argv, const struct opt *opts, const char **pos,
 		if (only_pos || a[0] != '-' || a[1] == '\0') {
 			if (*npos >= maxpos) {
 				log_err("%s: unexpected argument '%s'", cmd, a);
+				return -1;
+			}
+			if (*a == '\0') {
+				log_err("%s: an argument is empty", cmd);
 				return -1;
 			}
 			pos[(*npos)++] = a;
@@ -71,6 +78,18 @@ opt_parse(int argc, char **argv, const struct opt *opts, const char **pos,
 			*o->value = argv[++i];
 		} else {
 			log_err("%s: option '%s' needs a value", cmd, o->name);
+			return -1;
+		}
+		/* `--email a --email b` must not quietly drop a, nor an
+		 * empty "$VAR" stand for a value */
+		assert(o - opts < OPT_MAX);
+		if (given[o - opts]++) {
+			log_err("%s: option '%s' given twice", cmd, o->name);
+			return -1;
+		}
+		if (**o->value == '\0') {
+			log_err("%s: option '%s' needs a value, not an empty "
+				"one", cmd, o->name);
 			return -1;
 		}
 	}

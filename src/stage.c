@@ -133,6 +133,18 @@ stage_release(struct staged *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* purged_text: "T N, T N" for the [purge] tables with rows purged. */
+static void
+purged_text(const struct filter *f, struct strbuf *sb)
+{
+	int i;
+
+	for (i = 0; i < f->cfg->npurges; i++)
+		if (f->st.purged_rows != NULL && f->st.purged_rows[i] > 0)
+			sb_addf(sb, "%s%s %" PRId64, sb->len ? ", " : "",
+				f->cfg->purges[i].name, f->st.purged_rows[i]);
+}
+
 void
 stage_summary(FILE *fp, const struct staged *s, const struct filter *f,
 	      int dry)
@@ -154,10 +166,14 @@ stage_summary(FILE *fp, const struct staged *s, const struct filter *f,
 			sb_addf(&sb, "%s%s %" PRId64, sb.len ? ", " : "",
 				tally_name(f->cfg, i), f->st.tally.rows[i]);
 	fprintf(fp, "%s: %" PRId64 " subject%s; rows %s; %" PRId64
-		    " aged rows purged\n",
+		    " aged rows purged",
 		dry ? "would erase" : "erased", f->st.subjects,
 		f->st.subjects == 1 ? "" : "s", sb.len ? sb.buf : "none",
 		f->st.purged);
+	sb_reset(&sb);
+	purged_text(f, &sb);
+	fprintf(fp, "%s%s%s\n", sb.len ? " (" : "", sb_str(&sb),
+		sb.len ? ")" : "");
 	fprintf(fp, "%s: %" PRId64 " per-subject files, %" PRId64
 		    " records of structured files, %" PRId64
 		    " identifiers redacted, %" PRId64 " files left out\n",
@@ -177,6 +193,7 @@ stage_event_data(const struct staged *s, const struct filter *f,
 		 struct strbuf *sb)
 {
 	char rule[160];
+	int i, n = 0;
 
 	sb_addf(sb, "{\"archive_sha256\":\"%s\",\"format\":", s->x.sha);
 	sb_add_json(sb, s->x.format_name);
@@ -191,6 +208,15 @@ stage_event_data(const struct staged *s, const struct filter *f,
 		sb_adds(sb, "\"all\"");
 	sb_adds(sb, ",\"tables\":");
 	tally_json(&f->st.tally, f->cfg, 0, sb);
+	sb_adds(sb, ",\"purged_tables\":{");
+	for (i = 0; i < f->cfg->npurges; i++)
+		if (f->st.purged_rows != NULL && f->st.purged_rows[i] > 0) {
+			if (n++ > 0)
+				sb_addc(sb, ',');
+			sb_add_json(sb, f->cfg->purges[i].name);
+			sb_addf(sb, ":%" PRId64, f->st.purged_rows[i]);
+		}
+	sb_addc(sb, '}');
 	sb_addf(sb, ",\"subjects\":%" PRId64 ",\"purged\":%" PRId64
 		    ",\"paths\":%" PRId64 ",\"records\":%" PRId64
 		    ",\"redacted\":%" PRId64 ",\"left_out\":%" PRId64

@@ -148,23 +148,23 @@ lt request erase --email bob@example.com
 expect 0 "request recorded now"
 RNEW=$(cut -d' ' -f1 out)
 lt request list --json
-expect 0 "request list --json with four requests"
+expect 1 "request list --json with four requests, one overdue"
 eq "four JSON lines" "$(jl out "SELECT count(*) FROM j")" 4
 eq "statuses: done, done, overdue, pending" \
 	"$(jl out "SELECT group_concat(json_extract(v, '$.status'), ' ') FROM j")" \
 	"done done overdue pending"
 lt request list --overdue --json
-expect 0 "request list --overdue"
+expect 1 "request list --overdue, one overdue"
 eq "--overdue lists only the overdue request" \
 	"$(jl out "SELECT group_concat(json_extract(v, '$.id'), ' ') FROM j")" "$ROLD"
 lt request list --pending --json
-expect 0 "request list --pending"
+expect 1 "request list --pending, one overdue"
 eq "--pending lists no done request" \
 	"$(jl out "SELECT count(*) FROM j WHERE json_extract(v, '$.status') = 'done'")" 0
 eq "--pending lists the request not yet due" \
 	"$(jl out "SELECT count(*) FROM j WHERE json_extract(v, '$.id') = '$RNEW'")" 1
 lt request list --pending
-expect 0 "request list --pending (text)"
+expect 1 "request list --pending (text), one overdue"
 out_has "$RNEW" "the text listing names the pending request"
 out_lacks "$RA" "the text listing leaves the done request out"
 lt request list --pending --overdue

@@ -44,7 +44,7 @@ err_has "overdue" "run says it is overdue"
 eq "still not executed" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$A'")" 1
 lt request list --overdue --json
-expect 0 "request list --overdue"
+expect 1 "request list --overdue, one overdue"
 out_has "\"id\":\"$R1\"" "the request is listed as overdue"
 
 N=$(nevents)

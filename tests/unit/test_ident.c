@@ -443,6 +443,24 @@ test_key_file(void)
 	      "key_create does not write through a dangling symlink");
 }
 
+/* ident_plausible: the command line's check, before any calling code */
+static void
+test_plausible(void)
+{
+	CHECK(ident_plausible("email", "A@Example.COM"), "an email");
+	CHECK(!ident_plausible("email", "not-an-email"), "not an email");
+	CHECK(ident_plausible("phone", "+44 7700 900123"), "an E.164 phone");
+	CHECK(ident_plausible("phone", "07700 900123"),
+	      "a national number: valid under some calling code");
+	CHECK(ident_plausible("phone", "012345"),
+	      "five national digits: valid with a 3-digit calling code");
+	CHECK(ident_plausible("phone", "012345678901234"),
+	      "14 national digits: valid with a 1-digit calling code");
+	CHECK(!ident_plausible("phone", "0123"), "too short for any code");
+	CHECK(!ident_plausible("phone", "abc"), "letters");
+	CHECK(!ident_plausible("phone", ""), "empty");
+}
+
 int
 main(void)
 {
@@ -455,6 +473,7 @@ main(void)
 	test_email();
 	test_phone();
 	test_other();
+	test_plausible();
 	test_hash();
 	test_looks_personal();
 	test_key_file();
