@@ -24,7 +24,8 @@ sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
 
 /*
  * live_maybe_checkpoint: a passive checkpoint when the WAL has grown past
- * 65,536 pages since the last one (call between batches).
+ * 262,144 pages (or LETHE_CHECKPOINT_FRAMES, for tests) since the last one
+ * (call between batches).
  * Returns 0, or -1 after reporting.
  */
 int live_maybe_checkpoint(sqlite3 *db);

@@ -2,11 +2,13 @@
  * live.c: opening the live store.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "db.h"
 #include "live.h"
 #include "log.h"
+#include "util.h"
 #include "banned.h"
 
 /*
@@ -21,6 +23,22 @@
  */
 #define CHECKPOINT_FRAMES 262144
 static int wal_frames;
+
+/*
+ * checkpoint_frames: CHECKPOINT_FRAMES, or LETHE_CHECKPOINT_FRAMES from
+ * the environment (a test seam: tests make checkpoints run between small
+ * batches).
+ */
+static int
+checkpoint_frames(void)
+{
+	const char *env = getenv("LETHE_CHECKPOINT_FRAMES");
+	int64_t v;
+
+	if (env != NULL && parse_int(env, 1, CHECKPOINT_FRAMES, &v) == 0)
+		return (int)v;
+	return CHECKPOINT_FRAMES;
+}
 
 static int
 note_wal(void *arg, sqlite3 *db, const char *schema, int frames)
@@ -72,7 +90,7 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 int
 live_maybe_checkpoint(sqlite3 *db)
 {
-	if (wal_frames < CHECKPOINT_FRAMES)
+	if (wal_frames < checkpoint_frames())
 		return 0;
 	wal_frames = 0;
 	if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE,
