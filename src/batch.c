@@ -162,11 +162,11 @@ batch_begin(struct batch *b)
 {
 	if (b->open)
 		return 0;
-	/* planning only reads: the write lock is taken by batch_flush */
-	if (db_exec(b->live, "BEGIN", "begin a transaction on the live store")
-	    != 0)
+	if (db_exec(b->live, b->dry ? "BEGIN" : "BEGIN IMMEDIATE",
+		    "begin a transaction on the live store") != 0)
 		return -1;
 	b->open = 1;
+	b->started = clock_seconds();
 	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
 		batch_abort(b);
 		return -1;
@@ -334,46 +334,6 @@ tombstone(struct batch *b, const struct victim *v,
 	return seq;
 }
 
-/*
- * refresh: after the write lock is taken, when the application committed
- * since the batch was planned, each victim's identifiers as they are now
- * go into the eraser too, so that one changed meanwhile (a new email) is
- * erased from the live store with the rest.  Its tombstone, written
- * before, keeps the identifiers it was planned with.
- */
-static int
-refresh(struct batch *b, int64_t planned)
-{
-	struct strbuf now = STRBUF_INIT;
-	int64_t version;
-	int i, r, rc = -1;
-
-	if (db_int(b->live, "PRAGMA data_version", &version) != 0)
-		return -1;
-	if (version == planned)
-		return 0;
-	for (i = 0; i < b->n; i++) {
-		if (b->v[i].sid == NULL)
-			continue;
-		sb_reset(&now);
-		sqlite3_bind_text(b->by_id, 1, b->v[i].sid, -1, SQLITE_STATIC);
-		r = sqlite3_step(b->by_id);
-		if (r == SQLITE_ROW)
-			subject_ids(b->cfg, b->key, b->by_id, 1, &now);
-		sqlite3_reset(b->by_id);
-		if (r != SQLITE_ROW && r != SQLITE_DONE) {
-			db_fail(b->live, "read a subject");
-			goto done;
-		}
-		if (now.len > 0 && eraser_add(b->er, NULL, sb_str(&now)) != 0)
-			goto done;
-	}
-	rc = 0;
-done:
-	sb_release(&now);
-	return rc;
-}
-
 int
 adapt_limit(int limit, double took, int min, int max)
 {
@@ -391,7 +351,7 @@ batch_flush(struct batch *b)
 	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
 	struct strbuf lines = STRBUF_INIT;
 	char **sids = NULL, **ids = NULL;
-	int64_t first = 0, last = 0, seq, planned;
+	int64_t first = 0, last = 0, seq;
 	int i, n = b->n, rc = -1, durable = 0, erased = 0;
 
 	if (!b->open)
@@ -461,18 +421,7 @@ batch_flush(struct batch *b)
 	if (ledger_head(b->ledger, &last, (char[HASH_HEX]){ 0 }) != 0)
 		goto done;
 	fault_point("after-tombstones");
-	/*
-	 * The planning transaction only read (and filled temp tables); the
-	 * write transaction the application waits for holds the changes
-	 * alone.
-	 */
-	if (db_int(b->live, "PRAGMA data_version", &planned) != 0 ||
-	    db_exec(b->live, "COMMIT; BEGIN IMMEDIATE",
-		    "begin a transaction on the live store") != 0)
-		goto done;
-	b->started = clock_seconds();
-	if (eraser_sync(b->er) != 0 || refresh(b, planned) != 0 ||
-	    eraser_apply(b->er, &applied) != 0)
+	if (eraser_apply(b->er, &applied) != 0)
 		goto done;
 	fault_point("before-live-commit");
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)

@@ -2,7 +2,6 @@
  * fault.c: named crash points driven by LETHE_FAULT.
  */
 #include <signal.h>
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +10,6 @@
 #include "fault.h"
 #include "util.h"
 #include "banned.h"
-
-/* hook: run LETHE_FAULT_HOOK's command once if it names point name. */
-static void
-hook(const char *name)
-{
-	static int done;
-	const char *spec = getenv("LETHE_FAULT_HOOK");
-	const char *eq;
-
-	if (done || spec == NULL || (eq = strchr(spec, '=')) == NULL ||
-	    strlen(name) != (size_t)(eq - spec) ||
-	    strncmp(spec, name, (size_t)(eq - spec)) != 0)
-		return;
-	done = 1;
-	if (system(eq + 1) != 0)
-		_exit(70);
-}
 
 void
 fault_point(const char *name)
@@ -38,7 +20,6 @@ fault_point(const char *name)
 	size_t len;
 	int64_t want = 1;
 
-	hook(name);
 	if (spec == NULL || *spec == '\0')
 		return;
 	colon = strchr(spec, ':');
