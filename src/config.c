@@ -1134,7 +1134,7 @@ config_load_checked(const char *path,
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	struct loader ld;
-	int i, extra = 0;
+	int i, extra = 0, unreadable;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.cfg = cfg;
@@ -1149,10 +1149,13 @@ config_load_checked(const char *path,
 	}
 	ini_parse_stream(reader, &ld, handler, &ld);
 	drop_scratch(&ld);
-	if (ferror(ld.fp))
+	unreadable = ferror(ld.fp);
+	if (unreadable)
 		errorf(&ld, ld.line, NULL, NULL, "read error: %s",
 		       strerror(errno));
 	fclose(ld.fp);
+	if (unreadable)		/* a folder, say: the rest would be noise */
+		goto report;
 
 	if (!config_key_line(cfg, "lethe", NULL))
 		errorf(&ld, 0, "lethe", NULL, "required section is missing");
@@ -1183,12 +1186,13 @@ config_load_checked(const char *path,
 		check_files(&ld, &cfg->files[i]);
 	check_cross(&ld);
 
+report:
 	if (ld.errors > 0)
 		qsort(ld.errs, (size_t)ld.errors, sizeof(*ld.errs), by_line);
 	for (i = 0; i < ld.errors; i++)
 		log_err("%.*s", (int)strcspn(ld.errs[i].text, "\n"),
 			ld.errs[i].text);
-	if (check != NULL)
+	if (check != NULL && !unreadable)
 		extra = check(cfg, arg);
 	if (ld.errors + extra > 0) {
 		log_err("%d error%s in config '%s'", ld.errors + extra,

@@ -221,6 +221,15 @@ expect 0 "relative paths resolve from the config's folder, whatever the cwd"
 rc=$?
 expect 0 "LETHE_CONFIG names the config"
 
+# --- a folder given as the config: one error, not a page of missing keys
+mkdir "$T/confdir"
+CONF=$T/confdir
+lt ledger head
+expect 78 "a folder as the config"
+err_has "confdir: read error" "the folder named, with why it cannot be read"
+eq "one error, not the missing sections that follow from it" \
+	"$(grep -c 'missing' "$T/err")" 0
+
 # --- key file mode
 CONF=$REF
 chmod 0644 "$T/ledger.key"
