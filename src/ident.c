@@ -229,22 +229,60 @@ attached(const char *s, const char *p)
 }
 
 /*
+ * domain_shaped: whether p starts like a domain ("example.com", "acme.co.uk"):
+ * labels of letters, digits and '-' joined by dots, the last one of two
+ * letters or more (so not a time like "10.30").
+ */
+static int
+domain_shaped(const char *p)
+{
+	size_t label = 0, alpha = 0;
+	int dots = 0;
+
+	for (;; p++) {
+		if (isalnum((unsigned char)*p) || *p == '-') {
+			label++;
+			alpha += isalpha((unsigned char)*p) != 0;
+		} else if (*p == '.' && label > 0 &&
+			   isalnum((unsigned char)p[1])) {
+			dots++;
+			label = alpha = 0;
+		} else {
+			break;
+		}
+	}
+	return dots > 0 && label >= 2 && alpha == label;
+}
+
+/*
  * spelt_out_at: whether s holds an '@' written another way: URL-encoded
  * ("alice%40example.com"), the fullwidth or small commercial at of
- * Unicode (U+FF20, U+FE6B, as UTF-8), or in words ("alice at example
- * dot com").
+ * Unicode (U+FF20, U+FE6B, as UTF-8), or as the word "at" after a word
+ * and before a domain or a " dot " ("alice at example dot com", "alice
+ * at example.com"), whatever the spaces around it.
  */
 static int
 spelt_out_at(const char *s)
 {
-	const char *at;
+	const char *p, *q;
 
 	if (strstr(s, "%40") != NULL || strstr(s, "\xef\xbc\xa0") != NULL ||
 	    strstr(s, "\xef\xb9\xab") != NULL)
 		return 1;
-	at = strcasestr(s, " at ");
-	return at != NULL && at != s && !isspace((unsigned char)at[-1]) &&
-	       strcasestr(at + 4, " dot ") != NULL;
+	for (p = s; (p = strcasestr(p, "at")) != NULL; p += 2) {
+		if (p == s || !isspace((unsigned char)p[-1]) ||
+		    !isspace((unsigned char)p[2]))
+			continue;
+		for (q = p - 1; q > s && isspace((unsigned char)q[-1]); q--)
+			;
+		if (q == s)		/* no word before it */
+			continue;
+		for (q = p + 2; isspace((unsigned char)*q); q++)
+			;
+		if (domain_shaped(q) || strcasestr(q, " dot ") != NULL)
+			return 1;
+	}
+	return 0;
 }
 
 int

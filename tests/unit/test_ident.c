@@ -286,6 +286,22 @@ test_looks_personal(void)
 	CHECK(ident_looks_personal("call 415-555-0132", 44), "one in text");
 	CHECK(ident_looks_personal("alice(at)example.com", 44),
 	      "an email spelled out");
+	CHECK(ident_looks_personal("alice at example.com", 44),
+	      "an email with 'at' in words and its domain as written");
+	CHECK(ident_looks_personal("mail alice AT acme.co.uk.", 44),
+	      "the same in capitals, a sentence's full stop after it");
+	CHECK(ident_looks_personal("alice  at  example  dot  com", 44),
+	      "an email in words with two spaces between them");
+	CHECK(ident_looks_personal("seen  at desk; alice at example dot com",
+				   44), "an email in words after another 'at'");
+	CHECK(!ident_looks_personal("escalated at tier 2", 44),
+	      "'at' before no domain");
+	CHECK(!ident_looks_personal("T#42 reply at 10.30", 44),
+	      "'at' before a time");
+	CHECK(!ident_looks_personal("at example.com", 44),
+	      "'at' with no word before it");
+	CHECK(!ident_looks_personal("HD-7 cat example.com", 44),
+	      "'at' inside a word");
 }
 
 
