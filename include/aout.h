@@ -22,6 +22,13 @@ struct aout;
 int aout_check(const char *path, const char *fmt);
 
 /*
+ * aout_check_out: refuse "-" as the -o of command cmd: as `-` reads
+ * standard input elsewhere, it must not quietly become a file called "-"
+ * ("./-" names one).  Returns 0, or -1 after reporting (a usage error).
+ */
+int aout_check_out(const char *cmd, const char *path);
+
+/*
  * aout_format_name: the name of format fmt as lethe spells it ("tar.gz")
  * when fmt names one in any letter case ("TAR.GZ"), else NULL.  The
  * result is static.

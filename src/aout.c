@@ -193,6 +193,16 @@ aout_check(const char *path, const char *fmt)
 	return pick(path, fmt) < 0 ? -1 : 0;
 }
 
+int
+aout_check_out(const char *cmd, const char *path)
+{
+	if (path == NULL || strcmp(path, "-") != 0)
+		return 0;
+	log_err("%s: -o names a file, not standard output ('./-' for a file "
+		"called '-')", cmd);
+	return -1;
+}
+
 struct aout *
 aout_open(const char *path, const char *fmt, int *usage)
 {

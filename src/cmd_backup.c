@@ -192,14 +192,7 @@ cmd_backup(struct ctx *c)
 
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "backup")) != CTX_GO)
 		return rc;
-	if (out != NULL && strcmp(out, "-") == 0) {
-		/* as `-` reads standard input elsewhere, it must not quietly
-		 * become a file called "-" */
-		log_err("backup: -o names a file, not standard output ('./-' "
-			"for a file called '-')");
-		return EX_USAGE;
-	}
-	if (aout_check(out, fmt) != 0)
+	if (aout_check_out("backup", out) != 0 || aout_check(out, fmt) != 0)
 		return EX_USAGE;
 	if (fmt != NULL)
 		fmt = aout_format_name(fmt);	/* ZIP: lethe-T.zip */

@@ -97,11 +97,8 @@ cmd_scrub(struct ctx *c)
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
-	if (strcmp(out, "-") == 0) {
-		log_err("scrub: -o names a file, not standard output ('./-' "
-			"for a file called '-')");
+	if (aout_check_out("scrub", out) != 0)
 		return EX_USAGE;
-	}
 	if (fmt != NULL && aout_check(NULL, fmt) != 0)
 		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)
