@@ -1122,6 +1122,47 @@ config_dir(const char *path)
 	return dir;
 }
 
+/*
+ * check_loaded: what the whole file decides once it is read: required
+ * sections, defaults, each [table], [purge] and [files] section, and the
+ * sections against each other; errors go to ld.
+ */
+static void
+check_loaded(struct loader *ld)
+{
+	struct config *cfg = ld->cfg;
+	int i;
+
+	if (!config_key_line(cfg, "lethe", NULL))
+		errorf(ld, 0, "lethe", NULL, "required section is missing");
+	if (!config_key_line(cfg, "subjects", NULL))
+		errorf(ld, 0, "subjects", NULL, "required section is missing");
+	apply_defaults(ld, S_LETHE, "lethe", cfg);
+	apply_defaults(ld, S_POLICY, "policy", cfg);
+	apply_defaults(ld, S_SUBJECTS, "subjects", cfg);
+	apply_defaults(ld, S_RESTORE, "restore", cfg);
+	if (cfg->lock_file == NULL && cfg->ledger != NULL)
+		cfg->lock_file = xasprintf("%s.lock", cfg->ledger);
+	for (i = 0; i < cfg->ntables; i++)
+		check_table(ld, &cfg->tables[i]);
+	for (i = 0; i < cfg->npurges; i++) {
+		char sec[300];
+
+		section_name(sec, sizeof(sec), "purge", cfg->purges[i].name);
+		apply_defaults(ld, S_PURGE, sec, &cfg->purges[i]);
+		if (cfg->subj_table != NULL &&
+		    strcmp(cfg->purges[i].name, cfg->subj_table) == 0)
+			errorf(ld, cfg->purges[i].line, sec, NULL,
+			       "subjects leave only through erasure, with a "
+			       "tombstone: lead_expiry, not [purge]");
+		if (cfg->purges[i].date_format < 0)
+			cfg->purges[i].date_format = cfg->date_format;
+	}
+	for (i = 0; i < cfg->nfiles; i++)
+		check_files(ld, &cfg->files[i]);
+	check_cross(ld);
+}
+
 struct config *
 config_load(const char *path)
 {
@@ -1154,39 +1195,8 @@ config_load_checked(const char *path,
 		errorf(&ld, ld.line, NULL, NULL, "read error: %s",
 		       strerror(errno));
 	fclose(ld.fp);
-	if (unreadable)		/* a folder, say: the rest would be noise */
-		goto report;
-
-	if (!config_key_line(cfg, "lethe", NULL))
-		errorf(&ld, 0, "lethe", NULL, "required section is missing");
-	if (!config_key_line(cfg, "subjects", NULL))
-		errorf(&ld, 0, "subjects", NULL, "required section is missing");
-	apply_defaults(&ld, S_LETHE, "lethe", cfg);
-	apply_defaults(&ld, S_POLICY, "policy", cfg);
-	apply_defaults(&ld, S_SUBJECTS, "subjects", cfg);
-	apply_defaults(&ld, S_RESTORE, "restore", cfg);
-	if (cfg->lock_file == NULL && cfg->ledger != NULL)
-		cfg->lock_file = xasprintf("%s.lock", cfg->ledger);
-	for (i = 0; i < cfg->ntables; i++)
-		check_table(&ld, &cfg->tables[i]);
-	for (i = 0; i < cfg->npurges; i++) {
-		char sec[300];
-
-		section_name(sec, sizeof(sec), "purge", cfg->purges[i].name);
-		apply_defaults(&ld, S_PURGE, sec, &cfg->purges[i]);
-		if (cfg->subj_table != NULL &&
-		    strcmp(cfg->purges[i].name, cfg->subj_table) == 0)
-			errorf(&ld, cfg->purges[i].line, sec, NULL,
-			       "subjects leave only through erasure, with a "
-			       "tombstone: lead_expiry, not [purge]");
-		if (cfg->purges[i].date_format < 0)
-			cfg->purges[i].date_format = cfg->date_format;
-	}
-	for (i = 0; i < cfg->nfiles; i++)
-		check_files(&ld, &cfg->files[i]);
-	check_cross(&ld);
-
-report:
+	if (!unreadable)	/* a folder, say: the rest would be noise */
+		check_loaded(&ld);
 	if (ld.errors > 0)
 		qsort(ld.errs, (size_t)ld.errors, sizeof(*ld.errs), by_line);
 	for (i = 0; i < ld.errors; i++)
