@@ -231,10 +231,14 @@ aout_open_like(const char *path, int format, int filter, int *usage)
 					 path);
 			break;
 		}
-	/* write tar variants as pax: same readers, longer names */
-	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+	/* write tar variants as pax (same readers, longer names) but GNU
+	 * tar's own, and cpio ones as newc but odc (bsdcpio's default): the
+	 * variants libarchive writes with no limit the input did not have */
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR &&
+	    format != ARCHIVE_FORMAT_TAR_GNUTAR)
 		format = ARCHIVE_FORMAT_TAR_PAX_RESTRICTED;
-	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO)
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_CPIO &&
+	    format != ARCHIVE_FORMAT_CPIO_POSIX)
 		format = ARCHIVE_FORMAT_CPIO_SVR4_NOCRC;
 	return start(path, format, filter, usage);
 }

@@ -629,6 +629,44 @@ note_folder(struct filter *f, const char *rel, size_t end)
 	f->folders[f->nfolders++] = xstrndup(rel, end);
 }
 
+/*
+ * empty_folders: per-subject folders of erased subjects that hold no file
+ * (an application may make a subject's folder when it registers them):
+ * the files pass never reaches them, yet the folder is the subject's, and
+ * its name may be their email (mail/{email}/).  Noted for drop_folders
+ * and counted as per-subject paths.  Returns 0, or -1 after reporting.
+ */
+static int
+empty_folders(struct filter *f, sqlite3 *index)
+{
+	sqlite3_stmt *st;
+	size_t end;
+	int r, rule, t;
+
+	st = db_prepare(index, "SELECT d.path FROM entries d WHERE d.type IN "
+			       "(2, 4) AND NOT EXISTS (SELECT 1 FROM entries "
+			       "x WHERE x.type = 1 AND x.path > d.path || '/' "
+			       "AND x.path < d.path || '0') ORDER BY d.path");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *rel = db_text(st, 0);
+		char *folder = xasprintf("%s/", rel);
+
+		t = per_subject(f, folder, &rule, &end);
+		if (t >= 0 && end == strlen(rel)) {
+			note_folder(f, rel, end);
+			filter_hit(f, t, shown_path(f, rule, rel),
+				   "a per-subject path ([files %s])",
+				   f->cfg->files[rule].name);
+			f->st.paths++;
+		}
+		free(folder);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(index, "read the entry index");
+}
+
 /* drop_folders: remove the per-subject folders noted (apply mode). */
 static int
 drop_folders(struct filter *f, const char *root)
@@ -911,7 +949,8 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 			rc = db_fail(index, "read the entry index");
 		sqlite3_reset(st);
 		if (rc == 0 && pass == PASS_PER_SUBJECT &&
-		    drop_folders(f, root) != 0)
+		    (empty_folders(f, index) != 0 ||
+		     drop_folders(f, root) != 0))
 			rc = -1;
 	}
 	sqlite3_finalize(st);
