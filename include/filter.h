@@ -128,6 +128,14 @@ char *filter_rule_text(const struct filter *f, char *buf, size_t n);
 int filter_tree(struct filter *f, const char *root, sqlite3 *index);
 
 /*
+ * filter_drops: whether filter_tree drops (or, counting, would drop) the
+ * entry rel of the tree at root: a per-subject path of an erased subject,
+ * a folder of one, or a hard link to a file dropped so.  Call after
+ * filter_tree.
+ */
+int filter_drops(struct filter *f, const char *root, const char *rel);
+
+/*
  * filter_live_files: drop the records holding any of the n identifier
  * hash lists ids from the live structured files ([files] with a format,
  * under the config's folder), rewriting each file durably.  Returns 0, or

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "db.h"
 #include "filter.h"
 #include "fsutil.h"
 #include "ident.h"
@@ -234,6 +235,38 @@ record(struct ctx *c, const struct staged *s, const struct filter *f,
 	return rc;
 }
 
+/*
+ * list_kept: print "would restore PATH" for each entry of the staging
+ * folder the filter f keeps, in path order (a folder with a '/' after
+ * it).  Only for an archive without residue: what is kept then names no
+ * one erased (per-subject paths of erased people go; a path naming one is
+ * residue).  Returns 0, or -1 after reporting.
+ */
+static int
+list_kept(const struct staged *s, struct filter *f)
+{
+	sqlite3_stmt *st;
+	struct stat sb;
+	int r;
+
+	st = db_prepare(s->x.index, "SELECT path FROM entries ORDER BY path");
+	if (st == NULL)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = db_text(st, 0);
+		char *full = xasprintf("%s/%s", s->dir, path);
+
+		if (lstat(full, &sb) == 0 && !filter_drops(f, s->dir, path))
+			printf("would restore %s%s\n", path,
+			       S_ISDIR(sb.st_mode) ? "/" : "");
+		free(full);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return db_fail(s->x.index, "list the archive's entries");
+	return 0;
+}
+
 int
 cmd_restore(struct ctx *c)
 {
@@ -335,6 +368,10 @@ cmd_restore(struct ctx *c)
 	}
 	if (dry) {
 		stage_summary(stdout, &s, &f, 1);
+		if (f.st.residue == 0 && list_kept(&s, &f) != 0) {
+			rc = EX_IOERR;
+			goto done;
+		}
 		printf("dry run: nothing was written to '%s'\n", to);
 		rc = f.st.residue > 0 ? EX_DATAERR : EXIT_DONE;
 		goto done;

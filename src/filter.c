@@ -782,6 +782,32 @@ done:
 	return r;
 }
 
+int
+filter_drops(struct filter *f, const char *root, const char *rel)
+{
+	struct stat st;
+	size_t end, n;
+	char *full;
+	int i, rule, r;
+
+	if (per_subject(f, rel, &rule, &end) >= 0)
+		return 1;
+	for (i = 0; i < f->cfg->nfiles; i++)	/* a symlink there */
+		if (per_subject_rule(f, &f->cfg->files[i], rel, &end) >= 0)
+			return 1;
+	for (i = 0; i < f->nfolders; i++) {
+		n = strlen(f->folders[i]);
+		if (strncmp(rel, f->folders[i], n) == 0 &&
+		    (rel[n] == '\0' || rel[n] == '/'))
+			return 1;
+	}
+	full = xasprintf("%s/%s", root, rel);
+	r = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1 &&
+	    dropped_inode(f, &st);
+	free(full);
+	return r;
+}
+
 /* load_aliases: the archive's symlinks to folders inside root. */
 static int
 load_aliases(struct filter *f, const char *root, sqlite3 *index)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPEC 4 restore: `--dry-run` reports what would be restored and filtered
-# (the same counts a real restore then reports) and writes nothing: no
+# (the same counts a real restore then reports, and every path it would
+# restore: exactly those the real restore writes) and writes nothing: no
 # target, nothing new beside it, no ledger event.  A target that exists
 # and is not an empty folder is a usage error (64) found before the
 # archive is read: also when the archive path does not exist, and when the
@@ -45,7 +46,12 @@ check "nothing new beside the target" cmp -s before after
 eq "no ledger event" "$(nevents)" "$N"
 eq "no staging left in the temporary folder either" \
 	"$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
-grep '^would\|^archive\|^rule' out | sed 's/^would erase/erased/; s/^would drop/dropped/' >dry
+grep '^would\|^archive\|^rule' out | grep -v '^would restore ' |
+	sed 's/^would erase/erased/; s/^would drop/dropped/' >dry
+grep '^would restore ' out | sed 's/^would restore //' >drylist
+check "it lists the database it would restore" grep -qx live.db drylist
+eq "and not gus's per-subject folder or file" \
+	"$(grep -c "$G" drylist)" 0
 
 lt restore bk/b.tar.zst --to "$T/p/empty" --dry-run
 expect 0 "dry run into an existing empty folder"
@@ -57,6 +63,11 @@ expect 0 "the real restore"
 grep '^erase\|^dropped\|^archive\|^rule' out >real
 check "it reports what the dry run announced" cmp -s dry real
 eq "gus is gone from it" "$(sql p/target/live.db "SELECT count(*) FROM subjects WHERE id = '$G'")" 0
+(cd p/target && find . -mindepth 1 | sed 's|^\./||' | while read -r e; do
+	if [ -d "$e" ]; then echo "$e/"; else echo "$e"; fi
+done | LC_ALL=C sort) >reallist
+LC_ALL=C sort drylist >drysorted
+check "the dry run listed exactly what was restored" cmp -s drysorted reallist
 eq "one ledger event" "$(nevents)" $((N + 1))
 
 # ------------------------------------------------ targets that are not empty

@@ -35,6 +35,9 @@ for a in b.tar.zst f.tar; do
 	lt restore $a --to "$T/dry-$a" --dry-run
 	expect 0 "$a: dry run"
 	out_has "would drop: 2 per-subject files" "$a: dry run counts both"
+	out_lacks "eve@example.com" "$a: the dry run's listing names her not"
+	out_lacks "would restore attachments/$EVE" \
+		"$a: nor lists her id folder"
 	lt inspect $a
 	expect 1 "$a: inspect finds eve"
 	out_has "seq $TSEQ .*in attachments/$EVE: a per-subject path" \
