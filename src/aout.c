@@ -149,6 +149,24 @@ fail:
 	return NULL;
 }
 
+/* warn_name: warn when path's name suggests another format than
+ * formats[chosen] (x.zip written with --format tar.gz). */
+static void
+warn_name(const char *path, int chosen)
+{
+	size_t i;
+
+	for (i = 0; i < NFORMATS; i++)
+		if (ends_with(path, formats[i].name)) {
+			if (formats[i].format != formats[chosen].format ||
+			    formats[i].filter != formats[chosen].filter)
+				log_warn("'%s' is written as %s, not in the "
+					 "format its name suggests", path,
+					 formats[chosen].name);
+			return;
+		}
+}
+
 /* pick: the formats[] index for path (NULL: a default name, told by
  * fmt) and fmt (or NULL), or -1 after reporting why none. */
 static int
@@ -211,6 +229,8 @@ aout_open(const char *path, const char *fmt, int *usage)
 	*usage = i < 0;
 	if (i < 0)
 		return NULL;
+	if (fmt != NULL && path != NULL)
+		warn_name(path, i);
 	return start(path, formats[i].format, formats[i].filter, usage);
 }
 

@@ -41,4 +41,11 @@ expect 0 "report --format Html"
 out_has "<html" "HTML it is"
 lt report --format XML
 expect 64 "report --format XML"
+# --format wins over the name, with a warning when they disagree
+lt backup -o "$T/odd.zip" --format tar.gz
+expect 0 "backup -o odd.zip --format tar.gz"
+check "a gzipped tar it is" sh -c "file -b '$T/odd.zip' | grep -q gzip"
+err_has "odd.zip' is written as tar.gz" "it warns that the name says zip"
+lt backup -o "$T/fine.tgz" --format tar.gz
+err_lacks "not in the format its name suggests" "no warning for .tgz"
 done_testing
