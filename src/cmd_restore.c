@@ -273,6 +273,7 @@ cmd_restore(struct ctx *c)
 	const char *arg = NULL, *taken = NULL, *pos[1];
 	struct staged s;
 	struct filter f;
+	struct stat sb;
 	char *parent = NULL, *to = NULL;
 	int dry = 0, drop = 0, npos, state, rc, inside = 0;
 	int64_t t;
@@ -300,6 +301,13 @@ cmd_restore(struct ctx *c)
 	}
 	to = target_path(arg);
 	state = target_state(to);
+	if (state < 0 && lstat(to, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		/* the target is replaced by a rename: never through a link */
+		log_err("restore: target '%s' is a symbolic link; give the "
+			"folder it points to", to);
+		rc = EX_USAGE;
+		goto done;
+	}
 	if (state < 0) {
 		log_err("restore: target '%s' exists and is not an empty "
 			"folder", to);

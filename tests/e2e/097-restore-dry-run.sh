@@ -81,7 +81,13 @@ expect 64 "a missing archive into a non-empty target: still 64, found first"
 lt restore - --to "$T/p/target" </dev/null
 expect 64 "standard input into a non-empty target"
 : >p/file
+mkdir -p elsewhere
+ln -s "$T/elsewhere" p/link
 listing >before
+lt restore bk/b.tar.zst --to "$T/p/link"
+expect 64 "a target that is a symlink, even to an empty folder"
+err_has "is a symbolic link" "the message says so"
+eq "the folder it points to stays empty" "$(ls -A elsewhere)" ""
 lt restore bk/b.tar.zst --to "$T/p/file"
 expect 64 "a target that is a regular file"
 lt restore bk/b.tar.zst --to "$T/p/target" --dry-run
