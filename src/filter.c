@@ -264,7 +264,8 @@ filter_rule_text(const struct filter *f, char *buf, size_t n)
 		snprintf(buf, n, "lethe manifest: identifiers of erasures "
 				 "after ledger seq %" PRId64, f->rule_seq);
 	else if (f->rule == RULE_TAKEN_AT)
-		snprintf(buf, n, "--taken-at: identifiers of erasures after %s",
+		snprintf(buf, n, "--taken-at: identifiers of erasures made "
+				 "or applied after %s",
 			 time_format(f->taken_at, t));
 	else
 		snprintf(buf, n, "foreign archive: identifiers of every "
