@@ -243,8 +243,11 @@ filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 
 		if (rule == RULE_SEQ)
 			t->newer = t->seq > seq;
-		else if (rule == RULE_TAKEN_AT)	/* or made good after */
-			t->newer = t->at > taken_at || t->done_at > taken_at;
+		else if (rule == RULE_TAKEN_AT)
+			/* or made good after; within the very second the
+			 * backup was taken, which came first is unknown:
+			 * erring on the side of erasure, it is newer */
+			t->newer = t->at >= taken_at || t->done_at >= taken_at;
 		else
 			t->newer = 1;
 		if (!t->newer)
@@ -265,7 +268,7 @@ filter_rule_text(const struct filter *f, char *buf, size_t n)
 				 "after ledger seq %" PRId64, f->rule_seq);
 	else if (f->rule == RULE_TAKEN_AT)
 		snprintf(buf, n, "--taken-at: identifiers of erasures made "
-				 "or applied after %s",
+				 "or applied at or after %s",
 			 time_format(f->taken_at, t));
 	else
 		snprintf(buf, n, "foreign archive: identifiers of every "

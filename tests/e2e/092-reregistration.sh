@@ -128,6 +128,13 @@ lt restore foreign.tar --to "$T/r4" --taken-at 2026-11-21T00:00:00Z
 expect 0 "restore with --taken-at before the erasure"
 b_removed "--taken-at before" r4
 
+# a backup taken within the very second of the erasure: which came first
+# is unknown, so lethe errs on the side of erasure
+TAT=$(sql ledger.db "SELECT at FROM events WHERE type = 'erase'")
+lt restore foreign.tar --to "$T/r4t" --taken-at "$TAT"
+expect 0 "restore with --taken-at the erasure's very second"
+b_removed "--taken-at the erasure's second" r4t
+
 lt restore foreign.tar --to "$T/r4b" --taken-at yesterday
 expect 64 "--taken-at that is not a time"
 check "no target for a bad --taken-at" test ! -e r4b
