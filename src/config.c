@@ -761,6 +761,13 @@ reader(char *str, int num, void *stream)
 		snprintf(why, sizeof(why), "line longer than %d bytes",
 			 MAX_LINE);
 		refuse_line(ld, line, why);
+		if (*trim(line) == '[') {
+			/* an unread header: its keys belong to no section */
+			drop_scratch(ld);
+			free(ld->section);
+			ld->section = xstrdup("?");
+			ld->kind = S_NONE;
+		}
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;

@@ -677,6 +677,19 @@ test_long_lines(void)
 	REFUSED(load(text), "a 199-byte line ending in CRLF",
 		"lethe.ini:9: [policy] bogus: unknown key",
 		"1 error in config");
+
+	/* an unread header: its keys are not taken for the section above */
+	memset(line, 'x', 250);
+	memcpy(line, "[policy] ;", 10);
+	line[250] = '\0';
+	snprintf(text, sizeof(text), "%s%s\nlead_expiry = 1 month\n", base,
+		 line);
+	REFUSED(load(text), "a long section header, then its keys",
+		"lethe.ini:7: line longer than 199 bytes", "1 error in config");
+	if (has("[subjects] lead_expiry"))
+		printf("# stderr was:\n# %s\n", errtext);
+	CHECK(!has("[subjects] lead_expiry"),
+	      "the keys under a long header are not keys of [subjects]");
 }
 
 static void
