@@ -529,6 +529,27 @@ drop_scratch(struct loader *ld)
 	ld->scratch = NULL;
 }
 
+/*
+ * same_table_line: the line of an earlier [table] or [purge] section (as
+ * kind says) naming table name in any ASCII case, as SQLite reads table
+ * names; 0 when there is none.
+ */
+static int
+same_table_line(const struct config *cfg, int kind, const char *name)
+{
+	int i;
+
+	if (kind == S_TABLE)
+		for (i = 0; i < cfg->ntables; i++)
+			if (strcasecmp(cfg->tables[i].name, name) == 0)
+				return cfg->tables[i].line;
+	if (kind == S_PURGE)
+		for (i = 0; i < cfg->npurges; i++)
+			if (strcasecmp(cfg->purges[i].name, name) == 0)
+				return cfg->purges[i].line;
+	return 0;
+}
+
 /* new_section: start section text (already trimmed) at line. */
 static void
 new_section(struct loader *ld, const char *text, int line)
@@ -568,7 +589,9 @@ new_section(struct loader *ld, const char *text, int line)
 	free(ld->section);
 	ld->section = *name ? xasprintf("%s %s", kind_names[kind], name)
 			    : xstrdup(kind_names[kind]);
-	i = config_key_line(cfg, ld->section, NULL);
+	i = same_table_line(cfg, kind, name);
+	if (i == 0)
+		i = config_key_line(cfg, ld->section, NULL);
 	if (i > 0) {
 		errorf(ld, line, ld->section, NULL,
 		       "duplicate section (first on line %d)", i);
@@ -738,6 +761,13 @@ reader(char *str, int num, void *stream)
 		snprintf(why, sizeof(why), "line longer than %d bytes",
 			 MAX_LINE);
 		refuse_line(ld, line, why);
+		if (*trim(line) == '[') {
+			/* an unread header: its keys belong to no section */
+			drop_scratch(ld);
+			free(ld->section);
+			ld->section = xstrdup("?");
+			ld->kind = S_NONE;
+		}
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
@@ -839,7 +869,7 @@ check_table(struct loader *ld, struct dmap_table *t)
 	apply_defaults(ld, S_TABLE, sec, t);
 	if (t->date_format < 0)
 		t->date_format = cfg->date_format;
-	if (strcmp(t->name, cfg->subj_table) == 0)
+	if (strcasecmp(t->name, cfg->subj_table) == 0)
 		errorf(ld, t->line, sec, NULL, "the subjects table is erased "
 					       "by [subjects], not a [table] "
 					       "section");
@@ -1151,7 +1181,7 @@ check_loaded(struct loader *ld)
 		section_name(sec, sizeof(sec), "purge", cfg->purges[i].name);
 		apply_defaults(ld, S_PURGE, sec, &cfg->purges[i]);
 		if (cfg->subj_table != NULL &&
-		    strcmp(cfg->purges[i].name, cfg->subj_table) == 0)
+		    strcasecmp(cfg->purges[i].name, cfg->subj_table) == 0)
 			errorf(ld, cfg->purges[i].line, sec, NULL,
 			       "subjects leave only through erasure, with a "
 			       "tombstone: lead_expiry, not [purge]");

@@ -500,6 +500,18 @@ test_twice(void)
 		     "identifiers = email:email\n"),
 		"a path key given twice",
 		"lethe.ini:3: [lethe] live_store: key given twice");
+	/* SQLite reads table names in any case: the same table twice */
+	REFUSED(load_base("[table invoices]\nsubject = subject_id\n"
+			  "on_erase = delete\n[table Invoices]\n"
+			  "subject = subject_id\non_erase = delete\n"),
+		"duplicate [table] section, the table spelled in another case",
+		"lethe.ini:10: [table Invoices] duplicate section (first on "
+		"line 7)", "1 error in config");
+	REFUSED(load_base("[purge web_log]\ndate = at\nkeep = 30 days\n"
+			  "[purge WEB_LOG]\ndate = at\nkeep = 1 day\n"),
+		"duplicate [purge] section, the table spelled in another case",
+		"lethe.ini:10: [purge WEB_LOG] duplicate section (first on "
+		"line 7)", "1 error in config");
 }
 
 static void
@@ -665,6 +677,19 @@ test_long_lines(void)
 	REFUSED(load(text), "a 199-byte line ending in CRLF",
 		"lethe.ini:9: [policy] bogus: unknown key",
 		"1 error in config");
+
+	/* an unread header: its keys are not taken for the section above */
+	memset(line, 'x', 250);
+	memcpy(line, "[policy] ;", 10);
+	line[250] = '\0';
+	snprintf(text, sizeof(text), "%s%s\nlead_expiry = 1 month\n", base,
+		 line);
+	REFUSED(load(text), "a long section header, then its keys",
+		"lethe.ini:7: line longer than 199 bytes", "1 error in config");
+	if (has("[subjects] lead_expiry"))
+		printf("# stderr was:\n# %s\n", errtext);
+	CHECK(!has("[subjects] lead_expiry"),
+	      "the keys under a long header are not keys of [subjects]");
 }
 
 static void
@@ -713,6 +738,16 @@ test_structure(void)
 			  "on_erase = delete\n"),
 		"a [table] section for the subjects table",
 		"lethe.ini:7: [table subjects]");
+	REFUSED(load_base("[table Subjects]\nsubject = id\n"
+			  "on_erase = delete\n"),
+		"a [table] section for the subjects table in another case",
+		"lethe.ini:7: [table Subjects] the subjects table");
+	/* a purge of subjects would delete them without tombstones */
+	REFUSED(load_base("[purge SUBJECTS]\ndate = last_contact_at\n"
+			  "keep = 1 day\n"),
+		"a [purge] section for the subjects table in another case",
+		"lethe.ini:7: [purge SUBJECTS] subjects leave only through "
+		"erasure");
 }
 
 static void
