@@ -687,6 +687,11 @@ handler(void *user, const char *section, const char *name,
 	}
 	if (ld->scratch == NULL)
 		record_line(ld->cfg, ld->section, name, ld->line);
+	if (value[0] == '#' || strstr(value, " #") != NULL ||
+	    strstr(value, "\t#") != NULL)
+		log_warn("%s:%d: [%s] %s: '#' starts no comment after a value "
+			 "(';' does): it is read as part of the value",
+			 ld->cfg->path, ld->line, ld->section, name);
 	v = xstrdup(value);
 	set_value(ld, def, section_base(ld), trim(v), ld->line);
 	free(v);

@@ -221,6 +221,13 @@ expect 0 "relative paths resolve from the config's folder, whatever the cwd"
 rc=$?
 expect 0 "LETHE_CONFIG names the config"
 
+# --- '#' after a value is no comment (only ';' is): read, with a warning
+mk hash_comment '{ sub(/^lead_kind *= *lead$/, "lead_kind = lead # the kind"); print }'
+lt run --dry-run
+err_has_f "hash_comment.ini:$(line hash_comment '^lead_kind'): [subjects] lead_kind: '#' starts no comment" \
+	"'#' after a value: a warning naming file, line and key"
+eq "a dry run changes nothing" "$(sums)" "$SUMS"
+
 # --- a folder given as the config: one error, not a page of missing keys
 mkdir "$T/confdir"
 CONF=$T/confdir
