@@ -40,8 +40,10 @@ const char *aout_format_name(const char *fmt);
  * "tar.gz", "tar.xz", "tar.bz2", "tar.lz4", "tar", "zip", "7z", "cpio",
  * in any letter case), or told by path's name (case aside) when fmt is
  * NULL: a name without an extension is tar.zst, one with an extension
- * lethe does not write is refused.  Returns the writer, or NULL after reporting; *usage is set
- * when the format is unknown or cannot be written (exit 64).
+ * lethe does not write is refused; a name that suggests another format
+ * than fmt is warned about.  Returns the writer, or NULL after
+ * reporting; *usage is set when the format is unknown or cannot be
+ * written (exit 64).
  */
 struct aout *aout_open(const char *path, const char *fmt, int *usage);
 

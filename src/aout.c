@@ -149,22 +149,22 @@ fail:
 	return NULL;
 }
 
-/* warn_name: warn when path's name suggests another format than
- * formats[chosen] (x.zip written with --format tar.gz). */
-static void
-warn_name(const char *path, int chosen)
+/*
+ * name_disagrees: whether path's name ends in a format lethe writes other
+ * than libarchive format (of the same family: pax for tar) and filter
+ * (x.zip written as a gzipped tar).
+ */
+static int
+name_disagrees(const char *path, int format, int filter)
 {
 	size_t i;
 
 	for (i = 0; i < NFORMATS; i++)
-		if (ends_with(path, formats[i].name)) {
-			if (formats[i].format != formats[chosen].format ||
-			    formats[i].filter != formats[chosen].filter)
-				log_warn("'%s' is written as %s, not in the "
-					 "format its name suggests", path,
-					 formats[chosen].name);
-			return;
-		}
+		if (ends_with(path, formats[i].name))
+			return (formats[i].format & ARCHIVE_FORMAT_BASE_MASK) !=
+				       (format & ARCHIVE_FORMAT_BASE_MASK) ||
+			       formats[i].filter != filter;
+	return 0;
 }
 
 /* pick: the formats[] index for path (NULL: a default name, told by
@@ -229,28 +229,21 @@ aout_open(const char *path, const char *fmt, int *usage)
 	*usage = i < 0;
 	if (i < 0)
 		return NULL;
-	if (fmt != NULL && path != NULL)
-		warn_name(path, i);
+	if (fmt != NULL && path != NULL &&
+	    name_disagrees(path, formats[i].format, formats[i].filter))
+		log_warn("'%s' is written as %s, not in the format its name "
+			 "suggests", path, formats[i].name);
 	return start(path, formats[i].format, formats[i].filter, usage);
 }
 
 struct aout *
 aout_open_like(const char *path, int format, int filter, int *usage)
 {
-	size_t i;
-
 	*usage = 0;
-	for (i = 0; i < NFORMATS; i++)
-		if (ends_with(path, formats[i].name)) {
-			if ((formats[i].format & ARCHIVE_FORMAT_BASE_MASK) !=
-				    (format & ARCHIVE_FORMAT_BASE_MASK) ||
-			    formats[i].filter != filter)
-				log_warn("'%s' is written in the format of the "
-					 "archive read, not the one its name "
-					 "suggests; --format chooses",
-					 path);
-			break;
-		}
+	if (name_disagrees(path, format, filter))
+		log_warn("'%s' is written in the format of the archive read, "
+			 "not the one its name suggests; --format chooses",
+			 path);
 	/* write tar variants as pax (same readers, longer names) but GNU
 	 * tar's own, and cpio ones as newc but odc (bsdcpio's default): the
 	 * variants libarchive writes with no limit the input did not have */
