@@ -550,6 +550,20 @@ same_table_line(const struct config *cfg, int kind, const char *name)
 	return 0;
 }
 
+/*
+ * unread_section: start a section called text whose keys are not read
+ * (reported already: an unknown or over-long header, until it is known).
+ */
+static void
+unread_section(struct loader *ld, const char *text)
+{
+	drop_scratch(ld);
+	free(ld->section);
+	ld->section = xstrdup(text);
+	ld->kind = S_NONE;
+	ld->base = NULL;
+}
+
 /* new_section: start section text (already trimmed) at line. */
 static void
 new_section(struct loader *ld, const char *text, int line)
@@ -560,11 +574,7 @@ new_section(struct loader *ld, const char *text, int line)
 	size_t klen;
 	int kind, i;
 
-	drop_scratch(ld);
-	free(ld->section);
-	ld->section = xstrdup(text);
-	ld->kind = S_NONE;
-	ld->base = NULL;
+	unread_section(ld, text);
 	klen = strcspn(text, " \t");
 	name = text + klen;
 	while (*name == ' ' || *name == '\t')
@@ -766,13 +776,8 @@ reader(char *str, int num, void *stream)
 		snprintf(why, sizeof(why), "line longer than %d bytes",
 			 MAX_LINE);
 		refuse_line(ld, line, why);
-		if (*trim(line) == '[') {
-			/* an unread header: its keys belong to no section */
-			drop_scratch(ld);
-			free(ld->section);
-			ld->section = xstrdup("?");
-			ld->kind = S_NONE;
-		}
+		if (*trim(line) == '[')	/* its keys belong to no section */
+			unread_section(ld, "?");
 		snprintf(str, (size_t)num, ";");
 		free(line);
 		return str;
