@@ -19,6 +19,7 @@
 #define FILTER_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -129,11 +130,11 @@ int filter_tree(struct filter *f, const char *root, sqlite3 *index);
 
 /*
  * filter_drops: whether filter_tree drops (or, counting, would drop) the
- * entry rel of the tree at root: a per-subject path of an erased subject,
- * a folder of one, or a hard link to a file dropped so.  Call after
- * filter_tree.
+ * entry rel of the tree it filtered, whose lstat is st: a per-subject
+ * path of an erased subject, a folder of one, or a hard link to a file
+ * dropped so.  Call after filter_tree.
  */
-int filter_drops(struct filter *f, const char *root, const char *rel);
+int filter_drops(struct filter *f, const char *rel, const struct stat *st);
 
 /*
  * filter_live_files: drop the records holding any of the n identifier

@@ -256,7 +256,7 @@ list_kept(const struct staged *s, struct filter *f)
 		const char *path = db_text(st, 0);
 		char *full = xasprintf("%s/%s", s->dir, path);
 
-		if (lstat(full, &sb) == 0 && !filter_drops(f, s->dir, path))
+		if (lstat(full, &sb) == 0 && !filter_drops(f, path, &sb))
 			printf("would restore %s%s\n", path,
 			       S_ISDIR(sb.st_mode) ? "/" : "");
 		free(full);

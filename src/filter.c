@@ -787,29 +787,21 @@ done:
 }
 
 int
-filter_drops(struct filter *f, const char *root, const char *rel)
+filter_drops(struct filter *f, const char *rel, const struct stat *st)
 {
-	struct stat st;
 	size_t end, n;
-	char *full;
-	int i, rule, r;
+	int i, rule;
 
-	if (per_subject(f, rel, &rule, &end) >= 0)
+	if (per_subject(f, rel, &rule, &end) >= 0)	/* a symlink too */
 		return 1;
-	for (i = 0; i < f->cfg->nfiles; i++)	/* a symlink there */
-		if (per_subject_rule(f, &f->cfg->files[i], rel, &end) >= 0)
-			return 1;
 	for (i = 0; i < f->nfolders; i++) {
 		n = strlen(f->folders[i]);
 		if (strncmp(rel, f->folders[i], n) == 0 &&
 		    (rel[n] == '\0' || rel[n] == '/'))
 			return 1;
 	}
-	full = xasprintf("%s/%s", root, rel);
-	r = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1 &&
-	    dropped_inode(f, &st);
-	free(full);
-	return r;
+	return S_ISREG(st->st_mode) && st->st_nlink > 1 &&
+	       dropped_inode(f, st);
 }
 
 /* load_aliases: the archive's symlinks to folders inside root. */
