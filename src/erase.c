@@ -406,18 +406,6 @@ fn_in_sids(sqlite3_context *cx, int argc, sqlite3_value **argv)
 					  (size_t)sqlite3_value_bytes(argv[0])));
 }
 
-/* has_word: whether declared type decl holds word (ASCII case ignored). */
-static int
-has_word(const char *decl, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; *decl; decl++)
-		if (strncasecmp(decl, word, n) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * sid_column: whether column col of table (schema main) holds text
  * compared as bytes: TEXT affinity (SQLite's rules on the declared type)
@@ -437,9 +425,11 @@ sid_column(sqlite3 *db, const char *table, const char *col, int *field)
 					  &nn, &pk, &ai) != SQLITE_OK)
 		return 0;
 	decl = decl ? decl : "";
-	text = !has_word(decl, "INT") &&
-	       (has_word(decl, "CHAR") || has_word(decl, "CLOB") ||
-		has_word(decl, "TEXT")) &&
+	/* SQLite's affinity rules look for these anywhere in the type */
+	text = strcasestr(decl, "INT") == NULL &&
+	       (strcasestr(decl, "CHAR") != NULL ||
+		strcasestr(decl, "CLOB") != NULL ||
+		strcasestr(decl, "TEXT") != NULL) &&
 	       coll != NULL && strcasecmp(coll, "BINARY") == 0;
 	if (!text)
 		return 0;
