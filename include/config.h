@@ -163,6 +163,13 @@ struct config *config_view(const struct config *cfg, sqlite3 *db);
 void config_view_free(struct config *view);
 
 /*
+ * config_table: the index in cfg->tables of the [table] section for
+ * table name (NULL: none), compared in any ASCII case as SQLite compares
+ * table names; -1 when there is none.
+ */
+int config_table(const struct config *cfg, const char *name);
+
+/*
  * config_files_holding: the index of a [files] rule whose tree holds the
  * file at path, or -1.
  */

@@ -539,10 +539,8 @@ same_table_line(const struct config *cfg, int kind, const char *name)
 {
 	int i;
 
-	if (kind == S_TABLE)
-		for (i = 0; i < cfg->ntables; i++)
-			if (strcasecmp(cfg->tables[i].name, name) == 0)
-				return cfg->tables[i].line;
+	if (kind == S_TABLE && (i = config_table(cfg, name)) >= 0)
+		return cfg->tables[i].line;
 	if (kind == S_PURGE)
 		for (i = 0; i < cfg->npurges; i++)
 			if (strcasecmp(cfg->purges[i].name, name) == 0)
@@ -1060,6 +1058,17 @@ inside(const char *path, const char *root)
 	free(rp);
 	free(rr);
 	return in;
+}
+
+int
+config_table(const struct config *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < cfg->ntables; i++)
+		if (strcasecmp(cfg->tables[i].name, name) == 0)
+			return i;
+	return -1;
 }
 
 int

@@ -176,7 +176,7 @@ action(struct strbuf *sb, const struct eraser *e, const struct dmap_table *t,
 	table(sb, e, t->name);
 	sb_adds(sb, " SET ");
 	for (i = 0; i < t->mask.n; i++) {
-		if (strcmp(t->mask.v[i], t->subject) == 0)
+		if (strcasecmp(t->mask.v[i], t->subject) == 0)
 			continue;
 		sb_add_ident(sb, t->mask.v[i]);
 		sb_adds(sb, " = NULL, ");

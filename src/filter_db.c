@@ -176,12 +176,9 @@ collect_rows(sqlite3 *db, const char *sql, struct rowset *set,
 static int
 retained(const struct config *cfg, const char *name)
 {
-	int i;
+	int i = config_table(cfg, name);
 
-	for (i = 0; i < cfg->ntables; i++)
-		if (strcmp(cfg->tables[i].name, name) == 0)
-			return cfg->tables[i].on_erase == ON_RETAIN;
-	return 0;
+	return i >= 0 && cfg->tables[i].on_erase == ON_RETAIN;
 }
 
 /*
@@ -488,11 +485,8 @@ replay_releases(struct filter *f, struct eraser *er, struct erase_tally *t)
 	for (i = 0; i < f->nreleases; i++) {
 		const struct filter_release *rl = &f->releases[i];
 
-		for (ti = 0; ti < f->cfg->ntables; ti++)
-			if (strcmp(f->cfg->tables[ti].name, rl->table) == 0 &&
-			    f->cfg->tables[ti].on_erase == ON_RETAIN)
-				break;
-		if (ti == f->cfg->ntables)
+		ti = config_table(f->cfg, rl->table);
+		if (ti < 0 || f->cfg->tables[ti].on_erase != ON_RETAIN)
 			continue;
 		if (eraser_release(er, ti, rl->sid, rl->at, 0, &rows,
 				   &remaining) != 0)

@@ -25,15 +25,11 @@
 static int
 redact_col(const struct config *cfg, const char *table, const char *col)
 {
-	int i, j;
+	int i = config_table(cfg, table), j;
 
-	for (i = 0; i < cfg->ntables; i++) {
-		if (strcmp(cfg->tables[i].name, table) != 0)
-			continue;
-		for (j = 0; j < cfg->tables[i].redact.n; j++)
-			if (strcasecmp(cfg->tables[i].redact.v[j], col) == 0)
-				return 1;
-	}
+	for (j = 0; i >= 0 && j < cfg->tables[i].redact.n; j++)
+		if (strcasecmp(cfg->tables[i].redact.v[j], col) == 0)
+			return 1;
 	return 0;
 }
 

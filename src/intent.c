@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
 #include "fault.h"
@@ -51,24 +52,13 @@ applied_append(struct ledger *l, int64_t first, int64_t last,
 	return rc;
 }
 
-static int
-table_index(const struct config *cfg, const char *name)
-{
-	int i;
-
-	for (i = 0; name != NULL && i < cfg->ntables; i++)
-		if (strcmp(cfg->tables[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
 static const struct purge_rule *
 purge_rule(const struct config *cfg, const char *name)
 {
 	int i;
 
 	for (i = 0; name != NULL && i < cfg->npurges; i++)
-		if (strcmp(cfg->purges[i].name, name) == 0)
+		if (strcasecmp(cfg->purges[i].name, name) == 0)
 			return &cfg->purges[i];
 	return NULL;
 }
@@ -103,7 +93,7 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 		return eraser_apply(er, t);
 	}
 	if (strcmp(ev->type, "release") == 0) {
-		ti = table_index(cfg, ev->scope);
+		ti = config_table(cfg, ev->scope);
 		if (ti < 0 || ev->subject == NULL) {
 			log_warn("intent %" PRId64 ": table '%s' is no longer "
 				 "in the data map; skipped", ev->seq,
@@ -124,7 +114,7 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 	}
 	if (purge_apply(live, pr, in->first, in->last, at, &rows) != 0)
 		return -1;
-	ti = table_index(cfg, pr->name);
+	ti = config_table(cfg, pr->name);
 	if (ti >= 0)
 		t->rows[ti + 1] += rows;
 	else

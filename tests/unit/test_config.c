@@ -326,6 +326,12 @@ test_shipped(void)
 	      "config_key_line of a section");
 	CHECK(config_key_line(cfg, "policy", "lead_expiry") == 0,
 	      "config_key_line of a defaulted key is 0");
+	CHECK(config_table(cfg, "invoices") == 2 &&
+		      config_table(cfg, "INVOICES") == 2,
+	      "config_table finds a table in any case, as SQLite does");
+	CHECK(config_table(cfg, "web_log") == -1 &&
+		      config_table(cfg, NULL) == -1,
+	      "config_table: -1 for a table with no [table] section");
 	config_free(cfg);
 }
 
