@@ -47,8 +47,9 @@ char *db_dup(sqlite3_stmt *st, int i);
 int db_open_read(const char *path, sqlite3 **db);
 
 /*
- * db_has_table: 1 when schema "main" of db has a table called name, 0
- * when not, -1 after reporting an error.
+ * db_has_table: 1 when schema "main" of db has a table called name (in
+ * any ASCII case, as SQLite reads table names), 0 when not, -1 after
+ * reporting an error.
  */
 int db_has_table(sqlite3 *db, const char *name);
 

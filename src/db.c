@@ -103,7 +103,8 @@ int
 db_has_table(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
-					  "WHERE type = 'table' AND name = ?1");
+					  "WHERE type = 'table' AND name = ?1 "
+					  "COLLATE NOCASE");
 	int r;
 
 	if (st == NULL)
@@ -121,8 +122,9 @@ db_plain_rowids(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT wr FROM "
 					  "pragma_table_list WHERE schema = "
-					  "'main' AND name = ?1), (SELECT "
-					  "count(*) FROM pragma_table_xinfo(?1, "
+					  "'main' AND name = ?1 COLLATE "
+					  "NOCASE), (SELECT count(*) FROM "
+					  "pragma_table_xinfo(?1, "
 					  "'main') WHERE lower(name) IN "
 					  "('rowid', '_rowid_', 'oid'))");
 	int r, plain = 0;
