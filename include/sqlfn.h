@@ -33,6 +33,16 @@ struct sqlfn_ctx {
 int sqlfn_register(sqlite3 *db, struct sqlfn_ctx *ctx);
 
 /*
+ * sqlfn_register_set: register NAME(V) on db: 1 if V is text, byte for
+ * byte one of set's strings (a blob or number never is), else 0; with
+ * set NULL, remove it.  set must outlive the function.  Returns 0, or -1
+ * after reporting.
+ */
+struct strset;
+int sqlfn_register_set(sqlite3 *db, const char *name,
+		       const struct strset *set);
+
+/*
  * sqlfn_date: read a date value in format fmt (enum date_format) into
  * *out.  Returns 0, or -1 when the value is NULL or unreadable.
  */

@@ -22,6 +22,7 @@
 #include "rowset.h"
 #include "strset.h"
 #include "sha.h"
+#include "sqlfn.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -389,23 +390,6 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(cx, in_batch(e, key));
 }
 
-/* fn_in_sids: lethe_in_sids(V): 1 if V is text, byte for byte one of the
- * batch's subject ids (a blob or number never equals a text id). */
-static void
-fn_in_sids(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	struct eraser *e = sqlite3_user_data(cx);
-
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
-		sqlite3_result_int(cx, 0);
-		return;
-	}
-	sqlite3_result_int(cx, strset_has(e->sids,
-					  sqlite3_value_text(argv[0]),
-					  (size_t)sqlite3_value_bytes(argv[0])));
-}
-
 /*
  * sid_column: whether column col of table (schema main) holds text
  * compared as bytes: TEXT affinity (SQLite's rules on the declared type)
@@ -480,14 +464,12 @@ make(sqlite3 *db, const struct config *cfg, int64_t now,
 		    sqlite3_create_function(db, "lethe_in_batch", 2,
 					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
 					    fn_in_batch, NULL, NULL) !=
-			    SQLITE_OK ||
-		    sqlite3_create_function(db, "lethe_in_sids", 1,
-					    SQLITE_UTF8 | SQLITE_DIRECTONLY, e,
-					    fn_in_sids, NULL, NULL) !=
 			    SQLITE_OK) {
 			db_fail(db, "register lethe_in_batch");
 			goto fail;
 		}
+		if (sqlfn_register_set(db, "lethe_in_sids", sids) != 0)
+			goto fail;
 	}
 	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
 			"TEXT PRIMARY KEY);"
@@ -582,8 +564,7 @@ eraser_free(struct eraser *e)
 					SQLITE_UTF8, NULL, NULL, NULL, NULL);
 		sqlite3_create_function(e->db, "lethe_in_batch", 2,
 					SQLITE_UTF8, NULL, NULL, NULL, NULL);
-		sqlite3_create_function(e->db, "lethe_in_sids", 1,
-					SQLITE_UTF8, NULL, NULL, NULL, NULL);
+		sqlfn_register_set(e->db, "lethe_in_sids", NULL);
 	}
 	free(e->by_value);
 	hashset_free(e->batch_h);

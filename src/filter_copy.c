@@ -30,6 +30,7 @@
 #include "hashset.h"
 #include "log.h"
 #include "rowset.h"
+#include "sqlfn.h"
 #include "util.h"
 #include "banned.h"
 
@@ -353,18 +354,6 @@ counted(struct filter *f, struct filter_drops *d)
 		}
 }
 
-/* fn_in_set: lethe_in_set(V): 1 if V is text and in the strset. */
-static void
-fn_in_set(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	sqlite3_result_int(cx, sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
-				       strset_has(sqlite3_user_data(cx),
-						  sqlite3_value_text(argv[0]),
-						  (size_t)sqlite3_value_bytes(
-							  argv[0])));
-}
-
 /*
  * delete_by_value: without the copier, delete the rows of the tables d
  * matches by their subject column through SQLite, counted in the tallies.
@@ -376,10 +365,8 @@ delete_by_value(struct filter *f, sqlite3 *db, const struct filter_drops *d)
 	struct strbuf sql = STRBUF_INIT;
 	int i, rc = 0;
 
-	if (sqlite3_create_function(db, "lethe_in_set", 1,
-				    SQLITE_UTF8 | SQLITE_DIRECTONLY, d->sids,
-				    fn_in_set, NULL, NULL) != SQLITE_OK)
-		return db_fail(db, "erase");
+	if (sqlfn_register_set(db, "lethe_in_set", d->sids) != 0)
+		return -1;
 	for (i = 0; i <= cfg->ntables && rc == 0; i++) {
 		if (d->field[i] < 0)
 			continue;
@@ -397,8 +384,7 @@ delete_by_value(struct filter *f, sqlite3 *db, const struct filter_drops *d)
 				f->st.subjects += sqlite3_changes64(db);
 		}
 	}
-	sqlite3_create_function(db, "lethe_in_set", 1, SQLITE_UTF8, NULL, NULL,
-				NULL, NULL);
+	sqlfn_register_set(db, "lethe_in_set", NULL);
 	sb_release(&sql);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "ident.h"
 #include "sqlfn.h"
+#include "strset.h"
 #include "timeutil.h"
 #include "util.h"
 #include "banned.h"
@@ -103,6 +104,29 @@ fn_until(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		return;
 	time_format(duration_add(date, &d), buf);
 	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* fn_in_set: NAME(V) of sqlfn_register_set. */
+static void
+fn_in_set(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(cx, sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+				       strset_has(sqlite3_user_data(cx),
+						  sqlite3_value_text(argv[0]),
+						  (size_t)sqlite3_value_bytes(
+							  argv[0])));
+}
+
+int
+sqlfn_register_set(sqlite3 *db, const char *name, const struct strset *set)
+{
+	if (sqlite3_create_function(db, name, 1,
+				    SQLITE_UTF8 | SQLITE_DIRECTONLY,
+				    (void *)set, set ? fn_in_set : NULL, NULL,
+				    NULL) != SQLITE_OK)
+		return db_fail(db, "register SQL functions");
+	return 0;
 }
 
 int
