@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "cmd.h"
 #include "hashset.h"
@@ -276,7 +277,7 @@ note_request(void *arg, const struct request *r)
 static int
 request_approve(struct ctx *c)
 {
-	const char *pos[1];
+	const char *pos[1], *given;
 	struct approve_state s;
 	struct event ev;
 	char id[64];
@@ -293,11 +294,18 @@ request_approve(struct ctx *c)
 	}
 	/* a UUID is read whatever its letters' case (RFC 4122), as a
 	 * helpdesk may have upper-cased it; ids are recorded lower-case */
+	given = pos[0];
 	for (i = 0; pos[0][i] != '\0' && i + 1 < sizeof(id); i++)
 		id[i] = (char)tolower((unsigned char)pos[0][i]);
 	id[i] = '\0';
 	if (pos[0][i] == '\0')
 		pos[0] = id;
+	if (uuid_parse(pos[0], (unsigned char[16]){ 0 }) != 0 ||
+	    strlen(pos[0]) != 36) {
+		log_err("request approve: '%s' is not a request id (a UUID "
+			"as `request erase` printed it)", given);
+		return EX_USAGE;
+	}
 	if ((r = ctx_provide(c, 0)) != 0)
 		return r;
 	if (ledger_begin(c->ledger) != 0)

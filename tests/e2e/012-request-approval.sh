@@ -76,6 +76,10 @@ eq "the head is unchanged" \
 	"$(lsql "SELECT hash FROM events ORDER BY seq DESC LIMIT 1")" "$HEAD"
 lt request approve
 expect 64 "request approve without an id"
+lt request approve REQ-1234
+expect 64 "request approve of something that is not a request id"
+err_has "REQ-1234" "the error names what was given"
+eq "nothing recorded" "$(nevents)" "$N"
 
 # --- identifiers matching different subjects wait even without the policy
 sed -i 's/^require_approval *= *yes/require_approval     = no/' "$CONF"
