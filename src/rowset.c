@@ -39,14 +39,21 @@ rowset_free(struct rowset *s)
 	free(s);
 }
 
-/* home: the first slot to try for block b (a 64-bit mix of it). */
+/*
+ * home: the first slot to try for block b: a 64-bit mix of b / 8, and b's
+ * place among its eight.  Eight neighbouring blocks (512 rowids) share two
+ * cache lines, so a walk in rowid order, as the page copier's, misses the
+ * cache once per 512 rows rather than once per 64.
+ */
 static size_t
 home(uint64_t b, size_t cap)
 {
-	b ^= b >> 33;
-	b *= 0xff51afd7ed558ccdULL;
-	b ^= b >> 33;
-	return (size_t)(b & (cap - 1));
+	uint64_t g = b >> 3;
+
+	g ^= g >> 33;
+	g *= 0xff51afd7ed558ccdULL;
+	g ^= g >> 33;
+	return (size_t)((g << 3 | (b & 7)) & (cap - 1));
 }
 
 /* find: the slot of block b, or the empty slot where it would go. */

@@ -19,21 +19,50 @@ struct strset {
 	size_t cap;		/* a power of two */
 	size_t count;
 	size_t longest;
+	uint64_t *bloom;	/* cap * 8 bits: a string's bit set if it may
+				 * be in */
 };
 
-/* hash: FNV-1a over the bytes, then mixed so that every bit counts. */
+/*
+ * hash: the bytes eight at a time (the ids compared here are 36-byte
+ * UUIDs, looked up once per row), then mixed so that every bit counts.
+ */
 static uint64_t
 hash(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h = 0xcbf29ce484222325ULL ^ n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (; n > 0; p++, n--)
+		h = (h ^ *p) * 0x100000001b3ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return h;
+}
+
+/*
+ * bloom_bit: the bit of hash h in a filter of cap * 8 bits, from the bits
+ * the slot position does not use: most rows name no one erased, and a
+ * lookup that finds its bit clear is over without touching the slots
+ * (much larger, and a cache miss each).
+ */
+static size_t
+bloom_bit(uint64_t h, size_t cap)
+{
+	return (size_t)((h >> 32 | h << 32) & (cap * 8 - 1));
+}
+
+static void
+mark(struct strset *s, uint64_t h)
+{
+	size_t b = bloom_bit(h, s->cap);
+
+	s->bloom[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 struct strset *
@@ -43,6 +72,7 @@ strset_new(void)
 
 	s->cap = 64;
 	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
 	return s;
 }
 
@@ -56,6 +86,7 @@ strset_free(struct strset *s)
 	for (i = 0; i < s->cap; i++)
 		free(s->slots[i].p);
 	free(s->slots);
+	free(s->bloom);
 	free(s);
 }
 
@@ -92,6 +123,11 @@ grow(struct strset *s)
 		s->slots[j] = old[i];
 	}
 	free(old);
+	free(s->bloom);
+	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].p != NULL)
+			mark(s, s->slots[i].hash);
 }
 
 int
@@ -111,6 +147,7 @@ strset_add(struct strset *s, const void *p, size_t n)
 	sl->n = n;
 	sl->hash = h;
 	s->count++;
+	mark(s, h);
 	if (n > s->longest)
 		s->longest = n;
 	return 1;
@@ -119,9 +156,16 @@ strset_add(struct strset *s, const void *p, size_t n)
 int
 strset_has(const struct strset *s, const void *p, size_t n)
 {
+	uint64_t h;
+	size_t b;
+
 	if (s == NULL || s->count == 0 || n > s->longest)
 		return 0;
-	return find(s, p, n, hash(p, n))->p != NULL;
+	h = hash(p, n);
+	b = bloom_bit(h, s->cap);
+	if (!(s->bloom[b / 64] >> (b % 64) & 1))
+		return 0;
+	return find(s, p, n, h)->p != NULL;
 }
 
 size_t
