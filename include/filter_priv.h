@@ -184,12 +184,18 @@ int filter_copy(struct filter *f, sqlite3 **db, const char *rel,
 		const char *full, int datamap, struct filter_drops *d,
 		int *fatal);
 
+/* The files SQLite keeps beside a database, by the ends of their names. */
+#define SIDECARS 3
+extern const char *const filter_sidecars[SIDECARS];
+
 /*
  * filter_finish: move full.lethe-vacuum into place as full, and remove
- * full's -wal, -shm and -journal.  Returns 0, or -1 after reporting.
- * filter_drop_files: remove full and those.
+ * full's sidecars.  Returns 0, or -1 after reporting.
+ * filter_drop_sidecars: remove full's sidecars (-wal, -shm, -journal).
+ * filter_drop_files: remove full and its sidecars.
  */
 int filter_finish(const char *full);
+void filter_drop_sidecars(const char *full);
 void filter_drop_files(const char *full);
 
 /* The parts: a database, a structured file, any other file. */

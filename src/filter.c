@@ -555,14 +555,13 @@ glob_any_depth(const char *pattern, const char *rel)
 static int
 sidecar(const char *root, const char *rel)
 {
-	static const char *const ends[] = { "-wal", "-shm", "-journal" };
 	size_t n = strlen(rel), i, m;
 	char *base;
 	int r;
 
-	for (i = 0; i < 3; i++) {
-		m = strlen(ends[i]);
-		if (n <= m || strcmp(rel + n - m, ends[i]) != 0)
+	for (i = 0; i < SIDECARS; i++) {
+		m = strlen(filter_sidecars[i]);
+		if (n <= m || strcmp(rel + n - m, filter_sidecars[i]) != 0)
 			continue;
 		base = xasprintf("%s/%.*s", root, (int)(n - m), rel);
 		r = file_is_sqlite(base) == 1;
@@ -695,9 +694,7 @@ drop_folders(struct filter *f, const char *root)
 static int
 database(struct filter *f, const char *rel, const char *full)
 {
-	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
 	int64_t residue = f->st.residue, maps = f->st.databases;
-	size_t i;
 	int r;
 
 	r = filter_db(f, rel, full);
@@ -708,12 +705,7 @@ database(struct filter *f, const char *rel, const char *full)
 		 printable(rel));
 	f->st.residue = residue;
 	f->st.dropped++;
-	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		char *side = xasprintf("%s%s", full, ends[i]);
-
-		unlink(side);	/* the staged copy: the walk must skip it */
-		free(side);
-	}
+	filter_drop_files(full);	/* the staged copy: the walk must skip it */
 	return 0;
 }
 

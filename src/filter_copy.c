@@ -159,22 +159,32 @@ done:
 	return rc;
 }
 
+const char *const filter_sidecars[SIDECARS] = { "-wal", "-shm", "-journal" };
+
+void
+filter_drop_sidecars(const char *full)
+{
+	char *side;
+	int i;
+
+	for (i = 0; i < SIDECARS; i++) {
+		side = xasprintf("%s%s", full, filter_sidecars[i]);
+		unlink(side);
+		free(side);
+	}
+}
+
 int
 filter_finish(const char *full)
 {
-	static const char *const ends[] = { "-wal", "-shm", "-journal" };
-	char *tmp = xasprintf("%s.lethe-vacuum", full), *side;
-	int i, rc = 0;
+	char *tmp = xasprintf("%s.lethe-vacuum", full);
+	int rc = 0;
 
 	if (rename(tmp, full) != 0) {
 		log_errno("cannot replace '%s'", full);
 		rc = -1;
 	}
-	for (i = 0; i < 3; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
-		unlink(side);
-		free(side);
-	}
+	filter_drop_sidecars(full);
 	free(tmp);
 	return rc;
 }
@@ -182,15 +192,8 @@ filter_finish(const char *full)
 void
 filter_drop_files(const char *full)
 {
-	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
-	char *side;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
-		unlink(side);
-		free(side);
-	}
+	unlink(full);
+	filter_drop_sidecars(full);
 }
 
 /*
@@ -288,10 +291,6 @@ close_fd(void *arg)
 static int
 replace(const char *full, const char *tmp, struct closer *c)
 {
-	static const char *const ends[] = { "-wal", "-shm", "-journal" };
-	char *side;
-	int i;
-
 	c->fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (rename(tmp, full) != 0) {
 		log_errno("cannot replace '%s'", full);
@@ -299,11 +298,7 @@ replace(const char *full, const char *tmp, struct closer *c)
 			close(c->fd);
 		return -1;
 	}
-	for (i = 0; i < 3; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
-		unlink(side);
-		free(side);
-	}
+	filter_drop_sidecars(full);
 	if (c->fd >= 0 && pthread_create(&c->thread, NULL, close_fd, c) == 0)
 		c->started = 1;
 	else if (c->fd >= 0)

@@ -56,18 +56,17 @@ bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
 static int
 sidecars_plain(struct filter *f, const char *rel, const char *full)
 {
-	static const char *const ends[] = { "-wal", "-shm", "-journal" };
 	struct stat st;
 	char *side;
 	int i, bad = 0;
 
-	for (i = 0; i < 3 && !bad; i++) {
-		side = xasprintf("%s%s", full, ends[i]);
+	for (i = 0; i < SIDECARS && !bad; i++) {
+		side = xasprintf("%s%s", full, filter_sidecars[i]);
 		bad = lstat(side, &st) == 0 && !S_ISREG(st.st_mode);
 		free(side);
 		if (bad) {
 			log_err("refusing archive: database '%s': its '%s' is "
-				"not a plain file", printable(rel), ends[i]);
+				"not a plain file", printable(rel), filter_sidecars[i]);
 			f->hostile = 1;
 		}
 	}
