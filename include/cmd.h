@@ -38,7 +38,11 @@ struct ctx {
 	void (*usage)(const char *name);	/* prints a command's usage */
 	const char *config_path;	/* -c, LETHE_CONFIG or the default */
 	struct config *cfg;
-	struct key *key;
+	struct key *key;		/* NULL when key_optional and the
+					 * key file is missing */
+	int key_optional;		/* the verb only reads the ledger: an
+					 * auditor's copy may come without the
+					 * key (law 4) */
 	struct ledger *ledger;
 	int lock_fd;
 	int64_t now;
@@ -70,7 +74,9 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * ctx_provide: once the command line is checked, provide what c->needs
  * says, in this order: the config (78; 75 for a live store kept locked,
  * see ctx_config), the key and ledger files' being
- * there (78, with the hint to run `lethe init`), the run lock unless dry
+ * there (78, with the hint to run `lethe init`, or to restore a key a
+ * ledger was made with; a missing key is no error when c->key_optional,
+ * and c->key stays NULL), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
  * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY
  * (65 when it fails).

@@ -65,6 +65,7 @@ ledger_list(struct ctx *c)
 			since);
 		return EX_USAGE;
 	}
+	c->key_optional = 1;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
@@ -115,6 +116,7 @@ ledger_show(struct ctx *c)
 		log_err("ledger show: give an event's seq (a number from 1)");
 		return EX_USAGE;
 	}
+	c->key_optional = 1;
 	if ((r = ctx_provide(c, 0)) != 0)
 		return r;
 	r = ledger_get(c->ledger, seq, &ev);
@@ -140,6 +142,7 @@ ledger_head_cmd(struct ctx *c)
 	int npos, rc;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
+	c->key_optional = 1;
 	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO ||
 	    (rc = ctx_provide(c, 0)) != 0)
 		return rc;
@@ -184,6 +187,7 @@ ledger_verify_cmd(struct ctx *c)
 			return EX_USAGE;
 		}
 	}
+	c->key_optional = 1;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (ledger_verify(c->ledger, aseq, against ? lower : NULL, &count,

@@ -137,18 +137,32 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 }
 
 /*
- * present: whether the key file and ledger exist, and the ledger is a
- * database.  Returns 0, 78, or 65 for a ledger that is not a database.
+ * present: whether the key file (unless c->key_optional) and the ledger
+ * exist, and the ledger is a database.  Returns 0, 78, or 65 for a ledger
+ * that is not a database.
  */
 static int
-present(const struct config *cfg)
+present(const struct ctx *c)
 {
+	const struct config *cfg = c->cfg;
 	char where[4200];
 
-	if (access(cfg->key_file, F_OK) != 0) {
+	if (access(cfg->key_file, F_OK) != 0 && !c->key_optional) {
+		int e = errno;
+
 		key_line(cfg, "key_file", where, sizeof(where));
-		log_err("%s: cannot open key file '%s': %s; run 'lethe init' "
-			"to create it", where, cfg->key_file, strerror(errno));
+		if (access(cfg->ledger, F_OK) == 0)
+			/* init makes a key only with a new ledger */
+			log_err("%s: cannot open key file '%s': %s; the ledger "
+				"'%s' was made with a key: restore that key "
+				"file from where it is kept ('lethe init' makes "
+				"a key only with a new ledger: a new key would "
+				"match none of its hashes)", where,
+				cfg->key_file, strerror(e), cfg->ledger);
+		else
+			log_err("%s: cannot open key file '%s': %s; run "
+				"'lethe init' to create it", where,
+				cfg->key_file, strerror(e));
 		return EX_CONFIG;
 	}
 	if (access(cfg->ledger, F_OK) != 0) {
@@ -196,15 +210,17 @@ open_ledger(struct ctx *c, int writable)
 	int damaged = 0, r;
 
 	key_line(cfg, "key_file", where, sizeof(where));
-	c->key = key_load_at(cfg->key_file, where);
-	if (c->key == NULL)
-		return EX_CONFIG;
+	if (!c->key_optional || access(cfg->key_file, F_OK) == 0) {
+		c->key = key_load_at(cfg->key_file, where);
+		if (c->key == NULL)
+			return EX_CONFIG;
+	}
 	c->ledger = ledger_open_checked(cfg->ledger, NULL, writable, c->now,
 					&damaged);
 	if (c->ledger == NULL && !damaged)
 		return EX_IOERR;
-	r = c->ledger ? ledger_check_key(c->ledger, cfg->ledger, c->key,
-					 where) : -2;
+	r = c->ledger == NULL ? -2 : c->key == NULL ? 0
+		: ledger_check_key(c->ledger, cfg->ledger, c->key, where);
 	if (r == -2)
 		log_err("ledger '%s' FAILED verification: it is damaged; "
 			"restore it from a good copy", cfg->ledger);
@@ -234,7 +250,7 @@ ctx_provide(struct ctx *c, int dry)
 
 	if ((c->needs & NEED_CONFIG) && (rc = ctx_config(c)) != 0)
 		return rc;
-	if ((c->needs & NEED_LEDGER) && (rc = present(c->cfg)) != 0)
+	if ((c->needs & NEED_LEDGER) && (rc = present(c)) != 0)
 		return rc;
 	if ((c->needs & NEED_LOCK) && !dry && (rc = take_lock(c)) != 0)
 		return rc;

@@ -209,6 +209,22 @@ check "missing ledger: not created" test ! -e "$T/nope.db"
 mk nokey '/^key_file/ { print "key_file   = nope.key"; next } { print }'
 refused "missing key file"
 err_has_f "lethe init" "missing key: hint to run lethe init"
+err_has_f "restore that key file" \
+	"missing key beside a ledger: the hint is to restore the key, as a new
+one would match none of the ledger's hashes"
+# an auditor's copy: the ledger and a config, no key
+for verb in "ledger list" "ledger head" "ledger show 1" "report"; do
+	lt $verb
+	expect 0 "$verb reads a ledger without its key (law 4: it can be handed to an auditor)"
+done
+lt ledger verify
+expect 0 "ledger verify without the key"
+out_has "ledger ok" "the chain verifies without the key"
+lt ledger lookup --email stale@example.com
+expect 78 "ledger lookup needs the key (it hashes the identifier)"
+err_has_f "lethe init" "ledger lookup without the key: the same hint"
+lt run --dry-run
+expect 78 "a dry run needs the key too"
 CONF=$T/nope.ini
 lt run
 expect 78 "a config file that does not exist"
