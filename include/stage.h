@@ -34,6 +34,14 @@ struct staged {
 int stage_archive(struct ctx *c, const char *src, const char *parent,
 		  const int64_t *taken_at, struct filter *f, struct staged *s);
 
+/*
+ * stage_taken_at: read --taken-at's arg (NULL: not given) for command
+ * cmd into *t; *given is t, or NULL.  Returns 0, or -1 after reporting
+ * (a usage error).
+ */
+int stage_taken_at(const char *cmd, const char *arg, int64_t *t,
+		   const int64_t **given);
+
 /* stage_release: remove the staging folder (if any) and free s. */
 void stage_release(struct staged *s);
 

@@ -22,12 +22,16 @@
 int
 cmd_inspect(struct ctx *c)
 {
-	const char *pos[1], *tmp = getenv("TMPDIR");
+	const char *pos[1], *tmp = getenv("TMPDIR"), *taken = NULL;
+	const int64_t *taken_at;
 	struct staged s;
 	struct filter f;
-	int64_t hits;
+	int64_t hits, t;
 	int npos, rc;
-	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
+	struct opt opts[] = {
+		{ "--taken-at", NULL, &taken, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
 
 	memset(&s, 0, sizeof(s));
 	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "inspect")) != CTX_GO)
@@ -36,6 +40,8 @@ cmd_inspect(struct ctx *c)
 		log_err("inspect: give an archive (or - for standard input)");
 		return EX_USAGE;
 	}
+	if (stage_taken_at("inspect", taken, &t, &taken_at) != 0)
+		return EX_USAGE;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (filter_init(&f, c->ledger, c->cfg, c->key, c->now,
@@ -43,8 +49,8 @@ cmd_inspect(struct ctx *c)
 		return EX_IOERR;
 	f.print_hits = 1;
 	remove_stale(tmp && *tmp ? tmp : "/tmp", 0);
-	if (stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", NULL, &f,
-			   &s) != 0) {
+	if (stage_archive(c, pos[0], tmp && *tmp ? tmp : "/tmp", taken_at,
+			  &f, &s) != 0) {
 		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}

@@ -277,6 +277,7 @@ cmd_restore(struct ctx *c)
 	char *parent = NULL, *to = NULL;
 	int dry = 0, drop = 0, npos, state, rc, inside = 0;
 	int64_t t;
+	const int64_t *taken_at;
 	struct opt opts[] = {
 		{ "--to", NULL, &arg, NULL },
 		{ "--taken-at", NULL, &taken, NULL },
@@ -294,11 +295,8 @@ cmd_restore(struct ctx *c)
 			"--to DIR");
 		return EX_USAGE;
 	}
-	if (taken != NULL && time_parse(taken, &t) != 0) {
-		log_err("restore: --taken-at '%s' is not an ISO-8601 time",
-			taken);
+	if (stage_taken_at("restore", taken, &t, &taken_at) != 0)
 		return EX_USAGE;
-	}
 	to = target_path(arg);
 	state = target_state(to);
 	if (state < 0 && lstat(to, &sb) == 0 && S_ISLNK(sb.st_mode)) {
@@ -359,7 +357,7 @@ cmd_restore(struct ctx *c)
 		goto done;
 	}
 	f.drop_residue = drop;
-	if (stage_archive(c, pos[0], parent, taken ? &t : NULL, &f, &s) !=
+	if (stage_archive(c, pos[0], parent, taken_at, &f, &s) !=
 	    0) {
 		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;

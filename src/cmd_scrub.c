@@ -75,7 +75,9 @@ done:
 int
 cmd_scrub(struct ctx *c)
 {
-	const char *out = NULL, *fmt = NULL, *pos[1];
+	const char *out = NULL, *fmt = NULL, *taken = NULL, *pos[1];
+	const int64_t *taken_at;
+	int64_t t;
 	struct staged s;
 	struct filter f;
 	struct strbuf data = STRBUF_INIT;
@@ -86,6 +88,7 @@ cmd_scrub(struct ctx *c)
 	struct opt opts[] = {
 		{ "-o", "--output", &out, NULL },
 		{ "--format", NULL, &fmt, NULL },
+		{ "--taken-at", NULL, &taken, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 
@@ -97,7 +100,8 @@ cmd_scrub(struct ctx *c)
 		log_err("scrub: give an archive and -o OUT");
 		return EX_USAGE;
 	}
-	if (aout_check_out("scrub", out) != 0)
+	if (aout_check_out("scrub", out) != 0 ||
+	    stage_taken_at("scrub", taken, &t, &taken_at) != 0)
 		return EX_USAGE;
 	if (fmt != NULL && aout_check(NULL, fmt) != 0)
 		return EX_USAGE;
@@ -124,7 +128,7 @@ cmd_scrub(struct ctx *c)
 		rc = EX_IOERR;
 		goto done;
 	}
-	if (stage_archive(c, pos[0], parent, NULL, &f, &s) != 0) {
+	if (stage_archive(c, pos[0], parent, taken_at, &f, &s) != 0) {
 		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}

@@ -50,10 +50,10 @@ static const struct command commands[] = {
 	  "[--drop-residue]" },
 	{ "scrub", NULL, cmd_scrub,
 	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE | NEED_VERIFY,
-	  "scrub ARCHIVE -o OUT [--format F]" },
+	  "scrub ARCHIVE -o OUT [--format F] [--taken-at TIME]" },
 	{ "inspect", NULL, cmd_inspect,
 	  NEED_CONFIG | NEED_LEDGER | NEED_VERIFY,
-	  "inspect ARCHIVE|-" },
+	  "inspect ARCHIVE|- [--taken-at TIME]" },
 	{ "ledger", NULL, cmd_ledger, NEED_CONFIG | NEED_LEDGER,
 	  "ledger list [--since TIME] [--json|--csv] | show SEQ | head | "
 	  "verify [--against SEQ:HASH] | lookup --email E | --phone P" },

@@ -121,6 +121,22 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 	return 0;
 }
 
+int
+stage_taken_at(const char *cmd, const char *arg, int64_t *t,
+	       const int64_t **given)
+{
+	*given = NULL;
+	if (arg == NULL)
+		return 0;
+	if (time_parse(arg, t) != 0) {
+		log_err("%s: --taken-at '%s' is not an ISO-8601 time", cmd,
+			arg);
+		return -1;
+	}
+	*given = t;
+	return 0;
+}
+
 void
 stage_release(struct staged *s)
 {

@@ -135,6 +135,29 @@ lt restore foreign.tar --to "$T/r4t" --taken-at "$TAT"
 expect 0 "restore with --taken-at the erasure's very second"
 b_removed "--taken-at the erasure's second" r4t
 
+# inspect and scrub take the same rule (law 8 at rest)
+lt inspect foreign.tar
+expect 1 "inspect of the foreign archive: every erasure matches, B counts"
+lt inspect foreign.tar --taken-at 2026-11-23T12:00:00Z
+expect 0 "inspect --taken-at after the erasure: nothing erased is held"
+err_has "taken-at" "inspect says which rule it used"
+lt scrub foreign.tar -o "$T/sc-all.tar"
+expect 0 "scrub of the foreign archive"
+mkdir sc-all && bsdtar -xf sc-all.tar -C sc-all
+b_removed "scrub, every erasure" sc-all
+lt scrub foreign.tar -o "$T/sc-after.tar" --taken-at 2026-11-23T12:00:00Z
+expect 0 "scrub --taken-at after the erasure"
+mkdir sc-after && bsdtar -xf sc-after.tar -C sc-after
+b_survives "scrub --taken-at after" sc-after
+lt ledger list --json
+eq "scrub --taken-at: the rule names the time" "$(jfield scrub data rule)" \
+	"taken-at 2026-11-23T12:00:00Z"
+lt scrub foreign.tar -o "$T/sc-bad.tar" --taken-at yesterday
+expect 64 "scrub --taken-at that is not a time"
+check "no output for a bad --taken-at" test ! -e sc-bad.tar
+lt inspect foreign.tar --taken-at yesterday
+expect 64 "inspect --taken-at that is not a time"
+
 lt restore foreign.tar --to "$T/r4b" --taken-at yesterday
 expect 64 "--taken-at that is not a time"
 check "no target for a bad --taken-at" test ! -e r4b
