@@ -58,7 +58,8 @@ char *duration_format(const struct duration *d, char *buf, size_t n);
 /*
  * duration_add: t plus d.  Months and years are calendar months, the day
  * clamped to the target month's end (31 Jan + 1 month = 28/29 Feb); the
- * time of day is kept.
+ * time of day is kept.  Never past TIME_MAX: a time written four-digit
+ * years can hold, due and hold dates alike.
  */
 int64_t duration_add(int64_t t, const struct duration *d);
 

@@ -130,8 +130,6 @@ request_append(struct ledger *l, const struct config *cfg, const char *ids,
 	uuid_generate_random(u);
 	uuid_unparse_lower(u, id);
 	*due = duration_add(ledger_now(l), &cfg->erasure_deadline);
-	if (*due > TIME_MAX)
-		*due = TIME_MAX;
 	sb_adds(&data, "{\"received\":");
 	sb_add_json(&data, time_format(ledger_now(l), received));
 	sb_adds(&data, ",\"due\":");

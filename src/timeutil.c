@@ -253,11 +253,15 @@ duration_add(int64_t t, const struct duration *d)
 	int y, m, day, md;
 	int64_t months, secs;
 
+	if (t >= TIME_MAX)
+		return TIME_MAX;
 	switch (d->unit) {
 	case DUR_DAYS:
-		return t + (int64_t)d->n * 86400;
+		return t + (int64_t)d->n * 86400 < TIME_MAX
+			       ? t + (int64_t)d->n * 86400 : TIME_MAX;
 	case DUR_WEEKS:
-		return t + (int64_t)d->n * 7 * 86400;
+		return t + (int64_t)d->n * 7 * 86400 < TIME_MAX
+			       ? t + (int64_t)d->n * 7 * 86400 : TIME_MAX;
 	case DUR_MONTHS:
 	case DUR_YEARS:
 		break;
@@ -268,6 +272,8 @@ duration_add(int64_t t, const struct duration *d)
 	time_civil(t, &y, &m, &day);
 	months = (int64_t)y * 12 + (m - 1) +
 		 (d->unit == DUR_YEARS ? (int64_t)d->n * 12 : d->n);
+	if (months >= INT64_C(10000) * 12)
+		return TIME_MAX;	/* beyond what ISO-8601 writes */
 	y = (int)(months / 12);
 	m = (int)(months % 12) + 1;
 	md = month_days(y, m);

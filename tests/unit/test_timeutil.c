@@ -94,6 +94,23 @@ test_durations(void)
 	d.n = 7;
 	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
 		  "2027-01-04T00:00:00Z", "7 days over new year");
+	/* the longest durations reach past year 9999: clamped, as ISO-8601
+	 * with four-digit years (and --now) can write them */
+	d.n = 36500;
+	d.unit = DUR_YEARS;
+	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
+		  "9999-12-31T23:59:59Z", "36500 years: the last second of 9999");
+	d.unit = DUR_WEEKS;
+	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
+		  "2726-07-12T00:00:00Z", "36500 weeks: within range, exact");
+	d.unit = DUR_MONTHS;
+	CHECK_STR(time_format(duration_add(t("9999-06-30"), &d), buf),
+		  "9999-12-31T23:59:59Z", "months from year 9999: clamped");
+	d.n = 6;
+	CHECK_STR(time_format(duration_add(t("9999-06-30"), &d), buf),
+		  "9999-12-30T00:00:00Z", "6 months from 9999-06-30: exact");
+	d.unit = DUR_DAYS;
+	d.n = 7;
 
 	d.unit = DUR_MONTHS;
 	d.n = 12;
