@@ -410,16 +410,17 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 void
 filter_residue(struct filter *f, int t, const char *rel, const char *what)
 {
+	f->st.residue++;
 	if (f->mode == FILTER_COUNT) {
 		filter_hit(f, t, rel, "%s", what);
-		f->st.residue++;
-		return;
+		if (f->print_hits)
+			return;		/* inspect: a line of its own */
 	}
-	/* what may name a table or column after the person */
+	/* what may name a table or column after the person; a dry run
+	 * names the place as the restore would */
 	log_err("residue in '%s': %s holds an identifier of a person erased "
 		"after this backup (tombstone seq %" PRId64 ")",
 		filter_shown(f, rel), filter_shown(f, what), f->tombs[t].seq);
-	f->st.residue++;
 }
 
 int64_t

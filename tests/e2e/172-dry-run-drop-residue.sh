@@ -44,7 +44,12 @@ eq "ann is restored" "$(sql r/live.db "SELECT count(*) FROM subjects")" 1
 lt restore g.tgz --to "$T/r2" --drop-residue --dry-run
 expect 65 "dry run, residue in the live store's database: would fail"
 out_has "the restore would fail" "it says the restore would fail"
+err_has "residue in 'live.db': table 'tickets' column 'body'" \
+	"the dry run names the file, table and column, as the restore does"
+err_has "tombstone seq" "and the tombstone"
+err_lacks "eve@example.com" "never the person"
 lt restore g.tgz --to "$T/r2" --drop-residue
 expect 65 "the restore fails the same way"
+err_has "residue in 'live.db': table 'tickets' column 'body'" "the restore names the same place"
 check "nothing restored" test ! -e r2
 done_testing
