@@ -117,9 +117,14 @@ gather(struct ctx *c, struct report *rp)
 	    count(db, "SELECT count(*) FROM events WHERE type = 'scrub'" SINCE,
 		  rp->since, &rp->scrubs))
 		return -1;
+	/* rows erased: what the applied events of erasures and releases
+	 * changed; purges (rows of no one in particular) are counted apart */
 	st = db_prepare(db, "SELECT j.key, sum(j.value) FROM events, "
 			    "json_each(events.data, '$.tables') AS j WHERE "
-			    "events.type = 'applied'" SINCE " GROUP BY j.key "
+			    "events.type = 'applied' AND EXISTS (SELECT 1 FROM "
+			    "events AS i WHERE i.seq BETWEEN events.ref AND "
+			    "coalesce(events.ref_last, events.ref) AND i.type "
+			    "IN ('erase', 'release'))" SINCE " GROUP BY j.key "
 			    "ORDER BY j.key");
 	if (st == NULL)
 		return -1;

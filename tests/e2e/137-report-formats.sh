@@ -32,6 +32,9 @@ for w in "1 lead expiry" "1 on request" "1 identifiers only" "1 held" "1 purged"
 	"verified"; do
 	out_has "$w" "text report: '$w'"
 done
+check "text report: the purged web log row is not among the rows erased" \
+	sh -c "grep 'rows erased' '$T/out' | grep -q 'subjects 2' &&
+	  ! grep 'rows erased' '$T/out' | grep -q web_log"
 lt report --format json
 expect 0 "report --format json"
 python3 - out >py.out 2>&1 <<'PY'
@@ -41,6 +44,8 @@ assert r["tombstones"]["lead_expiry"] == 1, r["tombstones"]
 assert r["tombstones"]["request"] == 1, r["tombstones"]
 assert r["tombstones"]["identifiers_only"] == 1, r["tombstones"]
 assert r["rows_held"] == 1 and r["rows_purged"] == 1
+# rows erased are people's rows: the purged web log row is counted apart
+assert r["rows_erased"] == {"subjects": 2}, r["rows_erased"]
 assert r["requests"]["total"] == 3 and r["requests"]["done"] == 2
 assert r["requests"]["pending"] == 1 and r["requests"]["overdue"] == 0
 assert r["backups"] == 1 and r["restores"] == 1
