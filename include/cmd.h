@@ -40,9 +40,10 @@ struct ctx {
 	struct config *cfg;
 	struct key *key;		/* NULL when key_optional and the
 					 * key file is missing */
-	int key_optional;		/* the verb only reads the ledger: an
-					 * auditor's copy may come without the
-					 * key (law 4) */
+	int key_optional;		/* the verb only reads the ledger: a
+					 * missing key file is no error (an
+					 * auditor's copy comes without it,
+					 * law 4); one that is there is checked */
 	struct ledger *ledger;
 	int lock_fd;
 	int64_t now;
@@ -75,7 +76,7 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * says, in this order: the config (78; 75 for a live store kept locked,
  * see ctx_config), the key and ledger files' being
  * there (78, with the hint to run `lethe init`, or to restore a key a
- * ledger was made with; a missing key is no error when c->key_optional,
+ * ledger was made with; with c->key_optional a missing key is no error
  * and c->key stays NULL), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
  * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY

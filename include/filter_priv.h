@@ -185,8 +185,8 @@ int filter_copy(struct filter *f, sqlite3 **db, const char *rel,
 		int *fatal);
 
 /* The files SQLite keeps beside a database, by the ends of their names. */
-#define SIDECARS 3
-extern const char *const filter_sidecars[SIDECARS];
+#define FILTER_SIDECARS 3
+extern const char *const filter_sidecars[FILTER_SIDECARS];
 
 /*
  * filter_finish: move full.lethe-vacuum into place as full, and remove

@@ -11,6 +11,7 @@
 
 #define TIME_BUFSZ 32
 #define TIME_MAX INT64_C(253402300799)	/* 9999-12-31T23:59:59Z */
+#define TIME_MIN INT64_C(-62167219200)	/* 0000-01-01T00:00:00Z */
 
 enum duration_unit { DUR_DAYS, DUR_WEEKS, DUR_MONTHS, DUR_YEARS };
 
@@ -59,7 +60,8 @@ char *duration_format(const struct duration *d, char *buf, size_t n);
  * duration_add: t plus d.  Months and years are calendar months, the day
  * clamped to the target month's end (31 Jan + 1 month = 28/29 Feb); the
  * time of day is kept.  Never past TIME_MAX: a time written four-digit
- * years can hold, due and hold dates alike.
+ * years can hold, due and hold dates alike.  t is taken as at least
+ * TIME_MIN (dates read from data are checked against both: sqlfn_date).
  */
 int64_t duration_add(int64_t t, const struct duration *d);
 

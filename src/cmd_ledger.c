@@ -142,9 +142,10 @@ ledger_head_cmd(struct ctx *c)
 	int npos, rc;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO)
+		return rc;
 	c->key_optional = 1;
-	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO ||
-	    (rc = ctx_provide(c, 0)) != 0)
+	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (ledger_head(c->ledger, &seq, hash) != 0)
 		return read_failed(c);

@@ -147,7 +147,7 @@ present(const struct ctx *c)
 	const struct config *cfg = c->cfg;
 	char where[4200];
 
-	if (access(cfg->key_file, F_OK) != 0 && !c->key_optional) {
+	if (!c->key_optional && access(cfg->key_file, F_OK) != 0) {
 		int e = errno;
 
 		key_line(cfg, "key_file", where, sizeof(where));
@@ -199,8 +199,12 @@ take_lock(struct ctx *c)
 }
 
 /*
- * open_ledger: load the key and open the ledger.  Returns 0, 78 (key
- * refused), 65 (the ledger file is damaged or not a ledger) or 74.
+ * open_ledger: load the key and open the ledger.  With c->key_optional a
+ * missing key file is passed over; one that is there is still loaded and
+ * checked (its mode, and that it is this ledger's: a wrong key is a
+ * misconfiguration, and the check reads the ledger's fingerprint page,
+ * which catches damage there).  Returns 0, 78 (key refused), 65 (the
+ * ledger file is damaged or not a ledger) or 74.
  */
 static int
 open_ledger(struct ctx *c, int writable)

@@ -560,7 +560,7 @@ sidecar(const char *root, const char *rel)
 	char *base;
 	int r;
 
-	for (i = 0; i < SIDECARS; i++) {
+	for (i = 0; i < FILTER_SIDECARS; i++) {
 		m = strlen(filter_sidecars[i]);
 		if (n <= m || strcmp(rel + n - m, filter_sidecars[i]) != 0)
 			continue;
@@ -706,7 +706,8 @@ database(struct filter *f, const char *rel, const char *full)
 		 printable(rel));
 	f->st.residue = residue;
 	f->st.dropped++;
-	filter_drop_files(full);	/* the staged copy: the walk must skip it */
+	/* the staged copy: the walk must skip it */
+	filter_drop_files(full);
 	return 0;
 }
 

@@ -159,7 +159,9 @@ done:
 	return rc;
 }
 
-const char *const filter_sidecars[SIDECARS] = { "-wal", "-shm", "-journal" };
+const char *const filter_sidecars[FILTER_SIDECARS] = {
+	"-wal", "-shm", "-journal"
+};
 
 void
 filter_drop_sidecars(const char *full)
@@ -167,7 +169,7 @@ filter_drop_sidecars(const char *full)
 	char *side;
 	int i;
 
-	for (i = 0; i < SIDECARS; i++) {
+	for (i = 0; i < FILTER_SIDECARS; i++) {
 		side = xasprintf("%s%s", full, filter_sidecars[i]);
 		unlink(side);
 		free(side);

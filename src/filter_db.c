@@ -60,13 +60,14 @@ sidecars_plain(struct filter *f, const char *rel, const char *full)
 	char *side;
 	int i, bad = 0;
 
-	for (i = 0; i < SIDECARS && !bad; i++) {
+	for (i = 0; i < FILTER_SIDECARS && !bad; i++) {
 		side = xasprintf("%s%s", full, filter_sidecars[i]);
 		bad = lstat(side, &st) == 0 && !S_ISREG(st.st_mode);
 		free(side);
 		if (bad) {
 			log_err("refusing archive: database '%s': its '%s' is "
-				"not a plain file", printable(rel), filter_sidecars[i]);
+				"not a plain file", printable(rel),
+				filter_sidecars[i]);
 			f->hostile = 1;
 		}
 	}

@@ -320,7 +320,11 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		evs[n].first = sqlite3_column_int64(st, 13);
 		evs[n].last = sqlite3_column_int64(st, 14);
 		evs[n].purged = 0;
-		if (!prev_kept)
+		/* a purge is applied apart from erasures and releases, so
+		 * that the rows erased (report) never count purged ones */
+		if (!prev_kept || (n > 0 &&
+				   (strcmp(evs[n].ev.type, "purge") == 0) !=
+				   (strcmp(evs[n - 1].ev.type, "purge") == 0)))
 			ng++;
 		group[n] = ng - 1;
 		prev_kept = 1;

@@ -17,6 +17,7 @@ sqlfn_date(sqlite3_value *v, int fmt, int64_t *out)
 {
 	const char *s;
 	int64_t n;
+	double f;
 
 	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL:
@@ -24,24 +25,32 @@ sqlfn_date(sqlite3_value *v, int fmt, int64_t *out)
 	case SQLITE_INTEGER:
 		if (fmt != DATE_UNIX)
 			return -1;
-		*out = sqlite3_value_int64(v);
-		return 0;
+		n = sqlite3_value_int64(v);
+		break;
 	case SQLITE_FLOAT:
 		if (fmt != DATE_UNIX)
 			return -1;
-		*out = (int64_t)sqlite3_value_double(v);
-		return 0;
+		/* NaN fails both tests; the cast is then in range */
+		f = sqlite3_value_double(v);
+		if (!(f >= (double)TIME_MIN && f <= (double)TIME_MAX))
+			return -1;
+		n = (int64_t)f;
+		break;
 	default:
 		s = (const char *)sqlite3_value_text(v);
 		if (s == NULL)
 			return -1;
 		if (fmt == DATE_UNIX)
-			return parse_int(s, INT64_MIN / 2, INT64_MAX / 2, out);
+			return parse_int(s, TIME_MIN, TIME_MAX, out);
 		if (time_parse(s, &n) != 0)
 			return -1;
-		*out = n;
-		return 0;
+		break;
 	}
+	/* a date no ISO-8601 time can write is unreadable, as a NULL is */
+	if (n < TIME_MIN || n > TIME_MAX)
+		return -1;
+	*out = n;
+	return 0;
 }
 
 static void

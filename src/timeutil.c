@@ -255,6 +255,8 @@ duration_add(int64_t t, const struct duration *d)
 
 	if (t >= TIME_MAX)
 		return TIME_MAX;
+	if (t < TIME_MIN)
+		t = TIME_MIN;	/* no year before 0: months stay >= 0 */
 	switch (d->unit) {
 	case DUR_DAYS:
 		return t + (int64_t)d->n * 86400 < TIME_MAX

@@ -660,6 +660,25 @@ test_sqlfn(void)
 	CHECK(q(db, "SELECT lethe_until('2024-01-31', 1, 2, 0) = "
 		    "'2024-02-29T00:00:00Z'") == 1,
 	      "lethe_until: calendar months, clamped");
+	/* unix dates no ISO-8601 time can write (before year 0, after
+	 * 9999, not finite) are unreadable, as SPEC 3 says of bad dates */
+	CHECK(q(db, "SELECT lethe_past(-62198755200, 1, 2, 1) IS NULL") ==
+		      1 &&
+		      q(db, "SELECT lethe_past(-9223372036854775807, 1, 3, 1) "
+			    "IS NULL") == 1,
+	      "lethe_past of a unix date before year 0 is NULL");
+	CHECK(q(db, "SELECT lethe_past(253402300800, 1, 2, 1) IS NULL") == 1 &&
+		      q(db, "SELECT lethe_past('253402300800', 1, 2, 1) IS "
+			    "NULL") == 1,
+	      "lethe_past of a unix date after 9999 is NULL");
+	CHECK(q(db, "SELECT lethe_past(1e300, 1, 2, 1) IS NULL") == 1 &&
+		      q(db, "SELECT lethe_past(-1e300, 1, 2, 1) IS NULL") ==
+			      1 &&
+		      q(db, "SELECT lethe_past(1606039199.5, 6, 3, 1)") == 1,
+	      "lethe_past of huge floats is NULL; a fraction is read");
+	CHECK(q(db, "SELECT lethe_until(-62167219200, 1, 2, 1) = "
+		    "'0000-02-01T00:00:00Z'") == 1,
+	      "lethe_until from the first second of year 0");
 	sqlite3_close(db);
 	free(alice);
 }

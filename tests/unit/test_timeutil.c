@@ -99,7 +99,8 @@ test_durations(void)
 	d.n = 36500;
 	d.unit = DUR_YEARS;
 	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
-		  "9999-12-31T23:59:59Z", "36500 years: the last second of 9999");
+		  "9999-12-31T23:59:59Z",
+		  "36500 years: the last second of 9999");
 	d.unit = DUR_WEEKS;
 	CHECK_STR(time_format(duration_add(t("2026-12-28"), &d), buf),
 		  "2726-07-12T00:00:00Z", "36500 weeks: within range, exact");
@@ -109,8 +110,11 @@ test_durations(void)
 	d.n = 6;
 	CHECK_STR(time_format(duration_add(t("9999-06-30"), &d), buf),
 		  "9999-12-30T00:00:00Z", "6 months from 9999-06-30: exact");
-	d.unit = DUR_DAYS;
-	d.n = 7;
+	/* before year 0 (no date read from data is: sqlfn_date) */
+	d.n = 1;
+	CHECK(duration_add(TIME_MIN - 31 * 86400, &d) ==
+		      duration_add(TIME_MIN, &d),
+	      "a month from before year 0: from its first day");
 
 	d.unit = DUR_MONTHS;
 	d.n = 12;
