@@ -223,7 +223,8 @@ print_summary(const struct summary *s, const struct batch *b, int dry)
 		s->requests == 1 ? "" : "s", b->subjects,
 		b->subjects == 1 ? "" : "s");
 	if (b->held_rows > 0)
-		sb_addf(&sb, " (%" PRId64 " rows held)", b->held_rows);
+		sb_addf(&sb, " (%" PRId64 " row%s held)", b->held_rows,
+			b->held_rows == 1 ? "" : "s");
 	sb_addf(&sb, ", %" PRId64 " held row%s released, %" PRId64
 		     " row%s purged",
 		s->released_rows, s->released_rows == 1 ? "" : "s", s->purged,
