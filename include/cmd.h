@@ -28,6 +28,9 @@
 #define NEED_LOCK	0x04	/* the run lock, except with --dry-run */
 #define NEED_LEDGER	0x08	/* key and ledger, read-only */
 #define NEED_WRITE	0x10	/* the ledger writable */
+#define NEED_KEYLESS	0x80	/* NEED_LEDGER, but a missing key is
+				 * no error (readers; a key that is there
+				 * is checked) */
 #define NEED_VERIFY	0x20	/* the ledger passes verify: nothing is
 				 * appended to or replayed from a ledger
 				 * that does not */
@@ -38,12 +41,8 @@ struct ctx {
 	void (*usage)(const char *name);	/* prints a command's usage */
 	const char *config_path;	/* -c, LETHE_CONFIG or the default */
 	struct config *cfg;
-	struct key *key;		/* NULL when key_optional and the
-					 * key file is missing */
-	int key_optional;		/* the verb only reads the ledger: a
-					 * missing key file is no error (an
-					 * auditor's copy comes without it,
-					 * law 4); one that is there is checked */
+	struct key *key;		/* NULL with NEED_KEYLESS and the key
+					 * file missing */
 	struct ledger *ledger;
 	int lock_fd;
 	int64_t now;
@@ -76,8 +75,8 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * says, in this order: the config (78; 75 for a live store kept locked,
  * see ctx_config), the key and ledger files' being
  * there (78, with the hint to run `lethe init`, or to restore a key a
- * ledger was made with; with c->key_optional a missing key is no error
- * and c->key stays NULL), the run lock unless dry
+ * ledger was made with; with NEED_KEYLESS a missing key is no error and
+ * c->key stays NULL), the run lock unless dry
  * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
  * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY
  * (65 when it fails).

@@ -65,7 +65,6 @@ ledger_list(struct ctx *c)
 			since);
 		return EX_USAGE;
 	}
-	c->key_optional = 1;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;
@@ -116,7 +115,6 @@ ledger_show(struct ctx *c)
 		log_err("ledger show: give an event's seq (a number from 1)");
 		return EX_USAGE;
 	}
-	c->key_optional = 1;
 	if ((r = ctx_provide(c, 0)) != 0)
 		return r;
 	r = ledger_get(c->ledger, seq, &ev);
@@ -142,10 +140,8 @@ ledger_head_cmd(struct ctx *c)
 	int npos, rc;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
-	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO)
-		return rc;
-	c->key_optional = 1;
-	if ((rc = ctx_provide(c, 0)) != 0)
+	if ((rc = ctx_opts(c, opts, pos, 0, &npos, "ledger head")) != CTX_GO ||
+	    (rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (ledger_head(c->ledger, &seq, hash) != 0)
 		return read_failed(c);
@@ -188,7 +184,6 @@ ledger_verify_cmd(struct ctx *c)
 			return EX_USAGE;
 		}
 	}
-	c->key_optional = 1;
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	if (ledger_verify(c->ledger, aseq, against ? lower : NULL, &count,

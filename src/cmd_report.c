@@ -263,7 +263,6 @@ cmd_report(struct ctx *c)
 		log_err("report: --since '%s' is not an ISO-8601 time", since);
 		return EX_USAGE;
 	}
-	c->key_optional = 1;	/* counts and dates only: no hashing */
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	rc = EX_IOERR;

@@ -34,8 +34,9 @@ store_busy(const char *path)
 	sqlite3 *db = NULL;
 	int r;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
-				       SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+			    NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
 	}
@@ -137,7 +138,7 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 }
 
 /*
- * present: whether the key file (unless c->key_optional) and the ledger
+ * present: whether the key file (unless NEED_KEYLESS) and the ledger
  * exist, and the ledger is a database.  Returns 0, 78, or 65 for a ledger
  * that is not a database.
  */
@@ -147,7 +148,7 @@ present(const struct ctx *c)
 	const struct config *cfg = c->cfg;
 	char where[4200];
 
-	if (!c->key_optional && access(cfg->key_file, F_OK) != 0) {
+	if (!(c->needs & NEED_KEYLESS) && access(cfg->key_file, F_OK) != 0) {
 		int e = errno;
 
 		key_line(cfg, "key_file", where, sizeof(where));
@@ -155,9 +156,9 @@ present(const struct ctx *c)
 			/* init makes a key only with a new ledger */
 			log_err("%s: cannot open key file '%s': %s; the ledger "
 				"'%s' was made with a key: restore that key "
-				"file from where it is kept ('lethe init' makes "
-				"a key only with a new ledger: a new key would "
-				"match none of its hashes)", where,
+				"file from where it is kept ('lethe init' "
+				"makes a key only with a new ledger: a new "
+				"key would match none of its hashes)", where,
 				cfg->key_file, strerror(e), cfg->ledger);
 		else
 			log_err("%s: cannot open key file '%s': %s; run "
@@ -199,7 +200,7 @@ take_lock(struct ctx *c)
 }
 
 /*
- * open_ledger: load the key and open the ledger.  With c->key_optional a
+ * open_ledger: load the key and open the ledger.  With NEED_KEYLESS a
  * missing key file is passed over; one that is there is still loaded and
  * checked (its mode, and that it is this ledger's: a wrong key is a
  * misconfiguration, and the check reads the ledger's fingerprint page,
@@ -214,7 +215,7 @@ open_ledger(struct ctx *c, int writable)
 	int damaged = 0, r;
 
 	key_line(cfg, "key_file", where, sizeof(where));
-	if (!c->key_optional || access(cfg->key_file, F_OK) == 0) {
+	if (!(c->needs & NEED_KEYLESS) || access(cfg->key_file, F_OK) == 0) {
 		c->key = key_load_at(cfg->key_file, where);
 		if (c->key == NULL)
 			return EX_CONFIG;

@@ -54,10 +54,23 @@ static const struct command commands[] = {
 	{ "inspect", NULL, cmd_inspect,
 	  NEED_CONFIG | NEED_LEDGER | NEED_VERIFY,
 	  "inspect ARCHIVE|- [--taken-at TIME]" },
-	{ "ledger", NULL, cmd_ledger, NEED_CONFIG | NEED_LEDGER,
-	  "ledger list [--since TIME] [--json|--csv] | show SEQ | head | "
-	  "verify [--against SEQ:HASH] | lookup --email E | --phone P" },
-	{ "report", NULL, cmd_report, NEED_CONFIG | NEED_LEDGER,
+	/* readers of the ledger alone: an auditor's copy, no key (law 4) */
+	{ "ledger", "list", cmd_ledger,
+	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
+	  "ledger list [--since TIME] [--json|--csv]" },
+	{ "ledger", "show", cmd_ledger,
+	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
+	  "ledger show SEQ" },
+	{ "ledger", "head", cmd_ledger,
+	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
+	  "ledger head" },
+	{ "ledger", "verify", cmd_ledger,
+	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
+	  "ledger verify [--against SEQ:HASH]" },
+	{ "ledger", "lookup", cmd_ledger, NEED_CONFIG | NEED_LEDGER,
+	  "ledger lookup --email E | --phone P" },
+	{ "report", NULL, cmd_report,
+	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
 	  "report [--since TIME] [--format text|json|html]" },
 };
 
