@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dbcopy.h"
+#include "sqlfmt.h"
 
 #define DBC_HEADER 100			/* the file header on page 1 */
 #define DBC_PENDING_BYTE 0x40000000	/* its page is never used */
@@ -81,11 +82,9 @@ int dbc_varint_put(unsigned char *p, uint64_t v);
 int dbc_read_page(struct dbc *c, uint32_t pgno, unsigned char *buf,
 		  int mark);
 
-/* put16, put32, get16, get32: big-endian integers. */
+/* put16, put32: big-endian integers (sqlfmt.h reads them). */
 void dbc_put16(unsigned char *p, uint32_t v);
 void dbc_put32(unsigned char *p, uint32_t v);
-uint32_t dbc_get16(const unsigned char *p);
-uint32_t dbc_get32(const unsigned char *p);
 
 /* dbc_out_flush: write the pages buffered so far. */
 int dbc_out_flush(struct dbc *c);

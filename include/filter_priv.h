@@ -80,15 +80,11 @@ void filter_residue(struct filter *f, int t, const char *rel,
  * one does, or the file holds what this reader does not cover (overflow
  * pages, UTF-16 text, pointer maps): scan it through SQLite then; -1
  * after reporting an I/O error.
- *
- * filter_raw_clean: both, one after the other.
  */
 struct raw_scan;
 struct raw_scan *filter_raw_start(const struct filter *f, const char *full,
 				  int indexes);
 int filter_raw_wait(struct raw_scan *s);
-int filter_raw_clean(const struct filter *f, const char *full,
-		     int indexes);
 
 /*
  * filter_raw_feed_start: scan pages of size bytes (UTF-8, no reserved

@@ -25,6 +25,18 @@ sqlfmt_get32(const unsigned char *p)
 }
 
 /*
+ * sqlfmt_page_size: the page size a database header (its first 18 bytes
+ * at head) gives: 1 stands for 65536.  Not checked.
+ */
+static inline uint32_t
+sqlfmt_page_size(const unsigned char *head)
+{
+	uint32_t size = sqlfmt_get16(head + 16);
+
+	return size == 1 ? 65536 : size;
+}
+
+/*
  * sqlfmt_varint: read the varint at p (before end) into *v; its length in
  * bytes (1 to 9), or 0 when it runs past end (*v is then 0).
  */

@@ -98,7 +98,7 @@ load(struct dbc *c, struct frame *f, uint32_t pgno, int index)
 		  : f->type != 5 && f->type != 13)
 		return dbc_uncovered(c, "page %u is not a %s b-tree page", pgno,
 				     index ? "index" : "table");
-	f->ncells = dbc_get16(f->page + f->hdr + 3);
+	f->ncells = sqlfmt_get16(f->page + f->hdr + 3);
 	ptrs = f->hdr + (f->type == 2 || f->type == 5 ? 12 : 8);
 	if (ptrs + 2 * f->ncells > c->usable)
 		return dbc_uncovered(c, "page %u has too many cells", pgno);
@@ -116,7 +116,7 @@ parse_cell(struct dbc *c, const struct frame *f, uint32_t i,
 {
 	int leaf = f->type == 10 || f->type == 13;
 	uint32_t ptrs = f->hdr + (leaf ? 8 : 12) + 2 * f->ncells;
-	uint32_t off = dbc_get16(f->page + f->hdr + (leaf ? 8 : 12) + 2 * i);
+	uint32_t off = sqlfmt_get16(f->page + f->hdr + (leaf ? 8 : 12) + 2 * i);
 	const unsigned char *p = f->page + off, *end = f->page + c->usable;
 	uint64_t v;
 	int k;
@@ -127,7 +127,7 @@ parse_cell(struct dbc *c, const struct frame *f, uint32_t i,
 	if (!leaf) {
 		if (p + 4 > end)
 			return dbc_uncovered(c, "a cell outside its page");
-		*child = dbc_get32(p);
+		*child = sqlfmt_get32(p);
 		p += 4;
 	}
 	cell->p = p;
@@ -158,7 +158,7 @@ parse_cell(struct dbc *c, const struct frame *f, uint32_t i,
 	if (cell->len > (uint32_t)(end - p))
 		return dbc_uncovered(c, "a cell outside its page");
 	if (cell->local < cell->payload)
-		cell->ovfl = dbc_get32(p + cell->hdr + cell->local);
+		cell->ovfl = sqlfmt_get32(p + cell->hdr + cell->local);
 	return 0;
 }
 
@@ -205,7 +205,7 @@ payload_read(struct dbc *c, const struct dbc_cell *cell, uint64_t off,
 			n -= m;
 		}
 		pos += room;
-		pgno = dbc_get32(page);
+		pgno = sqlfmt_get32(page);
 	}
 	rc = 0;
 done:
@@ -338,7 +338,7 @@ walk(struct dbc *c, uint32_t root, int index, entry_fn fn, void *arg)
 			if (parse_cell(c, f, i, &cell, &child) != 0)
 				goto done;
 		} else {
-			child = dbc_get32(f->page + f->hdr + 8);
+			child = sqlfmt_get32(f->page + f->hdr + 8);
 		}
 		if (depth == DBC_MAX_DEPTH) {
 			dbc_uncovered(c, "a b-tree too deep");
@@ -730,7 +730,7 @@ find_drop(struct dbcopy_drop *drops, int n, const char *name)
 static void
 make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
 {
-	uint32_t counter = dbc_get32(head + 24) + 1;
+	uint32_t counter = sqlfmt_get32(head + 24) + 1;
 
 	memcpy(img, head, DBC_HEADER);
 	memset(img + 72, 0, 20);		/* reserved: zero */
@@ -869,10 +869,9 @@ dbcopy_lock_page(uint32_t size)
 static int
 check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 {
-	uint32_t size = dbc_get16(head + 16), count;
+	uint32_t size = sqlfmt_page_size(head), count;
 	uint64_t max;
 
-	size = size == 1 ? 65536 : size;
 	if (memcmp(head, "SQLite format 3", 16) != 0)
 		return dbc_uncovered(c, "not a SQLite database");
 	if (size < 512 || size > 65536 || (size & (size - 1)) != 0 ||
@@ -880,13 +879,13 @@ check_header(struct dbc *c, const unsigned char *head, off_t file_size)
 		return dbc_uncovered(c, "an unusual page layout");
 	if (head[20] != 0)
 		return dbc_uncovered(c, "reserved bytes at the end of pages");
-	if (dbc_get32(head + 52) != 0 || dbc_get32(head + 64) != 0)
+	if (sqlfmt_get32(head + 52) != 0 || sqlfmt_get32(head + 64) != 0)
 		return dbc_uncovered(c, "auto-vacuum pointer maps");
-	if (dbc_get32(head + 56) > 1)	/* 0: no table yet */
+	if (sqlfmt_get32(head + 56) > 1)	/* 0: no table yet */
 		return dbc_uncovered(c, "a text encoding other than UTF-8");
 	c->size = c->usable = size;
-	count = dbc_get32(head + 28);
-	if (count == 0 || dbc_get32(head + 24) != dbc_get32(head + 92))
+	count = sqlfmt_get32(head + 28);
+	if (count == 0 || sqlfmt_get32(head + 24) != sqlfmt_get32(head + 92))
 		count = (uint32_t)(file_size / size > UINT32_MAX - 1
 					   ? UINT32_MAX - 1
 					   : file_size / size);

@@ -41,19 +41,6 @@ dbc_put32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-uint32_t
-dbc_get16(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-uint32_t
-dbc_get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 int
 dbc_varint_put(unsigned char *p, uint64_t v)
 {
@@ -234,7 +221,7 @@ write_chain(struct dbc *c, struct chain_src *s, uint64_t n, uint32_t *first)
 			    0)
 				return -1;
 			from = s->page + 4;
-			s->pgno = dbc_get32(s->page);
+			s->pgno = sqlfmt_get32(s->page);
 		}
 		n -= chunk;
 		img = out_page(c, &pgno);

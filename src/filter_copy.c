@@ -30,6 +30,7 @@
 #include "hashset.h"
 #include "log.h"
 #include "rowset.h"
+#include "sqlfmt.h"
 #include "sqlfn.h"
 #include "util.h"
 #include "banned.h"
@@ -401,11 +402,12 @@ page_size(const char *full)
 	uint32_t size = 0;
 	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd >= 0 && pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head))
-		size = (uint32_t)head[16] << 8 | head[17];
+	if (fd >= 0 &&
+	    pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head))
+		size = sqlfmt_page_size(head);
 	if (fd >= 0)
 		close(fd);
-	return size == 1 ? 65536 : size >= 512 ? size : 0;
+	return size >= 512 ? size : 0;
 }
 
 int

@@ -267,8 +267,7 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 	}
 	if (pread(s->fd, head, sizeof(head), 0) != (ssize_t)sizeof(head))
 		return s;
-	size = sqlfmt_get16(head + 16);
-	size = size == 1 ? 65536 : size;
+	size = sqlfmt_page_size(head);
 	/* UTF-8, no pointer maps, whole pages */
 	if (size < 512 || (size & (size - 1)) != 0 || head[20] > size - 480 ||
 	    sqlfmt_get32(head + 56) != 1 || sqlfmt_get32(head + 52) != 0 ||
@@ -276,8 +275,8 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 		return s;
 	npages = (uint64_t)st.st_size / size;
 	s->free = xcalloc(npages / 8 + 1, 1);
-	r = freelist(s->fd, size, npages, sqlfmt_get32(head + 32), sqlfmt_get32(head + 36),
-		     s->free);
+	r = freelist(s->fd, size, npages, sqlfmt_get32(head + 32),
+		     sqlfmt_get32(head + 36), s->free);
 	if (r <= 0) {
 		if (r < 0)
 			log_errno("cannot read '%s'", full);
@@ -312,22 +311,37 @@ filter_raw_start(const struct filter *f, const char *full, int indexes)
 	return s;
 }
 
+/*
+ * answer: what the readings r[0..n) found together: an I/O error first
+ * (its errno into *err), then a candidate or what is not covered, else
+ * RAW_GO.  Their spans are released.
+ */
+static int
+answer(struct raw *r, int n, int *err)
+{
+	int i, res = RAW_GO;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].res == RAW_ERROR) {
+			res = RAW_ERROR;
+			*err = r[i].err;
+		} else if (res == RAW_GO) {
+			res = r[i].res;
+		}
+		spans_release(&r[i].sp);
+	}
+	return res;
+}
+
 int
 filter_raw_wait(struct raw_scan *s)
 {
-	int rc = s->rc, i, res = RAW_GO, err = 0;
+	int rc = s->rc, i, res, err = 0;
 
-	for (i = 0; i < s->started; i++) {
+	for (i = 0; i < s->started; i++)
 		pthread_join(s->thread[i], NULL);
-		/* an I/O error first, then a candidate or what is not covered */
-		if (s->r[i].res == RAW_ERROR) {
-			res = RAW_ERROR;
-			err = s->r[i].err;
-		} else if (res == RAW_GO) {
-			res = s->r[i].res;
-		}
-	}
-	for (i = 0; i < THREADS; i++)
+	res = answer(s->r, s->started, &err);
+	for (i = s->started; i < THREADS; i++)
 		spans_release(&s->r[i].sp);
 	if (rc == 1 && res == RAW_ERROR) {
 		errno = err;
@@ -342,12 +356,6 @@ filter_raw_wait(struct raw_scan *s)
 	free(s->full);
 	free(s);
 	return rc;
-}
-
-int
-filter_raw_clean(const struct filter *f, const char *full, int indexes)
-{
-	return filter_raw_wait(filter_raw_start(f, full, indexes));
 }
 
 /*
@@ -496,7 +504,7 @@ filter_raw_feed(struct raw_feed *fd, const unsigned char *p, uint64_t first,
 int
 filter_raw_feed_finish(struct raw_feed *fd)
 {
-	int i, res = RAW_GO;
+	int i, res, err = 0;
 
 	pthread_mutex_lock(&fd->lock);
 	fd->closed = 1;
@@ -504,11 +512,7 @@ filter_raw_feed_finish(struct raw_feed *fd)
 	pthread_mutex_unlock(&fd->lock);
 	for (i = 0; i < fd->started; i++)
 		pthread_join(fd->thread[i], NULL);
-	for (i = 0; i < THREADS; i++) {
-		if (res == RAW_GO)
-			res = fd->r[i].res;
-		spans_release(&fd->r[i].sp);
-	}
+	res = answer(fd->r, THREADS, &err);
 	if (fd->started < THREADS && res == RAW_GO)
 		res = RAW_ERROR;
 	for (i = 0; i < fd->nspare; i++)

@@ -512,7 +512,7 @@ test_cycles(void)
 		} else if (i == 1) {	/* a child: page 1 */
 			dbc_put32(b, 1);
 			patch(src, (long)(root - 1) * 512 +
-					   dbc_get16(page + 12), b, 4);
+					   sqlfmt_get16(page + 12), b, 4);
 		} else if (i == 2) {	/* another table's root: o's */
 			dbc_put32(b, (uint32_t)root_of(src, "o"));
 			patch(src, (long)(root - 1) * 512 + 8, b, 4);
@@ -602,7 +602,7 @@ test_schema_order(void)
 	     "CREATE TABLE a(x); CREATE TABLE b(y); INSERT INTO b VALUES (1);");
 	fp = fopen(src, "rb");
 	if (fp == NULL || fread(page1, 1, sizeof(page1), fp) != sizeof(page1) ||
-	    page1[100] != 13 || dbc_get16(page1 + 103) != 2) {
+	    page1[100] != 13 || sqlfmt_get16(page1 + 103) != 2) {
 		CHECK(0, "a schema out of order: page 1 is one leaf");
 		if (fp)
 			fclose(fp);
@@ -610,7 +610,7 @@ test_schema_order(void)
 	}
 	fclose(fp);
 	/* the second row's rowid (after a 1-byte payload size): 1 */
-	patch(src, (long)dbc_get16(page1 + 110) + 1, &one, 1);
+	patch(src, (long)sqlfmt_get16(page1 + 110) + 1, &one, 1);
 	CHECK(dbcopy(src, dst, NULL, 0, NULL, why, sizeof(why)) == 0,
 	      "a schema whose rowids are not in order: not covered (%s)", why);
 }
@@ -776,7 +776,7 @@ test_shared_chain(void)
 	 * on their last overflow page): payload size (a 2-byte varint),
 	 * the bytes on the page, the first overflow page */
 	for (i = 0; i < 2; i++)
-		off[i] = dbc_get16(page + 8 + 2 * i);
+		off[i] = sqlfmt_get16(page + 8 + 2 * i);
 	len = 2 + dbc_local(512, 0, (uint64_t)(page[off[0]] & 0x7f) << 7 |
 					    page[off[0] + 1]);
 	memcpy(page + off[1] + len, page + off[0] + len, 4);
