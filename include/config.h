@@ -169,6 +169,9 @@ void config_view_free(struct config *view);
  */
 int config_table(const struct config *cfg, const char *name);
 
+/* config_purge: the same for the [purge] sections; -1 when none. */
+int config_purge(const struct config *cfg, const char *name);
+
 /*
  * config_files_holding: the index of a [files] rule whose tree holds the
  * file at path, or -1.

@@ -84,8 +84,9 @@ int ids_next(const char **p, struct ids_item *it);
 int ident_looks_personal(const char *s, int calling_code);
 
 /*
- * ident_mask_path: path with every '/'-separated part that looks like an
- * email address or phone number (ident_looks_personal) replaced by
+ * ident_mask_path: path (made absolute when it exists) with every
+ * '/'-separated part that looks like an email address or phone number
+ * (ident_looks_personal) replaced by
  * "[identifier]", for the paths the ledger records (law 4: a restore to
  * "/srv/alice@example.com" must not name her there).  A new string the
  * caller frees.

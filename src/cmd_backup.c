@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,14 +143,13 @@ append_event(struct bk *b, const char *id, const char *path,
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	char abs[PATH_MAX], *shown;
+	char *shown;
 	int rc = -1;
 
 	sb_adds(&data, "{\"backup_id\":");
 	sb_add_json(&data, id);
 	sb_adds(&data, ",\"file\":");
-	shown = ident_mask_path(realpath(path, abs) ? abs : path,
-				(int)b->c->cfg->calling_code);
+	shown = ident_mask_path(path, (int)b->c->cfg->calling_code);
 	sb_add_json(&data, shown);
 	free(shown);
 	sb_addf(&data, ",\"sha256\":\"%s\",\"ledger_seq\":%" PRId64

@@ -212,13 +212,12 @@ record(struct ctx *c, const struct staged *s, const struct filter *f,
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	char abs[4096], *shown;
+	char *shown;
 	int rc = -1;
 
 	stage_event_data(s, f, &data);
 	sb_adds(&data, ",\"target\":");
-	shown = ident_mask_path(realpath(dir, abs) ? abs : dir,
-				(int)c->cfg->calling_code);
+	shown = ident_mask_path(dir, (int)c->cfg->calling_code);
 	sb_add_json(&data, shown);
 	free(shown);
 	sb_addc(&data, '}');

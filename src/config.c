@@ -541,10 +541,8 @@ same_table_line(const struct config *cfg, int kind, const char *name)
 
 	if (kind == S_TABLE && (i = config_table(cfg, name)) >= 0)
 		return cfg->tables[i].line;
-	if (kind == S_PURGE)
-		for (i = 0; i < cfg->npurges; i++)
-			if (strcasecmp(cfg->purges[i].name, name) == 0)
-				return cfg->purges[i].line;
+	if (kind == S_PURGE && (i = config_purge(cfg, name)) >= 0)
+		return cfg->purges[i].line;
 	return 0;
 }
 
@@ -1067,6 +1065,17 @@ config_table(const struct config *cfg, const char *name)
 
 	for (i = 0; name != NULL && i < cfg->ntables; i++)
 		if (strcasecmp(cfg->tables[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+config_purge(const struct config *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < cfg->npurges; i++)
+		if (strcasecmp(cfg->purges[i].name, name) == 0)
 			return i;
 	return -1;
 }

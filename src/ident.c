@@ -2,7 +2,9 @@
  * ident.c: normalising and hashing identifiers.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -342,7 +344,8 @@ char *
 ident_mask_path(const char *path, int calling_code)
 {
 	struct strbuf sb = STRBUF_INIT, part = STRBUF_INIT;
-	const char *p = path;
+	char abs[PATH_MAX];
+	const char *p = realpath(path, abs) ? abs : path;
 
 	for (;;) {
 		size_t n = strcspn(p, "/");

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "db.h"
 #include "fault.h"
@@ -52,17 +51,6 @@ applied_append(struct ledger *l, int64_t first, int64_t last,
 	return rc;
 }
 
-static const struct purge_rule *
-purge_rule(const struct config *cfg, const char *name)
-{
-	int i;
-
-	for (i = 0; name != NULL && i < cfg->npurges; i++)
-		if (strcasecmp(cfg->purges[i].name, name) == 0)
-			return &cfg->purges[i];
-	return NULL;
-}
-
 /* An intent read back, with a purge's rowid range. */
 struct intent {
 	struct event ev;
@@ -106,7 +94,8 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 		t->rows[ti + 1] += rows;
 		return 0;
 	}
-	pr = purge_rule(cfg, ev->scope);
+	ti = config_purge(cfg, ev->scope);
+	pr = ti >= 0 ? &cfg->purges[ti] : NULL;
 	if (pr == NULL) {
 		log_warn("intent %" PRId64 ": [purge %s] is no longer in the "
 			 "config; skipped", ev->seq, ev->scope ? ev->scope : "?");
