@@ -161,8 +161,8 @@ struct filter_drops {
 /*
  * filter_drops_init: empty sets for the data map's tables and the
  * [purge] tables of cfg (which must outlive d), and for the erased
- * subjects' ids; filter_drops_release frees them.  filter_drops_for: the set of table (made if new; the name
- * must outlive d).
+ * subjects' ids; filter_drops_release frees them.  filter_drops_for: the
+ * set of table (made if new; the name must outlive d).
  */
 void filter_drops_init(struct filter_drops *d, const struct config *cfg);
 void filter_drops_release(struct filter_drops *d);

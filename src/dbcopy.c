@@ -743,6 +743,41 @@ make_header(const struct dbc *c, const unsigned char *head, unsigned char *img)
 }
 
 /*
+ * copy_btree: copy the b-tree of schema row i of s, leaving out what
+ * drops say (value: a buffer for the longest value matched), and point
+ * the row at the copy's root; kind is a page buffer.  Returns 0, or -1
+ * with c's failure set.
+ */
+static int
+copy_btree(struct dbc *c, struct schema *s, int i, struct dbcopy_drop *drops,
+	   int ndrops, unsigned char *kind, unsigned char *value)
+{
+	struct schema_row *r = &s->v[i];
+	struct copying cp;
+	const char *table;
+	uint32_t root;
+	int rc;
+
+	if ((table = owner(c, s, i)) == NULL ||
+	    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
+		return -1;
+	memset(&cp, 0, sizeof(cp));
+	cp.index = kind[0] == 2 || kind[0] == 10;
+	if (!cp.index && strcmp(r->type, "index") == 0)
+		return dbc_uncovered(c, "index '%s' is not an index b-tree",
+				     r->name);
+	cp.drop = find_drop(drops, ndrops, table);
+	cp.value = value;
+	cp.tree = dbc_tree_new(c, cp.index, 0);
+	rc = walk(c, (uint32_t)r->root, cp.index, copy_entry, &cp) != 0 ||
+		     dbc_tree_finish(cp.tree, &root) != 0 ? -1 : 0;
+	dbc_tree_free(cp.tree);
+	if (rc == 0)
+		set_root(r, root);
+	return rc;
+}
+
+/*
  * copy_all: the b-trees the schema names, then the schema itself and
  * page 1, with a file header made from the source's, head.
  */
@@ -750,7 +785,6 @@ static int
 copy_all(struct dbc *c, struct schema *s, struct dbcopy_drop *drops,
 	 int ndrops, const unsigned char *head)
 {
-	struct copying cp;
 	struct dbc_tree *tree = NULL;
 	unsigned char *kind = xmalloc(c->size), *page1;
 	unsigned char *value = NULL;
@@ -793,39 +827,12 @@ copy_all(struct dbc *c, struct schema *s, struct dbcopy_drop *drops,
 	value = xmalloc(longest + 1);
 	/* the tables first: the rows they leave out by value are known
 	 * before their indexes are copied */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < s->n; i++) {
-			struct schema_row *r = &s->v[i];
-			const char *table;
-			int index;
-
-			if (r->root == 0 ||
-			    (strcmp(r->type, "table") == 0) != (pass == 0))
-				continue;
-			if ((table = owner(c, s, i)) == NULL ||
-			    dbc_read_page(c, (uint32_t)r->root, kind, 0) != 0)
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n; i++)
+			if (s->v[i].root != 0 &&
+			    (strcmp(s->v[i].type, "table") == 0) == (pass == 0) &&
+			    copy_btree(c, s, i, drops, ndrops, kind, value) != 0)
 				goto done;
-			index = kind[0] == 2 || kind[0] == 10;
-			if (!index && strcmp(r->type, "index") == 0) {
-				dbc_uncovered(c, "index '%s' is not an index "
-					      "b-tree", r->name);
-				goto done;
-			}
-			memset(&cp, 0, sizeof(cp));
-			cp.index = index;
-			cp.drop = find_drop(drops, ndrops, table);
-			cp.value = value;
-			cp.tree = dbc_tree_new(c, index, 0);
-			if (walk(c, (uint32_t)r->root, index, copy_entry,
-				 &cp) != 0 ||
-			    dbc_tree_finish(cp.tree, &root) != 0) {
-				dbc_tree_free(cp.tree);
-				goto done;
-			}
-			dbc_tree_free(cp.tree);
-			set_root(r, root);
-		}
-	}
 	tree = dbc_tree_new(c, 0, 1);
 	for (i = 0; i < s->n; i++)
 		if (dbc_tree_add_record(tree, s->v[i].rowid, s->v[i].rec,

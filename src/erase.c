@@ -46,8 +46,6 @@ struct etable {
 	int text_sid;			/* once: the subject column holds text,
 					 * compared as bytes: lethe_in_sids */
 	int field;			/*   its field in a record, or -1 */
-	int by_value;			/* eraser_collect: rows left out by the
-					 * copier, by their subject column */
 };
 
 struct eraser {
@@ -68,7 +66,9 @@ struct eraser {
 	const struct key *key;		/* eraser_set_key's, or NULL */
 	int collected;			/* eraser_apply_collect ran */
 	struct strset *sids;		/* once: the batch's subject ids */
-	int *by_value;			/* eraser_collect's, by tally index */
+	int *by_value;			/* eraser_collect's, by tally index:
+					 * rows the copier leaves out by their
+					 * subject column */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -607,7 +607,7 @@ eraser_collect(struct eraser *e, struct rowset **sets, int *field)
 		et->set = sets[i];
 		if (e->once && et->text_sid && et->field >= 0) {
 			/* the copier reads the subject column itself */
-			et->by_value = e->by_value[i] = 1;
+			e->by_value[i] = 1;
 			field[i] = et->field;
 			continue;
 		}
@@ -915,7 +915,8 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 	for (i = e->n - 1; i >= 0; i--) {
 		struct etable *et = &e->tab[i];
 
-		if (!et->present || et->collect != NULL || et->by_value)
+		if (!et->present || et->collect != NULL ||
+		    (e->by_value != NULL && e->by_value[i]))
 			continue;
 		if (i > 0 && et->t->on_erase == ON_RETAIN)
 			sqlite3_bind_int64(et->apply, 3, e->now);

@@ -114,6 +114,8 @@ grow(struct strset *s)
 
 	s->cap *= 2;
 	s->slots = xcalloc(s->cap, sizeof(*s->slots));
+	free(s->bloom);
+	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].p == NULL)
 			continue;
@@ -121,13 +123,9 @@ grow(struct strset *s)
 		     j = (j + 1) & (s->cap - 1))
 			;
 		s->slots[j] = old[i];
+		mark(s, old[i].hash);
 	}
 	free(old);
-	free(s->bloom);
-	s->bloom = xcalloc(s->cap / 8, sizeof(*s->bloom));
-	for (i = 0; i < s->cap; i++)
-		if (s->slots[i].p != NULL)
-			mark(s, s->slots[i].hash);
 }
 
 int
