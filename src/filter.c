@@ -230,29 +230,36 @@ void
 filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 {
 	struct ids_item it;
-	int i;
+	int i, newer, changed = 0;
 
 	f->rule = rule;
 	f->rule_seq = seq;
 	f->taken_at = taken_at;
-	hashset_free(f->by_hash);
-	f->by_hash = hashset_new();
 	for (i = 0; i < f->ntombs; i++) {
 		struct tomb *t = &f->tombs[i];
-		const char *p = t->ids;
 
 		if (rule == RULE_SEQ)
-			t->newer = t->seq > seq;
+			newer = t->seq > seq;
 		else if (rule == RULE_TAKEN_AT)
 			/* or made good after; within the very second the
 			 * backup was taken, which came first is unknown:
 			 * erring on the side of erasure, it is newer */
-			t->newer = t->at >= taken_at || t->done_at >= taken_at;
+			newer = t->at >= taken_at || t->done_at >= taken_at;
 		else
-			t->newer = 1;
-		if (!t->newer)
-			continue;
-		while (ids_next(&p, &it))
+			newer = 1;
+		changed |= newer != t->newer;
+		t->newer = newer;
+	}
+	/* by_hash follows the newer tombstones: filter_init sets every
+	 * erasure's, and a manifest older than every tombstone keeps them */
+	if (!changed)
+		return;
+	hashset_free(f->by_hash);
+	f->by_hash = hashset_new();
+	for (i = 0; i < f->ntombs; i++) {
+		const char *p = f->tombs[i].ids;
+
+		while (f->tombs[i].newer && ids_next(&p, &it))
 			if (it.has_key)
 				hashset_put(f->by_hash, it.key, i);
 	}
