@@ -8,6 +8,17 @@ hostile() {
 	"$PY" -S "$TESTS_TOP/tests/hostile.py" "$@" ||
 		not_ok "hostile.py $1 failed"
 }
+# gone_and_kept: an installation (setup) whose store holds subject A
+# (gone@example.com, to be erased) and subject B (kept@example.com)
+A=11111111-1111-4111-8111-111111111111
+B=22222222-2222-4222-8222-222222222222
+gone_and_kept() {
+	setup
+	add_subject live.db $A client 'Gone Person' gone@example.com \
+		'+44 7700 900111' 2026-11-01T00:00:00Z
+	add_subject live.db $B client 'Kept Person' kept@example.com \
+		'+44 7700 900222' 2026-11-01T00:00:00Z
+}
 # snap NAME: every path under $T (type, mode, links, size, link target,
 # MD5 of the content under 64 MiB: a runaway restore may leave a sparse
 # terabyte) but what lethe itself writes (lt's out and err, the

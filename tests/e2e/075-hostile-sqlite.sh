@@ -9,13 +9,7 @@
 
 . "$TESTS_TOP/tests/hostile.sh"
 
-A=11111111-1111-4111-8111-111111111111
-B=22222222-2222-4222-8222-222222222222
-setup
-add_subject live.db $A client 'Gone Person' gone@example.com \
-	'+44 7700 900111' 2026-11-01T00:00:00Z
-add_subject live.db $B client 'Kept Person' kept@example.com \
-	'+44 7700 900222' 2026-11-01T00:00:00Z
+gone_and_kept
 sql live.db "INSERT INTO communications(subject_id, at, channel, body) VALUES
  ('$A', '2026-11-01', 'mail', 'hello from gone@example.com'),
  ('$B', '2026-11-01', 'mail', 'hello from the kept one');

@@ -10,13 +10,7 @@
 
 . "$TESTS_TOP/tests/hostile.sh"
 
-A=11111111-1111-4111-8111-111111111111
-B=22222222-2222-4222-8222-222222222222
-setup
-add_subject live.db $A client 'Gone Person' gone@example.com \
-	'+44 7700 900111' 2026-11-01T00:00:00Z
-add_subject live.db $B client 'Kept Person' kept@example.com \
-	'+44 7700 900222' 2026-11-01T00:00:00Z
+gone_and_kept
 lt request erase --email gone@example.com
 expect 0 "erasure requested"
 lt run
