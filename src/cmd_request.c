@@ -1,7 +1,6 @@
 /*
  * cmd_request.c: `lethe request erase | approve | list`.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,11 +276,11 @@ note_request(void *arg, const struct request *r)
 static int
 request_approve(struct ctx *c)
 {
-	const char *pos[1], *given;
+	const char *pos[1];
 	struct approve_state s;
 	struct event ev;
-	char id[64];
-	size_t i;
+	char id[37];
+	uuid_t u;
 	int npos, r;
 	struct opt opts[] = { { NULL, NULL, NULL, NULL } };
 
@@ -294,18 +293,13 @@ request_approve(struct ctx *c)
 	}
 	/* a UUID is read whatever its letters' case (RFC 4122), as a
 	 * helpdesk may have upper-cased it; ids are recorded lower-case */
-	given = pos[0];
-	for (i = 0; pos[0][i] != '\0' && i + 1 < sizeof(id); i++)
-		id[i] = (char)tolower((unsigned char)pos[0][i]);
-	id[i] = '\0';
-	if (pos[0][i] == '\0')
-		pos[0] = id;
-	if (uuid_parse(pos[0], (unsigned char[16]){ 0 }) != 0 ||
-	    strlen(pos[0]) != 36) {
+	if (strlen(pos[0]) != 36 || uuid_parse(pos[0], u) != 0) {
 		log_err("request approve: '%s' is not a request id (a UUID "
-			"as `request erase` printed it)", given);
+			"as `request erase` printed it)", pos[0]);
 		return EX_USAGE;
 	}
+	uuid_unparse_lower(u, id);
+	pos[0] = id;
 	if ((r = ctx_provide(c, 0)) != 0)
 		return r;
 	if (ledger_begin(c->ledger) != 0)
