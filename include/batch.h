@@ -4,9 +4,11 @@
  * For each batch: a short write transaction on the live store is opened
  * (batch_begin), subjects are added (batch_add), and batch_flush counts
  * what each erasure will touch, appends one tombstone per subject (and a
- * hold event per retained table) to the ledger and makes them durable,
- * erases in the same live transaction, commits it, removes per-subject
- * file trees, and appends one `applied` event naming the tombstones.
+ * hold event per retained table) to the ledger and makes them durable
+ * (on a thread of its own, while the erasures run in the same live
+ * transaction), commits the live transaction only once they are durable,
+ * removes per-subject file trees, and appends one `applied` event naming
+ * the tombstones.
  * In dry-run mode batch_flush prints what it would do and changes nothing.
  */
 #ifndef BATCH_H

@@ -2,6 +2,7 @@
  * batch.c: one batch of erasures on the live store, tombstones first.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,15 +345,106 @@ adapt_limit(int limit, double took, int min, int max)
 	return limit;
 }
 
+/*
+ * The tombstones of one batch, written beside its deletes: the ledger's
+ * appends and sync on one thread while the deletes run on the other in
+ * the live transaction, which commits only once they are durable (law 1:
+ * nothing uncommitted has left the live store).
+ */
+struct stones {
+	struct batch *b;
+	const struct erase_tally *tl;
+	int64_t *seq;			/* each victim's tombstone, 0 if none */
+	int64_t first, last;
+	int rc;				/* 0: all written and durable */
+	int durable;			/* the ledger commit succeeded */
+};
+
+/* write_stones: append and commit s's tombstones; s->rc says how it went. */
+static void *
+write_stones(void *arg)
+{
+	struct stones *s = arg;
+	struct batch *b = s->b;
+	int i;
+
+	s->rc = -1;
+	if (ledger_begin(b->ledger) != 0)
+		return NULL;
+	for (i = 0; i < b->n; i++) {
+		s->seq[i] = tombstone(b, &b->v[i], &s->tl[i]);
+		if (s->seq[i] < 0) {
+			ledger_rollback(b->ledger);
+			return NULL;
+		}
+		if (s->first == 0)
+			s->first = s->seq[i];
+	}
+	fault_point("before-tombstones-commit");
+	if (ledger_commit(b->ledger) != 0)
+		return NULL;
+	s->durable = 1;
+	if (ledger_head(b->ledger, &s->last, (char[HASH_HEX]){ 0 }) != 0)
+		return NULL;
+	s->rc = 0;
+	return NULL;
+}
+
+/* account: count victim i (tombstone seq, or 0) and describe it in lines. */
+static void
+account(struct batch *b, int i, int64_t seq, const struct erase_tally *t,
+	struct strbuf *lines)
+{
+	struct strbuf line = STRBUF_INIT;
+	const struct victim *v = &b->v[i];
+	int j;
+
+	describe(b, v, seq, t, &line);
+	sb_addf(lines, "%s\n", sb_str(&line));
+	sb_release(&line);
+	for (j = 1; j < t->n; j++) {
+		b->held_rows += t->held[j];
+		if (t->undated[j] > 0)
+			eraser_warn_undated(b->er, j - 1, v->sid);
+	}
+	b->tombstones++;
+	if (v->sid != NULL)
+		b->subjects++;
+}
+
+/* dry_flush: say what the batch would erase, and change nothing. */
+static void
+dry_flush(struct batch *b, const struct erase_tally *tl)
+{
+	struct strbuf lines = STRBUF_INIT;
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		account(b, i, 0, &tl[i], &lines);
+	emit(&lines, "would erase", 0);
+	/* the run would have erased them: later steps (a request naming an
+	 * expired lead) must not find them again */
+	for (i = 0; i < b->n; i++) {
+		unsigned char key[32];
+
+		if (b->v[i].sid == NULL)
+			continue;
+		sha_raw(b->v[i].sid, strlen(b->v[i].sid), key);
+		hashset_put(b->pending, key, 1);
+	}
+	sb_release(&lines);
+	batch_abort(b);
+}
+
 int
 batch_flush(struct batch *b)
 {
 	struct erase_tally *tl = NULL, applied;
-	struct strbuf line = STRBUF_INIT, data = STRBUF_INIT;
-	struct strbuf lines = STRBUF_INIT;
+	struct strbuf data = STRBUF_INIT, lines = STRBUF_INIT;
+	struct stones st;
+	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
-	int64_t first = 0, last = 0, seq;
-	int i, n = b->n, rc = -1, durable = 0, erased = 0;
+	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded;
 
 	if (!b->open)
 		return 0;
@@ -360,6 +452,7 @@ batch_flush(struct batch *b)
 		batch_abort(b);
 		return 0;
 	}
+	memset(&st, 0, sizeof(st));
 	tally_init(&applied, b->cfg);
 	tl = xcalloc((size_t)n, sizeof(*tl));
 	sids = xcalloc((size_t)n, sizeof(*sids));
@@ -371,58 +464,26 @@ batch_flush(struct batch *b)
 	}
 	if (eraser_count_batch(b->er, n, sids, ids, tl) != 0)
 		goto done;
-	if (!b->dry && ledger_begin(b->ledger) != 0)
-		goto done;
-	for (i = 0; i < b->n; i++) {
-		struct victim *v = &b->v[i];
-		struct erase_tally t = tl[i];
-		int j;
-
-		seq = 0;
-		if (!b->dry) {
-			seq = tombstone(b, v, &t);
-			if (seq < 0)
-				goto done;
-			if (first == 0)
-				first = seq;
-		}
-		sb_reset(&line);
-		describe(b, v, seq, &t, &line);
-		sb_addf(&lines, "%s\n", sb_str(&line));
-		for (j = 1; j < t.n; j++) {
-			b->held_rows += t.held[j];
-			if (t.undated[j] > 0)
-				eraser_warn_undated(b->er, j - 1, v->sid);
-		}
-		b->tombstones++;
-		if (v->sid != NULL)
-			b->subjects++;
-	}
 	if (b->dry) {
-		emit(&lines, "would erase", 0);
-		/* the run would have erased them: later steps (a request
-		 * naming an expired lead) must not find them again */
-		for (i = 0; i < b->n; i++) {
-			unsigned char key[32];
-
-			if (b->v[i].sid == NULL)
-				continue;
-			sha_raw(b->v[i].sid, strlen(b->v[i].sid), key);
-			hashset_put(b->pending, key, 1);
-		}
-		batch_abort(b);
+		dry_flush(b, tl);
 		rc = 0;
 		goto done;
 	}
-	fault_point("before-tombstones-commit");
-	if (ledger_commit(b->ledger) != 0)
-		goto done;
-	durable = 1;
-	if (ledger_head(b->ledger, &last, (char[HASH_HEX]){ 0 }) != 0)
+	st.b = b;
+	st.tl = tl;
+	st.seq = xcalloc((size_t)n, sizeof(*st.seq));
+	threaded = pthread_create(&thread, NULL, write_stones, &st) == 0;
+	if (!threaded)
+		write_stones(&st);
+	applied_rc = st.rc == 0 || threaded ?
+		     eraser_apply(b->er, &applied) : -1;
+	if (threaded)
+		pthread_join(thread, NULL);
+	for (i = 0; st.durable && i < n; i++)
+		account(b, i, st.seq[i], &tl[i], &lines);
+	if (st.rc != 0 || applied_rc != 0)
 		goto done;
 	fault_point("after-tombstones");
-	if (eraser_apply(b->er, &applied) != 0)
-		goto done;
 	fault_point("before-live-commit");
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
@@ -445,9 +506,9 @@ batch_flush(struct batch *b)
 	if (applied.redacted > 0)
 		sb_addf(&data, ",\"redacted\":%" PRId64, applied.redacted);
 	sb_addc(&data, '}');
-	if (applied_append(b->ledger, first, last, data.buf) != 0)
+	if (applied_append(b->ledger, st.first, st.last, data.buf) != 0)
 		goto done;
-	durable = 0;
+	st.durable = 0;
 	fault_point("after-applied");
 	b->limit = adapt_limit(b->limit, b->took, BATCH_MIN, BATCH_MAX);
 	if (live_maybe_checkpoint(b->live) != 0)
@@ -456,10 +517,10 @@ batch_flush(struct batch *b)
 	rc = 0;
 done:
 	if (rc != 0) {
-		if (durable && !erased)
+		if (st.durable && !erased)
 			emit(&lines, "tombstone written but not yet erased "
 				     "(the next run finishes it):", 1);
-		if (durable)
+		if (st.durable)
 			ledger_mark_dirty(b->ledger);
 		ledger_rollback(b->ledger);
 		batch_abort(b);
@@ -468,10 +529,10 @@ done:
 	for (i = 0; tl != NULL && i < n; i++)
 		tally_release(&tl[i]);
 	free(tl);
+	free(st.seq);
 	free(sids);
 	free(ids);
 	tally_release(&applied);
-	sb_release(&line);
 	sb_release(&lines);
 	sb_release(&data);
 	return rc;
