@@ -28,7 +28,11 @@ struct request {
 	int approval;			/* the policy asked for approval */
 	int approved;
 	int status;			/* enum request_status */
+	int64_t done;			/* done: its first tombstone's time */
 };
+
+/* request_late: whether r was done after its due time. */
+#define request_late(r) ((r)->status == REQ_DONE && (r)->done > (r)->due)
 
 /*
  * request_each: call fn for every request in seq order, with its status as

@@ -28,14 +28,24 @@ struct report {
 	int verified;
 	int64_t tomb_lead, tomb_request, tomb_ids_only;
 	int64_t held_rows, released_rows, purged_rows;
-	int64_t req_total, req_done, req_pending, req_overdue;
+	int64_t req_total, req_done, req_late, req_pending, req_overdue;
 	int64_t backups, restores, scrubs;
 	struct strbuf tables;		/* "table rows" pairs, JSON object */
 	struct strbuf tables_text;	/* the same as "table N, table N" */
 	int64_t since_t;
 	struct strbuf overdue_ids;	/* JSON array of request ids */
 	struct strbuf overdue_text;	/* the same as "id, id" */
+	struct strbuf late_ids;		/* done after their due time */
+	struct strbuf late_text;
 };
+
+/* add_id: request id into list (a JSON array's items) and text. */
+static void
+add_id(struct strbuf *list, struct strbuf *text, const char *id)
+{
+	sb_addf(list, "%s\"%s\"", list->len > 1 ? "," : "", id);
+	sb_addf(text, "%s%s", text->len > 0 ? ", " : "", id);
+}
 
 static int
 count(sqlite3 *db, const char *sql, const char *since, int64_t *out)
@@ -64,14 +74,15 @@ count_request(void *arg, const struct request *r)
 	if (r->received < rp->since_t && r->status != REQ_OVERDUE)
 		return 0;
 	rp->req_total++;
-	if (r->status == REQ_DONE)
+	if (r->status == REQ_DONE) {
 		rp->req_done++;
-	else if (r->status == REQ_OVERDUE) {
+		if (request_late(r)) {
+			rp->req_late++;
+			add_id(&rp->late_ids, &rp->late_text, r->id);
+		}
+	} else if (r->status == REQ_OVERDUE) {
 		rp->req_overdue++;
-		sb_addf(&rp->overdue_ids, "%s\"%s\"",
-			rp->overdue_ids.len > 1 ? "," : "", r->id);
-		sb_addf(&rp->overdue_text, "%s%s",
-			rp->overdue_text.len > 0 ? ", " : "", r->id);
+		add_id(&rp->overdue_ids, &rp->overdue_text, r->id);
 	} else
 		rp->req_pending++;
 	return 0;
@@ -144,9 +155,11 @@ gather(struct ctx *c, struct report *rp)
 	if (r != SQLITE_DONE)
 		return db_fail(db, "report");
 	sb_addc(&rp->overdue_ids, '[');
+	sb_addc(&rp->late_ids, '[');
 	if (request_each(c->ledger, c->now, count_request, rp) != 0)
 		return -1;
 	sb_addc(&rp->overdue_ids, ']');
+	sb_addc(&rp->late_ids, ']');
 	return 0;
 }
 
@@ -160,6 +173,7 @@ print_json(const struct report *rp)
 	       "\"rows_erased\":%s,\"rows_held\":%" PRId64
 	       ",\"rows_released\":%" PRId64 ",\"rows_purged\":%" PRId64 ","
 	       "\"requests\":{\"total\":%" PRId64 ",\"done\":%" PRId64
+	       ",\"late\":%" PRId64 ",\"late_ids\":%s"
 	       ",\"pending\":%" PRId64 ",\"overdue\":%" PRId64
 	       ",\"overdue_ids\":%s},"
 	       "\"backups\":%" PRId64 ",\"restores\":%" PRId64
@@ -168,7 +182,7 @@ print_json(const struct report *rp)
 	       rp->verified ? "true" : "false", rp->tomb_lead, rp->tomb_request,
 	       rp->tomb_ids_only, sb_str(&rp->tables), rp->held_rows,
 	       rp->released_rows, rp->purged_rows, rp->req_total, rp->req_done,
-	       rp->req_pending, rp->req_overdue, sb_str(&rp->overdue_ids),
+	       rp->req_late, sb_str(&rp->late_ids), rp->req_pending, rp->req_overdue, sb_str(&rp->overdue_ids),
 	       rp->backups, rp->restores, rp->scrubs);
 }
 
@@ -225,10 +239,14 @@ print_text(const struct report *rp, int html)
 		 PRId64 " purged", rp->held_rows, rp->released_rows,
 		 rp->purged_rows);
 	put_row(html, "rows", v);
-	snprintf(v, sizeof(v), "%" PRId64 " total, %" PRId64 " done, %" PRId64
-		 " pending, %" PRId64 " overdue", rp->req_total,
-		 rp->req_done, rp->req_pending, rp->req_overdue);
+	snprintf(v, sizeof(v), "%" PRId64 " total, %" PRId64 " done (%" PRId64
+		 " late), %" PRId64 " pending, %" PRId64 " overdue",
+		 rp->req_total, rp->req_done, rp->req_late, rp->req_pending,
+		 rp->req_overdue);
 	put_row(html, "requests", v);
+	/* done after the due time: the deadline was missed all the same */
+	if (rp->req_late > 0)
+		put_row(html, "late requests", sb_str(&rp->late_text));
 	/* every overdue id, however many: a line of its own, never cut */
 	if (rp->req_overdue > 0)
 		put_row(html, "overdue requests", sb_str(&rp->overdue_text));
@@ -283,5 +301,7 @@ cmd_report(struct ctx *c)
 	sb_release(&rp.tables_text);
 	sb_release(&rp.overdue_ids);
 	sb_release(&rp.overdue_text);
+	sb_release(&rp.late_ids);
+	sb_release(&rp.late_text);
 	return rc;
 }

@@ -344,7 +344,7 @@ print_request(void *arg, const struct request *r)
 {
 	struct list_state *s = arg;
 	struct strbuf sb = STRBUF_INIT;
-	char rec[TIME_BUFSZ], due[TIME_BUFSZ];
+	char rec[TIME_BUFSZ], due[TIME_BUFSZ], done[TIME_BUFSZ];
 	int approval = request_waits(r, s->conflicts);
 
 	if (s->pending && r->status == REQ_DONE)
@@ -366,11 +366,18 @@ print_request(void *arg, const struct request *r)
 			r->approved ? "true" : "false",
 			approval ? "true" : "false");
 		sb_add_json(&sb, r->ref);
-		sb_adds(&sb, "}\n");
+		sb_adds(&sb, ",\"done\":");
+		sb_add_json(&sb, r->status == REQ_DONE ?
+				 time_format(r->done, done) : NULL);
+		sb_addf(&sb, ",\"late\":%s}\n",
+			request_late(r) ? "true" : "false");
 	} else {
-		sb_addf(&sb, "%s  %s  received %s  due %s%s%s%s\n", r->id,
-			request_status_name(r->status), rec, due,
-			r->approved ? "  approved" :
+		sb_addf(&sb, "%s  %s  received %s  due %s", r->id,
+			request_status_name(r->status), rec, due);
+		if (r->status == REQ_DONE)
+			sb_addf(&sb, "  done %s%s", time_format(r->done, done),
+				request_late(r) ? " (late)" : "");
+		sb_addf(&sb, "%s%s%s\n", r->approved ? "  approved" :
 			approval ? "  awaiting approval" : "",
 			r->ref ? "  ref " : "", r->ref ? r->ref : "");
 	}

@@ -19,8 +19,8 @@
 	" json_extract(r.data, '$.approval'), " \
 	" EXISTS (SELECT 1 FROM events a WHERE a.request = r.request AND " \
 	"  a.type = 'approve'), " \
-	" EXISTS (SELECT 1 FROM events e WHERE e.request = r.request AND " \
-	"  e.type = 'erase') " \
+	" (SELECT e.at FROM events e WHERE e.request = r.request AND " \
+	"  e.type = 'erase' ORDER BY e.seq LIMIT 1) " \
 	"FROM events r WHERE r.type = 'request'"
 
 static int
@@ -48,9 +48,11 @@ each(struct ledger *l, int64_t now, const char *sql, const char *id,
 			r.due = 0;
 		r.approval = sqlite3_column_int(st, 6);
 		r.approved = sqlite3_column_int(st, 7);
-		if (sqlite3_column_int(st, 8))
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
 			r.status = REQ_DONE;
-		else
+			if (time_parse(db_text(st, 8), &r.done) != 0)
+				r.done = r.due;
+		} else
 			r.status = r.due < now ? REQ_OVERDUE : REQ_PENDING;
 		found = 1;
 		ret = fn(arg, &r);

@@ -534,7 +534,9 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 			    (!q[i].approval && !conflict)) {
 				if (q[i].due < now)
 					log_warn("request %s %s past its due "
-						 "time %s", q[i].id,
+						 "time %s (its deadline is "
+						 "missed: `report` lists it "
+						 "as late)", q[i].id,
 						 b->dry ? "would be executed"
 							: "is executed",
 						 time_format(q[i].due, due));

@@ -7,7 +7,8 @@
 # case-insensitively); a request for an unknown person completes with a
 # null-subject tombstone carrying the request's identifier hashes;
 # `request list --json` and its --pending/--overdue filters; `run`
-# executes a request whatever its due time.
+# executes a request whatever its due time, and one done after its due
+# time is marked late (`request list`, `report`).
 . "$TESTS_TOP/tests/lib.sh"
 
 # jl FILE QUERY: QUERY over the JSON Lines of FILE, one row v per line in j
@@ -17,6 +18,8 @@ jl() {
 	  FROM json_each(readfile('$T/jl.json')); $2"
 }
 lsql() { sql "$T/ledger.db" "$1"; }
+# rj PATH: a field of the JSON document in $T/out
+rj() { sql :memory: "SELECT json_extract(readfile('$T/out'), '$1')"; }
 
 A=aaaaaaaa-0000-4000-8000-00000000000a
 B=bbbbbbbb-0000-4000-8000-00000000000b
@@ -180,6 +183,27 @@ eq "the fresh request's subject is erased" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$B'")" 0
 lt request list --pending --json
 eq "nothing is pending any more" "$(jl out "SELECT count(*) FROM j")" 0
+lt request list --json
+eq "request list marks the overdue one late, with the time it was done" \
+	"$(jl out "SELECT json_extract(v, '$.late') || ' ' ||
+	  json_extract(v, '$.done') FROM j WHERE json_extract(v, '$.id') =
+	  '$ROLD'")" "1 $NOW"
+eq "and the fresh one done in time" \
+	"$(jl out "SELECT json_extract(v, '$.late') FROM j WHERE
+	  json_extract(v, '$.id') = '$RNEW'")" 0
+eq "a request not done has no done time" \
+	"$(jl out "SELECT count(*) FROM j WHERE json_extract(v, '$.status') =
+	  'done' AND json_type(v, '$.done') = 'text'")/$(jl out "SELECT
+	  count(*) FROM j")" "4/4"
+lt request list
+out_has "$ROLD  done  received .* done $NOW (late)" \
+	"the text listing says when and that it was late"
+lt report --format json
+eq "report counts the late request among the done ones" \
+	"$(rj '$.requests.late')/$(rj '$.requests.late_ids')" "1/[\"$ROLD\"]"
+lt report
+out_has "(1 late)" "the text report says one was late"
+out_has "late requests  *$ROLD" "and names it"
 eq "one tombstone per erasure in all" \
 	"$(lsql "SELECT count(*) || '/' || count(DISTINCT coalesce(subject, request))
 	  FROM events WHERE type = 'erase'")" "4/4"
