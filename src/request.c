@@ -16,7 +16,9 @@
 #define REQUEST_QUERY \
 	"SELECT r.seq, r.request, r.ids, json_extract(r.data, '$.ref'), " \
 	" json_extract(r.data, '$.received'), json_extract(r.data, '$.due'), " \
-	" json_extract(r.data, '$.approval'), " \
+	" coalesce(json_extract(r.data, '$.approval'), 0) OR EXISTS (" \
+	"  SELECT 1 FROM events w WHERE w.request = r.request AND " \
+	"  w.type = 'wait'), " \
 	" EXISTS (SELECT 1 FROM events a WHERE a.request = r.request AND " \
 	"  a.type = 'approve'), " \
 	" (SELECT e.at FROM events e WHERE e.request = r.request AND " \

@@ -486,6 +486,30 @@ by_sid(const void *x, const void *y)
 	return strcmp(a->sid, c->sid);
 }
 
+/*
+ * record_wait: append a `wait` event for request q, whose identifiers
+ * match different subjects: from now on it needs approval, whatever the
+ * live store says later (a subject whose email changed in between must
+ * not make it run unapproved).  Returns 0, or -1 after reporting.
+ */
+static int
+record_wait(struct ledger *l, const struct preq *q)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "wait";
+	ev.reason = "identifiers-conflict";
+	ev.request = q->id;
+	if (ledger_begin(l) != 0)
+		return -1;
+	if (ledger_append(l, &ev) < 0) {
+		ledger_rollback(l);
+		return -1;
+	}
+	return ledger_commit(l);
+}
+
 /* min_sid: the smallest subject id of m, or "" when there is none. */
 static const char *
 min_sid(const struct match *m, int n)
@@ -549,6 +573,9 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 				}
 				sqlite3_reset(put);
 			} else {
+				if (conflict && !q[i].approval && !b->dry &&
+				    record_wait(b->ledger, &q[i]) != 0)
+					goto done;
 				if (conflict)
 					log_warn("request %s: its identifiers "
 						 "match different subjects; it "

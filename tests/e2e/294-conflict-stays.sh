@@ -1,0 +1,61 @@
+#!/bin/sh
+# A request whose email and phone match different subjects waits for
+# approval (SPEC 4 "request"), and goes on waiting when the live store
+# changes before anyone approves it: once a run has found the conflict it
+# records a `wait` event, so a subject who changed her email in between
+# does not make the request run unapproved (and erase the other person,
+# with a tombstone naming her old email).  Approved, it runs.
+. "$TESTS_TOP/tests/lib.sh"
+
+lsql() { sql "$T/ledger.db" "$1"; }
+A=aaaaaaaa-0000-4000-8000-00000000000a
+B=bbbbbbbb-0000-4000-8000-00000000000b
+
+setup
+NOW=2026-02-01T00:00:00Z
+add_subject live.db $A client Ann ann@example.com '07700 900123' \
+	2026-01-01T00:00:00Z
+add_subject live.db $B client Bea bea@example.com '07700 900999' \
+	2026-01-01T00:00:00Z
+lt request erase --email ann@example.com --phone '07700 900999'
+expect 0 "a request naming Ann's email and Bea's phone"
+R=$(cut -d' ' -f1 out)
+
+NOW=2026-02-02T00:00:00Z
+lt run
+expect 0 "the run finds the conflict (not yet overdue)"
+err_has "match different subjects" "and says so"
+eq "a wait event records it" \
+	"$(lsql "SELECT count(*) FROM events WHERE type = 'wait' AND
+	  request = '$R' AND subject IS NULL AND ids IS NULL")" 1
+eq "nobody is erased" "$(sql live.db "SELECT count(*) FROM subjects")" 2
+
+sql live.db "UPDATE subjects SET email = 'ann.new@example.com' WHERE id = '$A'"
+NOW=2026-02-03T00:00:00Z
+lt run
+expect 0 "a run after Ann changed her email"
+err_has "waits for approval" "the request still waits"
+eq "nobody is erased without approval" \
+	"$(sql live.db "SELECT count(*) FROM subjects")" 2
+eq "one wait event, not one per run" \
+	"$(lsql "SELECT count(*) FROM events WHERE type = 'wait'")" 1
+lt request list --json
+eq "request list: pending, approval needed" \
+	"$(sql :memory: "SELECT json_extract(readfile('$T/out'), '$.status') ||
+	  ' ' || json_extract(readfile('$T/out'), '$.approval_needed')")" \
+	"pending 1"
+lt ledger lookup --email ann@example.com
+expect 1 "Ann is not erased"
+
+NOW=2026-02-10T00:00:00Z
+lt run
+expect 1 "past its due time and unapproved: overdue"
+lt request approve "$R"
+expect 0 "approved"
+lt run
+expect 0 "the approved request runs"
+eq "Bea (the phone) is erased, Ann is not" \
+	"$(sql live.db "SELECT group_concat(id) FROM subjects")" "$A"
+lt ledger verify
+expect 0 "the chain verifies"
+done_testing
