@@ -57,6 +57,14 @@ int duration_parse(const char *s, struct duration *d, const char **why);
 char *duration_format(const struct duration *d, char *buf, size_t n);
 
 /*
+ * duration_covers: 1 when a is at least as long as b from any start
+ * (both in days and weeks, or both in months and years: 12 months = 1
+ * year); 0 when it is shorter; -1 when one counts days and the other
+ * calendar months, which compare differently from different starts.
+ */
+int duration_covers(const struct duration *a, const struct duration *b);
+
+/*
  * duration_add: t plus d.  Months and years are calendar months, the day
  * clamped to the target month's end (31 Jan + 1 month = 28/29 Feb); the
  * time of day is kept.  Never past TIME_MAX: a time written four-digit

@@ -915,6 +915,47 @@ check_table(struct loader *ld, struct dmap_table *t)
 		       "identifiers", t->match);
 }
 
+/*
+ * check_purge_hold: a [purge] of a table under a legal hold must keep
+ * its rows at least as long as the hold, counted from the same column:
+ * else it would delete held rows before their time.
+ */
+static void
+check_purge_hold(struct loader *ld, const struct purge_rule *p,
+		 const char *sec)
+{
+	const struct config *cfg = ld->cfg;
+	const struct dmap_table *t;
+	char keep[64], hold[64];
+	int i = config_table(cfg, p->name), covers;
+
+	if (i < 0 || cfg->tables[i].on_erase != ON_RETAIN ||
+	    p->date == NULL || cfg->tables[i].date == NULL)
+		return;
+	t = &cfg->tables[i];
+	duration_format(&p->keep, keep, sizeof(keep));
+	duration_format(&t->retain_for, hold, sizeof(hold));
+	if (strcasecmp(p->date, t->date) != 0)
+		errorf(ld, config_key_line(cfg, sec, "date"), sec, "date",
+		       "'%s' is under a legal hold counted from '%s' ([table "
+		       "%s] retain_for = %s): a purge counted from another "
+		       "column could delete held rows; count it from '%s'",
+		       t->name, t->date, t->name, hold, t->date);
+	else if ((covers = duration_covers(&p->keep, &t->retain_for)) == 0)
+		errorf(ld, config_key_line(cfg, sec, "keep"), sec, "keep",
+		       "%s is shorter than the legal hold on '%s' ([table %s] "
+		       "retain_for = %s): the purge would delete held rows",
+		       keep, t->name, t->name, hold);
+	else if (covers < 0)
+		errorf(ld, config_key_line(cfg, sec, "keep"), sec, "keep",
+		       "%s and the legal hold on '%s' ([table %s] retain_for "
+		       "= %s) count in different units: give keep in %s",
+		       keep, t->name, t->name, hold,
+		       t->retain_for.unit == DUR_DAYS ||
+		       t->retain_for.unit == DUR_WEEKS ? "days or weeks"
+						       : "months or years");
+}
+
 /* files_root: the literal folder prefix of a [files] path pattern. */
 static char *
 files_root(const struct config *cfg, const char *pattern)
@@ -1215,6 +1256,7 @@ check_loaded(struct loader *ld)
 			       "tombstone: lead_expiry, not [purge]");
 		if (cfg->purges[i].date_format < 0)
 			cfg->purges[i].date_format = cfg->date_format;
+		check_purge_hold(ld, &cfg->purges[i], sec);
 	}
 	for (i = 0; i < cfg->nfiles; i++)
 		check_files(ld, &cfg->files[i]);

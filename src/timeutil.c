@@ -247,6 +247,29 @@ duration_format(const struct duration *d, char *buf, size_t n)
 	return buf;
 }
 
+/* in_units: d as days (calendar 0) or months (calendar 1). */
+static int64_t
+in_units(const struct duration *d, int *calendar)
+{
+	*calendar = d->unit == DUR_MONTHS || d->unit == DUR_YEARS;
+	if (d->unit == DUR_WEEKS)
+		return (int64_t)d->n * 7;
+	if (d->unit == DUR_YEARS)
+		return (int64_t)d->n * 12;
+	return d->n;
+}
+
+int
+duration_covers(const struct duration *a, const struct duration *b)
+{
+	int ca, cb;
+	int64_t na = in_units(a, &ca), nb = in_units(b, &cb);
+
+	if (ca != cb)
+		return -1;
+	return na >= nb;
+}
+
 int64_t
 duration_add(int64_t t, const struct duration *d)
 {

@@ -5,7 +5,8 @@
 # durations, a missing required key, a table or column the live store
 # lacks, a mask column that is NOT NULL, a retained table with ON DELETE
 # CASCADE to subjects or named by a trigger of another table, an
-# over-long line, ledger = live store, ledger inside a [files] tree.  A missing ledger or key is 78 with a hint to run
+# over-long line, ledger = live store, ledger inside a [files] tree, a
+# [purge] of a retained table shorter than its hold.  A missing ledger or key is 78 with a hint to run
 # `lethe init`; a key file readable by others is refused (78).
 . "$TESTS_TOP/tests/lib.sh"
 
@@ -115,6 +116,29 @@ refused "a column the live store lacks"
 err_has_f "$C:$(line no_column 'owner_id'): [table tickets] subject:" \
 	"missing column: file:line and key named"
 err_has_f "owner_id" "missing column: the column named"
+
+# a purge of a table under a legal hold must not delete held rows
+mk purge_held '{ print } END { print "[purge invoices]";
+	print "date = issued_at"; print "keep = 1 year" }'
+refused "a purge keeping held invoices 1 year of the 6-year hold"
+err_has_f "$C:$(line purge_held '^keep = 1 year'): [purge invoices] keep: 1 year is shorter than the legal hold" \
+	"purge shorter than the hold: file:line and key named"
+mk purge_held '{ print } END { print "[purge invoices]";
+	print "date = issued_at"; print "keep = 2000 days" }'
+refused "a purge in days of a hold in years"
+err_has_f "[purge invoices] keep: 2000 days and the legal hold on 'invoices'" \
+	"purge in other units: named"
+mk purge_held '{ print } END { print "[purge invoices]";
+	print "date = number"; print "keep = 7 years" }'
+refused "a purge of held rows counted from another column"
+err_has_f "[purge invoices] date: 'invoices' is under a legal hold counted from 'issued_at'" \
+	"purge from another column: named"
+for good in '6 years' '72 months' '10 years'; do
+	mk purge_held "{ print } END { print \"[purge invoices]\";
+		print \"date = issued_at\"; print \"keep = $good\" }"
+	lt request list
+	expect 0 "a purge of the held invoices keeping them $good is accepted"
+done
 
 mk no_column '/^\[purge web_log\]/ { t = 1 }
 	t && /^date/ { print "date = logged_at"; t = 0; next } { print }'

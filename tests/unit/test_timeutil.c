@@ -131,10 +131,39 @@ test_durations(void)
 		  "format a duration");
 }
 
+/* covers: duration_covers of "A" and "B" as parsed. */
+static int
+covers(const char *a, const char *b)
+{
+	struct duration da, db;
+	const char *why;
+
+	if (duration_parse(a, &da, &why) != 0 ||
+	    duration_parse(b, &db, &why) != 0)
+		return 99;
+	return duration_covers(&da, &db);
+}
+
+static void
+test_covers(void)
+{
+	CHECK(covers("6 years", "6 years") == 1, "equal durations cover");
+	CHECK(covers("72 months", "6 years") == 1, "72 months are 6 years");
+	CHECK(covers("6 years", "73 months") == 0, "6 years < 73 months");
+	CHECK(covers("1 year", "6 years") == 0, "shorter");
+	CHECK(covers("2 weeks", "14 days") == 1, "2 weeks are 14 days");
+	CHECK(covers("13 days", "2 weeks") == 0, "13 days < 2 weeks");
+	CHECK(covers("4000 days", "6 years") == -1,
+	      "days against years: not comparable");
+	CHECK(covers("1 month", "30 days") == -1,
+	      "a month against days: not comparable");
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_durations();
+	test_covers();
 	return tap_done();
 }
