@@ -35,9 +35,11 @@ int ident_normalise(const char *type, const char *value, int calling_code,
 
 /*
  * ident_plausible: whether value could be a valid identifier of type
- * under some default_calling_code (for an email, whether it is one), so
- * that a command line is checked before the config is read.  Returns 1
- * or 0.
+ * under some default_calling_code (for an email, whether it is one, and
+ * well-formed UTF-8 with a domain of non-empty labels that neither start
+ * nor end with '-': stricter than ident_normalise, which must still hash
+ * whatever the live store holds), so that a person's request or lookup
+ * is checked before the config is read.  Returns 1 or 0.
  */
 int ident_plausible(const char *type, const char *value);
 

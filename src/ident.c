@@ -11,6 +11,7 @@
 #include "hashset.h"
 #include "ident.h"
 #include "strbuf.h"
+#include "util.h"
 #include "banned.h"
 
 /*
@@ -136,11 +137,35 @@ normalise_phone(const char *value, int calling_code, char *out)
 	return 0;
 }
 
+/* email_plausible: the email part of ident_plausible. */
+static int
+email_plausible(const char *email)
+{
+	const char *at = strrchr(email, '@'), *label, *p;
+
+	if (!utf8_valid(email) || at == NULL)
+		return 0;
+	for (label = p = at + 1;; p++) {
+		int end = *p == '\0' || *p == '>' || isspace((unsigned char)*p);
+
+		if (*p != '.' && !end)
+			continue;
+		if (p == label || label[0] == '-' || p[-1] == '-')
+			return 0;
+		if (end)
+			return 1;
+		label = p + 1;
+	}
+}
+
 int
 ident_plausible(const char *type, const char *value)
 {
 	char out[IDENT_MAX];
 
+	if (strcmp(type, "email") == 0 && value != NULL &&
+	    !email_plausible(value))
+		return 0;
 	/* the shortest and the longest calling codes bound the length */
 	return ident_normalise(type, value, 1, out) == 0 ||
 	       ident_normalise(type, value, 999, out) == 0;

@@ -103,7 +103,8 @@ request_ids(const struct config *cfg, const struct key *k, const char *email,
 	char hex[HASH_HEX];
 
 	if (email != NULL) {
-		if (ident_hash_value(k, "email", email, (int)cfg->calling_code,
+		if (!ident_plausible("email", email) ||
+		    ident_hash_value(k, "email", email, (int)cfg->calling_code,
 				     hex) != 0) {
 			*bad = email;
 			return -1;

@@ -7,8 +7,9 @@
 # "<alice@...>" and "mailto:alice@..." read as the address they hold, in
 # requests, lookups and the live store alike (an order recorded for
 # "Alice <alice@example.com>" is hers), and spellings that hold no clear
-# address -- quoted, a trailing dot -- are refused (64 on the command
-# line; with --from, the bad line is named and nothing is recorded).
+# address -- quoted, a trailing dot, an empty or hyphenated domain label,
+# bytes that are not UTF-8 -- are refused (64 on the command line; with
+# --from, the bad line is named and nothing is recorded).
 . "$TESTS_TOP/tests/lib.sh"
 A=aaaaaaaa-0000-4000-8000-000000000001
 setup
@@ -19,7 +20,8 @@ sql live.db "INSERT INTO orders(customer_email, customer_name, placed_at,
 lt ledger head
 HEAD=$(cat out)
 for e in '"alice@example.com"' 'alice@example.com.' "'alice@example.com'" \
-	'Alice <alice@example.com> (work)'; do
+	'Alice <alice@example.com> (work)' 'alice@example..com' \
+	'alice@-example.com' "$(printf 'al\377ce@example.com')"; do
 	lt request erase --email "$e"
 	expect 64 "request erase --email $e"
 	printf '%s\n' "$e" >list.txt

@@ -463,8 +463,25 @@ test_key_file(void)
 static void
 test_plausible(void)
 {
+	char out[IDENT_MAX];
+
 	CHECK(ident_plausible("email", "A@Example.COM"), "an email");
 	CHECK(!ident_plausible("email", "not-an-email"), "not an email");
+	CHECK(ident_plausible("email", " Alice <a@mail.example.com> "),
+	      "a name-addr with subdomains");
+	CHECK(ident_plausible("email", "jos\xc3\xa9@ex\xc3\xa4mple.com"),
+	      "an internationalised address");
+	CHECK(!ident_plausible("email", "a@example..com"), "an empty label");
+	CHECK(!ident_plausible("email", "a@.example.com"),
+	      "an empty first label");
+	CHECK(!ident_plausible("email", "a@-example.com"),
+	      "a label starting with '-'");
+	CHECK(!ident_plausible("email", "a@example-.com"),
+	      "a label ending with '-'");
+	CHECK(!ident_plausible("email", "\xff\xfe@example.com"),
+	      "bytes that are not UTF-8");
+	CHECK(ident_normalise("email", "a@example..com", 44, out) == 0,
+	      "the live store's odd address is still normalised (and hashed)");
 	CHECK(ident_plausible("phone", "+44 7700 900123"), "an E.164 phone");
 	CHECK(ident_plausible("phone", "07700 900123"),
 	      "a national number: valid under some calling code");
