@@ -409,8 +409,11 @@ request_list(struct ctx *c)
 	if ((rc = ctx_provide(c, 0)) != 0)
 		return rc;
 	/* a request whose identifiers name different people waits for
-	 * approval: only the live store can tell (best effort) */
-	s.conflicts = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	 * approval: only the live store can tell (best effort; not without
+	 * the key, on an auditor's copy: then only the `wait` events) */
+	s.conflicts = c->key != NULL ?
+		      requests_waiting(c->ledger, c->cfg, c->key, c->now) :
+		      NULL;
 	/* SPEC 5: 1 when done with overdue requests, as run and report
 	 * exit, so `request list --overdue || alert` works */
 	rc = request_each(c->ledger, c->now, print_request, &s) != 0

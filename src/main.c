@@ -33,8 +33,9 @@ static const struct command commands[] = {
 	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
 	  NEED_VERIFY,
 	  "request approve ID" },
+	/* a reader of the ledger: an auditor's copy, no key (law 4) */
 	{ "request", "list", cmd_request,
-	  NEED_CONFIG | NEED_MAP | NEED_LEDGER,
+	  NEED_CONFIG | NEED_MAP | NEED_LEDGER | NEED_KEYLESS,
 	  "request list [--pending|--overdue] [--json]" },
 	{ "run", NULL, cmd_run,
 	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE |

@@ -237,7 +237,8 @@ err_has_f "restore that key file" \
 	"missing key beside a ledger: the hint is to restore the key, as a new
 one would match none of the ledger's hashes"
 # an auditor's copy: the ledger and a config, no key
-for verb in "ledger list" "ledger head" "ledger show 1" "report"; do
+for verb in "ledger list" "ledger head" "ledger show 1" "report" \
+	"request list"; do
 	lt $verb
 	expect 0 "$verb reads a ledger without its key (law 4: it can be handed to an auditor)"
 done
