@@ -267,9 +267,9 @@ ledger_lookup(struct ctx *c)
 	st = db_prepare(ledger_db(c->ledger),
 			"SELECT " EVENT_COLUMNS " FROM events WHERE (type IN "
 			"('request', 'erase') AND instr(ids, ?1) > 0) OR (type IN ('hold', "
-			"'release', 'approve') AND request IN (SELECT request "
-			"FROM events WHERE type = 'erase' AND instr(ids, ?1) > "
-			"0)) OR (type IN ('hold', 'release') AND subject IN "
+			"'release', 'approve', 'wait') AND request IN (SELECT "
+			"request FROM events WHERE type IN ('request', 'erase') "
+			"AND instr(ids, ?1) > 0)) OR (type IN ('hold', 'release') AND subject IN "
 			"(SELECT subject FROM events WHERE type = 'erase' AND "
 			"instr(ids, ?1) > 0)) ORDER BY seq");
 	if (st == NULL)

@@ -46,6 +46,8 @@ eq "request list: pending, approval needed" \
 	"pending 1"
 lt ledger lookup --email ann@example.com
 expect 1 "Ann is not erased"
+out_has "request  *request $R" "lookup prints the pending request"
+out_has "wait .*request $R" "and that it waits for approval"
 
 NOW=2026-02-10T00:00:00Z
 lt run
