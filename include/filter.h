@@ -19,6 +19,7 @@
 #define FILTER_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -78,13 +79,23 @@ struct filter_stats {
 	int64_t files;			/* files looked at */
 };
 
+/* A line of inspect's listing: a finding of tombstone seq. */
+struct hit_line {
+	int64_t seq;
+	int order;			/* the order it was found in */
+	char *text;
+};
+
 struct filter {
 	const struct config *cfg;
 	const struct key *key;
 	int64_t now;
 	int mode;			/* enum filter_mode */
 	int drop_residue;
-	int print_hits;			/* count mode: a line per finding */
+	int print_hits;			/* count mode: a line per finding,
+					 * kept for filter_print_hits */
+	struct hit_line *hit_lines;
+	int nhit_lines, cap_hit_lines;
 	int rule;			/* enum filter_rule */
 	int64_t rule_seq;
 	int64_t taken_at;
@@ -144,6 +155,12 @@ int filter_drops(struct filter *f, const char *rel, const struct stat *st);
  */
 int filter_live_files(const struct config *cfg, const struct key *k,
 		      int64_t now, int n, char *const *ids);
+
+/*
+ * filter_print_hits: with print_hits, the findings to out, one line each,
+ * in tombstone seq order (in the order found within one tombstone).
+ */
+void filter_print_hits(struct filter *f, FILE *out);
 
 /* filter_hits: the number of tombstones found at least once. */
 int64_t filter_hits(const struct filter *f);

@@ -221,6 +221,9 @@ filter_release(struct filter *f)
 		free(f->releases[i].table);
 	}
 	free(f->releases);
+	for (i = 0; i < f->nhit_lines; i++)
+		free(f->hit_lines[i].text);
+	free(f->hit_lines);
 	tally_release(&f->st.tally);
 	free(f->st.purged_rows);
 	memset(f, 0, sizeof(*f));
@@ -407,11 +410,41 @@ filter_hit(struct filter *f, int t, const char *rel, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	printf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s\n", tb->seq,
-	       time_format(tb->at, at),
-	       tb->reason, tb->sid ? "subject " : "identifiers only",
-	       tb->sid ? tb->sid : "", filter_shown(f, rel),
-	       filter_shown(f, what));
+	if (f->nhit_lines == f->cap_hit_lines) {
+		f->cap_hit_lines = f->cap_hit_lines ? f->cap_hit_lines * 2 : 64;
+		f->hit_lines = xrealloc(f->hit_lines, sizeof(*f->hit_lines) *
+						      (size_t)f->cap_hit_lines);
+	}
+	f->hit_lines[f->nhit_lines].seq = tb->seq;
+	f->hit_lines[f->nhit_lines].order = f->nhit_lines;
+	f->hit_lines[f->nhit_lines++].text =
+		xasprintf("seq %" PRId64 "  %s  %s  %s%s  in %s: %s", tb->seq,
+			  time_format(tb->at, at), tb->reason,
+			  tb->sid ? "subject " : "identifiers only",
+			  tb->sid ? tb->sid : "", filter_shown(f, rel),
+			  filter_shown(f, what));
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct hit_line *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void
+filter_print_hits(struct filter *f, FILE *out)
+{
+	int i;
+
+	if (f->nhit_lines > 1)
+		qsort(f->hit_lines, (size_t)f->nhit_lines,
+		      sizeof(*f->hit_lines), by_seq);
+	for (i = 0; i < f->nhit_lines; i++)
+		fprintf(out, "%s\n", f->hit_lines[i].text);
 }
 
 void
