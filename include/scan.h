@@ -45,8 +45,16 @@ void spans_add(struct spans *sp, size_t off, size_t len, int tag);
 void spans_release(struct spans *sp);
 
 /*
+ * spans_merge: sort sp and merge spans that overlap or touch into one
+ * (their union).  Returns the number left, sp->n.
+ */
+int spans_merge(struct spans *sp);
+
+/*
  * spans_replace: text[0..n) with every span of sp replaced by "[erased]"
- * (overlapping spans once), as a new string the caller frees.  Sorts sp.
+ * (spans that overlap or touch as one: their union), as a new string the
+ * caller frees.  Merges sp (spans_merge): sp->n is then the number of
+ * places replaced.
  */
 char *spans_replace(const char *text, size_t n, struct spans *sp);
 

@@ -82,7 +82,7 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 					   "table '%s' column '%s' row %lld: "
 					   "identifiers to redact", table, col,
 					   sqlite3_column_int64(st, 0));
-				f->st.redacted += sp.n;
+				f->st.redacted += spans_merge(&sp);
 				if (f->mode == FILTER_COUNT)
 					continue;
 				clean = spans_replace(text, n, &sp);

@@ -333,8 +333,8 @@ redact_row(struct redactor *r, struct rtable *rt, int64_t rid,
 		scan_text(text, n, (int)r->cfg->calling_code, in_batch, r);
 		if (r->sp.n == 0)
 			continue;
-		*count += r->sp.n;
 		clean = spans_replace(text, n, &r->sp);
+		*count += r->sp.n;
 		sqlite3_bind_text(rt->set[j - 1], 1, clean, -1, free);
 		sqlite3_bind_int64(rt->set[j - 1], 2, rid);
 		if (sqlite3_step(rt->set[j - 1]) != SQLITE_DONE)

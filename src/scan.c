@@ -16,7 +16,8 @@
 #include "util.h"
 #include "banned.h"
 
-#define MAX_GROUPS 6
+#define MAX_GROUPS 32		/* digit groups looked at a time */
+#define READ_GROUPS 15		/* the most a reading spans: 15 digits */
 #define MIN_DIGITS 9
 
 static int
@@ -202,19 +203,49 @@ struct group {
 	int digits;
 };
 
+/* readings: from groups g[0..limit) on (g[0..ng) known), the readings. */
+static int
+readings(const char *t, const struct group *g, int ng, int limit, int cc,
+	 scan_fn fn, void *arg)
+{
+	char raw[64], norm[IDENT_MAX];
+	int a, b, digits, r;
+
+	for (a = 0; a < limit; a++) {
+		digits = 0;
+		for (b = a; b < ng; b++) {
+			size_t len = g[b].end - g[a].start;
+
+			digits += g[b].digits;
+			if (digits > 15 || len >= sizeof(raw))
+				break;
+			if (digits < MIN_DIGITS)
+				continue;
+			memcpy(raw, t + g[a].start, len);
+			raw[len] = '\0';
+			if (ident_normalise("phone", raw, cc, norm) != 0)
+				continue;
+			r = fn(arg, "phone", norm, g[a].start, len);
+			if (r != 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /*
  * phones: every reading of a phone-like span (digits and separators,
  * starting with a digit, '+' or '(' that does not continue a word) as a
- * run of its digit groups holding 9 to 15 digits.
+ * run of its digit groups holding 9 to 15 digits, however many groups the
+ * span has ("+44 (0)7700 900001 / 0044-7700-900001": both numbers).
  */
 static int
 phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 {
 	const unsigned char *u = (const unsigned char *)t;
 	struct group g[MAX_GROUPS];
-	char raw[64], norm[IDENT_MAX];
 	size_t i = 0, j;
-	int r, ng, a, b, digits, total;
+	int r, ng, more, limit;
 
 	if (!may_hold_phone(u, n))
 		return 0;
@@ -232,47 +263,40 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 				i++;
 			continue;
 		}
-		/* the span of phone characters from i, and its groups */
-		ng = total = 0;
-		for (j = i; j < n && (classes[u[j]] & (C_DIGIT | C_SEP));) {
-			size_t s = j;
+		/* the span of phone characters from i, group by group: a
+		 * window of MAX_GROUPS at a time, each reading starting in
+		 * it taken once the groups it could reach are known */
+		ng = 0;
+		j = i;
+		do {
+			more = 1;
+			while (ng < MAX_GROUPS && more) {
+				size_t s = j;
 
-			while (j < n && (classes[u[j]] & C_SEP))
-				j++;
-			if (j >= n || !(classes[u[j]] & C_DIGIT))
-				break;
-			s = (j > s && (t[j - 1] == '+' || t[j - 1] == '('))
-				    ? j - 1 : j;
-			if (ng == MAX_GROUPS)
-				break;
-			g[ng].start = s;
-			while (j < n && (classes[u[j]] & C_DIGIT))
-				j++;
-			g[ng].end = j;
-			g[ng].digits = (int)(j - (t[s] == '+' || t[s] == '('
-							  ? s + 1 : s));
-			total += g[ng].digits;
-			ng++;
-		}
-		for (a = 0; total >= MIN_DIGITS && a < ng; a++) {
-			digits = 0;
-			for (b = a; b < ng; b++) {
-				size_t len = g[b].end - g[a].start;
-
-				digits += g[b].digits;
-				if (digits > 15 || len >= sizeof(raw))
+				while (j < n && (classes[u[j]] & C_SEP))
+					j++;
+				if (j >= n || !(classes[u[j]] & C_DIGIT)) {
+					more = 0;
 					break;
-				if (digits < MIN_DIGITS)
-					continue;
-				memcpy(raw, t + g[a].start, len);
-				raw[len] = '\0';
-				if (ident_normalise("phone", raw, cc, norm) != 0)
-					continue;
-				r = fn(arg, "phone", norm, g[a].start, len);
-				if (r != 0)
-					return r;
+				}
+				s = (j > s && (t[j - 1] == '+' ||
+					       t[j - 1] == '(')) ? j - 1 : j;
+				g[ng].start = s;
+				while (j < n && (classes[u[j]] & C_DIGIT))
+					j++;
+				g[ng].end = j;
+				g[ng].digits = (int)(j - (t[s] == '+' ||
+							  t[s] == '(' ? s + 1
+								      : s));
+				ng++;
 			}
-		}
+			limit = more ? ng - READ_GROUPS + 1 : ng;
+			r = readings(t, g, ng, limit, cc, fn, arg);
+			if (r != 0)
+				return r;
+			memmove(g, g + limit, sizeof(*g) * (size_t)(ng - limit));
+			ng -= limit;
+		} while (more);
 		i = j > i ? j : i + 1;
 	}
 	return 0;
@@ -315,6 +339,29 @@ by_offset(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+int
+spans_merge(struct spans *sp)
+{
+	int i, k = 0;
+
+	if (sp->n > 1)
+		qsort(sp->v, (size_t)sp->n, sizeof(*sp->v), by_offset);
+	for (i = 0; i < sp->n; i++) {
+		struct span *last = k > 0 ? &sp->v[k - 1] : NULL;
+
+		if (last != NULL && sp->v[i].off <= last->off + last->len) {
+			size_t end = sp->v[i].off + sp->v[i].len;
+
+			if (end > last->off + last->len)
+				last->len = end - last->off;
+			continue;
+		}
+		sp->v[k++] = sp->v[i];
+	}
+	sp->n = k;
+	return k;
+}
+
 char *
 spans_replace(const char *text, size_t n, struct spans *sp)
 {
@@ -322,16 +369,11 @@ spans_replace(const char *text, size_t n, struct spans *sp)
 	size_t at = 0;
 	int i;
 
-	if (sp->n > 1)
-		qsort(sp->v, (size_t)sp->n, sizeof(*sp->v), by_offset);
+	spans_merge(sp);
 	for (i = 0; i < sp->n; i++) {
-		const struct span *s = &sp->v[i];
-
-		if (s->off < at)
-			continue;	/* overlaps one already replaced */
-		sb_add(&sb, text + at, s->off - at);
+		sb_add(&sb, text + at, sp->v[i].off - at);
 		sb_adds(&sb, "[erased]");
-		at = s->off + s->len;
+		at = sp->v[i].off + sp->v[i].len;
 	}
 	if (at < n)
 		sb_add(&sb, text + at, n - at);

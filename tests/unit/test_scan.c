@@ -22,6 +22,16 @@ collect(void *arg, const char *type, const char *norm, size_t off,
 	return 0;
 }
 
+/* The same with where each lies, as "type:norm@off" lines. */
+static int
+collect_at(void *arg, const char *type, const char *norm, size_t off,
+	   size_t len)
+{
+	(void)len;
+	sb_addf(arg, "%s:%s@%zu\n", type, norm, off);
+	return 0;
+}
+
 static int
 offers(const char *text, const char *want)
 {
@@ -62,6 +72,39 @@ test_emails(void)
 	CHECK(offers("mail dan@example.com.", "email:dan@example.com\n"),
 	      "a full stop after an email is not part of it");
 	CHECK(count("no address here @ all") == 0, "a lone @ is nothing");
+}
+
+/* offers_at: whether the scanner offers want at offset off of text. */
+static int
+offers_at(const char *text, const char *want, size_t off)
+{
+	struct strbuf sb = STRBUF_INIT, w = STRBUF_INIT;
+	int r;
+
+	scan_text(text, strlen(text), 44, collect_at, &sb);
+	sb_addf(&w, "%s@%zu\n", want, off);
+	r = strstr(sb_str(&sb), sb_str(&w)) != NULL;
+	if (!r)
+		printf("# '%s' offered:\n# %s\n", text, sb_str(&sb));
+	sb_release(&sb);
+	sb_release(&w);
+	return r;
+}
+
+static void
+test_many_groups(void)
+{
+	const char *two = "tel +44 (0)7700 900001 / 0044-7700-900001 end";
+	const char *late = "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 "
+			   "20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 "
+			   "+44 7700 900001";
+
+	CHECK(offers_at(two, "phone:447700900001", 4),
+	      "two spellings of a number in one run: the first");
+	CHECK(offers_at(two, "phone:447700900001", 25),
+	      "and the second, past the sixth digit group");
+	CHECK(offers_at(late, "phone:447700900001", strlen(late) - 15),
+	      "a number after 35 digit groups in one run");
 }
 
 static void
@@ -118,6 +161,16 @@ test_replace(void)
 	spans_add(&sp, 4, 3, 0);	/* overlaps the first */
 	r = spans_replace(t, strlen(t), &sp);
 	CHECK_STR(r, "a [erased] b [erased] c", "spans replaced in order");
+	CHECK(sp.n == 2, "two places replaced");
+	free(r);
+	/* a span reaching past the one it starts in: their union goes */
+	sp.n = 0;
+	spans_add(&sp, 2, 5, 0);
+	spans_add(&sp, 4, 7, 0);
+	r = spans_replace(t, strlen(t), &sp);
+	CHECK_STR(r, "a [erased] b 07700 900123 c",
+		  "overlapping spans replaced as their union");
+	CHECK(sp.n == 1, "one place replaced");
 	free(r);
 	spans_release(&sp);
 }
@@ -154,6 +207,7 @@ main(void)
 {
 	test_emails();
 	test_phones();
+	test_many_groups();
 	test_binary();
 	test_blocks();
 	test_replace();
