@@ -62,9 +62,10 @@ int extract_write_manifest_file(const struct extract *x, const char *dir);
 /*
  * extract_apply_modes: give the folders and files extracted into dir the
  * modes the archive gave them (the owner always keeps full access to
- * folders); folders are made 0700, and files readable and writable by
- * their owner, while extracting and filtering.  Returns 0, or -1 after
- * reporting.
+ * folders), and folders the archive has no entry for 0777 less the umask
+ * (as tar makes them); folders are made 0700, and files readable and
+ * writable by their owner, while extracting and filtering.  Returns 0,
+ * or -1 after reporting.
  */
 int extract_apply_modes(const struct extract *x, const char *dir);
 

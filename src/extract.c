@@ -1238,15 +1238,22 @@ extract_apply_modes(const struct extract *x, const char *dir)
 	sqlite3_stmt *st;
 	int r, rc = 0;
 
+	mode_t mask = umask(022);
+
+	umask(mask);
+	/* folders the archive has no entry for (made to hold its files)
+	 * get the mode tar gives them: 0777 less the umask */
 	st = db_prepare(x->index, "SELECT path, mode, type FROM entries WHERE "
-				  "type IN (1, 2) AND mode IS NOT NULL ORDER "
-				  "BY path DESC");
+				  "(type IN (1, 2) AND mode IS NOT NULL) OR "
+				  "type = 4 ORDER BY path DESC");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char *full = xasprintf("%s/%s", dir, db_text(st, 0));
-		mode_t mode = (mode_t)sqlite3_column_int(st, 1);
-		int folder = sqlite3_column_int(st, 2) == ENT_DIR;
+		int type = sqlite3_column_int(st, 2);
+		int folder = type == ENT_DIR || type == ENT_IMPLICIT_DIR;
+		mode_t mode = type == ENT_IMPLICIT_DIR ? 0777 & ~mask :
+			      (mode_t)sqlite3_column_int(st, 1);
 		struct stat sb;
 
 		/* the owner keeps access to folders: the operator must be

@@ -38,4 +38,17 @@ eq "the database keeps its mode" "$(stat -c %a r/live.db 2>&1)" 444
 eq "the notes keep theirs" "$(stat -c %a r/notes.txt 2>&1)" 400
 eq "the script keeps its" "$(stat -c %a r/run.sh 2>&1)" 755
 check "the notes are intact" cmp -s r/notes.txt app/notes.txt
+
+# folders the archive has no entry for are made as tar makes them (0777
+# less the umask), not left 0700 from staging; so are they in a scrub
+mkdir -p deep/data/att && echo "a file" >deep/data/att/f.txt
+bsdtar -cf deep.tar -C deep data/att/f.txt
+(umask 022 && lt restore deep.tar --to "$T/r2")
+expect 0 "restore of an archive with no folder entries"
+eq "its folders are 755 (umask 022)" \
+	"$(stat -c %a r2/data r2/data/att | tr '\n' ' ')" "755 755 "
+(umask 022 && lt scrub deep.tar -o "$T/deep2.tar")
+expect 0 "scrub of it"
+check "the scrubbed archive's folders are not 0700" \
+	sh -c "! bsdtar -tvf '$T/deep2.tar' | grep -q '^drwx------'"
 done_testing
