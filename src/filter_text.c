@@ -132,12 +132,20 @@ csv_field(const char *rec, size_t len, int k, struct strbuf *sb)
 	return -1;
 }
 
-/* header_index: the column of name in CSV header hdr, or -1. */
+/*
+ * header_index: the column of name in CSV header hdr, or -1 (a UTF-8
+ * byte order mark before the first name is not part of it).
+ */
 static int
 header_index(const char *hdr, size_t len, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int k;
+
+	if (len >= 3 && memcmp(hdr, "\xEF\xBB\xBF", 3) == 0) {
+		hdr += 3;
+		len -= 3;
+	}
 
 	for (k = 0; csv_field(hdr, len, k, &sb) == 0; k++) {
 		if (strcmp(trim(sb.buf ? sb.buf : (char *)""), name) == 0) {

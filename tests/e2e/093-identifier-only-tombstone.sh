@@ -36,6 +36,9 @@ email,name,phone_number
 bob@example.com,Bob Byname,+44 7700 900401
 kay@example.com,Kay Kept,+44 7700 900402
 CSV
+# the same from a spreadsheet that writes a UTF-8 byte order mark
+printf '\357\273\277email,name,phone_number\r\nbob@example.com,Bob Byname,\r\nkay@example.com,Kay Kept,\r\n' \
+	>exports/bom.csv
 lt backup -o "$T/bk/old.tar.zst"
 expect 0 "backup while bob is in the store"
 
@@ -46,7 +49,7 @@ sql live.db "DELETE FROM subjects WHERE id = '$BOB';
  DELETE FROM tickets WHERE subject_id = '$BOB';
  DELETE FROM orders WHERE id = 1"
 rm -r attachments/$BOB
-sed -i '/^bob@/d' exports/contacts.csv
+sed -i '/^bob@/d' exports/contacts.csv exports/bom.csv
 lt request erase --email bob@example.com --phone '07700 900401'
 expect 0 "request erase for bob"
 lt run
@@ -75,6 +78,9 @@ eq "bob's order is masked" "$(sql r/live.db "SELECT quote(customer_email) ||
 eq "bob's CSV record is dropped" "$(cat r/exports/contacts.csv)" \
 	"email,name,phone_number
 kay@example.com,Kay Kept,+44 7700 900402"
+eq "bob's record is dropped from the CSV with a byte order mark" \
+	"$(cat r/exports/bom.csv | tr -d '\r')" "$(printf '\357\273\277email,name,phone_number\nkay@example.com,Kay Kept,')"
+err_lacks "no column 'email'" "its header's first name is read past the mark"
 no_bytes "bob's email is in no restored file" bob@example.com $(find r -type f)
 no_bytes "bob's name is in no restored file" 'Bob Byname' $(find r -type f)
 eq "kay is whole" "$(sql r/live.db "SELECT count(*) FROM subjects WHERE id = '$K'")/$(sql r/live.db \
