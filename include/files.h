@@ -54,6 +54,17 @@ int files_erase(const struct config *cfg, const struct key *k, const char *sid,
 		const char *ids, int dry);
 
 /*
+ * files_erase_batch: files_erase for each of n subjects (sids[i] or NULL,
+ * hashes ids[i]), and, for a per-subject folder by subject id
+ * ("attachments/{subject}/"), their folders found deeper in its folder
+ * ("attachments/2026/ID/"), which a restore drops too.  Returns the
+ * number of paths removed (with dry, that would be), or -1 after
+ * reporting.
+ */
+int files_erase_batch(const struct config *cfg, const struct key *k, int n,
+		      char *const *sids, char *const *ids, int dry);
+
+/*
  * rm_tree: remove path and, if it is a folder, everything below it,
  * without following symlinks.  Returns 0, or -1 after reporting.
  */

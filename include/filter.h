@@ -150,11 +150,11 @@ int filter_drops(struct filter *f, const char *rel, const struct stat *st);
 /*
  * filter_live_files: drop the records holding any of the n identifier
  * hash lists ids from the live structured files ([files] with a format,
- * under the config's folder), rewriting each file durably.  Returns 0, or
- * -1 after reporting.
+ * under the config's folder), rewriting each file durably; with dry, only
+ * say how many would go.  Returns 0, or -1 after reporting.
  */
 int filter_live_files(const struct config *cfg, const struct key *k,
-		      int64_t now, int n, char *const *ids);
+		      int64_t now, int n, char *const *ids, int dry);
 
 /*
  * filter_print_hits: with print_hits, the findings to out, one line each,

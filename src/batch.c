@@ -454,16 +454,23 @@ account(struct batch *b, int i, int64_t seq, const struct erase_tally *t,
 		b->subjects++;
 }
 
-/* dry_flush: say what the batch would erase, and change nothing. */
-static void
-dry_flush(struct batch *b, const struct erase_tally *tl)
+/*
+ * dry_flush: say what the batch would erase (sids and ids: its victims'),
+ * files included, and change nothing.  Returns 0, or -1 after reporting.
+ */
+static int
+dry_flush(struct batch *b, const struct erase_tally *tl, char *const *sids,
+	  char *const *ids)
 {
 	struct strbuf lines = STRBUF_INIT;
-	int i;
+	int i, rc;
 
 	for (i = 0; i < b->n; i++)
 		account(b, i, 0, &tl[i], &lines);
 	emit(&lines, "would erase", 0);
+	rc = files_erase_batch(b->cfg, b->key, b->n, sids, ids, 1) < 0 ||
+	     filter_live_files(b->cfg, b->key, b->now, b->n, ids, 1) != 0
+		     ? -1 : 0;
 	/* the run would have erased them: later steps (a request naming an
 	 * expired lead) must not find them again */
 	for (i = 0; i < b->n; i++) {
@@ -476,6 +483,7 @@ dry_flush(struct batch *b, const struct erase_tally *tl)
 	}
 	sb_release(&lines);
 	batch_abort(b);
+	return rc;
 }
 
 int
@@ -510,8 +518,7 @@ batch_flush(struct batch *b)
 		if (b->v[i].covered)
 			tally_zero(&tl[i]);
 	if (b->dry) {
-		dry_flush(b, tl);
-		rc = 0;
+		rc = dry_flush(b, tl, sids, ids);
 		goto done;
 	}
 	st.b = b;
@@ -537,10 +544,9 @@ batch_flush(struct batch *b)
 	emit(&lines, "erased", 0);
 	erased = 1;
 	fault_point("after-live-commit");
-	for (i = 0; i < b->n; i++)
-		if (files_erase(b->cfg, b->key, b->v[i].sid, b->v[i].ids, 0) < 0)
-			goto done;
-	if (filter_live_files(b->cfg, b->key, b->now, n, ids) != 0)
+	if (files_erase_batch(b->cfg, b->key, n, sids, ids, 0) < 0)
+		goto done;
+	if (filter_live_files(b->cfg, b->key, b->now, n, ids, 0) != 0)
 		goto done;
 	fault_point("after-files");
 	for (i = 0; i < applied.n; i++)

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "hashset.h"
 #include "ident.h"
 #include "log.h"
+#include "sha.h"
 #include "util.h"
 #include "banned.h"
 
@@ -237,5 +239,130 @@ files_erase(const struct config *cfg, const struct key *k, const char *sid,
 			return -1;
 		total += n;
 	}
+	return total;
+}
+
+/* What a walk for nested per-subject folders looks for. */
+struct nested {
+	const struct files_rule *f;
+	const struct fpattern *p;
+	const char *base;		/* the name's part before the id */
+	struct hashset *sids;		/* the batch's subject ids */
+	int dry;
+	int removed;
+};
+
+/*
+ * walk_nested: in folder dir (depth levels below the rule's folder),
+ * remove the folders named after a subject of n->sids, and look into the
+ * others; never into a symlink.  Returns 0, or -1 after reporting.
+ */
+static int
+walk_nested(struct nested *n, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+		       (log_errno("cannot read folder '%s'", dir), -1);
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		char *path, *value;
+		unsigned char key[32];
+		struct stat st;
+		int r;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
+					     lstat(path, &st) != 0 ||
+					     !S_ISDIR(st.st_mode))) {
+			free(path);
+			continue;
+		}
+		value = depth > 0 ? name_value(de->d_name, n->base,
+					       n->p->suffix) : NULL;
+		if (value != NULL)
+			sha_raw(value, strlen(value), key);
+		if (value != NULL && hashset_get(n->sids, key, NULL)) {
+			r = remove_path(path, n->f, n->p, n->dry);
+			if (r < 0)
+				rc = -1;
+			n->removed += r > 0;
+		} else if (depth < 16) {
+			rc = walk_nested(n, path, depth + 1);
+		}
+		free(value);
+		free(path);
+	}
+	if (rc == 0 && errno != 0)
+		rc = (log_errno("cannot read folder '%s'", dir), -1);
+	closedir(d);
+	return rc;
+}
+
+/*
+ * erase_nested: for rule f, a per-subject folder by subject id, remove
+ * the folders of the batch's subjects found deeper in the rule's folder
+ * than the pattern says ("attachments/2026/ID/" for
+ * "attachments/{subject}/"), as a restore drops them.
+ */
+static int
+erase_nested(const struct config *cfg, const struct files_rule *f,
+	     struct hashset *sids, int dry)
+{
+	struct fpattern p;
+	struct nested n;
+	char *dir, *slash;
+	int rc;
+
+	if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
+		return 0;
+	if (!p.dir || strcmp(p.placeholder, "subject") != 0) {
+		fpattern_release(&p);
+		return 0;
+	}
+	slash = strrchr(p.prefix, '/');
+	dir = slash ? xasprintf("%s/%.*s", cfg->dir, (int)(slash - p.prefix),
+				p.prefix)
+		    : xstrdup(cfg->dir);
+	memset(&n, 0, sizeof(n));
+	n.f = f;
+	n.p = &p;
+	n.base = slash ? slash + 1 : p.prefix;
+	n.sids = sids;
+	n.dry = dry;
+	/* depth 0: the rule's own level, which erase_rule looked at */
+	rc = walk_nested(&n, dir, 0);
+	free(dir);
+	fpattern_release(&p);
+	return rc < 0 ? -1 : n.removed;
+}
+
+int
+files_erase_batch(const struct config *cfg, const struct key *k, int n,
+		  char *const *sids, char *const *ids, int dry)
+{
+	struct hashset *set = hashset_new();
+	unsigned char key[32];
+	int i, r, total = 0, any = 0;
+
+	for (i = 0; i < n && total >= 0; i++) {
+		r = files_erase(cfg, k, sids[i], ids[i], dry);
+		total = r < 0 ? -1 : total + r;
+		if (sids[i] != NULL) {
+			sha_raw(sids[i], strlen(sids[i]), key);
+			hashset_put(set, key, 1);
+			any = 1;
+		}
+	}
+	for (i = 0; any && total >= 0 && i < cfg->nfiles; i++) {
+		r = erase_nested(cfg, &cfg->files[i], set, dry);
+		total = r < 0 ? -1 : total + r;
+	}
+	hashset_free(set);
 	return total;
 }

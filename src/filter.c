@@ -1021,7 +1021,7 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 
 int
 filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
-		  int n, char *const *ids)
+		  int n, char *const *ids, int dry)
 {
 	struct filter f;
 	struct ids_item it;
@@ -1038,7 +1038,7 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 	f.cfg = cfg;
 	f.key = k;
 	f.now = now;
-	f.mode = FILTER_APPLY;
+	f.mode = dry ? FILTER_COUNT : FILTER_APPLY;
 	f.by_hash = hashset_new();
 	f.by_sid = hashset_new();
 	f.tombs = xcalloc((size_t)n, sizeof(*f.tombs));
@@ -1068,9 +1068,9 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 		free(pattern);
 	}
 	if (f.st.records > 0)
-		log_notice("dropped %" PRId64 " record%s of erased subjects "
-			   "from structured files", f.st.records,
-			   f.st.records == 1 ? "" : "s");
+		log_notice("%s %" PRId64 " record%s of erased subjects from "
+			   "structured files", dry ? "would drop" : "dropped",
+			   f.st.records, f.st.records == 1 ? "" : "s");
 	free(f.tombs);
 	f.tombs = NULL;
 	f.ntombs = 0;

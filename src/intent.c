@@ -365,10 +365,10 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	fault_point("after-redo-commit");
 	for (i = 0; i < n; i++)
 		if (strcmp(evs[i].ev.type, "erase") == 0 &&
-		    (files_erase(cfg, k, evs[i].ev.subject, evs[i].ev.ids,
-				 0) < 0 ||
+		    (files_erase_batch(cfg, k, 1, &evs[i].ev.subject,
+				       &evs[i].ev.ids, 0) < 0 ||
 		     filter_live_files(cfg, k, ledger_now(l), 1,
-				       &evs[i].ev.ids) != 0))
+				       &evs[i].ev.ids, 0) != 0))
 			goto done;
 	for (i = 0; i < n;) {
 		int j = i;

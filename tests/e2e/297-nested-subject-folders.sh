@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPEC 1 data map "file trees with per-subject paths": with
+# `attachments/{subject}/`, an erased subject's folder is removed by `run`
+# also where the application filed it deeper (attachments/2026/ID/, or
+# inside another subject's folder), as a restore drops such folders: a
+# backup taken after the run then holds nothing of her (`inspect` 0).
+# Other folders and files stay, a symlink is never followed, and
+# `run --dry-run` names each folder it would remove and the records of
+# structured files it would drop, and changes no byte.
+. "$TESTS_TOP/tests/lib.sh"
+
+A=aaaaaaaa-0000-4000-8000-00000000000a
+K=cccccccc-0000-4000-8000-00000000000c
+setup "[files exports]
+path   = exports/*.csv
+format = csv
+match  = email:email"
+NOW=2026-03-01T00:00:00Z
+add_subject live.db $A client Alice alice@example.com '' 2026-02-01T00:00:00Z
+add_subject live.db $K client Kay kay@example.com '' 2026-02-01T00:00:00Z
+mkdir -p attachments/$A attachments/2026/$A/scans attachments/$K/$A \
+	attachments/2026/$K outside/$A exports
+echo a >attachments/$A/a.txt
+echo b >attachments/2026/$A/scans/b.pdf
+echo c >attachments/$K/$A/c.txt
+echo k >attachments/2026/$K/k.txt
+echo o >outside/$A/o.txt
+ln -s "$T/outside" attachments/elsewhere
+printf 'email,name\nalice@example.com,Alice\nkay@example.com,Kay\n' \
+	>exports/c.csv
+lt request erase --email alice@example.com
+expect 0 "a request for alice"
+
+find attachments outside exports -type f | sort | xargs sha256sum >sums.before
+lt run --dry-run
+expect 0 "dry run"
+err_has "would remove '$T/attachments/$A'" "it names her folder"
+err_has "would remove '$T/attachments/2026/$A'" "and the one filed by year"
+err_has "would remove '$T/attachments/$K/$A'" \
+	"and the one inside another subject's folder"
+err_has "would drop 1 record of erased subjects from structured files" \
+	"and the CSV record"
+find attachments outside exports -type f | sort | xargs sha256sum >sums.after
+check "the dry run changed no file" cmp -s sums.before sums.after
+
+lt run
+expect 0 "the run erases alice"
+check "her folder is gone" test ! -e attachments/$A
+check "the one filed by year too" test ! -e attachments/2026/$A
+check "and the one inside kay's folder" test ! -e attachments/$K/$A
+check "kay's files stay" test -f attachments/2026/$K/k.txt
+check "a folder reached through a symlink is never touched" \
+	test -f outside/$A/o.txt
+eq "her CSV record is dropped" "$(cat exports/c.csv)" \
+	"$(printf 'email,name\nkay@example.com,Kay')"
+rm attachments/elsewhere
+lt backup -o "$T/after.tar"
+expect 0 "a backup after the run"
+lt inspect "$T/after.tar"
+expect 0 "holds nothing of her"
+done_testing
