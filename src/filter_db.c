@@ -561,11 +561,17 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	if (f->mode == FILTER_COUNT) {
 		struct erase_tally t;
 
+		/* count_subjects counted the erasures as of now; rows a
+		 * release event of the ledger deletes are counted here, as
+		 * a restore counts them, whatever now is */
 		tally_init(&t, f->cfg);
 		rc = eraser_apply(er, &t);
+		f->st.redacted += t.redacted;
+		tally_zero(&t);
 		if (rc == 0)
 			rc = replay_releases(f, er, &t);
-		f->st.redacted += t.redacted;
+		for (i = 0; rc == 0 && i < t.n; i++)
+			f->st.tally.rows[i] += t.rows[i];
 		tally_release(&t);
 		if (rc != 0)
 			goto done;

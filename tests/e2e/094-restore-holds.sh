@@ -70,7 +70,15 @@ expect 0 "run after the hold ends"
 eq "a release event" "$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'")" 1
 eq "live: the held invoice is released" "$(sql live.db "SELECT id FROM invoices ORDER BY id" | tr '\n' ' ')" "3 "
 NOW=2026-11-25T10:00:00Z
+lt restore bk/b.tar.zst --to "$T/r4" --dry-run
+expect 0 "a dry run of it"
+grep '^would erase:' out >dry.txt
+lt inspect bk/b.tar.zst
+grep '^would erase:' err >inspect.txt
 lt restore bk/b.tar.zst --to "$T/r4"
 expect 0 "restore with an earlier --now after the release"
 eq "the released invoice is dropped (the release is replayed)" "$(invoices r4)" "3 "
+eq "the dry run counted the rows the restore erased" \
+	"$(sed 's/^would erase:/erased:/' dry.txt)" "$(grep '^erased:' out)"
+eq "so did inspect" "$(cat inspect.txt)" "$(cat dry.txt)"
 done_testing
