@@ -36,13 +36,17 @@ void fpattern_release(struct fpattern *p);
  */
 char *fpattern_value(const struct fpattern *p, const char *path, size_t *end);
 
+struct hashset;
+
 /*
- * files_subject_match: whether value, found in the placeholder of p, is
- * subject sid or one of the hashes in ids ("type:HEX ...").
+ * files_subject_match: whether value, found in the placeholder of p,
+ * names a subject whose id is in sids or one of whose identifier hashes
+ * is in hashes (sets of sha_raw of the id, and of the binary hashes).
  */
 int files_subject_match(const struct config *cfg, const struct key *k,
 			const struct fpattern *p, const char *value,
-			const char *sid, const char *ids);
+			const struct hashset *sids,
+			const struct hashset *hashes);
 
 /*
  * files_erase: remove from the live file trees (under the config's folder)

@@ -527,7 +527,7 @@ batch_flush(struct batch *b)
 	threaded = pthread_create(&thread, NULL, write_stones, &st) == 0;
 	if (!threaded)
 		write_stones(&st);
-	applied_rc = st.rc == 0 || threaded ?
+	applied_rc = threaded || st.rc == 0 ?
 		     eraser_apply(b->er, &applied) : -1;
 	if (threaded)
 		pthread_join(thread, NULL);

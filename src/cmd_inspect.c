@@ -55,6 +55,7 @@ cmd_inspect(struct ctx *c)
 		goto done;
 	}
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
+		filter_print_hits(&f, stdout);	/* what was found so far */
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}

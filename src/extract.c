@@ -1238,6 +1238,8 @@ extract_apply_modes(const struct extract *x, const char *dir)
 	sqlite3_stmt *st;
 	int r, rc = 0;
 
+	/* read by setting it back at once: no other thread of lethe makes
+	 * files while modes are applied (extraction and filtering are done) */
 	mode_t mask = umask(022);
 
 	umask(mask);

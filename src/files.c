@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,17 +77,18 @@ fpattern_value(const struct fpattern *p, const char *path, size_t *end)
 int
 files_subject_match(const struct config *cfg, const struct key *k,
 		    const struct fpattern *p, const char *value,
-		    const char *sid, const char *ids)
+		    const struct hashset *sids, const struct hashset *hashes)
 {
-	char hex[HASH_HEX], item[HASH_HEX + 64];
+	unsigned char key[32];
+	char hex[HASH_HEX];
 
-	if (strcmp(p->placeholder, "subject") == 0)
-		return sid != NULL && strcmp(value, sid) == 0;
-	if (ids == NULL || ident_hash_value(k, p->placeholder, value,
-					    (int)cfg->calling_code, hex) != 0)
-		return 0;
-	snprintf(item, sizeof(item), "%s:%s", p->placeholder, hex);
-	return strstr(ids, item) != NULL;
+	if (strcmp(p->placeholder, "subject") == 0) {
+		sha_raw(value, strlen(value), key);
+		return hashset_get(sids, key, NULL);
+	}
+	return ident_hash_value(k, p->placeholder, value,
+				(int)cfg->calling_code, hex) == 0 &&
+	       hex_key(hex, 64, key) == 0 && hashset_get(hashes, key, NULL);
 }
 
 static int
@@ -158,67 +160,34 @@ remove_path(const char *path, const struct files_rule *f,
 	return 1;
 }
 
-/* erase_rule: remove the per-subject paths of one rule. */
+/*
+ * erase_rule: remove subject sid's folder of rule f where the pattern
+ * puts it; rules by identifier are walk_nested's.  Returns the number
+ * removed, or -1 after reporting.
+ */
 static int
-erase_rule(const struct config *cfg, const struct key *k,
-	   const struct files_rule *f, const char *sid, const char *ids,
-	   int dry)
+erase_rule(const struct config *cfg, const struct files_rule *f,
+	   const char *sid, int dry)
 {
 	struct fpattern p;
-	DIR *d = NULL;
-	struct dirent *de;
-	char *dir = NULL, *path = NULL, *slash;
-	const char *base;
-	int removed = 0, r, rc = -1;
+	char *dir, *path, *slash;
+	int rc;
 
 	if (fpattern_parse(f->path, &p) != 0)
 		return 0;
+	if (strcmp(p.placeholder, "subject") != 0 || sid == NULL ||
+	    strchr(sid, '/') != NULL || strcmp(sid, "..") == 0 ||
+	    strcmp(sid, ".") == 0) {
+		fpattern_release(&p);
+		return 0;
+	}
 	slash = strrchr(p.prefix, '/');
-	base = slash ? slash + 1 : p.prefix;
 	dir = slash ? xasprintf("%s/%.*s", cfg->dir, (int)(slash - p.prefix),
 				p.prefix)
 		    : xstrdup(cfg->dir);
-	if (strcmp(p.placeholder, "subject") == 0) {
-		if (sid == NULL || strchr(sid, '/') != NULL ||
-		    strcmp(sid, "..") == 0 || strcmp(sid, ".") == 0) {
-			rc = 0;
-			goto done;
-		}
-		path = xasprintf("%s/%s%s%s", dir, base, sid, p.suffix);
-		rc = remove_path(path, f, &p, dry);
-		goto done;
-	}
-	d = opendir(dir);
-	if (d == NULL) {
-		rc = errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-		if (rc != 0)
-			log_errno("cannot read folder '%s'", dir);
-		goto done;
-	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		char *value = name_value(de->d_name, base, p.suffix);
-
-		if (value == NULL || !files_subject_match(cfg, k, &p, value,
-							  sid, ids)) {
-			free(value);
-			continue;
-		}
-		free(value);
-		free(path);
-		path = xasprintf("%s/%s", dir, de->d_name);
-		r = remove_path(path, f, &p, dry);
-		if (r < 0)
-			goto done;
-		removed += r;
-	}
-	if (errno != 0) {
-		log_errno("cannot read folder '%s'", dir);
-		goto done;
-	}
-	rc = removed;
-done:
-	if (d != NULL)
-		closedir(d);
+	path = xasprintf("%s/%s%s%s", dir, slash ? slash + 1 : p.prefix, sid,
+			 p.suffix);
+	rc = remove_path(path, f, &p, dry);
 	free(path);
 	free(dir);
 	fpattern_release(&p);
@@ -229,71 +198,79 @@ int
 files_erase(const struct config *cfg, const struct key *k, const char *sid,
 	    const char *ids, int dry)
 {
-	int i, n, total = 0;
+	char *sids[1], *idl[1];
 
-	for (i = 0; i < cfg->nfiles; i++) {
-		if (cfg->files[i].format != FMT_NONE)
-			continue;
-		n = erase_rule(cfg, k, &cfg->files[i], sid, ids, dry);
-		if (n < 0)
-			return -1;
-		total += n;
-	}
-	return total;
+	sids[0] = (char *)sid;
+	idl[0] = (char *)ids;
+	return files_erase_batch(cfg, k, 1, sids, idl, dry);
 }
 
-/* What a walk for nested per-subject folders looks for. */
+/* What a walk for per-subject paths looks for. */
 struct nested {
+	const struct config *cfg;
+	const struct key *key;
 	const struct files_rule *f;
 	const struct fpattern *p;
-	const char *base;		/* the name's part before the id */
+	const char *base;		/* the name's part before the value */
+	int from;			/* the depth names are matched from */
 	struct hashset *sids;		/* the batch's subject ids */
+	struct hashset *hashes;		/* the batch's identifier hashes */
 	int dry;
 	int removed;
 };
 
 /*
- * walk_nested: in folder dir (depth levels below the rule's folder),
- * remove the folders named after a subject of n->sids, and look into the
- * others; never into a symlink.  Returns 0, or -1 after reporting.
+ * walk_nested: in folder dir (open as fd, which is closed here; depth
+ * levels below the rule's folder), remove the folders named after a
+ * subject of the batch, and look into the others, never through a
+ * symlink.  A folder below the rule's that cannot be read is passed over
+ * with a warning (an unrelated lost+found must not stop every run).
+ * Returns 0, or -1 after reporting.
  */
 static int
-walk_nested(struct nested *n, const char *dir, int depth)
+walk_nested(struct nested *n, int fd, const char *dir, int depth)
 {
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(fd);
 	struct dirent *de;
 	int rc = 0;
 
-	if (d == NULL)
-		return errno == ENOENT || errno == ENOTDIR ? 0 :
-		       (log_errno("cannot read folder '%s'", dir), -1);
+	if (d == NULL) {
+		close(fd);
+		return (log_errno("cannot read folder '%s'", dir), -1);
+	}
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		char *path, *value;
-		unsigned char key[32];
 		struct stat st;
-		int r;
+		int r, sub;
 
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
 		if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
-					     lstat(path, &st) != 0 ||
-					     !S_ISDIR(st.st_mode))) {
-			free(path);
+					     fstatat(dirfd(d), de->d_name, &st,
+						     AT_SYMLINK_NOFOLLOW) != 0 ||
+					     !S_ISDIR(st.st_mode)))
 			continue;
-		}
-		value = depth > 0 ? name_value(de->d_name, n->base,
-					       n->p->suffix) : NULL;
-		if (value != NULL)
-			sha_raw(value, strlen(value), key);
-		if (value != NULL && hashset_get(n->sids, key, NULL)) {
+		path = xasprintf("%s/%s", dir, de->d_name);
+		value = depth >= n->from ? name_value(de->d_name, n->base,
+						      n->p->suffix) : NULL;
+		if (value != NULL &&
+		    files_subject_match(n->cfg, n->key, n->p, value, n->sids,
+					n->hashes)) {
 			r = remove_path(path, n->f, n->p, n->dry);
 			if (r < 0)
 				rc = -1;
 			n->removed += r > 0;
 		} else if (depth < 16) {
-			rc = walk_nested(n, path, depth + 1);
+			sub = openat(dirfd(d), de->d_name, O_RDONLY |
+				     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				rc = walk_nested(n, sub, path, depth + 1);
+			else if (errno != ENOENT && errno != ENOTDIR &&
+				 errno != ELOOP)
+				log_warn("cannot read folder '%s' (%s): an "
+					 "erased subject's folder in it would "
+					 "stay", path, strerror(errno));
 		}
 		free(value);
 		free(path);
@@ -305,23 +282,26 @@ walk_nested(struct nested *n, const char *dir, int depth)
 }
 
 /*
- * erase_nested: for rule f, a per-subject folder by subject id, remove
- * the folders of the batch's subjects found deeper in the rule's folder
- * than the pattern says ("attachments/2026/ID/" for
- * "attachments/{subject}/"), as a restore drops them.
+ * erase_nested: for rule f, a per-subject folder, remove the batch's
+ * folders found in the rule's folder: by identifier at any depth; by
+ * subject id deeper than the pattern says ("attachments/2026/ID/" for
+ * "attachments/{subject}/"; erase_rule took the one where it says), as
+ * a restore drops them.  Returns the number removed, or -1.
  */
 static int
-erase_nested(const struct config *cfg, const struct files_rule *f,
-	     struct hashset *sids, int dry)
+erase_nested(const struct config *cfg, const struct key *k,
+	     const struct files_rule *f, struct hashset *sids,
+	     struct hashset *hashes, int dry)
 {
 	struct fpattern p;
 	struct nested n;
 	char *dir, *slash;
-	int rc;
+	int rc, by_id, fd;
 
 	if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
 		return 0;
-	if (!p.dir || strcmp(p.placeholder, "subject") != 0) {
+	by_id = strcmp(p.placeholder, "subject") == 0;
+	if (!p.dir || hashset_count(by_id ? sids : hashes) == 0) {
 		fpattern_release(&p);
 		return 0;
 	}
@@ -330,13 +310,29 @@ erase_nested(const struct config *cfg, const struct files_rule *f,
 				p.prefix)
 		    : xstrdup(cfg->dir);
 	memset(&n, 0, sizeof(n));
+	n.cfg = cfg;
+	n.key = k;
 	n.f = f;
 	n.p = &p;
 	n.base = slash ? slash + 1 : p.prefix;
+	n.from = by_id ? 1 : 0;
 	n.sids = sids;
+	n.hashes = hashes;
 	n.dry = dry;
-	/* depth 0: the rule's own level, which erase_rule looked at */
-	rc = walk_nested(&n, dir, 0);
+	/* the rule's own folder: by identifier, one that is there but
+	 * cannot be read fails the step (a path it names may be in it); by
+	 * subject id, erase_rule has removed the path it names */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		rc = 0;
+	else if (fd < 0 && by_id)
+		rc = (log_warn("cannot read folder '%s' (%s): an erased "
+			       "subject's folder deeper in it would stay",
+			       dir, strerror(errno)), 0);
+	else if (fd < 0)
+		rc = (log_errno("cannot read folder '%s'", dir), -1);
+	else
+		rc = walk_nested(&n, fd, dir, 0);
 	free(dir);
 	fpattern_release(&p);
 	return rc < 0 ? -1 : n.removed;
@@ -346,23 +342,36 @@ int
 files_erase_batch(const struct config *cfg, const struct key *k, int n,
 		  char *const *sids, char *const *ids, int dry)
 {
-	struct hashset *set = hashset_new();
+	struct hashset *set = hashset_new(), *hashes = hashset_new();
 	unsigned char key[32];
-	int i, r, total = 0, any = 0;
+	struct ids_item it;
+	int i, j, r, total = 0;
 
-	for (i = 0; i < n && total >= 0; i++) {
-		r = files_erase(cfg, k, sids[i], ids[i], dry);
-		total = r < 0 ? -1 : total + r;
+	for (i = 0; i < n; i++) {
+		const char *p = ids[i];
+
 		if (sids[i] != NULL) {
 			sha_raw(sids[i], strlen(sids[i]), key);
 			hashset_put(set, key, 1);
-			any = 1;
+		}
+		while (p != NULL && ids_next(&p, &it))
+			if (it.has_key)
+				hashset_put(hashes, it.key, 1);
+	}
+	for (j = 0; j < cfg->nfiles && total >= 0; j++) {
+		if (cfg->files[j].format != FMT_NONE)
+			continue;
+		for (i = 0; i < n && total >= 0; i++) {
+			r = erase_rule(cfg, &cfg->files[j], sids[i], dry);
+			total = r < 0 ? -1 : total + r;
+		}
+		if (total >= 0) {
+			r = erase_nested(cfg, k, &cfg->files[j], set, hashes,
+					 dry);
+			total = r < 0 ? -1 : total + r;
 		}
 	}
-	for (i = 0; any && total >= 0 && i < cfg->nfiles; i++) {
-		r = erase_nested(cfg, &cfg->files[i], set, dry);
-		total = r < 0 ? -1 : total + r;
-	}
 	hashset_free(set);
+	hashset_free(hashes);
 	return total;
 }

@@ -212,6 +212,33 @@ redone_json(const struct erase_tally *t, const struct config *cfg,
 	sb_release(&obj);
 }
 
+/*
+ * files_of_erasures: the per-subject paths and structured-file records of
+ * the erasures among evs[0..n), all in one pass over the trees.  Returns
+ * 0, or -1 after reporting.
+ */
+static int
+files_of_erasures(const struct config *cfg, const struct key *k,
+		  struct ledger *l, const struct intent *evs, int n)
+{
+	char **sids = xcalloc((size_t)n + 1, sizeof(*sids));
+	char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	int i, m = 0, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(evs[i].ev.type, "erase") != 0)
+			continue;
+		sids[m] = evs[i].ev.subject;
+		ids[m++] = evs[i].ev.ids;
+	}
+	if (m > 0 && (files_erase_batch(cfg, k, m, sids, ids, 0) < 0 ||
+		      filter_live_files(cfg, k, ledger_now(l), m, ids, 0) != 0))
+		rc = -1;
+	free(sids);
+	free(ids);
+	return rc;
+}
+
 /* finish_group: append the applied event for evs[a..b) (redone). */
 static int
 finish_group(struct ledger *l, const struct config *cfg,
@@ -363,13 +390,8 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	if (db_exec(live, "COMMIT", "commit to the live store") != 0)
 		goto rollback;
 	fault_point("after-redo-commit");
-	for (i = 0; i < n; i++)
-		if (strcmp(evs[i].ev.type, "erase") == 0 &&
-		    (files_erase_batch(cfg, k, 1, &evs[i].ev.subject,
-				       &evs[i].ev.ids, 0) < 0 ||
-		     filter_live_files(cfg, k, ledger_now(l), 1,
-				       &evs[i].ev.ids, 0) != 0))
-			goto done;
+	if (files_of_erasures(cfg, k, l, evs, n) != 0)
+		goto done;
 	for (i = 0; i < n;) {
 		int j = i;
 

@@ -24,12 +24,16 @@ emit(int prio, const char *label, const char *fmt, va_list ap, int err)
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* one line at a time: a batch's tombstones are written on a
+	 * thread of their own, which may log too */
+	flockfile(stderr);
 	if (journal)
 		fprintf(stderr, "<%d>", prio);
 	fprintf(stderr, "lethe: %s%s", label, msg);
 	if (err)
 		fprintf(stderr, ": %s", strerror(err));
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void

@@ -15,6 +15,8 @@
 #include "testutil.h"
 #include "config.h"
 #include "files.h"
+#include "sha.h"
+#include "hashset.h"
 #include "ident.h"
 #include "key.h"
 #include "strbuf.h"
@@ -182,7 +184,9 @@ test_subject_match(void)
 {
 	struct config cfg;
 	struct fpattern subj, mail, phone;
-	struct strbuf ids = STRBUF_INIT;
+	struct hashset *sids = hashset_new(), *hashes = hashset_new();
+	struct hashset *none = hashset_new();
+	unsigned char raw[32];
 	char hex[HASH_HEX];
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -190,41 +194,47 @@ test_subject_match(void)
 	fpattern_parse("attachments/{subject}/", &subj);
 	fpattern_parse("mail/{email}/", &mail);
 	fpattern_parse("calls/{phone}/", &phone);
+	sha_raw("s1", 2, raw);
+	hashset_put(sids, raw, 1);
 	ident_hash_value(key, "email", "alice@example.com", 44, hex);
-	sb_addf(&ids, "email:%s ", hex);
+	hex_key(hex, 64, raw);
+	hashset_put(hashes, raw, 1);
 	ident_hash_value(key, "phone", "+44 20 7946 0958", 44, hex);
-	sb_addf(&ids, "phone:%s", hex);
+	hex_key(hex, 64, raw);
+	hashset_put(hashes, raw, 1);
 
-	CHECK(files_subject_match(&cfg, key, &subj, "s1", "s1", NULL),
+	CHECK(files_subject_match(&cfg, key, &subj, "s1", sids, none),
 	      "a {subject} value matches its subject id");
-	CHECK(!files_subject_match(&cfg, key, &subj, "s1", "s2", NULL),
+	CHECK(!files_subject_match(&cfg, key, &subj, "s2", sids, none),
 	      "a {subject} value does not match another id");
-	CHECK(!files_subject_match(&cfg, key, &subj, "s1", NULL, sb_str(&ids)),
+	CHECK(!files_subject_match(&cfg, key, &subj, "s1", none, hashes),
 	      "a {subject} value does not match without an id");
-	CHECK(!files_subject_match(&cfg, key, &subj, "s", "s1", NULL),
+	CHECK(!files_subject_match(&cfg, key, &subj, "s", sids, none),
 	      "a {subject} value that is a prefix of the id does not match");
-	CHECK(files_subject_match(&cfg, key, &mail, "Alice@Example.COM", NULL,
-				  sb_str(&ids)),
+	CHECK(files_subject_match(&cfg, key, &mail, "Alice@Example.COM", none,
+				  hashes),
 	      "an {email} value matches its hash, in another spelling");
-	CHECK(!files_subject_match(&cfg, key, &mail, "bob@example.com", "s1",
-				   sb_str(&ids)),
+	CHECK(!files_subject_match(&cfg, key, &mail, "bob@example.com", sids,
+				   hashes),
 	      "another email does not match");
-	CHECK(!files_subject_match(&cfg, key, &mail, "alice@example.com", "s1",
-				   NULL),
+	CHECK(!files_subject_match(&cfg, key, &mail, "alice@example.com", sids,
+				   none),
 	      "an {email} value does not match without hashes");
-	CHECK(!files_subject_match(&cfg, key, &mail, "not-an-email", "s1",
-				   sb_str(&ids)),
+	CHECK(!files_subject_match(&cfg, key, &mail, "not-an-email", sids,
+				   hashes),
 	      "an invalid email does not match");
-	CHECK(files_subject_match(&cfg, key, &phone, "020 7946 0958", NULL,
-				  sb_str(&ids)),
+	CHECK(files_subject_match(&cfg, key, &phone, "020 7946 0958", none,
+				  hashes),
 	      "a {phone} value matches a national spelling");
-	CHECK(!files_subject_match(&cfg, key, &phone, "alice@example.com", NULL,
-				   sb_str(&ids)),
+	CHECK(!files_subject_match(&cfg, key, &phone, "alice@example.com", none,
+				   hashes),
 	      "an email under {phone} does not match");
 	fpattern_release(&subj);
 	fpattern_release(&mail);
 	fpattern_release(&phone);
-	sb_release(&ids);
+	hashset_free(sids);
+	hashset_free(hashes);
+	hashset_free(none);
 }
 
 static void
