@@ -935,7 +935,15 @@ check_purge_hold(struct loader *ld, const struct purge_rule *p,
 	t = &cfg->tables[i];
 	duration_format(&p->keep, keep, sizeof(keep));
 	duration_format(&t->retain_for, hold, sizeof(hold));
-	if (strcasecmp(p->date, t->date) != 0)
+	if (strcasecmp(p->date, t->date) == 0 &&
+	    p->date_format != t->date_format)
+		errorf(ld, config_key_line(cfg, sec, "date_format") ?
+			   config_key_line(cfg, sec, "date_format") : p->line,
+		       sec, "date_format", "'%s' is under a legal hold that "
+		       "reads '%s' in another date_format ([table %s]): the "
+		       "same column read two ways could delete held rows",
+		       t->name, t->date, t->name);
+	else if (strcasecmp(p->date, t->date) != 0)
 		errorf(ld, config_key_line(cfg, sec, "date"), sec, "date",
 		       "'%s' is under a legal hold counted from '%s' ([table "
 		       "%s] retain_for = %s): a purge counted from another "

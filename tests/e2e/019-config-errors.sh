@@ -133,6 +133,12 @@ mk purge_held '{ print } END { print "[purge invoices]";
 refused "a purge of held rows counted from another column"
 err_has_f "[purge invoices] date: 'invoices' is under a legal hold counted from 'issued_at'" \
 	"purge from another column: named"
+mk purge_held '{ print } END { print "[purge invoices]";
+	print "date = issued_at"; print "date_format = unix";
+	print "keep = 7 years" }'
+refused "a purge of held rows reading their date in another format"
+err_has_f "[purge invoices] date_format: 'invoices' is under a legal hold" \
+	"purge in another date_format: named"
 for good in '6 years' '72 months' '10 years'; do
 	mk purge_held "{ print } END { print \"[purge invoices]\";
 		print \"date = issued_at\"; print \"keep = $good\" }"
