@@ -58,9 +58,9 @@ char *duration_format(const struct duration *d, char *buf, size_t n);
 
 /*
  * duration_covers: 1 when a is at least as long as b from any start
- * (both in days and weeks, or both in months and years: 12 months = 1
- * year); 0 when it is shorter; -1 when one counts days and the other
- * calendar months, which compare differently from different starts.
+ * (12 months = 1 year, a week 7 days, a month 28 to 31 days); 0 when it
+ * is shorter from every start; -1 when that depends on the start (days
+ * against months: 30 days and 1 month).
  */
 int duration_covers(const struct duration *a, const struct duration *b);
 

@@ -957,8 +957,9 @@ check_purge_hold(struct loader *ld, const struct purge_rule *p,
 	else if (covers < 0)
 		errorf(ld, config_key_line(cfg, sec, "keep"), sec, "keep",
 		       "%s and the legal hold on '%s' ([table %s] retain_for "
-		       "= %s) count in different units: give keep in %s",
-		       keep, t->name, t->name, hold,
+		       "= %s) count in different units, and %s may be the "
+		       "shorter: give keep in %s",
+		       keep, t->name, t->name, hold, keep,
 		       t->retain_for.unit == DUR_DAYS ||
 		       t->retain_for.unit == DUR_WEEKS ? "days or weeks"
 						       : "months or years");

@@ -265,9 +265,12 @@ duration_covers(const struct duration *a, const struct duration *b)
 	int ca, cb;
 	int64_t na = in_units(a, &ca), nb = in_units(b, &cb);
 
-	if (ca != cb)
-		return -1;
-	return na >= nb;
+	if (ca == cb)
+		return na >= nb;
+	/* a month is 28 to 31 days, whatever the start */
+	if (ca)
+		return na * 28 >= nb ? 1 : na * 31 < nb ? 0 : -1;
+	return na >= nb * 31 ? 1 : na < nb * 28 ? 0 : -1;
 }
 
 int64_t

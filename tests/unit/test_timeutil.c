@@ -153,10 +153,17 @@ test_covers(void)
 	CHECK(covers("1 year", "6 years") == 0, "shorter");
 	CHECK(covers("2 weeks", "14 days") == 1, "2 weeks are 14 days");
 	CHECK(covers("13 days", "2 weeks") == 0, "13 days < 2 weeks");
-	CHECK(covers("4000 days", "6 years") == -1,
-	      "days against years: not comparable");
+	CHECK(covers("3000 days", "6 years") == 1,
+	      "3000 days cover 6 years (at most 2232 days)");
+	CHECK(covers("2000 days", "6 years") == 0,
+	      "2000 days are shorter than 6 years (at least 2016 days)");
+	CHECK(covers("2100 days", "6 years") == -1,
+	      "2100 days against 6 years: depends on the start");
+	CHECK(covers("1 year", "30 days") == 1, "a year covers 30 days");
+	CHECK(covers("1 month", "1 week") == 1, "a month covers a week");
+	CHECK(covers("1 month", "32 days") == 0, "a month is under 32 days");
 	CHECK(covers("1 month", "30 days") == -1,
-	      "a month against days: not comparable");
+	      "a month against 30 days: depends on the start");
 }
 
 int
