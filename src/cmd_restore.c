@@ -160,8 +160,10 @@ put_in_place(const char *staging, const char *dir, int existed)
 {
 	char *parent = dir_of(dir);
 	struct stat st;
+	mode_t mask = umask(022);	/* read: set back at once */
 	int fd, rc = -1;
 
+	umask(mask);
 	fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || syncfs(fd) != 0) {
 		log_errno("cannot sync '%s'", staging);
@@ -178,7 +180,8 @@ put_in_place(const char *staging, const char *dir, int existed)
 			log_errno("cannot set the mode of '%s'", staging);
 			goto done;
 		}
-	} else if (chmod(staging, 0755) != 0) {
+	} else if (chmod(staging, 0777 & ~mask) != 0) {
+		/* a new folder: as mkdir would make it */
 		log_errno("cannot set the mode of '%s'", staging);
 		goto done;
 	}
@@ -197,7 +200,7 @@ put_in_place(const char *staging, const char *dir, int existed)
 	if (rename(staging, dir) != 0) {
 		log_errno("cannot move the restored tree to '%s'", dir);
 		if (existed)
-			mkdir(dir, 0755);
+			mkdir(dir, 0777);
 		goto done;
 	}
 	rc = fsync_dir(parent);

@@ -221,9 +221,9 @@ struct nested {
 
 /*
  * walk_nested: in folder dir (open as fd, which is closed here; depth
- * levels below the rule's folder), remove the folders named after a
- * subject of the batch, and look into the others, never through a
- * symlink.  A folder below the rule's that cannot be read is passed over
+ * levels below the rule's folder), remove the folders and symlinks named
+ * after a subject of the batch, and look into the other folders, never
+ * through a symlink.  A folder below the rule's that cannot be read is passed over
  * with a warning (an unrelated lost+found must not stop every run).
  * Returns 0, or -1 after reporting.
  */
@@ -241,15 +241,20 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		char *path, *value;
 		struct stat st;
-		int r, sub;
+		int r, sub, kind;
 
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
-					     fstatat(dirfd(d), de->d_name, &st,
-						     AT_SYMLINK_NOFOLLOW) != 0 ||
-					     !S_ISDIR(st.st_mode)))
+		/* folders, and symlinks (removed, never followed): a link
+		 * named after the person names her too */
+		kind = de->d_type == DT_DIR ? 'd' : de->d_type == DT_LNK ? 'l'
+									 : 0;
+		if (de->d_type == DT_UNKNOWN &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			kind = S_ISDIR(st.st_mode) ? 'd' :
+			       S_ISLNK(st.st_mode) ? 'l' : 0;
+		if (kind == 0)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		value = depth >= n->from ? name_value(de->d_name, n->base,
@@ -261,7 +266,7 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 			if (r < 0)
 				rc = -1;
 			n->removed += r > 0;
-		} else if (depth < 16) {
+		} else if (kind == 'd' && depth < 16) {
 			sub = openat(dirfd(d), de->d_name, O_RDONLY |
 				     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0)

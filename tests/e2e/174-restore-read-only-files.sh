@@ -47,6 +47,10 @@ bsdtar -cf deep.tar -C deep data/att/f.txt
 expect 0 "restore of an archive with no folder entries"
 eq "its folders are 755 (umask 022)" \
 	"$(stat -c %a r2/data r2/data/att | tr '\n' ' ')" "755 755 "
+(umask 027 && lt restore deep.tar --to "$T/r3")
+expect 0 "the same under umask 027"
+eq "a new target and its folders follow the umask" \
+	"$(stat -c %a r3 r3/data r3/data/att | tr '\n' ' ')" "750 750 750 "
 (umask 022 && lt scrub deep.tar -o "$T/deep2.tar")
 expect 0 "scrub of it"
 check "the scrubbed archive's folders are not 0700" \

@@ -35,6 +35,9 @@ echo c >attachments/$K/$A/c.txt
 echo k >attachments/2026/$K/k.txt
 echo o >outside/$A/o.txt
 ln -s "$T/outside" attachments/elsewhere
+mkdir -p links && ln -s "$T/outside" links/$A
+mkdir -p attachments/2028 mail/s && ln -s "$T/outside/$A" attachments/2028/$A &&
+	ln -s "$T/outside" mail/s/alice@example.com
 printf 'email,name\nalice@example.com,Alice\nkay@example.com,Kay\n' \
 	>exports/c.csv
 lt request erase --email alice@example.com
@@ -50,8 +53,8 @@ err_has "would remove '$T/attachments/$K/$A'" \
 	"and the one inside another subject's folder"
 err_has "would drop 1 record of erased subjects from structured files" \
 	"and the CSV record"
-eq "and two mail folders, not naming her" \
-	"$(grep -c 'would remove a path named by an identifier (\[files mail\])' err)" 2
+eq "and two mail folders and a link, not naming her" \
+	"$(grep -c 'would remove a path named by an identifier (\[files mail\])' err)" 3
 err_lacks "alice@" "the dry run never names her email"
 find attachments outside exports mail -type f | sort | xargs sha256sum \
 	>sums.after
@@ -68,6 +71,9 @@ check "her mail folders are gone, where the pattern puts them and deeper" \
 check "kay's mail stays" test -f mail/kay@example.com/m.eml
 check "a folder reached through a symlink is never touched" \
 	test -f outside/$A/o.txt
+check "symlinks named after her are removed, not followed" \
+	sh -c "[ ! -L attachments/2028/$A ] && [ ! -L mail/s/alice@example.com ]"
+check "a link outside the trees is left alone" test -L links/$A
 eq "her CSV record is dropped" "$(cat exports/c.csv)" \
 	"$(printf 'email,name\nkay@example.com,Kay')"
 rm attachments/elsewhere
