@@ -94,8 +94,8 @@ int batch_begin(struct batch *b);
  * counted for it: they are the earlier erasures'; one whose hashes the
  * batch holds some of is not added (2): the rows linked by those would be
  * counted in two tombstones of one batch; add it after flushing the batch.
- * (Subjects sharing an identifier are erased in one batch, each tombstone
- * counting the rows linked by it.)
+ * (Subjects sharing an identifier are erased in one batch; the rows
+ * linked by it count in the first one's tombstone.)
  */
 int batch_add(struct batch *b, const char *sid, const char *ids,
 	      const char *reason, const char *request);

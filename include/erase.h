@@ -125,7 +125,8 @@ int eraser_count(struct eraser *e, const char *sid, const char *ids,
  * eraser_count_batch: what erasing the batch staged with eraser_add will do
  * to each of its n subjects (sids[i], or NULL, with hashes ids[i]), into
  * t[0..n) (each initialised by the caller; zeroed here), with one grouped
- * query per table.  Returns 0, or -1 after reporting.
+ * query per table.  Rows linked by an identifier several of them share
+ * count once, for the first.  Returns 0, or -1 after reporting.
  */
 int eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		       char *const *ids, struct erase_tally *t);

@@ -799,6 +799,19 @@ key_of(const char *s, size_t len, int hash, unsigned char *key)
 	sha_raw(s, len, key);
 }
 
+/* add_group: a grouped count's row (rows, held, until, undated) into tv. */
+static void
+add_group(struct erase_tally *tv, sqlite3_stmt *group, int j)
+{
+	tv->rows[j] += sqlite3_column_int64(group, 1);
+	tv->held[j] += sqlite3_column_int64(group, 2);
+	if (sqlite3_column_type(group, 3) != SQLITE_NULL) {
+		free(tv->until[j]);
+		tv->until[j] = db_dup(group, 3);
+	}
+	tv->undated[j] += sqlite3_column_int64(group, 4);
+}
+
 int
 eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		   char *const *ids, struct erase_tally *t)
@@ -851,21 +864,14 @@ eraser_count_batch(struct eraser *e, int n, char *const *sids,
 			key_of(k, strlen(k), byhash, key);
 			if (!hashset_get(byhash ? by_hash : by_sid, key, &v))
 				continue;
-			for (at = (int)v; at >= 0;
-			     at = byhash ? item_next[at] : next_sid[at]) {
-				struct erase_tally *tv =
-					&t[byhash ? item_victim[at] : at];
-
-				tv->rows[j] += sqlite3_column_int64(et->group, 1);
-				tv->held[j] += sqlite3_column_int64(et->group, 2);
-				if (sqlite3_column_type(et->group, 3) !=
-				    SQLITE_NULL) {
-					free(tv->until[j]);
-					tv->until[j] = db_dup(et->group, 3);
-				}
-				tv->undated[j] +=
-					sqlite3_column_int64(et->group, 4);
-			}
+			/* rows linked by a key several victims share are
+			 * counted once, for the first of them */
+			for (at = (int)v;
+			     (byhash ? item_next[at] : next_sid[at]) >= 0;
+			     at = byhash ? item_next[at] : next_sid[at])
+				;
+			add_group(&t[byhash ? item_victim[at] : at], et->group,
+				  j);
 		}
 		sqlite3_reset(et->group);
 		if (r != SQLITE_DONE) {

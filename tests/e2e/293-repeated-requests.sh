@@ -60,6 +60,24 @@ expect 0 "no request left pending"
 eq "request list --pending is empty" "$(cat "$T/out")" ""
 lt ledger lookup --email guest@example.com
 expect 0 "the guest is known as erased"
+# two subjects who share an email, and its one order: each has her
+# tombstone, the order is counted in one of them
+sql live.db "INSERT INTO subjects VALUES
+  ('d1000000-0000-4000-8000-000000000001', 'client', 'Dee', 'dup@example.com',
+   NULL, 'x', '2020-01-01', '2026-11-01T00:00:00Z'),
+  ('d2000000-0000-4000-8000-000000000002', 'client', 'Dee', 'dup@example.com',
+   NULL, 'x', '2020-01-01', '2026-11-01T00:00:00Z');
+INSERT INTO orders(customer_email, customer_name, placed_at, total_cents)
+  VALUES ('dup@example.com', 'Dee', '2026-05-01', 6)"
+lt request erase --email dup@example.com
+RD=$(cut -d' ' -f1 out)
+lt run
+expect 0 "a request for the shared email"
+eq "two tombstones, one per subject" "$(lsql "SELECT count(DISTINCT subject)
+  FROM events WHERE type = 'erase' AND request = '$RD'")" 2
+eq "the shared order counted once" \
+	"$(lsql "SELECT sum(coalesce(json_extract(data, '\$.tables.orders'), 0))
+	  FROM events WHERE type = 'erase' AND request = '$RD'")" 1
 lt ledger verify
 expect 0 "the chain verifies"
 done_testing
