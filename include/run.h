@@ -36,6 +36,14 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
 		       int64_t now, struct hashset *out);
 
 /*
+ * request_wait_append: append, in the ledger's open transaction, the
+ * `wait` event of request id: its identifiers match different subjects,
+ * so it waits for approval from now on.  Returns 0, or -1 after
+ * reporting.
+ */
+int request_wait_append(struct ledger *l, const char *id);
+
+/*
  * requests_waiting: requests_conflicts against the live store at
  * cfg->live_store, best effort, for readers (request list, ledger
  * lookup): a new set (free with hashset_free), or NULL when the store

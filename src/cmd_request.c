@@ -27,6 +27,7 @@
 struct pending {
 	char *ids;
 	char *ref;
+	char *id;			/* once recorded */
 };
 
 /*
@@ -166,6 +167,39 @@ done:
 	return rc;
 }
 
+/*
+ * record_conflicts: in the open ledger transaction that records list's
+ * requests, a `wait` event for each whose identifiers already match
+ * different subjects of the live store (when it can be read), so the
+ * request event's time is when it started to need approval.  Only
+ * requests naming two identifiers can; none when the policy asks for
+ * approval anyway.  Returns 0, or -1 after reporting.
+ */
+static int
+record_conflicts(struct ctx *c, const struct pending *list, int n)
+{
+	struct hashset *waiting;
+	unsigned char key[32];
+	int i, two = 0, rc = 0;
+
+	for (i = 0; i < n; i++)
+		two |= strchr(list[i].ids, ' ') != NULL;
+	if (!two || c->cfg->require_approval)
+		return 0;
+	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	for (i = 0; waiting != NULL && rc == 0 && i < n; i++) {
+		sha_raw(list[i].id, strlen(list[i].id), key);
+		if (!hashset_get(waiting, key, NULL))
+			continue;
+		log_warn("request %s: its identifiers match different "
+			 "subjects; it waits for 'lethe request approve %s'",
+			 list[i].id, list[i].id);
+		rc = request_wait_append(c->ledger, list[i].id);
+	}
+	hashset_free(waiting);
+	return rc;
+}
+
 static int
 request_erase(struct ctx *c)
 {
@@ -234,7 +268,12 @@ request_erase(struct ctx *c)
 			ledger_rollback(c->ledger);
 			goto done;
 		}
+		list[i].id = xstrdup(id);
 		printf("%s due %s\n", id, time_format(duet, due));
+	}
+	if (record_conflicts(c, list, n) != 0) {
+		ledger_rollback(c->ledger);
+		goto done;
 	}
 	/* the ids must reach the user before the requests are recorded:
 	 * an id lost to a full disk would make them record it twice */
@@ -251,6 +290,7 @@ done:
 	for (i = 0; i < n; i++) {
 		free(list[i].ids);
 		free(list[i].ref);
+		free(list[i].id);
 	}
 	free(list);
 	sb_release(&ids);

@@ -495,19 +495,25 @@ by_sid(const void *x, const void *y)
 static int
 record_wait(struct ledger *l, const struct preq *q)
 {
+	if (ledger_begin(l) != 0)
+		return -1;
+	if (request_wait_append(l, q->id) != 0) {
+		ledger_rollback(l);
+		return -1;
+	}
+	return ledger_commit(l);
+}
+
+int
+request_wait_append(struct ledger *l, const char *id)
+{
 	struct event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "wait";
 	ev.reason = "identifiers-conflict";
-	ev.request = q->id;
-	if (ledger_begin(l) != 0)
-		return -1;
-	if (ledger_append(l, &ev) < 0) {
-		ledger_rollback(l);
-		return -1;
-	}
-	return ledger_commit(l);
+	ev.request = (char *)id;
+	return ledger_append(l, &ev) < 0 ? -1 : 0;
 }
 
 /* min_sid: the smallest subject id of m, or "" when there is none. */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # A request whose email and phone match different subjects waits for
 # approval (SPEC 4 "request"), and goes on waiting when the live store
-# changes before anyone approves it: once a run has found the conflict it
-# records a `wait` event, so a subject who changed her email in between
+# changes before anyone approves it: `request erase` (or the first run
+# to see it) records a `wait` event, so a subject who changed her email in between
 # does not make the request run unapproved (and erase the other person,
 # with a tombstone naming her old email).  Approved, it runs.
 . "$TESTS_TOP/tests/lib.sh"
@@ -20,12 +20,22 @@ add_subject live.db $B client Bea bea@example.com '07700 900999' \
 lt request erase --email ann@example.com --phone '07700 900999'
 expect 0 "a request naming Ann's email and Bea's phone"
 R=$(cut -d' ' -f1 out)
+err_has "match different subjects" "request erase says it will wait"
+eq "a wait event records it at once, in the same transaction" \
+	"$(lsql "SELECT group_concat(type, ' ') FROM events ORDER BY seq")" \
+	"request wait"
+mv ledger.key key.away
+lt request list --json
+mv key.away ledger.key
+eq "request list without the key (an auditor's copy) shows it waits" \
+	"$(sql :memory: "SELECT json_extract(readfile('$T/out'),
+	  '$.approval_needed')")" 1
 
 NOW=2026-02-02T00:00:00Z
 lt run
-expect 0 "the run finds the conflict (not yet overdue)"
-err_has "match different subjects" "and says so"
-eq "a wait event records it" \
+expect 0 "the run leaves it waiting (not yet overdue)"
+err_has "match different subjects" "and says why"
+eq "still one wait event" \
 	"$(lsql "SELECT count(*) FROM events WHERE type = 'wait' AND
 	  request = '$R' AND subject IS NULL AND ids IS NULL")" 1
 eq "nobody is erased" "$(sql live.db "SELECT count(*) FROM subjects")" 2
