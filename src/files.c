@@ -161,6 +161,23 @@ remove_path(const char *path, const struct files_rule *f,
 }
 
 /*
+ * rule_dir: the folder a rule's per-subject names are in (under the
+ * config's folder; the caller frees it), and in *base the part of the
+ * names before the placeholder.
+ */
+static char *
+rule_dir(const struct config *cfg, const struct fpattern *p,
+	 const char **base)
+{
+	const char *slash = strrchr(p->prefix, '/');
+
+	*base = slash ? slash + 1 : p->prefix;
+	return slash ? xasprintf("%s/%.*s", cfg->dir,
+				 (int)(slash - p->prefix), p->prefix)
+		     : xstrdup(cfg->dir);
+}
+
+/*
  * erase_rule: remove subject sid's folder of rule f where the pattern
  * puts it; rules by identifier are walk_nested's.  Returns the number
  * removed, or -1 after reporting.
@@ -170,7 +187,8 @@ erase_rule(const struct config *cfg, const struct files_rule *f,
 	   const char *sid, int dry)
 {
 	struct fpattern p;
-	char *dir, *path, *slash;
+	const char *base;
+	char *dir, *path;
 	int rc;
 
 	if (fpattern_parse(f->path, &p) != 0)
@@ -181,12 +199,8 @@ erase_rule(const struct config *cfg, const struct files_rule *f,
 		fpattern_release(&p);
 		return 0;
 	}
-	slash = strrchr(p.prefix, '/');
-	dir = slash ? xasprintf("%s/%.*s", cfg->dir, (int)(slash - p.prefix),
-				p.prefix)
-		    : xstrdup(cfg->dir);
-	path = xasprintf("%s/%s%s%s", dir, slash ? slash + 1 : p.prefix, sid,
-			 p.suffix);
+	dir = rule_dir(cfg, &p, &base);
+	path = xasprintf("%s/%s%s%s", dir, base, sid, p.suffix);
 	rc = remove_path(path, f, &p, dry);
 	free(path);
 	free(dir);
@@ -300,7 +314,7 @@ erase_nested(const struct config *cfg, const struct key *k,
 {
 	struct fpattern p;
 	struct nested n;
-	char *dir, *slash;
+	char *dir;
 	int rc, by_id, fd;
 
 	if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
@@ -310,16 +324,12 @@ erase_nested(const struct config *cfg, const struct key *k,
 		fpattern_release(&p);
 		return 0;
 	}
-	slash = strrchr(p.prefix, '/');
-	dir = slash ? xasprintf("%s/%.*s", cfg->dir, (int)(slash - p.prefix),
-				p.prefix)
-		    : xstrdup(cfg->dir);
 	memset(&n, 0, sizeof(n));
+	dir = rule_dir(cfg, &p, &n.base);
 	n.cfg = cfg;
 	n.key = k;
 	n.f = f;
 	n.p = &p;
-	n.base = slash ? slash + 1 : p.prefix;
 	n.from = by_id ? 1 : 0;
 	n.sids = sids;
 	n.hashes = hashes;
