@@ -28,9 +28,6 @@ struct victim {
 	char *ids;			/* "type:HEX ..." */
 	const char *reason;		/* "lead-expiry", "request" */
 	char *request;			/* or NULL */
-	int covered;			/* identifiers only, all of them
-					 * erased by earlier victims of the
-					 * batch: none of the rows are its */
 };
 
 struct batch {
@@ -45,7 +42,6 @@ struct batch {
 	struct victim *v;
 	int n, cap;
 	struct hashset *seen;		/* the batch's subject ids */
-	struct hashset *idents;		/* the batch's identifier hashes */
 	struct hashset *pending;	/* dry: subjects whose tombstones
 					 * an interrupted run left unapplied,
 					 * and those this dry run erased */
@@ -89,13 +85,9 @@ int batch_begin(struct batch *b);
  * hashes are read from the live store and added.  Returns 1 when the sid
  * is gone from the live store (in a dry run: or erased by an earlier
  * batch of it) or already in this batch (nothing added), 0 when added, -1
- * on error.  An identifier-only erasure (sid NULL) whose hashes the batch
- * holds all (a second request of one person) is added with no rows
- * counted for it: they are the earlier erasures'; one whose hashes the
- * batch holds some of is not added (2): the rows linked by those would be
- * counted in two tombstones of one batch; add it after flushing the batch.
- * (Subjects sharing an identifier are erased in one batch; the rows
- * linked by it count in the first one's tombstone.)
+ * on error.  Rows linked by an identifier that several erasures of the
+ * batch name (a person who asked twice, subjects sharing an email) count
+ * in the first one's tombstone only.
  */
 int batch_add(struct batch *b, const char *sid, const char *ids,
 	      const char *reason, const char *request);

@@ -97,36 +97,6 @@ subject_ids(const struct config *cfg, const struct key *k, sqlite3_stmt *st,
 	}
 }
 
-/*
- * ids_in: how many hashes of ids ("type:HEX ...") set holds; *total says
- * how many ids has.  With add, put them all in.
- */
-static int
-ids_in(struct hashset *set, const char *ids, int add, int *total)
-{
-	const char *p = ids;
-	int found = 0;
-
-	*total = 0;
-	while (p != NULL && *p) {
-		const char *end = strchr(p, ' ');
-		const char *hex = strchr(p, ':');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		unsigned char key[32];
-
-		if (hex != NULL && hex < p + n &&
-		    hex_key(hex + 1, (size_t)(p + n - hex - 1), key) == 0) {
-			(*total)++;
-			if (hashset_get(set, key, NULL))
-				found++;
-			else if (add)
-				hashset_put(set, key, 1);
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return found;
-}
-
 int
 batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	   const struct config *cfg, const struct key *k, struct eraser *er,
@@ -144,7 +114,6 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	b->dry = dry;
 	b->limit = BATCH_FIRST;
 	b->seen = hashset_new();
-	b->idents = hashset_new();
 	b->pending = hashset_new();
 	tally_init(&b->total, cfg);
 	sb_adds(&sql, "SELECT ");
@@ -172,8 +141,6 @@ victims_free(struct batch *b)
 	if (b->n > 0) {
 		hashset_free(b->seen);
 		b->seen = hashset_new();
-		hashset_free(b->idents);
-		b->idents = hashset_new();
 	}
 	b->n = 0;
 }
@@ -185,7 +152,6 @@ batch_release(struct batch *b)
 	victims_free(b);
 	free(b->v);
 	hashset_free(b->seen);
-	hashset_free(b->idents);
 	hashset_free(b->pending);
 	sqlite3_finalize(b->by_id);
 	tally_release(&b->total);
@@ -232,7 +198,7 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 	struct victim *v;
 	unsigned char key[32];
 	int64_t at;
-	int r, shared, total;
+	int r;
 
 	if (sid != NULL) {
 		sha_raw(sid, strlen(sid), key);
@@ -254,12 +220,6 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 		}
 	}
 	ids_merge(&all, ids);
-	shared = sid == NULL && b->n > 0 ?
-		 ids_in(b->idents, sb_str(&all), 0, &total) : 0;
-	if (shared > 0 && shared < total) {
-		sb_release(&all);
-		return 2;
-	}
 	if (eraser_add(b->er, sid, sb_str(&all)) != 0) {
 		sb_release(&all);
 		return -1;
@@ -273,8 +233,6 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 	v = &b->v[b->n++];
 	v->sid = sid ? xstrdup(sid) : NULL;
 	v->ids = sb_detach(&all);
-	v->covered = shared > 0;
-	ids_in(b->idents, v->ids, 1, &total);
 	v->reason = reason;
 	v->request = request ? xstrdup(request) : NULL;
 	return 0;
@@ -514,9 +472,6 @@ batch_flush(struct batch *b)
 	}
 	if (eraser_count_batch(b->er, n, sids, ids, tl) != 0)
 		goto done;
-	for (i = 0; i < n; i++)
-		if (b->v[i].covered)
-			tally_zero(&tl[i]);
 	if (b->dry) {
 		rc = dry_flush(b, tl, sids, ids);
 		goto done;

@@ -438,23 +438,6 @@ conflicting(const struct match *m, int n)
 	return 0;
 }
 
-/*
- * add: batch_add for request q; when the batch holds some of an
- * identifier-only erasure's identifiers already (batch_add's 2), the
- * batch is flushed first.
- */
-static int
-add(struct batch *b, const char *sid, const struct preq *q)
-{
-	int r = batch_add(b, sid, q->ids, "request", q->id);
-
-	if (r != 2)
-		return r;
-	if (batch_flush(b) != 0 || batch_begin(b) != 0)
-		return -1;
-	return batch_add(b, sid, q->ids, "request", q->id);
-}
-
 /* execute: add the request's erasures to the batch; flush when full. */
 static int
 execute(struct batch *b, const struct preq *q, const struct match *m, int n)
@@ -466,12 +449,12 @@ execute(struct batch *b, const struct preq *q, const struct match *m, int n)
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(m[i].sid, m[i - 1].sid) == 0)
 			continue;
-		r = add(b, m[i].sid, q);
+		r = batch_add(b, m[i].sid, q->ids, "request", q->id);
 		if (r < 0)
 			return -1;
 		added += r == 0;
 	}
-	if (added == 0 && add(b, NULL, q) < 0)
+	if (added == 0 && batch_add(b, NULL, q->ids, "request", q->id) < 0)
 		return -1;
 	if (batch_full(b))
 		return batch_flush(b);
