@@ -49,21 +49,15 @@ int files_subject_match(const struct config *cfg, const struct key *k,
 			const struct hashset *hashes);
 
 /*
- * files_erase: remove from the live file trees (under the config's folder)
- * the per-subject paths of subject sid (or NULL) with hashes ids.  Never
- * follows symlinks.  With dry, only logs.  Returns the number of paths
- * removed, or -1 after reporting.
- */
-int files_erase(const struct config *cfg, const struct key *k, const char *sid,
-		const char *ids, int dry);
-
-/*
- * files_erase_batch: files_erase for each of n subjects (sids[i] or NULL,
- * hashes ids[i]), and, for a per-subject folder by subject id
- * ("attachments/{subject}/"), their folders found deeper in its folder
- * ("attachments/2026/ID/"), which a restore drops too.  Returns the
- * number of paths removed (with dry, that would be), or -1 after
- * reporting.
+ * files_erase_batch: remove from the live file trees (under the config's
+ * folder) the per-subject paths of n subjects (sids[i], or NULL, with
+ * hashes ids[i]): where each rule's pattern puts them and, for a folder
+ * rule, deeper in its folder ("attachments/2026/ID/" for
+ * "attachments/{subject}/"; folders named by an identifier at any
+ * depth), as a restore drops them; symlinks of those names are removed,
+ * never followed.  Paths named by an identifier are never named in the
+ * log.  With dry, only logs.  Returns the number of paths removed (or
+ * that would be), or -1 after reporting.
  */
 int files_erase_batch(const struct config *cfg, const struct key *k, int n,
 		      char *const *sids, char *const *ids, int dry);

@@ -148,13 +148,16 @@ int filter_tree(struct filter *f, const char *root, sqlite3 *index);
 int filter_drops(struct filter *f, const char *rel, const struct stat *st);
 
 /*
- * filter_live_files: drop the records holding any of the n identifier
- * hash lists ids from the live structured files ([files] with a format,
- * under the config's folder), rewriting each file durably; with dry, only
- * say how many would go.  Returns 0, or -1 after reporting.
+ * filter_live_files: the live file trees' part of erasing n subjects
+ * (sids[i], or NULL, with identifier hash lists ids[i]): their
+ * per-subject paths removed (files_erase_batch), and the records holding
+ * their identifiers dropped from the structured files ([files] with a
+ * format, under the config's folder), each file rewritten durably; with
+ * dry, only say what would go.  Returns 0, or -1 after reporting.
  */
 int filter_live_files(const struct config *cfg, const struct key *k,
-		      int64_t now, int n, char *const *ids, int dry);
+		      int64_t now, int n, char *const *sids,
+		      char *const *ids, int dry);
 
 /*
  * filter_print_hits: with print_hits, the findings to out, one line each,

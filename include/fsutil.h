@@ -75,4 +75,11 @@ int file_is_sqlite(const char *path);
  * last).  Returns 0, or -1 after reporting. */
 int mkdir_p(const char *path, int mode);
 
+/*
+ * mode_of_new: the mode mkdir(path, 0777) gives a folder: 0777 less the
+ * umask (read by setting it back at once; call only while no other
+ * thread of lethe makes files).
+ */
+unsigned mode_of_new(void);
+
 #endif

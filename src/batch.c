@@ -12,7 +12,6 @@
 #include "fault.h"
 #include "hashset.h"
 #include "intent.h"
-#include "files.h"
 #include "filter.h"
 #include "ident.h"
 #include "live.h"
@@ -426,9 +425,7 @@ dry_flush(struct batch *b, const struct erase_tally *tl, char *const *sids,
 	for (i = 0; i < b->n; i++)
 		account(b, i, 0, &tl[i], &lines);
 	emit(&lines, "would erase", 0);
-	rc = files_erase_batch(b->cfg, b->key, b->n, sids, ids, 1) < 0 ||
-	     filter_live_files(b->cfg, b->key, b->now, b->n, ids, 1) != 0
-		     ? -1 : 0;
+	rc = filter_live_files(b->cfg, b->key, b->now, b->n, sids, ids, 1);
 	/* the run would have erased them: later steps (a request naming an
 	 * expired lead) must not find them again */
 	for (i = 0; i < b->n; i++) {
@@ -499,9 +496,7 @@ batch_flush(struct batch *b)
 	emit(&lines, "erased", 0);
 	erased = 1;
 	fault_point("after-live-commit");
-	if (files_erase_batch(b->cfg, b->key, n, sids, ids, 0) < 0)
-		goto done;
-	if (filter_live_files(b->cfg, b->key, b->now, n, ids, 0) != 0)
+	if (filter_live_files(b->cfg, b->key, b->now, n, sids, ids, 0) != 0)
 		goto done;
 	fault_point("after-files");
 	for (i = 0; i < applied.n; i++)

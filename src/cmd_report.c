@@ -182,7 +182,8 @@ print_json(const struct report *rp)
 	       rp->verified ? "true" : "false", rp->tomb_lead, rp->tomb_request,
 	       rp->tomb_ids_only, sb_str(&rp->tables), rp->held_rows,
 	       rp->released_rows, rp->purged_rows, rp->req_total, rp->req_done,
-	       rp->req_late, sb_str(&rp->late_ids), rp->req_pending, rp->req_overdue, sb_str(&rp->overdue_ids),
+	       rp->req_late, sb_str(&rp->late_ids), rp->req_pending,
+	       rp->req_overdue, sb_str(&rp->overdue_ids),
 	       rp->backups, rp->restores, rp->scrubs);
 }
 

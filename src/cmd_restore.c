@@ -160,10 +160,8 @@ put_in_place(const char *staging, const char *dir, int existed)
 {
 	char *parent = dir_of(dir);
 	struct stat st;
-	mode_t mask = umask(022);	/* read: set back at once */
 	int fd, rc = -1;
 
-	umask(mask);
 	fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || syncfs(fd) != 0) {
 		log_errno("cannot sync '%s'", staging);
@@ -180,7 +178,7 @@ put_in_place(const char *staging, const char *dir, int existed)
 			log_errno("cannot set the mode of '%s'", staging);
 			goto done;
 		}
-	} else if (chmod(staging, 0777 & ~mask) != 0) {
+	} else if (chmod(staging, (mode_t)mode_of_new()) != 0) {
 		/* a new folder: as mkdir would make it */
 		log_errno("cannot set the mode of '%s'", staging);
 		goto done;

@@ -22,6 +22,7 @@
 
 #include "db.h"
 #include "extract.h"
+#include "fsutil.h"
 #include "log.h"
 #include "manifest.h"
 #include "sha.h"
@@ -1238,13 +1239,11 @@ extract_apply_modes(const struct extract *x, const char *dir)
 	sqlite3_stmt *st;
 	int r, rc = 0;
 
-	/* read by setting it back at once: no other thread of lethe makes
-	 * files while modes are applied (extraction and filtering are done) */
-	mode_t mask = umask(022);
-
-	umask(mask);
 	/* folders the archive has no entry for (made to hold its files)
-	 * get the mode tar gives them: 0777 less the umask */
+	 * get the mode tar gives them (extraction and filtering are done:
+	 * no other thread makes files now) */
+	mode_t made = (mode_t)mode_of_new();
+
 	st = db_prepare(x->index, "SELECT path, mode, type FROM entries WHERE "
 				  "(type IN (1, 2) AND mode IS NOT NULL) OR "
 				  "type = 4 ORDER BY path DESC");
@@ -1254,7 +1253,7 @@ extract_apply_modes(const struct extract *x, const char *dir)
 		char *full = xasprintf("%s/%s", dir, db_text(st, 0));
 		int type = sqlite3_column_int(st, 2);
 		int folder = type == ENT_DIR || type == ENT_IMPLICIT_DIR;
-		mode_t mode = type == ENT_IMPLICIT_DIR ? 0777 & ~mask :
+		mode_t mode = type == ENT_IMPLICIT_DIR ? made :
 			      (mode_t)sqlite3_column_int(st, 1);
 		struct stat sb;
 

@@ -208,17 +208,6 @@ erase_rule(const struct config *cfg, const struct files_rule *f,
 	return rc;
 }
 
-int
-files_erase(const struct config *cfg, const struct key *k, const char *sid,
-	    const char *ids, int dry)
-{
-	char *sids[1], *idl[1];
-
-	sids[0] = (char *)sid;
-	idl[0] = (char *)ids;
-	return files_erase_batch(cfg, k, 1, sids, idl, dry);
-}
-
 /* What a walk for per-subject paths looks for. */
 struct nested {
 	const struct config *cfg;
@@ -227,6 +216,7 @@ struct nested {
 	const struct fpattern *p;
 	const char *base;		/* the name's part before the value */
 	int from;			/* the depth names are matched from */
+	int deepest;			/* the depth looked into last */
 	struct hashset *sids;		/* the batch's subject ids */
 	struct hashset *hashes;		/* the batch's identifier hashes */
 	int dry;
@@ -235,9 +225,11 @@ struct nested {
 
 /*
  * walk_nested: in folder dir (open as fd, which is closed here; depth
- * levels below the rule's folder), remove the folders and symlinks named
- * after a subject of the batch, and look into the other folders, never
- * through a symlink.  A folder below the rule's that cannot be read is passed over
+ * levels below the rule's folder), remove the paths named after a
+ * subject of the batch (folders for a folder rule, files for a file
+ * rule, symlinks for both: a link named after the person names her too),
+ * and look into the other folders down to n->deepest, never through a
+ * symlink.  A folder below the rule's that cannot be read is passed over
  * with a warning (an unrelated lost+found must not stop every run).
  * Returns 0, or -1 after reporting.
  */
@@ -260,19 +252,19 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		/* folders, and symlinks (removed, never followed): a link
-		 * named after the person names her too */
-		kind = de->d_type == DT_DIR ? 'd' : de->d_type == DT_LNK ? 'l'
-									 : 0;
+		kind = de->d_type == DT_DIR ? 'd' : de->d_type == DT_LNK ? 'l' :
+		       de->d_type == DT_REG ? 'f' : 0;
 		if (de->d_type == DT_UNKNOWN &&
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			kind = S_ISDIR(st.st_mode) ? 'd' :
-			       S_ISLNK(st.st_mode) ? 'l' : 0;
+			       S_ISLNK(st.st_mode) ? 'l' :
+			       S_ISREG(st.st_mode) ? 'f' : 0;
 		if (kind == 0)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
-		value = depth >= n->from ? name_value(de->d_name, n->base,
-						      n->p->suffix) : NULL;
+		value = depth >= n->from &&
+			(kind == 'l' || kind == (n->p->dir ? 'd' : 'f'))
+			? name_value(de->d_name, n->base, n->p->suffix) : NULL;
 		if (value != NULL &&
 		    files_subject_match(n->cfg, n->key, n->p, value, n->sids,
 					n->hashes)) {
@@ -280,7 +272,7 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 			if (r < 0)
 				rc = -1;
 			n->removed += r > 0;
-		} else if (kind == 'd' && depth < 16) {
+		} else if (kind == 'd' && depth < n->deepest) {
 			sub = openat(dirfd(d), de->d_name, O_RDONLY |
 				     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0)
@@ -301,9 +293,10 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 }
 
 /*
- * erase_nested: for rule f, a per-subject folder, remove the batch's
- * folders found in the rule's folder: by identifier at any depth; by
- * subject id deeper than the pattern says ("attachments/2026/ID/" for
+ * erase_nested: for rule f, remove the batch's per-subject paths found
+ * in the rule's folder: by identifier where the pattern puts them, and
+ * for a folder rule at any depth; by subject id (a folder rule) deeper
+ * than the pattern says ("attachments/2026/ID/" for
  * "attachments/{subject}/"; erase_rule took the one where it says), as
  * a restore drops them.  Returns the number removed, or -1.
  */
@@ -320,7 +313,8 @@ erase_nested(const struct config *cfg, const struct key *k,
 	if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
 		return 0;
 	by_id = strcmp(p.placeholder, "subject") == 0;
-	if (!p.dir || hashset_count(by_id ? sids : hashes) == 0) {
+	/* a file by subject id is only where the pattern puts it */
+	if ((by_id && !p.dir) || hashset_count(by_id ? sids : hashes) == 0) {
 		fpattern_release(&p);
 		return 0;
 	}
@@ -331,6 +325,7 @@ erase_nested(const struct config *cfg, const struct key *k,
 	n.f = f;
 	n.p = &p;
 	n.from = by_id ? 1 : 0;
+	n.deepest = p.dir ? 16 : 0;
 	n.sids = sids;
 	n.hashes = hashes;
 	n.dry = dry;

@@ -1021,7 +1021,7 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 
 int
 filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
-		  int n, char *const *ids, int dry)
+		  int n, char *const *sids, char *const *ids, int dry)
 {
 	struct filter f;
 	struct ids_item it;
@@ -1029,6 +1029,8 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 	size_t dlen = strlen(cfg->dir);
 	int i, j, rc = 0;
 
+	if (files_erase_batch(cfg, k, n, sids, ids, dry) < 0)
+		return -1;
 	for (i = 0; i < cfg->nfiles; i++)
 		if (cfg->files[i].format != FMT_NONE)
 			break;

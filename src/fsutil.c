@@ -257,3 +257,12 @@ place_new(const char *tmp, const char *path)
 	free(dir);
 	return rc;
 }
+
+unsigned
+mode_of_new(void)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	return 0777 & ~mask;
+}

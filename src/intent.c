@@ -8,7 +8,6 @@
 
 #include "db.h"
 #include "fault.h"
-#include "files.h"
 #include "filter.h"
 #include "hashset.h"
 #include "intent.h"
@@ -231,8 +230,8 @@ files_of_erasures(const struct config *cfg, const struct key *k,
 		sids[m] = evs[i].ev.subject;
 		ids[m++] = evs[i].ev.ids;
 	}
-	if (m > 0 && (files_erase_batch(cfg, k, m, sids, ids, 0) < 0 ||
-		      filter_live_files(cfg, k, ledger_now(l), m, ids, 0) != 0))
+	if (m > 0 && filter_live_files(cfg, k, ledger_now(l), m, sids, ids,
+				       0) != 0)
 		rc = -1;
 	free(sids);
 	free(ids);

@@ -281,6 +281,16 @@ write_config(const char *text)
 	return 0;
 }
 
+/* files_erase: files_erase_batch of one subject. */
+static int
+files_erase(const struct config *cfg, const struct key *k, const char *sid,
+	    const char *ids, int dry)
+{
+	char *sids[1] = { (char *)sid }, *idl[1] = { (char *)ids };
+
+	return files_erase_batch(cfg, k, 1, sids, idl, dry);
+}
+
 static void
 test_files_erase(void)
 {
@@ -295,6 +305,7 @@ test_files_erase(void)
 		     "[files attachments]\npath = attachments/{subject}/\n"
 		     "[files avatars]\npath = www/avatars/{subject}.png\n"
 		     "[files mail]\npath = mail/{email}/\n"
+		     "[files photos]\npath = photos/{email}.jpg\n"
 		     "[files exports]\npath = exports/*.csv\nformat = csv\n"
 		     "match = email:email\n");
 	cfg = config_load(at("lethe.ini"));
@@ -313,6 +324,8 @@ test_files_erase(void)
 	make("www/avatars/s2.png");
 	make("mail/Alice@Example.com/1.eml");
 	make("mail/bob@example.com/1.eml");
+	make("photos/ALICE@example.com.jpg");
+	make("photos/carol@example.com.jpg");
 	make("exports/s1.csv");
 	make("outside/keep.txt");
 	link_to(at("outside"), "attachments/s3");
@@ -324,12 +337,17 @@ test_files_erase(void)
 	open("/dev/null", O_WRONLY);
 
 	n = files_erase(cfg, key, "s1", sb_str(&alice), 1);
-	CHECK(n == 3 && exists("attachments/s1/a.pdf") &&
+	CHECK(n == 4 && exists("photos/ALICE@example.com.jpg"),
+	      "dry run: alice's photo (a file named by her email) counted");
+	CHECK(n == 4 && exists("attachments/s1/a.pdf") &&
 		      exists("www/avatars/s1.png") &&
 		      exists("mail/Alice@Example.com/1.eml"),
 	      "dry run: 3 paths counted, none removed (got %d)", n);
 	n = files_erase(cfg, key, "s1", sb_str(&alice), 0);
-	CHECK(n == 3, "files_erase of s1 removes 3 paths (got %d)", n);
+	CHECK(n == 4, "files_erase of s1 removes 4 paths (got %d)", n);
+	CHECK(!exists("photos/ALICE@example.com.jpg") &&
+		      exists("photos/carol@example.com.jpg"),
+	      "alice's photo gone, carol's kept");
 	CHECK(!exists("attachments/s1") && !exists("www/avatars/s1.png") &&
 		      !exists("mail/Alice@Example.com"),
 	      "s1's folder, avatar and mail (found by its email hash) gone");
