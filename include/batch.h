@@ -7,8 +7,10 @@
  * hold event per retained table) to the ledger and makes them durable
  * (on a thread of its own, while the erasures run in the same live
  * transaction), commits the live transaction only once they are durable,
- * removes per-subject file trees, and appends one `applied` event naming
- * the tombstones.
+ * and removes per-subject file trees.  The live commit does not wait for
+ * a sync: the batch's one `applied` event naming its tombstones is
+ * appended once the live store's WAL is synced, by the next batch's
+ * tombstone thread (beside that batch's deletes) or by batch_settle.
  * In dry-run mode batch_flush prints what it would do and changes nothing.
  */
 #ifndef BATCH_H
@@ -55,6 +57,17 @@ struct batch {
 	int64_t held_rows;
 	struct erase_tally total;
 	int failed;
+	/*
+	 * The live transactions commit without a sync (synchronous =
+	 * NORMAL); the last batch's `applied` waits until the WAL is synced,
+	 * on the next batch's tombstone thread or in batch_settle.
+	 */
+	char *wal;			/* the live store's WAL */
+	int sync_mode;			/* the connection's setting before */
+	int relaxed;			/* synchronous = NORMAL set */
+	int has_applied;		/* an `applied` waits: */
+	int64_t applied_first, applied_last;
+	struct strbuf applied;		/* its data */
 };
 
 /*
@@ -101,6 +114,13 @@ int batch_full(const struct batch *b);
  * tombstones already durable are finished by the next run).
  */
 int batch_flush(struct batch *b);
+
+/*
+ * batch_settle: sync the live store's WAL and append the `applied` event
+ * still waiting, if any; call after the last batch.  Returns 0, or -1
+ * after reporting (the next run finishes the intents).
+ */
+int batch_settle(struct batch *b);
 
 /*
  * batch_abort: roll back the open live transaction, if any.

@@ -23,18 +23,39 @@
 sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
 
 /*
- * live_maybe_checkpoint: a passive checkpoint when the WAL has grown past
- * 262,144 pages (or LETHE_CHECKPOINT_FRAMES, for tests) since the last one
- * (call between batches).
+ * live_maybe_checkpoint: call between batches.  When the WAL has grown
+ * past 262,144 pages (or LETHE_CHECKPOINT_FRAMES, for tests) since the
+ * last checkpoint, starts a passive checkpoint on a thread of its own;
+ * once that is done, checkpoints what was committed meanwhile.
  * Returns 0, or -1 after reporting.
  */
 int live_maybe_checkpoint(sqlite3 *db);
 
 /*
- * live_checkpoint: checkpoint the WAL and truncate it to zero bytes, so
- * erased rows do not linger in it.  Warns (and returns -1) when readers
+ * live_checkpoint: wait for a background checkpoint, then checkpoint the
+ * WAL and truncate it to zero bytes, so erased rows do not linger in it.  Warns (and returns -1) when readers
  * keep it from finishing; returns 0.
  */
 int live_checkpoint(sqlite3 *db);
+
+/*
+ * live_close: wait for a background checkpoint, then close db and the
+ * checkpoint's connection.  db may be NULL.
+ */
+void live_close(sqlite3 *db);
+
+/*
+ * live_wal_path: the path of db's WAL file, which the caller frees, or
+ * NULL (an in-memory or temporary database).
+ */
+char *live_wal_path(sqlite3 *db);
+
+/*
+ * live_sync: make what was committed to the WAL at path wal durable
+ * (fdatasync), for a connection with `synchronous = NORMAL`, whose commits
+ * do not sync.  Needs no connection, so it can run on another thread.
+ * Returns 0 (also when there is no WAL), or -1 after reporting.
+ */
+int live_sync(const char *wal);
 
 #endif

@@ -115,6 +115,9 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	b->seen = hashset_new();
 	b->pending = hashset_new();
 	tally_init(&b->total, cfg);
+	sb_init(&b->applied);
+	if (!dry)
+		b->wal = live_wal_path(live);
 	sb_adds(&sql, "SELECT ");
 	subject_columns(cfg, &sql);
 	sb_adds(&sql, " FROM main.");
@@ -154,6 +157,8 @@ batch_release(struct batch *b)
 	hashset_free(b->pending);
 	sqlite3_finalize(b->by_id);
 	tally_release(&b->total);
+	sb_release(&b->applied);
+	free(b->wal);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -162,6 +167,16 @@ batch_begin(struct batch *b)
 {
 	if (b->open)
 		return 0;
+	if (!b->dry && !b->relaxed && b->wal != NULL) {
+		int64_t mode;
+
+		if (db_int(b->live, "PRAGMA main.synchronous", &mode) != 0 ||
+		    db_exec(b->live, "PRAGMA main.synchronous = NORMAL",
+			    "set up the live store") != 0)
+			return -1;
+		b->sync_mode = (int)mode;
+		b->relaxed = 1;
+	}
 	if (db_exec(b->live, b->dry ? "BEGIN" : "BEGIN IMMEDIATE",
 		    "begin a transaction on the live store") != 0)
 		return -1;
@@ -357,9 +372,28 @@ struct stones {
 	int64_t first, last;
 	int rc;				/* 0: all written and durable */
 	int durable;			/* the ledger commit succeeded */
+	int applied;			/* the waiting `applied` was written */
 };
 
-/* write_stones: append and commit s's tombstones; s->rc says how it went. */
+/*
+ * applied_waiting: sync the live store's WAL, then append the `applied`
+ * event the last batch left waiting.  Returns 0, or -1 after reporting.
+ */
+static int
+applied_waiting(struct batch *b)
+{
+	if (live_sync(b->wal) != 0 ||
+	    applied_append(b->ledger, b->applied_first, b->applied_last,
+			   sb_str(&b->applied)) != 0)
+		return -1;
+	fault_point("after-applied");
+	return 0;
+}
+
+/*
+ * write_stones: append and commit the `applied` event the last batch left
+ * waiting, then s's tombstones; s->rc says how it went.
+ */
 static void *
 write_stones(void *arg)
 {
@@ -368,6 +402,11 @@ write_stones(void *arg)
 	int i;
 
 	s->rc = -1;
+	if (b->has_applied) {
+		if (applied_waiting(b) != 0)
+			return NULL;
+		s->applied = 1;
+	}
 	if (ledger_begin(b->ledger) != 0)
 		return NULL;
 	for (i = 0; i < b->n; i++) {
@@ -445,7 +484,7 @@ int
 batch_flush(struct batch *b)
 {
 	struct erase_tally *tl = NULL, applied;
-	struct strbuf data = STRBUF_INIT, lines = STRBUF_INIT;
+	struct strbuf lines = STRBUF_INIT;
 	struct stones st;
 	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
@@ -483,6 +522,8 @@ batch_flush(struct batch *b)
 		     eraser_apply(b->er, &applied) : -1;
 	if (threaded)
 		pthread_join(thread, NULL);
+	if (st.applied)
+		b->has_applied = 0;
 	for (i = 0; st.durable && i < n; i++)
 		account(b, i, st.seq[i], &tl[i], &lines);
 	if (st.rc != 0 || applied_rc != 0)
@@ -502,15 +543,18 @@ batch_flush(struct batch *b)
 	for (i = 0; i < applied.n; i++)
 		b->total.rows[i] += applied.rows[i];
 	b->total.redacted += applied.redacted;
-	sb_adds(&data, "{\"tables\":");
-	tally_json(&applied, b->cfg, 0, &data);
+	/* its `applied` waits for the WAL's sync */
+	sb_reset(&b->applied);
+	sb_adds(&b->applied, "{\"tables\":");
+	tally_json(&applied, b->cfg, 0, &b->applied);
 	if (applied.redacted > 0)
-		sb_addf(&data, ",\"redacted\":%" PRId64, applied.redacted);
-	sb_addc(&data, '}');
-	if (applied_append(b->ledger, st.first, st.last, data.buf) != 0)
-		goto done;
+		sb_addf(&b->applied, ",\"redacted\":%" PRId64,
+			applied.redacted);
+	sb_addc(&b->applied, '}');
+	b->applied_first = st.first;
+	b->applied_last = st.last;
+	b->has_applied = 1;
 	st.durable = 0;
-	fault_point("after-applied");
 	b->limit = adapt_limit(b->limit, b->took, BATCH_MIN, BATCH_MAX);
 	if (live_maybe_checkpoint(b->live) != 0)
 		goto done;
@@ -535,6 +579,29 @@ done:
 	free(ids);
 	tally_release(&applied);
 	sb_release(&lines);
-	sb_release(&data);
+	return rc;
+}
+
+int
+batch_settle(struct batch *b)
+{
+	int rc = 0;
+
+	if (b->has_applied) {
+		if (applied_waiting(b) != 0) {
+			ledger_mark_dirty(b->ledger);
+			rc = -1;
+		}
+		b->has_applied = 0;
+	}
+	if (b->relaxed) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA main.synchronous = %d",
+			 b->sync_mode);
+		if (db_exec(b->live, sql, "set up the live store") != 0)
+			rc = -1;
+		b->relaxed = 0;
+	}
 	return rc;
 }

@@ -295,6 +295,6 @@ done:
 	sb_release(&b.manifest);
 	aout_tree_release(&b.tree);
 	eraser_free(er);
-	sqlite3_close(live);
+	live_close(live);
 	return rc;
 }

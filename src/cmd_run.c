@@ -312,6 +312,8 @@ cmd_run(struct ctx *c)
 		s.failed = 1;
 	if (requests_run(&b, c->ledger, c->now, &s.requests, &s.overdue) != 0)
 		s.failed = 1;
+	if (batch_settle(&b) != 0)
+		s.failed = 1;
 	if (holds_release(live, c->ledger, cfg, er, c->now, dry,
 			  &s.released_rows, &s.released_subjects) != 0)
 		s.failed = 1;
@@ -329,6 +331,6 @@ done:
 	if (have_batch)
 		batch_release(&b);
 	eraser_free(er);
-	sqlite3_close(live);
+	live_close(live);
 	return rc;
 }

@@ -732,7 +732,7 @@ requests_waiting(struct ledger *l, const struct config *cfg,
 		hashset_free(set);
 		set = NULL;
 	}
-	sqlite3_close(live);
+	live_close(live);
 	return set;
 }
 
