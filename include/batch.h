@@ -72,8 +72,9 @@ struct batch {
 
 /*
  * adapt_limit: the size of the next batch after one of limit items whose
- * write transaction took took seconds: doubled when quick, halved when
- * slow, within [min, max], so each stays within about a second.
+ * write transaction took took seconds: scaled so that it takes about 0.8 s
+ * (at most doubled or halved at a time), within [min, max], so each stays
+ * within about a second.
  */
 int adapt_limit(int limit, double took, int min, int max);
 
