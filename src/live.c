@@ -17,14 +17,17 @@
 #include "banned.h"
 
 /*
- * The WAL's size after the last commit.  Checkpoints run between batches
- * (live_maybe_checkpoint), not inside a batch's commit, so a batch's time
- * measures its own transaction.  Every few batches rather than after each:
- * fewer times that the database file is written out and synced (a page
- * erased from in several batches is written once per checkpoint), while
- * the WAL stays bounded (1 GiB with 4 KiB pages) and quick to search.
- * Measured at 1M subjects (bench/README.md): 256 MiB 77 s, 1 GiB 59 s,
- * 2 GiB 61 s, no checkpoint until the end 83 s.
+ * The WAL's size after the last commit.  Checkpoints start between
+ * batches (live_maybe_checkpoint), not inside a batch's commit, so a
+ * batch's time measures its own transaction.  Every few batches rather
+ * than after each: fewer times that the database file is written out and
+ * synced (a page erased from in several batches is written once per
+ * checkpoint), while the WAL stays bounded (1 GiB with 4 KiB pages) and
+ * quick to search.
+ * Measured at 1M subjects (bench/README.md), then with the checkpoints
+ * in the batches' way: 256 MiB 77 s, 1 GiB 59 s, 2 GiB 61 s, no
+ * checkpoint until the end 83 s; in the background, 512 MiB was about
+ * 1 s slower than 1 GiB.
  */
 #define CHECKPOINT_FRAMES 262144
 static int wal_frames;
@@ -36,9 +39,8 @@ static int wal_frames;
  * meanwhile are copied by another round on the thread, until what is
  * left is small enough for a short checkpoint on the batches' connection
  * (or the WAL has grown to twice its bound); after that the WAL starts
- * over at the next commit.  At 1M subjects
- * (bench/README.md) `lethe run` took about 10 s less than with the
- * checkpoints done between batches.
+ * over at the next commit.  At 1M subjects (bench/README.md) `lethe run`
+ * took about 10 s less than with the checkpoints done between batches.
  */
 static struct {
 	sqlite3 *db;			/* checkpoints only; NULL until needed */
