@@ -46,7 +46,8 @@ void live_close(sqlite3 *db);
 
 /*
  * live_wal_path: the path of db's WAL file, which the caller frees, or
- * NULL (an in-memory or temporary database).
+ * NULL when db is not in WAL mode (its commits then always sync) or is an
+ * in-memory or temporary database.
  */
 char *live_wal_path(sqlite3 *db);
 
@@ -54,7 +55,8 @@ char *live_wal_path(sqlite3 *db);
  * live_sync: make what was committed to the WAL at path wal durable
  * (fdatasync), for a connection with `synchronous = NORMAL`, whose commits
  * do not sync.  Needs no connection, so it can run on another thread.
- * Returns 0 (also when there is no WAL), or -1 after reporting.
+ * Returns 0 (also when wal is NULL or there is no WAL), or -1 after
+ * reporting.
  */
 int live_sync(const char *wal);
 

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -254,8 +255,16 @@ live_wal_path(sqlite3 *db)
 {
 	const char *name = sqlite3_db_filename(db, "main");
 	const char *wal = name != NULL ? sqlite3_filename_wal(name) : NULL;
+	sqlite3_stmt *st;
+	int is_wal;
 
-	return wal != NULL && *wal != '\0' ? xstrdup(wal) : NULL;
+	st = db_prepare(db, "PRAGMA main.journal_mode");
+	if (st == NULL)
+		return NULL;
+	is_wal = sqlite3_step(st) == SQLITE_ROW &&
+		 strcmp(db_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	return is_wal && wal != NULL && *wal != '\0' ? xstrdup(wal) : NULL;
 }
 
 int
@@ -263,6 +272,8 @@ live_sync(const char *wal)
 {
 	int fd, rc = 0;
 
+	if (wal == NULL)
+		return 0;
 	fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOENT)
