@@ -1,5 +1,5 @@
-# tests/crash.sh: helpers the crash scenarios (tests/e2e/015, 016) share;
-# sourced after lib.sh.
+# tests/crash.sh: helpers the crash scenarios (tests/e2e/015, 016, 298)
+# share; sourced after lib.sh.
 
 # faulted SPEC ARGS...: lt with LETHE_FAULT=SPEC; a death is expected
 faulted() {
@@ -14,6 +14,18 @@ faulted() {
 
 # use DIR: later lt calls act on the copy in DIR
 use() { CONF=$1/lethe.ini; }
+
+# base_store: the reference store, config, key and ledger in $T/base,
+# which later lt calls act on; B names its live store
+base_store() {
+	mkdir -p "$T/base"
+	make_store "$T/base/live.db"
+	write_config "$T/base/lethe.ini"
+	use "$T/base"
+	lt init
+	expect 0 "init"
+	B=$T/base/live.db
+}
 
 # live_state DIR: every row of every live table, and the attachment trees
 live_state() {

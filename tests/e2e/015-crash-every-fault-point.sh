@@ -13,13 +13,7 @@
 . "$TESTS_TOP/tests/crash.sh"
 
 # ------------------------------------------------------------- the store
-mkdir "$T/base"
-make_store "$T/base/live.db"
-write_config "$T/base/lethe.ini"
-use "$T/base"
-lt init
-expect 0 "init"
-B=$T/base/live.db
+base_store
 # two clients erased in 2021 with invoices held until 2026-06-01
 NOW=2021-01-01T00:00:00Z
 add_subject "$B" 11111111-0000-4000-8000-000000000001 client 'Held One' \

@@ -11,13 +11,8 @@
 . "$TESTS_TOP/tests/crash.sh"
 
 # ------------------------------------------------------------- the store
-mkdir "$T/base" "$T/base/attachments"
-make_store "$T/base/live.db"
-write_config "$T/base/lethe.ini"
-use "$T/base"
-lt init
-expect 0 "init"
-B=$T/base/live.db
+base_store
+mkdir "$T/base/attachments"
 # 2021: 520 stale leads with invoices, erased, invoices held to 2026-06-01
 NOW=2021-01-01T00:00:00Z
 sql "$B" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n

@@ -11,13 +11,8 @@
 . "$TESTS_TOP/tests/lib.sh"
 . "$TESTS_TOP/tests/crash.sh"
 
-mkdir "$T/base"
-make_store "$T/base/live.db"
-write_config "$T/base/lethe.ini"
-use "$T/base"
-lt init
-expect 0 "init"
-sql "$T/base/live.db" "PRAGMA journal_mode = WAL;
+base_store
+sql "$B" "PRAGMA journal_mode = WAL;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
 INSERT INTO subjects SELECT printf('bbbbbbbb-0000-4000-8000-%012d', i),
   'client', 'N' || i, 'wal' || i || '@example.com', NULL, 'x',
