@@ -53,8 +53,8 @@ char *live_wal_path(sqlite3 *db);
 
 /*
  * live_sync: make what was committed to the WAL at path wal durable
- * (fdatasync), for a connection with `synchronous = NORMAL`, whose commits
- * do not sync.  Needs no connection, so it can run on another thread.
+ * (fdatasync, then fsync of its folder, in case the WAL is new), for a
+ * connection with `synchronous = NORMAL`, whose commits do not sync.  Needs no connection, so it can run on another thread.
  * Returns 0 (also when wal is NULL or there is no WAL), or -1 after
  * reporting.
  */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "fsutil.h"
 #include "live.h"
 #include "log.h"
 #include "util.h"
@@ -286,5 +287,12 @@ live_sync(const char *wal)
 		rc = -1;
 	}
 	close(fd);
+	/* and its name, in case the WAL was created in this run */
+	if (rc == 0) {
+		char *dir = dir_of(wal);
+
+		rc = fsync_dir(dir);
+		free(dir);
+	}
 	return rc;
 }
