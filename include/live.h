@@ -33,8 +33,8 @@ int live_maybe_checkpoint(sqlite3 *db);
 
 /*
  * live_checkpoint: wait for a background checkpoint, then checkpoint the
- * WAL and truncate it to zero bytes, so erased rows do not linger in it.  Warns (and returns -1) when readers
- * keep it from finishing; returns 0.
+ * WAL and truncate it to zero bytes, so erased rows do not linger in it.
+ * Warns (and returns -1) when readers keep it from finishing; returns 0.
  */
 int live_checkpoint(sqlite3 *db);
 
@@ -54,7 +54,8 @@ char *live_wal_path(sqlite3 *db);
 /*
  * live_sync: make what was committed to the WAL at path wal durable
  * (fdatasync, then fsync of its folder, in case the WAL is new), for a
- * connection with `synchronous = NORMAL`, whose commits do not sync.  Needs no connection, so it can run on another thread.
+ * connection with `synchronous = NORMAL`, whose commits do not sync.
+ * Needs no connection, so it can run on another thread.
  * Returns 0 (also when wal is NULL or there is no WAL), or -1 after
  * reporting.
  */

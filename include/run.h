@@ -44,6 +44,12 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
 int request_wait_append(struct ledger *l, const char *id);
 
 /*
+ * request_conflict_warn: say that request id's identifiers match
+ * different subjects, so it waits for approval.
+ */
+void request_conflict_warn(const char *id);
+
+/*
  * requests_waiting: requests_conflicts against the live store at
  * cfg->live_store, best effort, for readers (request list, ledger
  * lookup): a new set (free with hashset_free), or NULL when the store

@@ -284,8 +284,9 @@ describe(struct batch *b, const struct victim *v, int64_t seq,
 	for (i = 1; i < t->n; i++) {
 		if (t->held[i] == 0)
 			continue;
-		sb_addf(sb, "; %s %" PRId64 " held until %s", tally_name(b->cfg, i),
-			t->held[i], t->until[i] ? t->until[i] : "a date is set");
+		sb_addf(sb, "; %s %" PRId64 " held until %s",
+			tally_name(b->cfg, i), t->held[i],
+			t->until[i] ? t->until[i] : "a date is set");
 		if (t->undated[i] > 0)
 			sb_addf(sb, " (%" PRId64 " undated, held until dated)",
 				t->undated[i]);

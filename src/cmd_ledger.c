@@ -266,11 +266,12 @@ ledger_lookup(struct ctx *c)
 	snprintf(item, sizeof(item), "%s:%s", type, hex);
 	st = db_prepare(ledger_db(c->ledger),
 			"SELECT " EVENT_COLUMNS " FROM events WHERE (type IN "
-			"('request', 'erase') AND instr(ids, ?1) > 0) OR (type IN ('hold', "
-			"'release', 'approve', 'wait') AND request IN (SELECT "
-			"request FROM events WHERE type IN ('request', 'erase') "
-			"AND instr(ids, ?1) > 0)) OR (type IN ('hold', 'release') AND subject IN "
-			"(SELECT subject FROM events WHERE type = 'erase' AND "
+			"('request', 'erase') AND instr(ids, ?1) > 0) OR "
+			"(type IN ('hold', 'release', 'approve', 'wait') AND "
+			"request IN (SELECT request FROM events WHERE type IN "
+			"('request', 'erase') AND instr(ids, ?1) > 0)) OR "
+			"(type IN ('hold', 'release') AND subject IN (SELECT "
+			"subject FROM events WHERE type = 'erase' AND "
 			"instr(ids, ?1) > 0)) ORDER BY seq");
 	if (st == NULL)
 		return EX_IOERR;

@@ -191,9 +191,7 @@ record_conflicts(struct ctx *c, const struct pending *list, int n)
 		sha_raw(list[i].id, strlen(list[i].id), key);
 		if (!hashset_get(waiting, key, NULL))
 			continue;
-		log_warn("request %s: its identifiers match different "
-			 "subjects; it waits for 'lethe request approve %s'",
-			 list[i].id, list[i].id);
+		request_conflict_warn(list[i].id);
 		rc = request_wait_append(c->ledger, list[i].id);
 	}
 	hashset_free(waiting);

@@ -178,33 +178,25 @@ rule_dir(const struct config *cfg, const struct fpattern *p,
 }
 
 /*
- * erase_rule: remove subject sid's folder of rule f where the pattern
- * puts it; rules by identifier are walk_nested's.  Returns the number
- * removed, or -1 after reporting.
+ * erase_rule: remove subject sid's folder or file of rule f (pattern p,
+ * its names in folder dir with base before the placeholder) where the
+ * pattern puts it; rules by identifier are walk_nested's.  Returns the
+ * number removed, or -1 after reporting.
  */
 static int
-erase_rule(const struct config *cfg, const struct files_rule *f,
-	   const char *sid, int dry)
+erase_rule(const struct files_rule *f, const struct fpattern *p,
+	   const char *dir, const char *base, const char *sid, int dry)
 {
-	struct fpattern p;
-	const char *base;
-	char *dir, *path;
+	char *path;
 	int rc;
 
-	if (fpattern_parse(f->path, &p) != 0)
-		return 0;
-	if (strcmp(p.placeholder, "subject") != 0 || sid == NULL ||
+	if (strcmp(p->placeholder, "subject") != 0 || sid == NULL ||
 	    strchr(sid, '/') != NULL || strcmp(sid, "..") == 0 ||
-	    strcmp(sid, ".") == 0) {
-		fpattern_release(&p);
+	    strcmp(sid, ".") == 0)
 		return 0;
-	}
-	dir = rule_dir(cfg, &p, &base);
-	path = xasprintf("%s/%s%s%s", dir, base, sid, p.suffix);
-	rc = remove_path(path, f, &p, dry);
+	path = xasprintf("%s/%s%s%s", dir, base, sid, p->suffix);
+	rc = remove_path(path, f, p, dry);
 	free(path);
-	free(dir);
-	fpattern_release(&p);
 	return rc;
 }
 
@@ -293,39 +285,35 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 }
 
 /*
- * erase_nested: for rule f, remove the batch's per-subject paths found
- * in the rule's folder: by identifier where the pattern puts them, and
- * for a folder rule at any depth; by subject id (a folder rule) deeper
- * than the pattern says ("attachments/2026/ID/" for
- * "attachments/{subject}/"; erase_rule took the one where it says), as
- * a restore drops them.  Returns the number removed, or -1.
+ * erase_nested: for rule f (pattern p, its names in folder dir with base
+ * before the placeholder), remove the batch's per-subject paths found in
+ * the rule's folder: by identifier where the pattern puts them, and for
+ * a folder rule at any depth; by subject id (a folder rule) deeper than
+ * the pattern says ("attachments/2026/ID/" for "attachments/{subject}/";
+ * erase_rule took the one where it says), as a restore drops them.
+ * Returns the number removed, or -1.
  */
 static int
 erase_nested(const struct config *cfg, const struct key *k,
-	     const struct files_rule *f, struct hashset *sids,
+	     const struct files_rule *f, const struct fpattern *p,
+	     const char *dir, const char *base, struct hashset *sids,
 	     struct hashset *hashes, int dry)
 {
-	struct fpattern p;
 	struct nested n;
-	char *dir;
 	int rc, by_id, fd;
 
-	if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
-		return 0;
-	by_id = strcmp(p.placeholder, "subject") == 0;
+	by_id = strcmp(p->placeholder, "subject") == 0;
 	/* a file by subject id is only where the pattern puts it */
-	if ((by_id && !p.dir) || hashset_count(by_id ? sids : hashes) == 0) {
-		fpattern_release(&p);
+	if ((by_id && !p->dir) || hashset_count(by_id ? sids : hashes) == 0)
 		return 0;
-	}
 	memset(&n, 0, sizeof(n));
-	dir = rule_dir(cfg, &p, &n.base);
 	n.cfg = cfg;
 	n.key = k;
 	n.f = f;
-	n.p = &p;
+	n.p = p;
+	n.base = base;
 	n.from = by_id ? 1 : 0;
-	n.deepest = p.dir ? 16 : 0;
+	n.deepest = p->dir ? 16 : 0;
 	n.sids = sids;
 	n.hashes = hashes;
 	n.dry = dry;
@@ -343,8 +331,6 @@ erase_nested(const struct config *cfg, const struct key *k,
 		rc = (log_errno("cannot read folder '%s'", dir), -1);
 	else
 		rc = walk_nested(&n, fd, dir, 0);
-	free(dir);
-	fpattern_release(&p);
 	return rc < 0 ? -1 : n.removed;
 }
 
@@ -369,17 +355,25 @@ files_erase_batch(const struct config *cfg, const struct key *k, int n,
 				hashset_put(hashes, it.key, 1);
 	}
 	for (j = 0; j < cfg->nfiles && total >= 0; j++) {
-		if (cfg->files[j].format != FMT_NONE)
+		const struct files_rule *f = &cfg->files[j];
+		struct fpattern p;
+		const char *base;
+		char *dir;
+
+		if (f->format != FMT_NONE || fpattern_parse(f->path, &p) != 0)
 			continue;
+		dir = rule_dir(cfg, &p, &base);
 		for (i = 0; i < n && total >= 0; i++) {
-			r = erase_rule(cfg, &cfg->files[j], sids[i], dry);
+			r = erase_rule(f, &p, dir, base, sids[i], dry);
 			total = r < 0 ? -1 : total + r;
 		}
 		if (total >= 0) {
-			r = erase_nested(cfg, k, &cfg->files[j], set, hashes,
+			r = erase_nested(cfg, k, f, &p, dir, base, set, hashes,
 					 dry);
 			total = r < 0 ? -1 : total + r;
 		}
+		free(dir);
+		fpattern_release(&p);
 	}
 	hashset_free(set);
 	hashset_free(hashes);

@@ -136,6 +136,19 @@ checkpoint_thread(void *arg)
 }
 
 /*
+ * checkpoint_result: 0 when the last background checkpoint did its work
+ * or was kept from it (busy: the next one copies more), else -1 after
+ * reporting.
+ */
+static int
+checkpoint_result(void)
+{
+	if (bg.rc != SQLITE_OK && bg.rc != SQLITE_BUSY)
+		return db_fail(bg.db, "checkpoint the live store");
+	return 0;
+}
+
+/*
  * checkpoint_join: wait for the background checkpoint, if one runs.
  * Returns 0, or -1 after reporting its failure.
  */
@@ -146,9 +159,30 @@ checkpoint_join(void)
 		return 0;
 	pthread_join(bg.thread, NULL);
 	bg.running = 0;
-	if (bg.rc != SQLITE_OK && bg.rc != SQLITE_BUSY)
-		return db_fail(bg.db, "checkpoint the live store");
-	return 0;
+	return checkpoint_result();
+}
+
+/*
+ * checkpoint_open: open bg.db on the live store at path.  Returns 0, or
+ * -1 after reporting (bg.db stays NULL).
+ */
+static int
+checkpoint_open(const char *path)
+{
+	if (sqlite3_open_v2(path, &bg.db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		db_fail(bg.db, "checkpoint the live store");
+	} else {
+		sqlite3_extended_result_codes(bg.db, 1);
+		/* a connection finds the WAL only once it has read the
+		 * file: before, a checkpoint on it does nothing */
+		if (db_exec(bg.db, "SELECT count(*) FROM sqlite_schema",
+			    "checkpoint the live store") == 0)
+			return 0;
+	}
+	sqlite3_close(bg.db);
+	bg.db = NULL;
+	return -1;
 }
 
 /*
@@ -161,31 +195,13 @@ checkpoint_start(sqlite3 *db)
 {
 	const char *path = sqlite3_db_filename(db, "main");
 
-	if (bg.db == NULL) {
-		if (sqlite3_open_v2(path, &bg.db, SQLITE_OPEN_READWRITE |
-				    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-			db_fail(bg.db, "checkpoint the live store");
-			sqlite3_close(bg.db);
-			bg.db = NULL;
-			return -1;
-		}
-		sqlite3_extended_result_codes(bg.db, 1);
-		/* a connection finds the WAL only once it has read the file */
-		if (db_exec(bg.db, "SELECT count(*) FROM sqlite_schema",
-			    "checkpoint the live store") != 0) {
-			sqlite3_close(bg.db);
-			bg.db = NULL;
-			return -1;
-		}
-	}
+	if (bg.db == NULL && checkpoint_open(path) != 0)
+		return -1;
 	atomic_store(&bg.done, 0);
 	if (pthread_create(&bg.thread, NULL, checkpoint_thread, NULL) != 0) {
 		/* no thread: checkpoint here instead */
 		checkpoint_thread(NULL);
-		bg.running = 0;
-		if (bg.rc != SQLITE_OK && bg.rc != SQLITE_BUSY)
-			return db_fail(bg.db, "checkpoint the live store");
-		return 0;
+		return checkpoint_result();
 	}
 	bg.running = 1;
 	return 0;

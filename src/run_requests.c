@@ -487,6 +487,13 @@ record_wait(struct ledger *l, const struct preq *q)
 	return ledger_commit(l);
 }
 
+void
+request_conflict_warn(const char *id)
+{
+	log_warn("request %s: its identifiers match different subjects; it "
+		 "waits for 'lethe request approve %s'", id, id);
+}
+
 int
 request_wait_append(struct ledger *l, const char *id)
 {
@@ -566,11 +573,7 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 				    record_wait(b->ledger, &q[i]) != 0)
 					goto done;
 				if (conflict)
-					log_warn("request %s: its identifiers "
-						 "match different subjects; it "
-						 "waits for 'lethe request "
-						 "approve %s'", q[i].id,
-						 q[i].id);
+					request_conflict_warn(q[i].id);
 				else
 					log_info("request %s waits for "
 						 "approval", q[i].id);

@@ -17,8 +17,9 @@
 #include "banned.h"
 
 #define MAX_GROUPS 32		/* digit groups looked at a time */
-#define READ_GROUPS 15		/* the most a reading spans: 15 digits */
 #define MIN_DIGITS 9
+#define MAX_DIGITS 15		/* E.164 */
+#define READ_GROUPS MAX_DIGITS	/* the most groups a reading spans */
 
 static int
 local_char(unsigned char c)
@@ -217,7 +218,7 @@ readings(const char *t, const struct group *g, int ng, int limit, int cc,
 			size_t len = g[b].end - g[a].start;
 
 			digits += g[b].digits;
-			if (digits > 15 || len >= sizeof(raw))
+			if (digits > MAX_DIGITS || len >= sizeof(raw))
 				break;
 			if (digits < MIN_DIGITS)
 				continue;
