@@ -1,1 +1,0 @@
-/dev/fd/3: line 70: -c: command not found
