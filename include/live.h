@@ -16,9 +16,20 @@
 #define LIVE_BUSY_MS 10000
 
 /*
- * live_open: open the live store at path (read-write, or read-only when
- * !writable) and set it up as above; fn must outlive the connection.
- * Returns the connection, or NULL after reporting.
+ * live_open_flags: how to open the live store at path.  Read-write when
+ * writable; else read-only where a WAL file is there already, and where
+ * none is, read-write, the caller writing nothing to it (query_only would
+ * refuse its temp tables too): a read-only connection to a WAL-mode store
+ * leaves a -wal and a -shm file behind it, while a writable one, the last
+ * to close, removes them, with no frames to copy.
+ */
+int live_open_flags(const char *path, int writable);
+
+/*
+ * live_open: open the live store at path (read-write, or for reading only
+ * when !writable, as live_open_flags says) and set it up as above; fn
+ * must outlive the connection.  Returns the connection, or NULL after
+ * reporting.
  */
 sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
 

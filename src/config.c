@@ -1209,6 +1209,28 @@ by_line(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * resolve_folder: *path with the symlinks of its folder resolved and its
+ * last component kept as named.  The live store is opened with
+ * SQLITE_OPEN_NOFOLLOW, which refuses a link anywhere in the name, yet a
+ * folder reached through a link (/var/lib/app -> /srv/app) is common.
+ */
+static void
+resolve_folder(char **path)
+{
+	char *dir = dir_of(*path), *real = resolve_loose(dir);
+
+	if (strcmp(base_of(*path), ".") != 0 &&
+	    strcmp(base_of(*path), "..") != 0) {
+		char *joined = xasprintf("%s/%s", real, base_of(*path));
+
+		free(*path);
+		*path = joined;
+	}
+	free(dir);
+	free(real);
+}
+
 /* config_dir: the absolute folder of path. */
 static char *
 config_dir(const char *path)
@@ -1249,6 +1271,8 @@ check_loaded(struct loader *ld)
 	apply_defaults(ld, S_POLICY, "policy", cfg);
 	apply_defaults(ld, S_SUBJECTS, "subjects", cfg);
 	apply_defaults(ld, S_RESTORE, "restore", cfg);
+	if (cfg->live_store != NULL)
+		resolve_folder(&cfg->live_store);
 	if (cfg->lock_file == NULL && cfg->ledger != NULL)
 		cfg->lock_file = xasprintf("%s.lock", cfg->ledger);
 	for (i = 0; i < cfg->ntables; i++)

@@ -35,7 +35,7 @@ store_busy(const char *path)
 	int r;
 
 	if (sqlite3_open_v2(path, &db,
-			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+			    live_open_flags(path, 0) | SQLITE_OPEN_NOFOLLOW,
 			    NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
@@ -68,6 +68,15 @@ check_live(const struct config *cfg, void *arg)
 
 	if (cfg->live_store == NULL)
 		return 0;
+	/* SQLite keeps -wal and -journal beside the name it opens: a link
+	 * would split them from the application's */
+	if (lstat(cfg->live_store, &st) == 0 && S_ISLNK(st.st_mode)) {
+		log_err("%s:%d: [lethe] live_store: '%s' is a symbolic link; "
+			"name the database file itself", cfg->path,
+			config_key_line(cfg, "lethe", "live_store"),
+			cfg->live_store);
+		return 1;
+	}
 	if (stat(cfg->live_store, &st) != 0) {
 		if (!lc->required)
 			return 0;

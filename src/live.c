@@ -79,12 +79,27 @@ note_wal(void *arg, sqlite3 *db, const char *schema, int frames)
 	return SQLITE_OK;
 }
 
+int
+live_open_flags(const char *path, int writable)
+{
+	char *wal;
+	struct stat st;
+	int have_wal;
+
+	if (writable)
+		return SQLITE_OPEN_READWRITE;
+	wal = xasprintf("%s-wal", path);
+	have_wal = lstat(wal, &st) == 0;
+	free(wal);
+	return have_wal ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+}
+
 sqlite3 *
 live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 {
 	sqlite3 *db = NULL;
 	struct stat st;
-	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	int flags = live_open_flags(path, writable);
 
 	if (stat(path, &st) != 0) {
 		log_errno("cannot open live store '%s'", path);
