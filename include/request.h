@@ -63,11 +63,13 @@ int request_ids(const struct config *cfg, const struct key *k,
 
 /*
  * request_append: append a request event for ids with received = the
- * ledger's now and due = received + the policy's deadline; the new id
- * (uuid) into id (37 bytes).  Inside a ledger transaction.  Returns 0 or
- * -1.
+ * ledger's now, due = received + the policy's deadline, and approval
+ * needed when the policy asks for it or approval says so; its id is id
+ * when that is not empty, else a new uuid written into id (37 bytes).
+ * Inside a ledger transaction.  Returns 0 or -1.
  */
 int request_append(struct ledger *l, const struct config *cfg,
-		   const char *ids, const char *ref, char *id, int64_t *due);
+		   const char *ids, const char *ref, int approval, char *id,
+		   int64_t *due);
 
 #endif

@@ -139,6 +139,7 @@ read_file(struct ctx *c, const char *path, struct pending **out, int *nout)
 		list = xrealloc(list, sizeof(*list) * (size_t)(n + 1));
 		list[n].ids = xstrdup(sb_str(&ids));
 		list[n].ref = NULL;
+		list[n].id = NULL;
 		n++;
 	}
 	if (ferror(fp)) {
@@ -168,32 +169,88 @@ done:
 }
 
 /*
- * record_conflicts: in the open ledger transaction that records list's
- * requests, a `wait` event for each whose identifiers already match
- * different subjects of the live store (when it can be read), so the
- * request event's time is when it started to need approval.  Only
- * requests naming two identifiers can; none when the policy asks for
- * approval anyway.  Returns 0, or -1 after reporting.
+ * append_all: append list's n requests in the open ledger transaction,
+ * each with approval needed when waiting (NULL: none) holds its id; ids
+ * already set are kept.  Returns 0, or -1 after reporting.
  */
 static int
-record_conflicts(struct ctx *c, const struct pending *list, int n)
+append_all(struct ctx *c, struct pending *list, int n,
+	   const struct hashset *waiting, int64_t *due)
 {
-	struct hashset *waiting;
 	unsigned char key[32];
-	int i, two = 0, rc = 0;
+	char id[40];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int wait = 0;
+
+		snprintf(id, sizeof(id), "%s", list[i].id ? list[i].id : "");
+		if (waiting != NULL && list[i].id != NULL) {
+			sha_raw(list[i].id, strlen(list[i].id), key);
+			wait = hashset_get(waiting, key, NULL);
+		}
+		if (request_append(c->ledger, c->cfg, list[i].ids,
+				   list[i].ref, wait, id, &due[i]) != 0)
+			return -1;
+		if (list[i].id == NULL)
+			list[i].id = xstrdup(id);
+	}
+	return 0;
+}
+
+/*
+ * record: list's n requests into the ledger, in one transaction it leaves
+ * open, their due times into due.  A request whose identifiers already
+ * match different subjects of the live store (when it can be read) is
+ * recorded as needing approval: the requests are appended, matched
+ * against the live store, and when some conflict, appended again in a
+ * new transaction with the same ids, those marked.  Only requests naming
+ * two identifiers can conflict; none needs marking when the policy asks
+ * for approval anyway.  Returns 0, or -1 after reporting (the ledger
+ * transaction rolled back).
+ */
+static int
+record(struct ctx *c, struct pending *list, int n, int64_t *due)
+{
+	struct hashset *waiting = NULL;
+	int i, two = 0, rc = -1;
 
 	for (i = 0; i < n; i++)
 		two |= strchr(list[i].ids, ' ') != NULL;
-	if (!two || c->cfg->require_approval)
-		return 0;
-	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
-	for (i = 0; waiting != NULL && rc == 0 && i < n; i++) {
-		sha_raw(list[i].id, strlen(list[i].id), key);
-		if (!hashset_get(waiting, key, NULL))
-			continue;
-		request_conflict_warn(list[i].id);
-		rc = request_wait_append(c->ledger, list[i].id);
+	if (ledger_begin(c->ledger) != 0)
+		return -1;
+	if (append_all(c, list, n, NULL, due) != 0)
+		goto done;
+	if (!two || c->cfg->require_approval) {
+		rc = 0;
+		goto done;
 	}
+	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	for (i = 0; waiting != NULL && i < n; i++) {
+		unsigned char key[32];
+
+		sha_raw(list[i].id, strlen(list[i].id), key);
+		if (hashset_get(waiting, key, NULL))
+			break;
+	}
+	if (waiting == NULL || i == n) {
+		rc = 0;
+		goto done;
+	}
+	ledger_rollback(c->ledger);
+	if (ledger_begin(c->ledger) != 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		unsigned char key[32];
+
+		sha_raw(list[i].id, strlen(list[i].id), key);
+		if (hashset_get(waiting, key, NULL))
+			request_conflict_warn(list[i].id);
+	}
+	rc = append_all(c, list, n, waiting, due);
+done:
+	if (rc != 0)
+		ledger_rollback(c->ledger);
 	hashset_free(waiting);
 	return rc;
 }
@@ -205,8 +262,8 @@ request_erase(struct ctx *c)
 	const char *pos[1], *bad = NULL;
 	struct pending *list = NULL;
 	struct strbuf ids = STRBUF_INIT;
-	char id[40], due[TIME_BUFSZ];
-	int64_t duet;
+	char due[TIME_BUFSZ];
+	int64_t *dues = NULL;
 	int n = 0, npos, i, rc = EX_USAGE;
 	struct opt opts[] = {
 		{ "--email", NULL, &email, NULL },
@@ -258,21 +315,11 @@ request_erase(struct ctx *c)
 		n = 1;
 	}
 	rc = EX_IOERR;
-	if (ledger_begin(c->ledger) != 0)
+	dues = xcalloc((size_t)n, sizeof(*dues));
+	if (record(c, list, n, dues) != 0)
 		goto done;
-	for (i = 0; i < n; i++) {
-		if (request_append(c->ledger, c->cfg, list[i].ids, list[i].ref,
-				   id, &duet) != 0) {
-			ledger_rollback(c->ledger);
-			goto done;
-		}
-		list[i].id = xstrdup(id);
-		printf("%s due %s\n", id, time_format(duet, due));
-	}
-	if (record_conflicts(c, list, n) != 0) {
-		ledger_rollback(c->ledger);
-		goto done;
-	}
+	for (i = 0; i < n; i++)
+		printf("%s due %s\n", list[i].id, time_format(dues[i], due));
 	/* the ids must reach the user before the requests are recorded:
 	 * an id lost to a full disk would make them record it twice */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -291,6 +338,7 @@ done:
 		free(list[i].id);
 	}
 	free(list);
+	free(dues);
 	sb_release(&ids);
 	return rc;
 }

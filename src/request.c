@@ -124,7 +124,7 @@ request_ids(const struct config *cfg, const struct key *k, const char *email,
 
 int
 request_append(struct ledger *l, const struct config *cfg, const char *ids,
-	       const char *ref, char *id, int64_t *due)
+	       const char *ref, int approval, char *id, int64_t *due)
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
@@ -132,15 +132,17 @@ request_append(struct ledger *l, const struct config *cfg, const char *ids,
 	uuid_t u;
 	int64_t seq;
 
-	uuid_generate_random(u);
-	uuid_unparse_lower(u, id);
+	if (*id == '\0') {
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, id);
+	}
 	*due = duration_add(ledger_now(l), &cfg->erasure_deadline);
 	sb_adds(&data, "{\"received\":");
 	sb_add_json(&data, time_format(ledger_now(l), received));
 	sb_adds(&data, ",\"due\":");
 	sb_add_json(&data, time_format(*due, duebuf));
 	sb_addf(&data, ",\"approval\":%s",
-		cfg->require_approval ? "true" : "false");
+		cfg->require_approval || approval ? "true" : "false");
 	if (ref != NULL) {
 		sb_adds(&data, ",\"ref\":");
 		sb_add_json(&data, ref);

@@ -87,9 +87,9 @@ NOW=2026-12-01T10:00:00Z
 lt request erase --email bob@example.com --phone '+44 7700 900333'
 expect 0 "request: Bob's email, Carol's phone"
 R2=$(cut -d' ' -f1 out)
-eq "the request itself does not ask for approval" \
+eq "the request event itself says approval is needed (a conflict now)" \
 	"$(lsql "SELECT json_extract(data, '$.approval') FROM events WHERE
-	  type = 'request' AND request = '$R2'")" 0
+	  type = 'request' AND request = '$R2'")" 1
 lt run
 expect 0 "run: the conflicting request waits, not yet overdue"
 err_has "$R2" "run names the waiting request"
