@@ -6,16 +6,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "banned.h"
 
 static int journal;
 
+/*
+ * log_setup: priority prefixes only when stderr is the journal's stream:
+ * systemd sets JOURNAL_STREAM to its "device:inode", which a child whose
+ * stderr was redirected (lethe ... 2>file under a unit) inherits too.
+ */
 void
 log_setup(void)
 {
-	journal = getenv("JOURNAL_STREAM") != NULL;
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	journal = env != NULL &&
+		  sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+		  fstat(2, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+		  (unsigned long long)st.st_ino == ino;
 }
 
 static void

@@ -20,10 +20,18 @@ expect 0 "backup"
 lt request erase --email alice@example.com
 expect 0 "request"
 
-JOURNAL_STREAM=8:1
+# as under systemd: JOURNAL_STREAM names stderr's device and inode (lt
+# truncates $T/err, which keeps its inode)
+JOURNAL_STREAM=1:1
 export JOURNAL_STREAM
 lt run --dry-run
 expect 0 "dry run"
+err_lacks "^<[0-9]>" "no priority prefixes when stderr is not the journal's stream"
+: >"$T/err"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err")
+lt run --dry-run
+expect 0 "dry run"
+err_has "^<5>lethe: dry run:" "priority prefixes when it is"
 err_lacks "alice@" "dry run's log names no erased email"
 lt run
 expect 0 "run"
