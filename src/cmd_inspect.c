@@ -60,8 +60,8 @@ cmd_inspect(struct ctx *c)
 		goto done;
 	}
 	hits = filter_hits(&f);
+	stage_summary(stdout, &s, &f, 1);
 	filter_print_hits(&f, stdout);
-	stage_summary(stderr, &s, &f, 1);
 	if (hits > 0) {
 		printf("%" PRId64 " erased subject%s still in this archive\n",
 		       hits, hits == 1 ? "" : "s");

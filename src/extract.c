@@ -660,6 +660,21 @@ done:
 	return rc;
 }
 
+/*
+ * entry_type: ent's file type; an ar member is a regular file even when
+ * its mode has no type bits (deterministic ar writes "644").
+ */
+static unsigned int
+entry_type(struct ex *e, struct archive_entry *ent)
+{
+	unsigned int type = archive_entry_filetype(ent);
+
+	if (type == 0 && (archive_format(e->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+			     ARCHIVE_FORMAT_AR)
+		return AE_IFREG;
+	return type;
+}
+
 static int
 one_entry(struct ex *e, struct archive_entry *ent)
 {
@@ -683,7 +698,7 @@ one_entry(struct ex *e, struct archive_entry *ent)
 		rc = hardlink(e, ent, sb_str(&path));
 		goto done;
 	}
-	switch (archive_entry_filetype(ent)) {
+	switch (entry_type(e, ent)) {
 	case AE_IFREG:
 		if (path.len == 0) {
 			hostile(e, shown, "a file without a name");

@@ -140,7 +140,7 @@ lt inspect foreign.tar
 expect 1 "inspect of the foreign archive: every erasure matches, B counts"
 lt inspect foreign.tar --taken-at 2026-11-23T12:00:00Z
 expect 0 "inspect --taken-at after the erasure: nothing erased is held"
-err_has "taken-at" "inspect says which rule it used"
+out_has "taken-at" "inspect says which rule it used"
 lt scrub foreign.tar -o "$T/sc-all.tar"
 expect 0 "scrub of the foreign archive"
 mkdir sc-all && bsdtar -xf sc-all.tar -C sc-all

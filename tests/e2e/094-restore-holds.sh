@@ -74,7 +74,7 @@ lt restore bk/b.tar.zst --to "$T/r4" --dry-run
 expect 0 "a dry run of it"
 grep '^would erase:' out >dry.txt
 lt inspect bk/b.tar.zst
-grep '^would erase:' err >inspect.txt
+grep '^would erase:' out >inspect.txt
 lt restore bk/b.tar.zst --to "$T/r4"
 expect 0 "restore with an earlier --now after the release"
 eq "the released invoice is dropped (the release is replayed)" "$(invoices r4)" "3 "

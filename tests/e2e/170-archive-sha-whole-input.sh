@@ -40,7 +40,7 @@ for a in padded.tar plain.zip tail.tar; do
 		"$(last_sha restore)" "$SHA"
 	lt_in $a inspect -
 	expect 1 "inspect - < $a finds eve"
-	grep -q "sha256 $SHA" err && ok "$a: inspect - shows its SHA-256" ||
+	grep -q "sha256 $SHA" out && ok "$a: inspect - shows its SHA-256" ||
 		not_ok "$a: inspect - shows its SHA-256"
 	lt_in $a scrub - -o "$T/s$n.$a"
 	expect 0 "scrub - < $a"
