@@ -77,7 +77,10 @@ int ctx_opts(struct ctx *c, const struct opt *opts, const char **pos,
  * there (78, with the hint to run `lethe init`, or to restore a key a
  * ledger was made with; with NEED_KEYLESS a missing key is no error and
  * c->key stays NULL), the run lock unless dry
- * (75 held, 74), the key and the ledger, writable with NEED_WRITE unless
+ * (75 held, 74), with NEED_LIVE and NEED_WRITE unless dry the live store's
+ * write lock for a moment (75 when the application keeps it through the
+ * busy timeout: in WAL mode its readers go on), the key and the ledger,
+ * writable with NEED_WRITE unless
  * dry (78 key refused, 65 ledger damaged, 74), verified with NEED_VERIFY
  * (65 when it fails).
  * Returns 0 or that exit code.

@@ -26,16 +26,18 @@ struct live_check {
 
 /*
  * store_busy: whether the database at path stays locked by another
- * process (the application) through the live store's busy timeout.
+ * process (the application) through the live store's busy timeout: for
+ * reading, and when write is set, for writing too (a WAL-mode store's
+ * readers go on while a writer holds it).  Nothing is written.
  */
 static int
-store_busy(const char *path)
+store_busy(const char *path, int write)
 {
 	sqlite3 *db = NULL;
 	int r;
 
 	if (sqlite3_open_v2(path, &db,
-			    live_open_flags(path, 0) | SQLITE_OPEN_NOFOLLOW,
+			    live_open_flags(path, write) | SQLITE_OPEN_NOFOLLOW,
 			    NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
@@ -43,6 +45,10 @@ store_busy(const char *path)
 	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
 	r = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
 			 NULL);
+	if (r == SQLITE_OK && write) {
+		r = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	sqlite3_close(db);
 	return (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED;
 }
@@ -95,7 +101,7 @@ check_live(const struct config *cfg, void *arg)
 			cfg->live_store);
 		return 1;
 	}
-	if (store_busy(cfg->live_store)) {
+	if (store_busy(cfg->live_store, 0)) {
 		if (lc->required) {
 			log_err("live store '%s' is busy: another process "
 				"kept it locked for %d s; nothing was done, "
@@ -268,6 +274,15 @@ ctx_provide(struct ctx *c, int dry)
 		return rc;
 	if ((c->needs & NEED_LOCK) && !dry && (rc = take_lock(c)) != 0)
 		return rc;
+	/* under the lock, so a run of ours in a batch is not taken for the
+	 * application */
+	if ((c->needs & NEED_LIVE) && (c->needs & NEED_WRITE) && !dry &&
+	    c->cfg->live_store != NULL && store_busy(c->cfg->live_store, 1)) {
+		log_err("live store '%s' is busy: another process kept its "
+			"write lock for %d s; nothing was done, try again "
+			"later", c->cfg->live_store, LIVE_BUSY_MS / 1000);
+		return EX_TEMPFAIL;
+	}
 	if ((c->needs & NEED_LEDGER) &&
 	    (rc = open_ledger(c, (c->needs & NEED_WRITE) && !dry)) != 0)
 		return rc;

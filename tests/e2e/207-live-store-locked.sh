@@ -6,7 +6,9 @@
 # nothing -- not 78 with "1 error in config", which sent the operator to a
 # config that was fine.  request erase, which does not need the store,
 # records the request (the data map check is skipped with a warning).
-# Once the lock is gone, run does its work.
+# Once the lock is gone, run does its work.  The same with the store in
+# WAL mode, where readers go on while the application holds the write
+# lock: run and backup still give up with 75 before doing anything.
 . "$TESTS_TOP/tests/lib.sh"
 setup
 add_subject live.db aaaaaaaa-0000-4000-8000-000000000001 client A \
@@ -43,5 +45,39 @@ wait "$HOLDER"
 lt run
 expect 0 "run once the lock is gone"
 eq "the request is executed" \
+	"$(sql live.db "SELECT count(*) FROM subjects")" 0
+
+# --- WAL mode: the application holds the write lock, readers go on
+rm -f held release
+sql live.db "PRAGMA journal_mode = WAL" >/dev/null
+add_subject live.db aaaaaaaa-0000-4000-8000-000000000002 lead B \
+	b@example.com '' 2025-01-01T00:00:00Z
+"$PY" -S -c '
+import os, sqlite3, time
+c = sqlite3.connect("live.db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+c.execute("UPDATE subjects SET name = name")
+open("held", "w").close()
+while not os.path.exists("release"):
+    time.sleep(0.1)
+c.execute("COMMIT")
+' &
+HOLDER=$!
+i=0
+while [ ! -e held ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+lt ledger head
+HEAD=$(cat out)
+lt run
+expect 75 "run while the application holds a WAL store's write lock"
+err_has "busy" "run says the live store is busy"
+lt ledger head
+eq "nothing recorded" "$(cat out)" "$HEAD"
+eq "the stale lead is still there" \
+	"$(sql live.db "SELECT count(*) FROM subjects")" 1
+touch release
+wait "$HOLDER"
+lt run
+expect 0 "run once the write lock is gone"
+eq "the stale lead is erased" \
 	"$(sql live.db "SELECT count(*) FROM subjects")" 0
 done_testing
