@@ -27,17 +27,82 @@ email_char(unsigned char c, int domain)
 	return !domain && strchr("!#$%&'*+/=?^_`{|}~", c) != NULL;
 }
 
+/*
+ * space_at: the length of the blank (ASCII white space, or a Unicode
+ * space or zero-width character in UTF-8: no-break, en/em and the other
+ * U+2000 block spaces, narrow no-break, ideographic, byte order mark)
+ * starting at p before end, or 0.
+ */
+static size_t
+space_at(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t left = (size_t)(end - p);
+
+	if (left >= 1 && isspace(u[0]))
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8b || u[2] == 0xaf))
+		return 3;
+	if (left >= 3 && ((u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) ||
+			  (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+			  (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)))
+		return 3;
+	return 0;
+}
+
+/* space_before: the length of the blank ending at end, after start, or 0. */
+static size_t
+space_before(const char *start, const char *end)
+{
+	size_t k;
+
+	for (k = 1; k <= 3 && (size_t)(end - start) >= k; k++)
+		if (space_at(end - k, end) == k)
+			return k;
+	return 0;
+}
+
+/*
+ * peel: narrow [*start, *end) to the address as a value in a list or in
+ * prose holds it: blanks around it (Unicode ones too), the punctuation
+ * after it ("a@example.com." at the end of a sentence, "a@example.com,"
+ * in a list) and the quotes around it ("a@example.com").
+ */
+static void
+peel(const char **start, const char **end)
+{
+	const char *s = *start, *e = *end;
+	size_t k;
+
+	for (;;) {
+		if ((k = space_at(s, e)) > 0)
+			s += k;
+		else if ((k = space_before(s, e)) > 0)
+			e -= k;
+		else if (e > s && strchr(".,;:", e[-1]) != NULL)
+			e--;
+		else if (e - s >= 2 && (*s == '"' || *s == '\'') &&
+			 e[-1] == *s) {
+			s++;
+			e--;
+		} else
+			break;
+	}
+	*start = s;
+	*end = e;
+}
+
 static int
 normalise_email(const char *value, char *out)
 {
-	const char *start = value, *end, *at = NULL, *p;
+	const char *start = value, *end = value + strlen(value), *at = NULL;
+	const char *p;
 	size_t n = 0;
 
-	while (isspace((unsigned char)*start))
-		start++;
-	end = start + strlen(start);
-	while (end > start && isspace((unsigned char)end[-1]))
-		end--;
+	peel(&start, &end);
 	/* "Alice <alice@example.com>" (RFC 5322 name-addr): the address */
 	if (end > start && end[-1] == '>') {
 		for (p = end - 1; p > start && p[-1] != '<'; p--)
@@ -50,6 +115,7 @@ normalise_email(const char *value, char *out)
 	/* an RFC 6068 URI, as phones take "tel:" */
 	if ((size_t)(end - start) > 7 && strncasecmp(start, "mailto:", 7) == 0)
 		start += 7;
+	peel(&start, &end);
 	if ((size_t)(end - start) >= IDENT_MAX)
 		return -1;
 	for (p = start; p < end; p++) {
@@ -60,8 +126,7 @@ normalise_email(const char *value, char *out)
 				return -1;
 			at = p;
 		} else if (c == '\0' || !email_char(c, at != NULL)) {
-			/* "\"a@example.com\"", "a@example.com,": hashed
-			 * as written they would match no one */
+			/* hashed as written it would match no one */
 			return -1;
 		}
 		out[n++] = (char)tolower(c);
@@ -69,9 +134,53 @@ normalise_email(const char *value, char *out)
 	out[n] = '\0';
 	if (at == NULL || at == start || at + 1 == end)
 		return -1;
-	/* "a@example.com." as at the end of a sentence */
 	if (at[1] == '.' || end[-1] == '.')
 		return -1;
+	return 0;
+}
+
+/*
+ * cc_length: how many of the leading digits d are the country calling
+ * code (ITU-T E.164 assignments: 1 and 7 alone, the two-digit codes of
+ * zones 2 to 9 below, three digits for the rest).
+ */
+static int
+cc_length(const char *d)
+{
+	static const char *const two[] = {
+		"20", "27", "30", "31", "32", "33", "34", "36", "39", "40",
+		"41", "43", "44", "45", "46", "47", "48", "49", "51", "52",
+		"53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+		"64", "65", "66", "81", "82", "84", "86", "90", "91", "92",
+		"93", "94", "95", "98",
+	};
+	size_t i;
+
+	if (d[0] == '1' || d[0] == '7')
+		return 1;
+	for (i = 0; i < sizeof(two) / sizeof(two[0]); i++)
+		if (d[0] == two[i][0] && d[1] == two[i][1])
+			return 2;
+	return 3;
+}
+
+/*
+ * keeps_zero: whether numbers of calling code cc (digits, len of them)
+ * dial their leading 0 from abroad too (Italy, San Marino, the Vatican,
+ * Côte d'Ivoire, Gabon, Congo): elsewhere a 0 right after the code is
+ * the trunk prefix, "+44 07700 900123" for +44 7700 900123.
+ */
+static int
+keeps_zero(const char *cc, int len)
+{
+	static const char *const keep[] = { "39", "378", "379", "225", "241",
+					    "242" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if ((int)strlen(keep[i]) == len &&
+		    strncmp(keep[i], cc, (size_t)len) == 0)
+			return 1;
 	return 0;
 }
 
@@ -119,18 +228,30 @@ normalise_phone(const char *value, int calling_code, char *out)
 	} else if (digits[1] == '0') {
 		memcpy(out, digits + 2, n - 1);
 		n -= 2;
+		plus = 1;
 	} else {
-		/* the calling code (1 to 999) for the trunk 0 */
+		/* the calling code (1 to 999) for the trunk 0, which some
+		 * countries dial from abroad too */
 		char cc[8];
-		int k = 0, m = calling_code;
+		int k = 0, m = calling_code, zero;
 
 		do
 			cc[k++] = (char)('0' + m % 10);
 		while ((m /= 10) > 0 && k < 7);
 		for (m = 0; m < k; m++)
 			out[m] = cc[k - 1 - m];
-		memcpy(out + k, digits + 1, n);
-		n = n - 1 + (size_t)k;
+		zero = keeps_zero(out, k) ? 0 : 1;
+		memcpy(out + k, digits + zero, n + 1 - (size_t)zero);
+		n = n - (size_t)zero + (size_t)k;
+	}
+	if (plus && n > 3) {
+		/* "+44 07700 900123": the trunk 0 after the code */
+		int k = cc_length(out);
+
+		if (out[k] == '0' && !keeps_zero(out, k)) {
+			memmove(out + k, out + k + 1, n - (size_t)k);
+			n--;
+		}
 	}
 	if (n < 7 || n > 15 || out[0] == '0')
 		return -1;

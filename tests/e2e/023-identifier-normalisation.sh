@@ -69,6 +69,37 @@ lt run
 expect 0 "run"
 eq "'06 12 34 56 78' erased '+33 6 12 34 56 78'" "$(alive $F)" 0
 
+# --- spellings the live store holds, as lists and prose write them
+Q1=aaaaaaaa-0000-4000-8000-000000000011
+Q2=aaaaaaaa-0000-4000-8000-000000000012
+Q3=aaaaaaaa-0000-4000-8000-000000000013
+Q4=aaaaaaaa-0000-4000-8000-000000000014
+Q5=aaaaaaaa-0000-4000-8000-000000000015
+sed -i 's/^default_calling_code *= *33/default_calling_code = 44/' "$CONF"
+add_subject live.db $Q1 client 'Trunk' trunk@example.com '+44 07700 900902' \
+	2026-11-01T00:00:00Z
+add_subject live.db $Q2 client 'Dot' 'dot@example.com.' '' 2026-11-01T00:00:00Z
+add_subject live.db $Q3 client 'Quoted' '"quoted@example.com"' '' \
+	2026-11-01T00:00:00Z
+add_subject live.db $Q4 client 'Comma' 'Comma@Example.Com,' '' \
+	2026-11-01T00:00:00Z
+add_subject live.db $Q5 client 'Nbsp' "$(printf 'nbsp@example.com\302\240')" '' \
+	2026-11-01T00:00:00Z
+lt request erase --phone '07700 900902'
+expect 0 "request for '07700 900902'"
+for e in dot@example.com quoted@example.com comma@example.com \
+	nbsp@example.com; do
+	lt request erase --email "$e"
+done
+lt run
+expect 0 "run"
+eq "'07700 900902' erased '+44 07700 900902' (the trunk 0 after the code)" \
+	"$(alive $Q1)" 0
+eq "and 'dot@example.com.', '\"quoted@example.com\"', 'Comma@Example.Com,', a trailing no-break space" \
+	"$(alive $Q2)$(alive $Q3)$(alive $Q4)$(alive $Q5)" 0000
+lt ledger lookup --phone '+44 07700 900902'
+expect 0 "ledger lookup with the live store's spelling finds the erasure"
+
 lt request erase --email 'no-at-sign.example.com'
 expect 64 "an email without @ is refused"
 lt request erase --phone '12'

@@ -63,13 +63,25 @@ test_email(void)
 	CHECK_STR(n("email", "a\001b@example.com", 44), "(invalid)",
 		  "email with a control character");
 	CHECK(ident_normalise("email", NULL, 44, norm) != 0, "NULL email");
-	/* spellings that would hash apart from the address are refused */
+	/* the address as a list or prose holds it */
 	CHECK_STR(n("email", "<Alice@example.com>", 44), "alice@example.com",
 		  "email in angle brackets");
-	CHECK_STR(n("email", "\"alice@example.com\"", 44), "(invalid)",
+	CHECK_STR(n("email", "\"alice@example.com\"", 44), "alice@example.com",
 		  "email in double quotes");
-	CHECK_STR(n("email", "'alice@example.com'", 44), "(invalid)",
+	CHECK_STR(n("email", "'alice@example.com'", 44), "alice@example.com",
 		  "email in single quotes");
+	CHECK_STR(n("email", "\"alice@example.com", 44), "(invalid)",
+		  "email with one double quote");
+	CHECK_STR(n("email", "alice@example.com\xc2\xa0", 44),
+		  "alice@example.com", "a trailing no-break space");
+	CHECK_STR(n("email", "\xef\xbb\xbf\xe2\x80\x83" "alice@example.com", 44),
+		  "alice@example.com", "a byte order mark and an em space");
+	CHECK_STR(n("email", "p@Example.Com, ", 44), "p@example.com",
+		  "a trailing comma and blank");
+	CHECK_STR(n("email", "<alice@example.com>;", 44), "alice@example.com",
+		  "angle brackets and a semicolon");
+	CHECK_STR(n("email", "p@example.com; q@example.com", 44), "(invalid)",
+		  "two addresses");
 	CHECK_STR(n("email", " Alice B <alice@example.com> ", 44),
 		  "alice@example.com", "email with a display name");
 	CHECK_STR(n("email", "Alice <alice@example.com> x", 44), "(invalid)",
@@ -78,10 +90,12 @@ test_email(void)
 		  "email with a '>' and no '<'");
 	CHECK_STR(n("email", "<mailto:alice@example.com>", 44),
 		  "alice@example.com", "a mailto: URI in angle brackets");
-	CHECK_STR(n("email", "alice@example.com.", 44), "(invalid)",
+	CHECK_STR(n("email", "alice@example.com.", 44), "alice@example.com",
 		  "email with a trailing dot");
-	CHECK_STR(n("email", "alice@example.com,", 44), "(invalid)",
+	CHECK_STR(n("email", "alice@example.com,", 44), "alice@example.com",
 		  "email with a trailing comma");
+	CHECK_STR(n("email", "alice@.", 44), "(invalid)",
+		  "a domain of just a dot");
 	CHECK_STR(n("email", "alice@.example.com", 44), "(invalid)",
 		  "email whose domain starts with a dot");
 	CHECK_STR(n("email", "MAILTO:Alice@Example.com", 44),
@@ -115,6 +129,20 @@ test_phone(void)
 		  "another country's number is kept");
 	CHECK_STR(n("phone", "(+44) 7700 900001", 44), "447700900001",
 		  "a code in parentheses");
+	CHECK_STR(n("phone", "+44 07700 900902", 44), "447700900902",
+		  "the trunk 0 after the code");
+	CHECK_STR(n("phone", "0044 07700 900902", 33), "447700900902",
+		  "the trunk 0 after 0044");
+	CHECK_STR(n("phone", "+33 01 23 45 67 89", 44), "33123456789",
+		  "a trunk 0 after +33");
+	CHECK_STR(n("phone", "+39 06 1234 5678", 44), "390612345678",
+		  "Italy dials its 0 from abroad");
+	CHECK_STR(n("phone", "06 1234 5678", 39), "390612345678",
+		  "so a national Italian number keeps it");
+	CHECK_STR(n("phone", "+225 07 12 34 56 78", 44), "2250712345678",
+		  "as does Cote d'Ivoire");
+	CHECK_STR(n("phone", "+1 415 555 0132", 44), "14155550132",
+		  "a one-digit code");
 	CHECK_STR(n("phone", "tel:+447700900003", 44), "447700900003",
 		  "a tel: URI");
 	CHECK_STR(n("phone", "TEL: 07700 900003", 44), "447700900003",
