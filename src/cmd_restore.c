@@ -183,23 +183,20 @@ put_in_place(const char *staging, const char *dir, int existed)
 		log_errno("cannot set the mode of '%s'", staging);
 		goto done;
 	}
-	if (existed && rmdir(dir) != 0) {
-		if (errno != EBUSY && errno != EPERM && errno != EACCES) {
-			log_errno("cannot replace '%s'", dir);
+	/* over the empty target in one step: on failure it stays as it
+	 * was (removing it first would leave none after a crash) */
+	if (rename(staging, dir) != 0) {
+		int e = errno;
+
+		if (!existed || (e != EBUSY && e != EPERM && e != EACCES)) {
+			errno = e;
+			log_errno("cannot move the restored tree to '%s'", dir);
 			goto done;
 		}
 		/* a mount point or the like: move the entries in */
 		if (move_in(staging, dir) != 0 || fsync_dir(dir) != 0)
 			goto done;
 		rmdir(staging);
-		rc = fsync_dir(parent);
-		goto done;
-	}
-	if (rename(staging, dir) != 0) {
-		log_errno("cannot move the restored tree to '%s'", dir);
-		if (existed)
-			mkdir(dir, 0777);
-		goto done;
 	}
 	rc = fsync_dir(parent);
 done:
