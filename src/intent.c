@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "db.h"
 #include "fault.h"
 #include "filter.h"
 #include "hashset.h"
+#include "ident.h"
 #include "intent.h"
 #include "log.h"
 #include "sha.h"
@@ -212,6 +214,136 @@ redone_json(const struct erase_tally *t, const struct config *cfg,
 }
 
 /*
+ * gone: whether the tombstone of erase event ev stands for no live
+ * subject now: it names none, or its subject's row is no longer there
+ * (its live transaction committed).  -1 on an error, reported.
+ */
+static int
+gone(sqlite3 *live, const struct config *cfg, const struct event *ev)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int r;
+
+	if (ev->subject == NULL)
+		return 1;
+	sb_adds(&sql, "SELECT 1 FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " WHERE ");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = ?1");
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ev->subject, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(live, "read a subject");
+	return r == SQLITE_DONE;
+}
+
+/*
+ * spare_new_holders: law 3 (a rerun ends as one clean run would have) and
+ * law 8 (re-registration): an erasure whose subject is gone (or that had
+ * none) and whose identifier a live subject holds now (registered since,
+ * new id, same email) is finished without that identifier, so the redo
+ * neither masks nor redacts that person's rows nor removes their files;
+ * the tombstone itself still names it, for backups.  Each evs[i].ev.ids
+ * is narrowed in place.  One pass over the subjects table, only when
+ * such an erasure is there.  Returns 0, or -1 after reporting.
+ */
+static int
+spare_new_holders(sqlite3 *live, const struct config *cfg,
+		  const struct key *k, struct intent *evs, int n)
+{
+	struct hashset *wanted = hashset_new(), *held = hashset_new();
+	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
+	struct ids_item it;
+	sqlite3_stmt *st = NULL;
+	char *check = xcalloc((size_t)n + 1, 1);
+	int i, r, any = 0, rc = -1;
+
+	for (i = 0; i < n; i++) {
+		const char *p = evs[i].ev.ids;
+
+		if (strcmp(evs[i].ev.type, "erase") != 0 || p == NULL)
+			continue;
+		r = gone(live, cfg, &evs[i].ev);
+		if (r < 0)
+			goto done;
+		check[i] = (char)r;
+		while (r && ids_next(&p, &it))
+			if (it.has_key) {
+				hashset_put(wanted, it.key, 1);
+				any = 1;
+			}
+	}
+	if (!any || k == NULL) {
+		rc = 0;
+		goto done;
+	}
+	sb_adds(&sql, "SELECT ");
+	subject_columns(cfg, &sql);
+	sb_adds(&sql, " FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " AS s");
+	st = db_prepare(live, sb_str(&sql));
+	if (st == NULL)
+		goto done;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p;
+
+		sb_reset(&ids);
+		subject_ids(cfg, k, st, 1, &ids);
+		for (p = sb_str(&ids); ids_next(&p, &it);)
+			if (it.has_key && hashset_get(wanted, it.key, NULL))
+				hashset_put(held, it.key, 1);
+	}
+	if (r != SQLITE_DONE) {
+		db_fail(live, "read the subjects");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const char *p = evs[i].ev.ids;
+		int dropped = 0;
+
+		if (!check[i])
+			continue;
+		sb_reset(&ids);
+		while (ids_next(&p, &it)) {
+			if (it.has_key && hashset_get(held, it.key, NULL)) {
+				dropped++;
+				continue;
+			}
+			if (ids.len > 0)
+				sb_addc(&ids, ' ');
+			sb_add(&ids, it.type, it.type_len);
+			sb_addc(&ids, ':');
+			sb_add(&ids, it.hex, it.hex_len);
+		}
+		if (dropped == 0)
+			continue;
+		log_notice("intent %" PRId64 ": %d of its identifiers belong "
+			   "to a live subject now (registered since); the "
+			   "rerun leaves that subject's rows and files alone",
+			   evs[i].ev.seq, dropped);
+		free(evs[i].ev.ids);
+		evs[i].ev.ids = xstrdup(sb_str(&ids));
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	hashset_free(wanted);
+	hashset_free(held);
+	sb_release(&sql);
+	sb_release(&ids);
+	free(check);
+	return rc;
+}
+
+/*
  * files_of_erasures: the per-subject paths and structured-file records of
  * the erasures among evs[0..n), all in one pass over the trees.  Returns
  * 0, or -1 after reporting.
@@ -377,7 +509,9 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	t = xcalloc((size_t)ng, sizeof(*t));
 	for (i = 0; i < ng; i++)
 		tally_init(&t[i], cfg);
-	if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the live "
+	/* its scan of the subjects before the write lock, not in it */
+	if (spare_new_holders(live, cfg, k, evs, n) != 0 ||
+	    db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the live "
 					     "store") != 0)
 		goto done;
 	if (eraser_sync(er) != 0)
