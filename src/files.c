@@ -2,6 +2,7 @@
  * files.c: per-subject paths in file trees.
  */
 #define _XOPEN_SOURCE 700
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -180,23 +181,43 @@ rule_dir(const struct config *cfg, const struct fpattern *p,
 /*
  * erase_rule: remove subject sid's folder or file of rule f (pattern p,
  * its names in folder dir with base before the placeholder) where the
- * pattern puts it; rules by identifier are walk_nested's.  Returns the
- * number removed, or -1 after reporting.
+ * pattern puts it, spelt as the id is, in small letters or in capitals
+ * (a UUID in capitals names the same subject, as restore reads it);
+ * rules by identifier are walk_nested's.  Returns the number removed, or
+ * -1 after reporting.
  */
 static int
 erase_rule(const struct files_rule *f, const struct fpattern *p,
 	   const char *dir, const char *base, const char *sid, int dry)
 {
-	char *path;
-	int rc;
+	char *spelt[3];
+	int i, j, r, rc = 0;
 
 	if (strcmp(p->placeholder, "subject") != 0 || sid == NULL ||
 	    strchr(sid, '/') != NULL || strcmp(sid, "..") == 0 ||
 	    strcmp(sid, ".") == 0)
 		return 0;
-	path = xasprintf("%s/%s%s%s", dir, base, sid, p->suffix);
-	rc = remove_path(path, f, p, dry);
-	free(path);
+	spelt[0] = xstrdup(sid);
+	spelt[1] = xstrdup(sid);
+	spelt[2] = xstrdup(sid);
+	for (i = 0; sid[i]; i++) {
+		spelt[1][i] = (char)tolower((unsigned char)sid[i]);
+		spelt[2][i] = (char)toupper((unsigned char)sid[i]);
+	}
+	for (i = 0; i < 3 && rc >= 0; i++) {
+		char *path;
+
+		for (j = 0; j < i && strcmp(spelt[j], spelt[i]) != 0; j++)
+			;
+		if (j < i)
+			continue;	/* that spelling was tried */
+		path = xasprintf("%s/%s%s%s", dir, base, spelt[i], p->suffix);
+		r = remove_path(path, f, p, dry);
+		rc = r < 0 ? -1 : rc + r;
+		free(path);
+	}
+	for (i = 0; i < 3; i++)
+		free(spelt[i]);
 	return rc;
 }
 

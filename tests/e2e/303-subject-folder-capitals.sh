@@ -1,0 +1,27 @@
+#!/bin/sh
+# Law 6 on the live [files] tree, as restore reads it (law 5): a subject's
+# folder named by its UUID in capitals is the same subject's; `run`
+# removes it with the subject, as it removes one in small letters, and
+# leaves another subject's folder alone.
+. "$TESTS_TOP/tests/lib.sh"
+E=eeeeeeee-0000-4000-8000-00000000000e
+K=aaaaaaaa-0000-4000-8000-00000000000a
+EU=$(echo "$E" | tr a-f A-F)
+setup
+add_subject live.db $E client 'Eve' eve@example.com '' 2026-11-01T00:00:00Z
+add_subject live.db $K client 'Kim' kim@example.com '' 2026-11-01T00:00:00Z
+mkdir -p "attachments/$EU" "attachments/$K"
+echo cv >"attachments/$EU/cv.txt"
+echo id >"attachments/$K/id.txt"
+lt request erase --email eve@example.com
+lt run --dry-run
+expect 0 "run --dry-run"
+err_has "would remove '.*attachments/$EU'" "the dry run names the folder"
+lt run
+expect 0 "run"
+check "eve's folder in capitals is removed" test ! -e "attachments/$EU"
+check "kim's folder stays" test -f "attachments/$K/id.txt"
+lt backup -o "$T/b.tar"
+lt inspect "$T/b.tar"
+expect 0 "a backup after the run holds no erased subject"
+done_testing
