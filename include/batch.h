@@ -25,9 +25,14 @@
 #include "key.h"
 #include "ledger.h"
 
+struct hashset;
+
 struct victim {
 	char *sid;			/* NULL: identifiers only */
 	char *ids;			/* "type:HEX ..." */
+	char *shared;			/* its own left out of ids (a
+					 * subject who stays holds them), or
+					 * NULL */
 	const char *reason;		/* "lead-expiry", "request" */
 	char *request;			/* or NULL */
 };
@@ -51,6 +56,9 @@ struct batch {
 	double started;
 	double took;			/* the last live transaction */
 	sqlite3_stmt *by_id;		/* a subject's identifiers by id */
+	const struct hashset *spare;	/* identifier hashes (raw) left out
+					 * of a subject's own: another
+					 * subject who stays holds them */
 	/* totals for the summary */
 	int64_t subjects;
 	int64_t tombstones;
@@ -135,6 +143,15 @@ void batch_abort(struct batch *b);
  */
 void subject_ids(const struct config *cfg, const struct key *k,
 		 sqlite3_stmt *st, int col, struct strbuf *sb);
+
+/*
+ * subject_ids_except: subject_ids, leaving out the identifiers whose raw
+ * hash is in spare (NULL: none), appended to spared_out (when not NULL)
+ * instead; returns how many it left out.
+ */
+int subject_ids_except(const struct config *cfg, const struct key *k,
+		       sqlite3_stmt *st, int col, const struct hashset *spare,
+		       struct strbuf *sb, struct strbuf *spared_out);
 
 /*
  * ids_merge: append to sb the "type:HEX" items of more not already in sb.

@@ -46,6 +46,8 @@ struct tomb {
 	const char *reason;	/* interned: see filter.c */
 	char *sid;		/* NULL: identifiers only */
 	char *ids;
+	char *shared;		/* the subject's identifiers a subject who
+				 * stayed holds: not matched by (or NULL) */
 	int newer;		/* matches by identifier under the rule */
 	int64_t hits;		/* places found (count mode) */
 };

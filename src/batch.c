@@ -82,12 +82,14 @@ ids_merge(struct strbuf *sb, const char *more)
 	}
 }
 
-void
-subject_ids(const struct config *cfg, const struct key *k, sqlite3_stmt *st,
-	    int col, struct strbuf *sb)
+int
+subject_ids_except(const struct config *cfg, const struct key *k,
+		   sqlite3_stmt *st, int col, const struct hashset *spare,
+		   struct strbuf *sb, struct strbuf *spared_out)
 {
 	char hex[HASH_HEX], item[HASH_HEX + 64];
-	int i;
+	unsigned char key[32];
+	int i, spared = 0;
 
 	for (i = 0; i < cfg->subj_ids.n; i++) {
 		const char *v = (const char *)sqlite3_column_text(st, col + i);
@@ -98,8 +100,23 @@ subject_ids(const struct config *cfg, const struct key *k, sqlite3_stmt *st,
 						  hex) != 0)
 			continue;
 		snprintf(item, sizeof(item), "%s:%s", type, hex);
+		if (spare != NULL && hex_key(hex, 64, key) == 0 &&
+		    hashset_get(spare, key, NULL)) {
+			spared++;
+			if (spared_out != NULL)
+				ids_merge(spared_out, item);
+			continue;
+		}
 		ids_merge(sb, item);
 	}
+	return spared;
+}
+
+void
+subject_ids(const struct config *cfg, const struct key *k, sqlite3_stmt *st,
+	    int col, struct strbuf *sb)
+{
+	subject_ids_except(cfg, k, st, col, NULL, sb, NULL);
 }
 
 int
@@ -144,6 +161,7 @@ victims_free(struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		free(b->v[i].sid);
 		free(b->v[i].ids);
+		free(b->v[i].shared);
 		free(b->v[i].request);
 	}
 	if (b->n > 0) {
@@ -218,7 +236,7 @@ int
 batch_add(struct batch *b, const char *sid, const char *ids,
 	  const char *reason, const char *request)
 {
-	struct strbuf all = STRBUF_INIT;
+	struct strbuf all = STRBUF_INIT, shared = STRBUF_INIT;
 	struct victim *v;
 	unsigned char key[32];
 	int64_t at;
@@ -231,21 +249,28 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 			return 1;
 		sqlite3_bind_text(b->by_id, 1, sid, -1, SQLITE_TRANSIENT);
 		r = sqlite3_step(b->by_id);
-		if (r == SQLITE_ROW)
-			subject_ids(b->cfg, b->key, b->by_id, 1, &all);
+		if (r == SQLITE_ROW &&
+		    subject_ids_except(b->cfg, b->key, b->by_id, 1, b->spare,
+				       &all, &shared) > 0)
+			log_info("subject %s: an identifier of theirs is also "
+				 "a subject's who stays; left out of the "
+				 "erasure", sid);
 		sqlite3_reset(b->by_id);
 		if (r != SQLITE_ROW && r != SQLITE_DONE) {
 			sb_release(&all);
+			sb_release(&shared);
 			return db_fail(b->live, "read a subject");
 		}
 		if (r == SQLITE_DONE) {
 			sb_release(&all);
+			sb_release(&shared);
 			return 1;
 		}
 	}
 	ids_merge(&all, ids);
 	if (eraser_add(b->er, sid, sb_str(&all)) != 0) {
 		sb_release(&all);
+		sb_release(&shared);
 		return -1;
 	}
 	if (b->n == b->cap) {
@@ -257,6 +282,8 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 	v = &b->v[b->n++];
 	v->sid = sid ? xstrdup(sid) : NULL;
 	v->ids = sb_detach(&all);
+	v->shared = shared.len > 0 ? sb_detach(&shared) : NULL;
+	sb_release(&shared);
 	v->reason = reason;
 	v->request = request ? xstrdup(request) : NULL;
 	return 0;
@@ -329,6 +356,12 @@ tombstone(struct batch *b, const struct victim *v,
 	if (i < t->n) {
 		sb_adds(&data, ",\"held\":");
 		tally_json(t, b->cfg, 1, &data);
+	}
+	/* identifiers of the subject's that a subject who stays holds too:
+	 * left out of ids, and named so that a restore leaves them out */
+	if (v->shared != NULL) {
+		sb_adds(&data, ",\"shared\":");
+		sb_add_json(&data, v->shared);
 	}
 	sb_addc(&data, '}');
 	memset(&ev, 0, sizeof(ev));

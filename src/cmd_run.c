@@ -16,6 +16,8 @@
 #include "cmd.h"
 #include "db.h"
 #include "erase.h"
+#include "hashset.h"
+#include "ident.h"
 #include "intent.h"
 #include "ledger.h"
 #include "lethe.h"
@@ -125,6 +127,81 @@ stale_leads(sqlite3 *live, const struct config *cfg)
 }
 
 /*
+ * lead_hashes: the raw identifier hashes of the subjects st reads (the
+ * id, then the identifier columns) into set; with in set (not NULL),
+ * only those also in in.  Returns 0, or -1 after reporting.
+ */
+static int
+lead_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
+	    sqlite3_stmt *st, const struct hashset *in, struct hashset *set)
+{
+	struct strbuf ids = STRBUF_INIT;
+	struct ids_item it;
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p;
+
+		sb_reset(&ids);
+		subject_ids(cfg, k, st, 1, &ids);
+		for (p = sb_str(&ids); ids_next(&p, &it);)
+			if (it.has_key &&
+			    (in == NULL || hashset_get(in, it.key, NULL)))
+				hashset_put(set, it.key, 1);
+	}
+	sb_release(&ids);
+	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
+}
+
+/*
+ * shared_lead_ids: the identifiers (raw hashes) that a stale lead in
+ * temp.lethe_leads shares with a subject who stays: the lead became a
+ * client under a new record, or shares a family address.  Expiring the
+ * lead must not erase them: the client's orders would be masked, their
+ * free text redacted, and a restore would take the client too.  One pass
+ * over the leads, one over the other subjects.  Returns the set, or NULL
+ * after reporting.
+ */
+static struct hashset *
+shared_lead_ids(sqlite3 *live, const struct config *cfg, const struct key *k)
+{
+	struct hashset *leads = hashset_new(), *shared = hashset_new();
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int pass, rc = -1;
+
+	for (pass = 0; pass < 2; pass++) {
+		sb_reset(&sql);
+		sb_adds(&sql, "SELECT ");
+		subject_columns(cfg, &sql);
+		sb_adds(&sql, " FROM main.");
+		sb_add_ident(&sql, cfg->subj_table);
+		sb_adds(&sql, pass == 0 ? " AS s WHERE s.rowid IN" :
+					  " AS s WHERE s.rowid NOT IN");
+		sb_adds(&sql, " (SELECT rid FROM temp.lethe_leads)");
+		st = db_prepare(live, sb_str(&sql));
+		if (st == NULL ||
+		    lead_hashes(live, cfg, k, st, pass ? leads : NULL,
+				pass ? shared : leads) != 0)
+			goto done;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (hashset_count(leads) == 0)
+			break;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	hashset_free(leads);
+	if (rc != 0) {
+		hashset_free(shared);
+		return NULL;
+	}
+	return shared;
+}
+
+/*
  * expire_leads: erase leads idle longer than lead_expiry, in batches.
  * Batches follow the subject ids' order, so each batch's entries in the
  * indexes on subject ids sit together: fewer pages written per batch.
@@ -137,6 +214,7 @@ expire_leads(struct batch *b, int64_t *count)
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	char **sids = NULL, *after = NULL;
+	struct hashset *spare = NULL;
 	int64_t before = b->tombstones;
 	int n = 0, i, r = SQLITE_DONE, rc = -1;
 
@@ -144,8 +222,10 @@ expire_leads(struct batch *b, int64_t *count)
 		return 0;
 	after = xstrdup("");
 	if (warn_undated_leads(b->live, cfg) != 0 ||
-	    stale_leads(b->live, cfg) != 0)
+	    stale_leads(b->live, cfg) != 0 ||
+	    (spare = shared_lead_ids(b->live, cfg, b->key)) == NULL)
 		goto done;
+	b->spare = spare;
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
 		      "main.");
 	sb_add_ident(&sql, cfg->subj_table);
@@ -195,6 +275,8 @@ done:
 	free(after);
 	sqlite3_finalize(st);
 	sb_release(&sql);
+	b->spare = NULL;
+	hashset_free(spare);
 	*count = b->tombstones - before;
 	return rc;
 }

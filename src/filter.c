@@ -125,9 +125,10 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	tally_init(&f->st.tally, cfg);
 	f->st.purged_rows = xcalloc((size_t)cfg->npurges + 1,
 				    sizeof(*f->st.purged_rows));
-	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids "
-				      "FROM events WHERE type = 'erase' ORDER "
-				      "BY seq");
+	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids, "
+				      "json_extract(data, '$.shared') FROM "
+				      "events WHERE type = 'erase' ORDER BY "
+				      "seq");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -147,6 +148,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		t->reason = intern(db_text(st, 2));
 		t->sid = db_dup(st, 3);
 		t->ids = xstrdup(db_text(st, 4));
+		t->shared = db_dup(st, 5);
 		if (t->sid != NULL) {
 			sid_key(t->sid, key);
 			hashset_put(f->by_sid, key, f->ntombs);
@@ -205,6 +207,7 @@ filter_release(struct filter *f)
 	for (i = 0; i < f->ntombs; i++) {
 		free(f->tombs[i].sid);
 		free(f->tombs[i].ids);
+		free(f->tombs[i].shared);
 	}
 	free(f->tombs);
 	hashset_free(f->by_hash);

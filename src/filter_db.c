@@ -448,6 +448,8 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 			continue;
 		sb_reset(&ids);
 		for (j = 0; j < n; j++) {
+			size_t mark = ids.len;
+
 			if (!have[j])
 				continue;
 			if (ids.len)
@@ -455,6 +457,14 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 			sb_adds(&ids, cfg->subj_ids.type[j]);
 			sb_adds(&ids, ":");
 			hex_of(raw + 32 * j, &ids);
+			/* one its tombstone says a subject who stayed
+			 * holds too is not matched by */
+			if (by_id >= 0 && f->tombs[by_id].shared != NULL &&
+			    strstr(f->tombs[by_id].shared,
+				   ids.buf + ids.len - 64) != NULL) {
+				ids.len = mark;
+				ids.buf[mark] = '\0';
+			}
 		}
 		if (by_id < 0)
 			filter_note_subject(f, sid, tomb);
