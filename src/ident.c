@@ -263,8 +263,19 @@ static int
 email_plausible(const char *email)
 {
 	const char *at = strrchr(email, '@'), *label, *p;
+	size_t n = strlen(email);
 
 	if (!utf8_valid(email) || at == NULL)
+		return 0;
+	/* quoted, the address given is not clear (a live value quoted is
+	 * read as its address, see peel) */
+	while (n > 0 && isspace((unsigned char)email[n - 1]))
+		n--;
+	while (*email && isspace((unsigned char)*email)) {
+		email++;
+		n--;
+	}
+	if (n > 0 && (strchr("\"'", email[0]) || strchr("\"'", email[n - 1])))
 		return 0;
 	for (label = p = at + 1;; p++) {
 		int end = *p == '\0' || *p == '>' || isspace((unsigned char)*p);
