@@ -36,6 +36,12 @@ char *staging_name(const char *parent);
 int remove_stale(const char *dir, int locked);
 
 /*
+ * fsutil_has_ours: whether folder dir holds a temporary file or staging
+ * folder of this installation.
+ */
+int fsutil_has_ours(const char *dir);
+
+/*
  * tmpfile_beside: create a new temporary file in the folder of path
  * (TMP_PREFIX "TAG-NAME.XXXXXX", mode 0600); its name into *tmp (caller frees).
  * Returns the fd, or -1 after reporting.

@@ -21,6 +21,7 @@
 
 #include "cmd.h"
 #include "db.h"
+#include "fault.h"
 #include "filter.h"
 #include "fsutil.h"
 #include "ident.h"
@@ -359,6 +360,7 @@ cmd_restore(struct ctx *c)
 		rc = s.error == STAGE_DATA ? EX_DATAERR : EX_IOERR;
 		goto done;
 	}
+	fault_point("restore-staged");	/* unfiltered entries on disk */
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		if (f.st.residue > 0)

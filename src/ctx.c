@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "fsutil.h"
+#include "leftover.h"
 #include "lethe.h"
 #include "live.h"
 #include "lock.h"
@@ -141,6 +142,7 @@ ctx_config(struct ctx *c)
 		return EX_TEMPFAIL;
 	}
 	fsutil_set_tag(c->cfg->ledger);
+	leftover_setup(c->cfg->ledger);
 	return 0;
 }
 
@@ -274,6 +276,9 @@ ctx_provide(struct ctx *c, int dry)
 		return rc;
 	if ((c->needs & NEED_LOCK) && !dry && (rc = take_lock(c)) != 0)
 		return rc;
+	/* what an interrupted restore, scrub or backup left, wherever */
+	if ((c->needs & NEED_LOCK) && !dry)
+		leftover_sweep();
 	/* under the lock, so a run of ours in a batch is not taken for the
 	 * application */
 	if ((c->needs & NEED_LIVE) && (c->needs & NEED_WRITE) && !dry &&

@@ -14,6 +14,7 @@
 
 #include "files.h"
 #include "fsutil.h"
+#include "leftover.h"
 #include "log.h"
 #include "sha.h"
 #include "util.h"
@@ -33,6 +34,7 @@ fsutil_set_tag(const char *ledger_path)
 char *
 staging_name(const char *parent)
 {
+	leftover_note(parent);
 	return xasprintf("%s/" STAGING_PREFIX "%s-%ld-XXXXXX", parent, tag,
 			 (long)getpid());
 }
@@ -106,6 +108,7 @@ tmpfile_beside(const char *path, char **tmp)
 
 	*tmp = xasprintf("%s/" TMP_PREFIX "%s-%s.XXXXXX", dir, tag,
 			 base_of(path));
+	leftover_note(dir);
 	free(dir);
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -198,6 +201,26 @@ mkdir_p(const char *path, int mode)
 done:
 	free(copy);
 	return rc;
+}
+
+int
+fsutil_has_ours(const char *dir)
+{
+	char *mine_tmp = xasprintf(TMP_PREFIX "%s-", tag);
+	char *mine_stage = xasprintf(STAGING_PREFIX "%s-", tag);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	while (d != NULL && !found && (de = readdir(d)) != NULL)
+		found = strncmp(de->d_name, mine_tmp, strlen(mine_tmp)) == 0 ||
+			strncmp(de->d_name, mine_stage,
+				strlen(mine_stage)) == 0;
+	if (d != NULL)
+		closedir(d);
+	free(mine_tmp);
+	free(mine_stage);
+	return found;
 }
 
 int

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Law 6 after a crash: a restore killed once its entries are staged (not
+# yet filtered) leaves the erased person's data beside its target, in a
+# folder no later command was pointed at.  The next command that takes
+# the run lock (here `run`) removes it, wherever it is; a staging folder
+# of another installation (another ledger) is left alone.
+. "$TESTS_TOP/tests/lib.sh"
+A=aaaaaaaa-0000-4000-8000-000000000001
+setup
+add_subject live.db $A client Alice alice@example.com '+44 7700 900001' \
+	2026-01-01T00:00:00Z
+tar cf app.tar live.db
+lt request erase --email alice@example.com
+lt run
+expect 0 "alice erased"
+mkdir -p area other
+mkdir other/.lethe-staging-ffffffff-1-abcdef
+echo kept >other/.lethe-staging-ffffffff-1-abcdef/x
+LETHE_FAULT=restore-staged
+export LETHE_FAULT
+EXPECT_KILL=1
+lt restore app.tar --to area/target
+unset LETHE_FAULT
+EXPECT_KILL=
+expect 137 "a restore killed with its entries staged"
+check "it left a staging folder beside the target" \
+	sh -c "ls -d area/.lethe-staging-* >/dev/null 2>&1"
+check "holding the erased email" \
+	sh -c "grep -rqa alice@example.com area"
+lt run
+expect 0 "the next run"
+err_has "removed '.*area/.lethe-staging-" "it removes what the restore left"
+check "nothing of the restore is left" test -z "$(ls -A area)"
+check "another installation's staging folder is left alone" \
+	test -f other/.lethe-staging-ffffffff-1-abcdef/x
+lt run
+expect 0 "a second run"
+err_lacks "removed" "finds nothing more to remove"
+done_testing
