@@ -135,21 +135,25 @@ static int
 lead_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 	    sqlite3_stmt *st, const struct hashset *in, struct hashset *set)
 {
-	struct strbuf ids = STRBUF_INIT;
-	struct ids_item it;
-	int r;
+	char norm[IDENT_MAX];
+	unsigned char raw[32];
+	int r, j;
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *p;
+		for (j = 0; j < cfg->subj_ids.n; j++) {
+			const char *v = (const char *)sqlite3_column_text(st,
+									  j + 1);
+			const char *type = cfg->subj_ids.type[j];
 
-		sb_reset(&ids);
-		subject_ids(cfg, k, st, 1, &ids);
-		for (p = sb_str(&ids); ids_next(&p, &it);)
-			if (it.has_key &&
-			    (in == NULL || hashset_get(in, it.key, NULL)))
-				hashset_put(set, it.key, 1);
+			if (v == NULL ||
+			    ident_normalise(type, v, (int)cfg->calling_code,
+					    norm) != 0)
+				continue;
+			ident_hash_raw(k, type, norm, raw);
+			if (in == NULL || hashset_get(in, raw, NULL))
+				hashset_put(set, raw, 1);
+		}
 	}
-	sb_release(&ids);
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
 }
 
