@@ -164,4 +164,10 @@ void ids_merge(struct strbuf *sb, const char *more);
  */
 void subject_columns(const struct config *cfg, struct strbuf *sb);
 
+/*
+ * subjects_select: append `SELECT s."id", s."email", ... FROM main."T" AS
+ * s` (subject_columns of the subjects table) to sb.
+ */
+void subjects_select(const struct config *cfg, struct strbuf *sb);
+
 #endif

@@ -45,6 +45,16 @@ subject_columns(const struct config *cfg, struct strbuf *sb)
 	}
 }
 
+void
+subjects_select(const struct config *cfg, struct strbuf *sb)
+{
+	sb_adds(sb, "SELECT ");
+	subject_columns(cfg, sb);
+	sb_adds(sb, " FROM main.");
+	sb_add_ident(sb, cfg->subj_table);
+	sb_adds(sb, " AS s");
+}
+
 /* has_item: whether "type:HEX" list s holds item (len bytes). */
 static int
 has_item(const char *s, const char *item, size_t len)
@@ -141,11 +151,8 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	sb_init(&b->applied);
 	if (!dry)
 		b->wal = live_wal_path(live);
-	sb_adds(&sql, "SELECT ");
-	subject_columns(cfg, &sql);
-	sb_adds(&sql, " FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " s WHERE s.");
+	subjects_select(cfg, &sql);
+	sb_adds(&sql, " WHERE s.");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " = ?1");
 	b->by_id = db_prepare(live, sb_str(&sql));

@@ -176,12 +176,9 @@ shared_lead_ids(sqlite3 *live, const struct config *cfg, const struct key *k)
 
 	for (pass = 0; pass < 2; pass++) {
 		sb_reset(&sql);
-		sb_adds(&sql, "SELECT ");
-		subject_columns(cfg, &sql);
-		sb_adds(&sql, " FROM main.");
-		sb_add_ident(&sql, cfg->subj_table);
-		sb_adds(&sql, pass == 0 ? " AS s WHERE s.rowid IN" :
-					  " AS s WHERE s.rowid NOT IN");
+		subjects_select(cfg, &sql);
+		sb_adds(&sql, pass == 0 ? " WHERE s.rowid IN" :
+					  " WHERE s.rowid NOT IN");
 		sb_adds(&sql, " (SELECT rid FROM temp.lethe_leads)");
 		st = db_prepare(live, sb_str(&sql));
 		if (st == NULL ||

@@ -108,12 +108,9 @@ checked(struct filter *f, const char *rel, struct db_check *c)
 static void
 subjects_query(const struct config *cfg, const char *cond, struct strbuf *sb)
 {
-	sb_adds(sb, "SELECT ");
-	subject_columns(cfg, sb);
-	sb_adds(sb, " FROM main.");
-	sb_add_ident(sb, cfg->subj_table);
+	subjects_select(cfg, sb);
 	/* an archive's indexes may not list every row: not used */
-	sb_adds(sb, " AS s NOT INDEXED WHERE s.");
+	sb_adds(sb, " NOT INDEXED WHERE s.");
 	sb_add_ident(sb, cfg->subj_id);
 	sb_addf(sb, " %s", cond);
 }

@@ -284,11 +284,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 		rc = 0;
 		goto done;
 	}
-	sb_adds(&sql, "SELECT ");
-	subject_columns(cfg, &sql);
-	sb_adds(&sql, " FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s");
+	subjects_select(cfg, &sql);
 	st = db_prepare(live, sb_str(&sql));
 	if (st == NULL)
 		goto done;

@@ -223,11 +223,8 @@ match(sqlite3 *live, const struct config *cfg, const struct key *k)
 		rc = 0;
 		goto done;
 	}
-	sb_adds(&sql, "SELECT ");
-	subject_columns(cfg, &sql);
-	sb_adds(&sql, " FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s WHERE s.");
+	subjects_select(cfg, &sql);
+	sb_adds(&sql, " WHERE s.");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " IS NOT NULL");
 	st = db_prepare(live, sb_str(&sql));

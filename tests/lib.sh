@@ -116,6 +116,14 @@ add_subject() {
 	  '$6', '1 Main St', '2020-01-01T00:00:00Z', '$7')"
 }
 
+# add_order DB EMAIL NAME ADDRESS PLACED_AT CENTS: an order (linked to its
+# customer by email)
+add_order() {
+	sqlite3 "$1" "INSERT INTO orders(customer_email, customer_name,
+	  delivery_address, placed_at, total_cents) VALUES ('$2', '$3', '$4',
+	  '$5', $6)"
+}
+
 # write_config FILE [EXTRA_TEXT]: the reference data map for make_store
 write_config() {
 	cat >"$1" <<'INI'

@@ -10,22 +10,30 @@
 # WAL mode, where readers go on while the application holds the write
 # lock: run and backup still give up with 75 before doing anything.
 . "$TESTS_TOP/tests/lib.sh"
-setup
-add_subject live.db aaaaaaaa-0000-4000-8000-000000000001 client A \
-	a@example.com '' 2026-11-01T00:00:00Z
-"$PY" -S -c '
-import os, sqlite3, time
+
+# hold MODE: the application takes the live store's lock (BEGIN MODE) and
+# keeps it until the file release appears; its pid in HOLDER
+hold() {
+	rm -f held release
+	"$PY" -S -c '
+import os, sqlite3, sys, time
 c = sqlite3.connect("live.db", isolation_level=None)
-c.execute("BEGIN EXCLUSIVE")
+c.execute("BEGIN " + sys.argv[1])
 c.execute("UPDATE subjects SET name = name")
 open("held", "w").close()
 while not os.path.exists("release"):
     time.sleep(0.1)
 c.execute("COMMIT")
-' &
-HOLDER=$!
-i=0
-while [ ! -e held ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+' "$1" &
+	HOLDER=$!
+	i=0
+	while [ ! -e held ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+setup
+add_subject live.db aaaaaaaa-0000-4000-8000-000000000001 client A \
+	a@example.com '' 2026-11-01T00:00:00Z
+hold EXCLUSIVE
 lt request erase --email a@example.com
 expect 0 "request erase while the store is locked"
 err_has "busy" "it warns that the data map was not checked"
@@ -48,23 +56,10 @@ eq "the request is executed" \
 	"$(sql live.db "SELECT count(*) FROM subjects")" 0
 
 # --- WAL mode: the application holds the write lock, readers go on
-rm -f held release
 sql live.db "PRAGMA journal_mode = WAL" >/dev/null
 add_subject live.db aaaaaaaa-0000-4000-8000-000000000002 lead B \
 	b@example.com '' 2025-01-01T00:00:00Z
-"$PY" -S -c '
-import os, sqlite3, time
-c = sqlite3.connect("live.db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE subjects SET name = name")
-open("held", "w").close()
-while not os.path.exists("release"):
-    time.sleep(0.1)
-c.execute("COMMIT")
-' &
-HOLDER=$!
-i=0
-while [ ! -e held ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+hold IMMEDIATE
 lt ledger head
 HEAD=$(cat out)
 lt run

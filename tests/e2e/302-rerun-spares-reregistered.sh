@@ -11,9 +11,7 @@ E2=eeeeeeee-0000-4000-8000-0000000000e2
 setup
 add_subject live.db $E1 client 'Eve' eve@example.com '+44 7700 900901' \
 	2026-11-01T00:00:00Z
-sql live.db "INSERT INTO orders(customer_email, customer_name,
-  delivery_address, placed_at, total_cents) VALUES
-  ('eve@example.com', 'Eve', '1 Old St', '2026-10-01', 5)"
+add_order live.db eve@example.com Eve '1 Old St' 2026-10-01 5
 lt request erase --email eve@example.com
 LETHE_FAULT=after-live-commit
 export LETHE_FAULT
@@ -28,10 +26,8 @@ eq "the old Eve is gone" \
 NOW=2026-11-23T10:00:00Z
 add_subject live.db $E2 client 'Eve Again' eve@example.com '+44 7700 900909' \
 	2026-11-23T00:00:00Z
-sql live.db "INSERT INTO orders(customer_email, customer_name,
-  delivery_address, placed_at, total_cents) VALUES
-  ('eve@example.com', 'Eve Again', '2 New St', '2026-11-23', 9);
-INSERT INTO communications(subject_id, at, channel, body) VALUES
+add_order live.db eve@example.com 'Eve Again' '2 New St' 2026-11-23 9
+sql live.db "INSERT INTO communications(subject_id, at, channel, body) VALUES
   ('$E2', '2026-11-23', 'mail', 'hello from eve@example.com')"
 lt run
 expect 0 "the next run finishes the intent"

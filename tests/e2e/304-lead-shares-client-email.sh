@@ -13,10 +13,8 @@ add_subject live.db $L lead 'Pat Lead' pat@example.com '+44 7700 900111' \
 	2024-01-01T00:00:00Z
 add_subject live.db $C client 'Pat Client' Pat@Example.com '+44 7700 900222' \
 	2026-11-01T00:00:00Z
-sql live.db "INSERT INTO orders(customer_email, customer_name,
-  delivery_address, placed_at, total_cents) VALUES
-  ('pat@example.com', 'Pat Client', '5 Client Rd', '2026-11-01', 5000);
-INSERT INTO communications(subject_id, at, channel, body) VALUES
+add_order live.db pat@example.com 'Pat Client' '5 Client Rd' 2026-11-01 5000
+sql live.db "INSERT INTO communications(subject_id, at, channel, body) VALUES
   ('$C', '2026-11-01', 'mail', 'confirmation sent to pat@example.com'),
   ('$L', '2024-01-01', 'mail', 'brochure for +44 7700 900111')"
 lt backup -o "$T/before.tar"
