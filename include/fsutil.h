@@ -49,6 +49,13 @@ int fsutil_has_ours(const char *dir);
 int tmpfile_beside(const char *path, char **tmp);
 
 /*
+ * tmpfile_noted: tmpfile_beside, the folder first noted for the sweep of
+ * what interrupted commands leave (leftover_note): for the archives and
+ * snapshots lethe writes, which hold personal data.
+ */
+int tmpfile_noted(const char *path, char **tmp);
+
+/*
  * rename_durable: rename from to to, then fsync to's folder.  Returns 0,
  * or -1 after reporting.
  */

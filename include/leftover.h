@@ -3,10 +3,11 @@
  * restore, scrub, backup or inspect does not leave unfiltered personal
  * data behind in a folder no later command looks into.
  *
- * Every folder a staging folder or temporary file is made in is noted in
- * a list beside the ledger (LEDGER.staging-dirs, one absolute path a
- * line); each command that takes the run lock sweeps the folders noted
- * with remove_stale and forgets those where nothing of ours is left.
+ * Every folder a staging folder, an archive or a snapshot is made in is
+ * noted in a list beside the ledger (LEDGER.staging-dirs, one absolute
+ * path a line) when it is this user's and no one else may write in it;
+ * each command that takes the run lock sweeps the folders noted with
+ * remove_stale and forgets those where nothing of ours is left.
  */
 #ifndef LEFTOVER_H
 #define LEFTOVER_H

@@ -134,7 +134,7 @@ start(const char *path, int format, int filter, int *usage)
 		*usage = 1;
 		goto fail;
 	}
-	o->fd = tmpfile_beside(path, &o->tmp);
+	o->fd = tmpfile_noted(path, &o->tmp);
 	if (o->fd < 0)
 		goto fail;
 	o->sha = sha_new();

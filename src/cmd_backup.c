@@ -245,7 +245,7 @@ cmd_backup(struct ctx *c)
 	aout_tree_never(&b.tree, cfg->lock_file);
 	if (ledger_head(c->ledger, &seq, head) != 0)
 		goto done;
-	fd = tmpfile_beside(path, &snap);
+	fd = tmpfile_noted(path, &snap);
 	if (fd < 0)
 		goto done;
 	close(fd);

@@ -178,20 +178,35 @@ rule_dir(const struct config *cfg, const struct fpattern *p,
 		     : xstrdup(cfg->dir);
 }
 
+/* uuid_shaped: whether s is 8-4-4-4-12 hexadecimal digits. */
+static int
+uuid_shaped(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return s[36] == '\0';
+}
+
 /*
  * erase_rule: remove subject sid's folder or file of rule f (pattern p,
  * its names in folder dir with base before the placeholder) where the
- * pattern puts it, spelt as the id is, in small letters or in capitals
- * (a UUID in capitals names the same subject, as restore reads it);
- * rules by identifier are walk_nested's.  Returns the number removed, or
- * -1 after reporting.
+ * pattern puts it, spelt as the id is and, for a UUID, in small letters
+ * or in capitals (the same UUID, as restore reads it; other ids are
+ * told apart by case); rules by identifier are walk_nested's.  Returns
+ * the number removed, or -1 after reporting.
  */
 static int
 erase_rule(const struct files_rule *f, const struct fpattern *p,
 	   const char *dir, const char *base, const char *sid, int dry)
 {
 	char *spelt[3];
-	int i, j, r, rc = 0;
+	int i, j, r, rc = 0, n;
 
 	if (strcmp(p->placeholder, "subject") != 0 || sid == NULL ||
 	    strchr(sid, '/') != NULL || strcmp(sid, "..") == 0 ||
@@ -204,7 +219,8 @@ erase_rule(const struct files_rule *f, const struct fpattern *p,
 		spelt[1][i] = (char)tolower((unsigned char)sid[i]);
 		spelt[2][i] = (char)toupper((unsigned char)sid[i]);
 	}
-	for (i = 0; i < 3 && rc >= 0; i++) {
+	n = uuid_shaped(sid) ? 3 : 1;
+	for (i = 0; i < n && rc >= 0; i++) {
 		char *path;
 
 		for (j = 0; j < i && strcmp(spelt[j], spelt[i]) != 0; j++)

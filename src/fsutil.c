@@ -108,7 +108,6 @@ tmpfile_beside(const char *path, char **tmp)
 
 	*tmp = xasprintf("%s/" TMP_PREFIX "%s-%s.XXXXXX", dir, tag,
 			 base_of(path));
-	leftover_note(dir);
 	free(dir);
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -117,6 +116,16 @@ tmpfile_beside(const char *path, char **tmp)
 		*tmp = NULL;
 	}
 	return fd;
+}
+
+int
+tmpfile_noted(const char *path, char **tmp)
+{
+	char *dir = dir_of(path);
+
+	leftover_note(dir);
+	free(dir);
+	return tmpfile_beside(path, tmp);
 }
 
 int

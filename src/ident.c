@@ -167,14 +167,14 @@ cc_length(const char *d)
 /*
  * keeps_zero: whether numbers of calling code cc (digits, len of them)
  * dial their leading 0 from abroad too (Italy, San Marino, the Vatican,
- * Côte d'Ivoire, Gabon, Congo): elsewhere a 0 right after the code is
- * the trunk prefix, "+44 07700 900123" for +44 7700 900123.
+ * Côte d'Ivoire, Benin, Gabon, Congo): elsewhere a 0 right after the
+ * code is the trunk prefix, "+44 07700 900123" for +44 7700 900123.
  */
 static int
 keeps_zero(const char *cc, int len)
 {
-	static const char *const keep[] = { "39", "378", "379", "225", "241",
-					    "242" };
+	static const char *const keep[] = { "39", "378", "379", "225", "229",
+					    "241", "242" };
 	size_t i;
 
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -53,6 +54,25 @@ listed(const char *text, const char *dir)
 	return 0;
 }
 
+/*
+ * safe_to_sweep: whether folder real may be swept under the run lock: it
+ * is ours (owned by this user) and no one else may write in it, so no
+ * one else can have put there what the sweep removes (not /tmp: what a
+ * reader stages there its next run finds), and it is no folder inside a
+ * staging folder, whose names come from an archive.
+ */
+static int
+safe_to_sweep(const char *real)
+{
+	struct stat st;
+
+	if (strstr(real, "/" STAGING_PREFIX) != NULL ||
+	    strchr(real, '\n') != NULL || stat(real, &st) != 0)
+		return 0;
+	return S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & (S_IWGRP | S_IWOTH | S_ISVTX)) == 0;
+}
+
 void
 leftover_note(const char *dir)
 {
@@ -61,7 +81,7 @@ leftover_note(const char *dir)
 	FILE *fp;
 
 	if (list_path == NULL || realpath(dir, real) == NULL ||
-	    strchr(real, '\n') != NULL)
+	    !safe_to_sweep(real))
 		return;
 	read_list(&sb);
 	if (!listed(sb_str(&sb), real)) {
@@ -87,9 +107,10 @@ leftover_sweep(void)
 		const char *nl = strchr(p, '\n');
 		char *dir = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
 
-		if (*dir && remove_stale(dir, 1) != 0)
+		/* checked again: the folder may have changed hands */
+		if (*dir && safe_to_sweep(dir) && remove_stale(dir, 1) != 0)
 			rc = -1;
-		if (*dir && fsutil_has_ours(dir))
+		if (*dir && safe_to_sweep(dir) && fsutil_has_ours(dir))
 			sb_addf(&keep, "%s\n", dir);
 		free(dir);
 		p = nl ? nl + 1 : p + strlen(p);

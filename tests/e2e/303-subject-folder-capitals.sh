@@ -2,7 +2,8 @@
 # Law 6 on the live [files] tree, as restore reads it (law 5): a subject's
 # folder named by its UUID in capitals is the same subject's; `run`
 # removes it with the subject, as it removes one in small letters, and
-# leaves another subject's folder alone.
+# leaves another subject's folder alone; an id that is no UUID is matched
+# as spelt (cust-ab12 and CUST-AB12 are two subjects).
 . "$TESTS_TOP/tests/lib.sh"
 E=eeeeeeee-0000-4000-8000-00000000000e
 K=aaaaaaaa-0000-4000-8000-00000000000a
@@ -24,4 +25,19 @@ check "kim's folder stays" test -f "attachments/$K/id.txt"
 lt backup -o "$T/b.tar"
 lt inspect "$T/b.tar"
 expect 0 "a backup after the run holds no erased subject"
+
+# --- ids that are not UUIDs are told apart by case
+add_subject live.db cust-ab12 client 'Alice' alice@example.com '' \
+	2026-11-01T00:00:00Z
+add_subject live.db CUST-AB12 client 'Bob' bob@example.com '' \
+	2026-11-01T00:00:00Z
+mkdir -p attachments/cust-ab12 attachments/CUST-AB12
+echo a >attachments/cust-ab12/a.txt
+echo b >attachments/CUST-AB12/b.txt
+lt request erase --email alice@example.com
+lt run
+expect 0 "run erasing cust-ab12"
+check "cust-ab12's folder is removed" test ! -e attachments/cust-ab12
+check "CUST-AB12's folder (another subject) stays" \
+	test -f attachments/CUST-AB12/b.txt
 done_testing

@@ -14,6 +14,7 @@ lt request erase --email alice@example.com
 lt run
 expect 0 "alice erased"
 mkdir -p area other
+chmod 755 area
 mkdir other/.lethe-staging-ffffffff-1-abcdef
 echo kept >other/.lethe-staging-ffffffff-1-abcdef/x
 LETHE_FAULT=restore-staged
@@ -36,4 +37,23 @@ check "another installation's staging folder is left alone" \
 lt run
 expect 0 "a second run"
 err_lacks "removed" "finds nothing more to remove"
+
+# --- a folder others may write in (like /tmp, where inspect stages) is
+# never swept: what looks like ours there may be anyone's
+TAG=$(printf '%s' "$T/ledger.db" | sha256sum | cut -c1-8)
+mkdir shared
+chmod 1777 shared
+mkdir "shared/.lethe-tmp-$TAG-planted"
+echo theirs >"shared/.lethe-tmp-$TAG-planted/f"
+TMPDIR=$T/shared
+export TMPDIR
+lt inspect app.tar
+unset TMPDIR
+expect 1 "inspect staging in the shared folder finds alice"
+lt run
+expect 0 "run"
+check "what another user put in the shared folder stays" \
+	test -f "shared/.lethe-tmp-$TAG-planted/f"
+check "the shared folder is not in the list" \
+	sh -c "! grep -q shared '$T/ledger.db.staging-dirs'"
 done_testing
