@@ -18,7 +18,6 @@
 #include "db.h"
 #include "erase.h"
 #include "hashset.h"
-#include "ident.h"
 #include "intent.h"
 #include "ledger.h"
 #include "lethe.h"
@@ -26,6 +25,7 @@
 #include "log.h"
 #include "opt.h"
 #include "run.h"
+#include "shared_ids.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -128,117 +128,6 @@ stale_leads(sqlite3 *live, const struct config *cfg)
 }
 
 /*
- * fast_key: a cheap 32-byte key of identifier norm (FNV-1a, spread with
- * splitmix64), to pass over most subjects without an HMAC each.
- */
-static void
-fast_key(const char *norm, unsigned char *key)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	int i, b;
-
-	for (; *norm; norm++)
-		h = (h ^ (unsigned char)*norm) * 0x100000001b3u;
-	for (i = 0; i < 4; i++) {
-		uint64_t z = (h += 0x9e3779b97f4a7c15u);
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-		z ^= z >> 31;
-		for (b = 0; b < 8; b++)
-			key[i * 8 + b] = (unsigned char)(z >> (8 * b));
-	}
-}
-
-/*
- * lead_hashes: the raw identifier hashes of the subjects st reads (the
- * id, then the identifier columns) into set, and their fast_keys into
- * fast; with in (not NULL), only those in in, passing over those whose
- * fast_key is not in fast.  Returns 0, or -1 after reporting.
- */
-static int
-lead_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
-	    sqlite3_stmt *st, const struct hashset *in, struct hashset *fast,
-	    struct hashset *set)
-{
-	char norm[IDENT_MAX];
-	unsigned char raw[32], quick[32];
-	int r, j;
-
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		for (j = 0; j < cfg->subj_ids.n; j++) {
-			const char *v = (const char *)sqlite3_column_text(st,
-									  j + 1);
-			const char *type = cfg->subj_ids.type[j];
-
-			if (v == NULL ||
-			    ident_normalise(type, v, (int)cfg->calling_code,
-					    norm) != 0)
-				continue;
-			fast_key(norm, quick);
-			if (in != NULL && !hashset_get(fast, quick, NULL))
-				continue;
-			ident_hash_raw(k, type, norm, raw);
-			if (in == NULL) {
-				hashset_put(fast, quick, 1);
-				hashset_put(set, raw, 1);
-			} else if (hashset_get(in, raw, NULL)) {
-				hashset_put(set, raw, 1);
-			}
-		}
-	}
-	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
-}
-
-/*
- * shared_lead_ids: the identifiers (raw hashes) that a stale lead in
- * temp.lethe_leads shares with a subject who stays: the lead became a
- * client under a new record, or shares a family address.  Expiring the
- * lead must not erase them: the client's orders would be masked, their
- * free text redacted, and a restore would take the client too.  One pass
- * over the leads, one over the other subjects (an HMAC only for those
- * whose fast_key a lead's matches).  Returns the set, or NULL after
- * reporting.
- */
-static struct hashset *
-shared_lead_ids(sqlite3 *live, const struct config *cfg, const struct key *k)
-{
-	struct hashset *leads = hashset_new(), *shared = hashset_new();
-	struct hashset *fast = hashset_new();
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int pass, rc = -1;
-
-	for (pass = 0; pass < 2; pass++) {
-		sb_reset(&sql);
-		subjects_select(cfg, &sql);
-		sb_adds(&sql, pass == 0 ? " WHERE s.rowid IN" :
-					  " WHERE s.rowid NOT IN");
-		sb_adds(&sql, " (SELECT rid FROM temp.lethe_leads)");
-		st = db_prepare(live, sb_str(&sql));
-		if (st == NULL ||
-		    lead_hashes(live, cfg, k, st, pass ? leads : NULL, fast,
-				pass ? shared : leads) != 0)
-			goto done;
-		sqlite3_finalize(st);
-		st = NULL;
-		if (hashset_count(leads) == 0)
-			break;
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	sb_release(&sql);
-	hashset_free(leads);
-	hashset_free(fast);
-	if (rc != 0) {
-		hashset_free(shared);
-		return NULL;
-	}
-	return shared;
-}
-
-/*
  * expire_leads: erase leads idle longer than lead_expiry, in batches.
  * Batches follow the subject ids' order, so each batch's entries in the
  * indexes on subject ids sit together: fewer pages written per batch.
@@ -260,7 +149,9 @@ expire_leads(struct batch *b, int64_t *count)
 	after = xstrdup("");
 	if (warn_undated_leads(b->live, cfg) != 0 ||
 	    stale_leads(b->live, cfg) != 0 ||
-	    (spare = shared_lead_ids(b->live, cfg, b->key)) == NULL)
+	    (spare = shared_ids(b->live, cfg, b->key,
+				"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) ==
+		    NULL)
 		goto done;
 	b->spare = spare;
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "

@@ -21,6 +21,7 @@
 #include "request.h"
 #include "run.h"
 #include "sha.h"
+#include "shared_ids.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -608,6 +609,8 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
+	struct hashset *spare = NULL;
+	struct strbuf victims = STRBUF_INIT;
 	sqlite3_stmt *mst = NULL;
 	char *key = xstrdup("");
 	int64_t count = 0, after = 0;
@@ -624,6 +627,16 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	mst = matches_prepare(b->live);
 	if (mst == NULL || plan(b, now, overdue, mst) != 0)
 		goto done;
+	/* the requested subjects' own identifiers that a subject who stays
+	 * holds too are not erased with them (those requested are) */
+	sb_adds(&victims, "s.");
+	sb_add_ident(&victims, b->cfg->subj_id);
+	sb_adds(&victims, " IN (SELECT m.sid FROM temp.lethe_match AS m JOIN "
+			  "temp.lethe_plan AS p ON p.seq = m.seq)");
+	spare = shared_ids(b->live, b->cfg, b->key, sb_str(&victims));
+	if (spare == NULL)
+		goto done;
+	b->spare = spare;
 	/*
 	 * Executed in the order of the subject ids they match, a request's
 	 * subjects in one batch: each batch's entries in the indexes on
@@ -654,6 +667,9 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 		goto done;
 	rc = 0;
 done:
+	b->spare = NULL;
+	hashset_free(spare);
+	sb_release(&victims);
 	sqlite3_finalize(mst);
 	free(key);
 	free_matches(m, nm);

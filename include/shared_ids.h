@@ -1,0 +1,34 @@
+/*
+ * shared_ids.h: the identifiers subjects being erased share with subjects
+ * who stay.
+ *
+ * An erased subject's own identifiers (from its subjects row) go into its
+ * tombstone, so that tables linked by identifier, free text and restored
+ * backups are cleaned of them too.  One a subject who stays holds as well
+ * (a lead who became a client under a new record, a family's landline)
+ * must not go: the other's orders would be masked, their free text
+ * redacted, and a restore would take them.  Identifiers a request names
+ * are the request's, and go whoever holds them (conflicts wait for
+ * approval): only a subject's own are spared.
+ */
+#ifndef SHARED_IDS_H
+#define SHARED_IDS_H
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "key.h"
+
+struct hashset;
+
+/*
+ * shared_ids: the raw identifier hashes that a subject victims selects (an
+ * SQL condition on the subjects table, aliased s) shares with a subject
+ * it does not select: one pass over those, one over the others (an HMAC
+ * only where a cheap key of a victim's matches).  Returns the set (the
+ * caller frees it), or NULL after reporting.
+ */
+struct hashset *shared_ids(sqlite3 *live, const struct config *cfg,
+			   const struct key *k, const char *victims);
+
+#endif
