@@ -31,15 +31,10 @@ char *staging_name(const char *parent);
  * when the caller holds the run lock, temporary files and staging folders
  * whose process runs another program (its pid reused).  A staging folder
  * of a lethe that runs is never removed: it is a reader's (inspect, a dry
- * run), which takes no lock.  Returns 0, or -1 after reporting.
+ * run), which takes no lock.  Returns how many of this installation's
+ * are left there, or -1 after reporting.
  */
 int remove_stale(const char *dir, int locked);
-
-/*
- * fsutil_has_ours: whether folder dir holds a temporary file or staging
- * folder of this installation.
- */
-int fsutil_has_ours(const char *dir);
 
 /*
  * tmpfile_beside: create a new temporary file in the folder of path

@@ -25,9 +25,9 @@ void leftover_note(const char *dir);
 /*
  * leftover_sweep: under the run lock, remove what interrupted commands
  * left in the folders noted, and forget the folders holding nothing of
- * ours any more.  Returns 0, or -1 when something could not be removed
- * (reported; the folder stays noted).
+ * ours any more (best effort: what cannot be removed is reported, and
+ * its folder stays noted).
  */
-int leftover_sweep(void);
+void leftover_sweep(void);
 
 #endif

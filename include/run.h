@@ -36,14 +36,6 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
 		       int64_t now, struct hashset *out);
 
 /*
- * request_wait_append: append, in the ledger's open transaction, the
- * `wait` event of request id: its identifiers match different subjects,
- * so it waits for approval from now on.  Returns 0, or -1 after
- * reporting.
- */
-int request_wait_append(struct ledger *l, const char *id);
-
-/*
  * request_conflict_warn: say that request id's identifiers match
  * different subjects, so it waits for approval.
  */
@@ -57,6 +49,12 @@ void request_conflict_warn(const char *id);
  */
 struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
 				 const struct key *k, int64_t now);
+
+/*
+ * request_in: whether request id is in waiting (requests_waiting's set,
+ * or NULL).
+ */
+int request_in(const struct hashset *waiting, const char *id);
 
 /*
  * request_waits: whether request r waits for approval: the policy asks

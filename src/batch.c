@@ -97,21 +97,21 @@ subject_ids_except(const struct config *cfg, const struct key *k,
 		   sqlite3_stmt *st, int col, const struct hashset *spare,
 		   struct strbuf *sb, struct strbuf *spared_out)
 {
-	char hex[HASH_HEX], item[HASH_HEX + 64];
-	unsigned char key[32];
+	char norm[IDENT_MAX], hex[HASH_HEX], item[HASH_HEX + 64];
+	unsigned char raw[32];
 	int i, spared = 0;
 
 	for (i = 0; i < cfg->subj_ids.n; i++) {
 		const char *v = (const char *)sqlite3_column_text(st, col + i);
 		const char *type = cfg->subj_ids.type[i];
 
-		if (v == NULL || ident_hash_value(k, type, v,
-						  (int)cfg->calling_code,
-						  hex) != 0)
+		if (v == NULL || ident_normalise(type, v, (int)cfg->calling_code,
+						 norm) != 0)
 			continue;
+		ident_hash_raw(k, type, norm, raw);
+		hex_encode(raw, 32, hex);
 		snprintf(item, sizeof(item), "%s:%s", type, hex);
-		if (spare != NULL && hex_key(hex, 64, key) == 0 &&
-		    hashset_get(spare, key, NULL)) {
+		if (spare != NULL && hashset_get(spare, raw, NULL)) {
 			spared++;
 			if (spared_out != NULL)
 				ids_merge(spared_out, item);
@@ -247,7 +247,7 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 	struct victim *v;
 	unsigned char key[32];
 	int64_t at;
-	int r;
+	int r, rc = -1;
 
 	if (sid != NULL) {
 		sha_raw(sid, strlen(sid), key);
@@ -264,22 +264,17 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 				 "erasure", sid);
 		sqlite3_reset(b->by_id);
 		if (r != SQLITE_ROW && r != SQLITE_DONE) {
-			sb_release(&all);
-			sb_release(&shared);
-			return db_fail(b->live, "read a subject");
+			db_fail(b->live, "read a subject");
+			goto done;
 		}
 		if (r == SQLITE_DONE) {
-			sb_release(&all);
-			sb_release(&shared);
-			return 1;
+			rc = 1;		/* gone meanwhile */
+			goto done;
 		}
 	}
 	ids_merge(&all, ids);
-	if (eraser_add(b->er, sid, sb_str(&all)) != 0) {
-		sb_release(&all);
-		sb_release(&shared);
-		return -1;
-	}
+	if (eraser_add(b->er, sid, sb_str(&all)) != 0)
+		goto done;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
 		b->v = xrealloc(b->v, sizeof(*b->v) * (size_t)b->cap);
@@ -290,10 +285,13 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 	v->sid = sid ? xstrdup(sid) : NULL;
 	v->ids = sb_detach(&all);
 	v->shared = shared.len > 0 ? sb_detach(&shared) : NULL;
-	sb_release(&shared);
 	v->reason = reason;
 	v->request = request ? xstrdup(request) : NULL;
-	return 0;
+	rc = 0;
+done:
+	sb_release(&all);
+	sb_release(&shared);
+	return rc;
 }
 
 /* describe: the log line for one erasure. */

@@ -231,7 +231,7 @@ cmd_backup(struct ctx *c)
 
 		r = remove_stale(dir, 1);
 		free(dir);
-		if (r != 0)
+		if (r < 0)
 			goto done;
 	}
 	b.out = aout_open(path, fmt, &usage);

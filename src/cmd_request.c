@@ -17,7 +17,6 @@
 #include "opt.h"
 #include "request.h"
 #include "run.h"
-#include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -177,20 +176,14 @@ static int
 append_all(struct ctx *c, struct pending *list, int n,
 	   const struct hashset *waiting, int64_t *due)
 {
-	unsigned char key[32];
 	char id[40];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		int wait = 0;
-
 		snprintf(id, sizeof(id), "%s", list[i].id ? list[i].id : "");
-		if (waiting != NULL && list[i].id != NULL) {
-			sha_raw(list[i].id, strlen(list[i].id), key);
-			wait = hashset_get(waiting, key, NULL);
-		}
-		if (request_append(c->ledger, c->cfg, list[i].ids,
-				   list[i].ref, wait, id, &due[i]) != 0)
+		if (request_append(c->ledger, c->cfg, list[i].ids, list[i].ref,
+				   request_in(waiting, list[i].id), id,
+				   &due[i]) != 0)
 			return -1;
 		if (list[i].id == NULL)
 			list[i].id = xstrdup(id);
@@ -213,7 +206,7 @@ static int
 record(struct ctx *c, struct pending *list, int n, int64_t *due)
 {
 	struct hashset *waiting = NULL;
-	int i, two = 0, rc = -1;
+	int i, two = 0, marked = 0, rc = -1;
 
 	for (i = 0; i < n; i++)
 		two |= strchr(list[i].ids, ' ') != NULL;
@@ -226,27 +219,18 @@ record(struct ctx *c, struct pending *list, int n, int64_t *due)
 		goto done;
 	}
 	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
-	for (i = 0; waiting != NULL && i < n; i++) {
-		unsigned char key[32];
-
-		sha_raw(list[i].id, strlen(list[i].id), key);
-		if (hashset_get(waiting, key, NULL))
-			break;
-	}
-	if (waiting == NULL || i == n) {
+	for (i = 0; i < n; i++)
+		if (request_in(waiting, list[i].id)) {
+			request_conflict_warn(list[i].id);
+			marked++;
+		}
+	if (marked == 0) {
 		rc = 0;
 		goto done;
 	}
 	ledger_rollback(c->ledger);
 	if (ledger_begin(c->ledger) != 0)
 		goto done;
-	for (i = 0; i < n; i++) {
-		unsigned char key[32];
-
-		sha_raw(list[i].id, strlen(list[i].id), key);
-		if (hashset_get(waiting, key, NULL))
-			request_conflict_warn(list[i].id);
-	}
 	rc = append_all(c, list, n, waiting, due);
 done:
 	if (rc != 0)

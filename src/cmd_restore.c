@@ -345,7 +345,7 @@ cmd_restore(struct ctx *c)
 		free(parent);
 		parent = xstrdup(tmp != NULL && *tmp ? tmp : "/tmp");
 	}
-	if (remove_stale(parent, !dry) != 0) {
+	if (remove_stale(parent, !dry) < 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

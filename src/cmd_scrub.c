@@ -118,7 +118,7 @@ cmd_scrub(struct ctx *c)
 		return EX_USAGE;
 	}
 	parent = dir_of(out);
-	if (remove_stale(parent, 1) != 0) {
+	if (remove_stale(parent, 1) < 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

@@ -54,6 +54,16 @@ store_busy(const char *path, int write)
 	return (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED;
 }
 
+/* busy_error: say that another process kept the live store at path
+ * (what: "it locked", "its write lock") through the busy timeout. */
+static void
+busy_error(const char *path, const char *what)
+{
+	log_err("live store '%s' is busy: another process kept %s for %d s; "
+		"nothing was done, try again later", path, what,
+		LIVE_BUSY_MS / 1000);
+}
+
 /*
  * check_live: the data map against the live store, as a config check.
  * With lc->required (NEED_LIVE), a store that is missing or cannot be
@@ -104,10 +114,7 @@ check_live(const struct config *cfg, void *arg)
 	}
 	if (store_busy(cfg->live_store, 0)) {
 		if (lc->required) {
-			log_err("live store '%s' is busy: another process "
-				"kept it locked for %d s; nothing was done, "
-				"try again later", cfg->live_store,
-				LIVE_BUSY_MS / 1000);
+			busy_error(cfg->live_store, "it locked");
 			lc->busy = 1;
 		} else {
 			log_warn("live store '%s' is busy: the data map is "
@@ -283,9 +290,7 @@ ctx_provide(struct ctx *c, int dry)
 	 * application */
 	if ((c->needs & NEED_LIVE) && (c->needs & NEED_WRITE) && !dry &&
 	    c->cfg->live_store != NULL && store_busy(c->cfg->live_store, 1)) {
-		log_err("live store '%s' is busy: another process kept its "
-			"write lock for %d s; nothing was done, try again "
-			"later", c->cfg->live_store, LIVE_BUSY_MS / 1000);
+		busy_error(c->cfg->live_store, "its write lock");
 		return EX_TEMPFAIL;
 	}
 	if ((c->needs & NEED_LEDGER) &&

@@ -205,22 +205,24 @@ static int
 erase_rule(const struct files_rule *f, const struct fpattern *p,
 	   const char *dir, const char *base, const char *sid, int dry)
 {
-	char *spelt[3];
-	int i, j, r, rc = 0, n;
+	char low[37], up[37];
+	const char *spelt[3] = { NULL, NULL, NULL };
+	int i, j, r, rc = 0;
 
 	if (strcmp(p->placeholder, "subject") != 0 || sid == NULL ||
 	    strchr(sid, '/') != NULL || strcmp(sid, "..") == 0 ||
 	    strcmp(sid, ".") == 0)
 		return 0;
-	spelt[0] = xstrdup(sid);
-	spelt[1] = xstrdup(sid);
-	spelt[2] = xstrdup(sid);
-	for (i = 0; sid[i]; i++) {
-		spelt[1][i] = (char)tolower((unsigned char)sid[i]);
-		spelt[2][i] = (char)toupper((unsigned char)sid[i]);
+	spelt[0] = sid;
+	if (uuid_shaped(sid)) {
+		for (i = 0; i <= 36; i++) {
+			low[i] = (char)tolower((unsigned char)sid[i]);
+			up[i] = (char)toupper((unsigned char)sid[i]);
+		}
+		spelt[1] = low;
+		spelt[2] = up;
 	}
-	n = uuid_shaped(sid) ? 3 : 1;
-	for (i = 0; i < n && rc >= 0; i++) {
+	for (i = 0; i < 3 && spelt[i] != NULL && rc >= 0; i++) {
 		char *path;
 
 		for (j = 0; j < i && strcmp(spelt[j], spelt[i]) != 0; j++)
@@ -232,8 +234,6 @@ erase_rule(const struct files_rule *f, const struct fpattern *p,
 		rc = r < 0 ? -1 : rc + r;
 		free(path);
 	}
-	for (i = 0; i < 3; i++)
-		free(spelt[i]);
 	return rc;
 }
 

@@ -213,33 +213,13 @@ done:
 }
 
 int
-fsutil_has_ours(const char *dir)
-{
-	char *mine_tmp = xasprintf(TMP_PREFIX "%s-", tag);
-	char *mine_stage = xasprintf(STAGING_PREFIX "%s-", tag);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int found = 0;
-
-	while (d != NULL && !found && (de = readdir(d)) != NULL)
-		found = strncmp(de->d_name, mine_tmp, strlen(mine_tmp)) == 0 ||
-			strncmp(de->d_name, mine_stage,
-				strlen(mine_stage)) == 0;
-	if (d != NULL)
-		closedir(d);
-	free(mine_tmp);
-	free(mine_stage);
-	return found;
-}
-
-int
 remove_stale(const char *dir, int locked)
 {
 	char *mine_tmp = xasprintf(TMP_PREFIX "%s-", tag);
 	char *mine_stage = xasprintf(STAGING_PREFIX "%s-", tag);
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	int rc = 0;
+	int rc = 0, left = 0;
 
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		char *path;
@@ -253,8 +233,10 @@ remove_stale(const char *dir, int locked)
 		if (!(tmp && locked) &&
 		    !(stage && (owner_gone(de->d_name, strlen(mine_stage)) ||
 				(locked && not_lethe(de->d_name,
-						     strlen(mine_stage))))))
+						     strlen(mine_stage)))))) {
+			left += tmp || stage;
 			continue;
+		}
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (rm_tree(path) != 0)
 			rc = -1;
@@ -267,7 +249,7 @@ remove_stale(const char *dir, int locked)
 		closedir(d);
 	free(mine_tmp);
 	free(mine_stage);
-	return rc;
+	return rc < 0 ? -1 : left;
 }
 
 int

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
 #include "db.h"
 #include "fault.h"
 #include "filter.h"
@@ -15,6 +14,7 @@
 #include "intent.h"
 #include "log.h"
 #include "sha.h"
+#include "shared_ids.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
@@ -214,93 +214,64 @@ redone_json(const struct erase_tally *t, const struct config *cfg,
 }
 
 /*
- * gone: whether the tombstone of erase event ev stands for no live
- * subject now: it names none, or its subject's row is no longer there
- * (its live transaction committed).  -1 on an error, reported.
- */
-static int
-gone(sqlite3 *live, const struct config *cfg, const struct event *ev)
-{
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int r;
-
-	if (ev->subject == NULL)
-		return 1;
-	sb_adds(&sql, "SELECT 1 FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " WHERE ");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " = ?1");
-	st = db_prepare(live, sb_str(&sql));
-	sb_release(&sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, ev->subject, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_fail(live, "read a subject");
-	return r == SQLITE_DONE;
-}
-
-/*
  * spare_new_holders: law 3 (a rerun ends as one clean run would have) and
- * law 8 (re-registration): an erasure whose subject is gone (or that had
- * none) and whose identifier a live subject holds now (registered since,
- * new id, same email) is finished without that identifier, so the redo
- * neither masks nor redacts that person's rows nor removes their files;
- * the tombstone itself still names it, for backups.  Each evs[i].ev.ids
- * is narrowed in place.  One pass over the subjects table, only when
- * such an erasure is there.  Returns 0, or -1 after reporting.
+ * law 8 (re-registration): an erasure whose subject is gone (its live
+ * transaction committed, or it had none) and whose identifier a live
+ * subject holds now (registered since, new id, same email) is finished
+ * without that identifier, so the redo neither masks nor redacts that
+ * person's rows nor removes their files; the tombstone itself still names
+ * it, for backups.  Each evs[i].ev.ids is narrowed in place.  One pass
+ * over the subjects table, only when such an erasure is there.  Returns
+ * 0, or -1 after reporting.
  */
 static int
 spare_new_holders(sqlite3 *live, const struct config *cfg,
 		  const struct key *k, struct intent *evs, int n)
 {
-	struct hashset *wanted = hashset_new(), *held = hashset_new();
+	struct hashset *wanted = hashset_new(), *held = NULL;
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
 	struct ids_item it;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *there;
 	char *check = xcalloc((size_t)n + 1, 1);
-	int i, r, any = 0, rc = -1;
+	int i, r, rc = -1;
 
+	/* is the tombstone's subject still there? */
+	sb_adds(&sql, "SELECT 1 FROM main.");
+	sb_add_ident(&sql, cfg->subj_table);
+	sb_adds(&sql, " WHERE ");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = ?1");
+	there = db_prepare(live, sb_str(&sql));
+	if (there == NULL)
+		goto done;
 	for (i = 0; i < n; i++) {
 		const char *p = evs[i].ev.ids;
 
 		if (strcmp(evs[i].ev.type, "erase") != 0 || p == NULL)
 			continue;
-		r = gone(live, cfg, &evs[i].ev);
-		if (r < 0)
-			goto done;
-		check[i] = (char)r;
-		while (r && ids_next(&p, &it))
-			if (it.has_key) {
-				hashset_put(wanted, it.key, 1);
-				any = 1;
+		r = SQLITE_DONE;
+		if (evs[i].ev.subject != NULL) {
+			sqlite3_bind_text(there, 1, evs[i].ev.subject, -1,
+					  SQLITE_STATIC);
+			r = sqlite3_step(there);
+			sqlite3_reset(there);
+			if (r != SQLITE_ROW && r != SQLITE_DONE) {
+				db_fail(live, "read a subject");
+				goto done;
 			}
+		}
+		check[i] = r == SQLITE_DONE;
+		while (check[i] && ids_next(&p, &it))
+			if (it.has_key)
+				hashset_put(wanted, it.key, 1);
 	}
-	if (!any || k == NULL) {
+	if (hashset_count(wanted) == 0 || k == NULL) {
 		rc = 0;
 		goto done;
 	}
-	subjects_select(cfg, &sql);
-	st = db_prepare(live, sb_str(&sql));
-	if (st == NULL)
+	held = ids_held(live, cfg, k, wanted, NULL, NULL);
+	if (held == NULL)
 		goto done;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *p;
-
-		sb_reset(&ids);
-		subject_ids(cfg, k, st, 1, &ids);
-		for (p = sb_str(&ids); ids_next(&p, &it);)
-			if (it.has_key && hashset_get(wanted, it.key, NULL))
-				hashset_put(held, it.key, 1);
-	}
-	if (r != SQLITE_DONE) {
-		db_fail(live, "read the subjects");
-		goto done;
-	}
 	for (i = 0; i < n; i++) {
 		const char *p = evs[i].ev.ids;
 		int dropped = 0;
@@ -330,7 +301,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 	}
 	rc = 0;
 done:
-	sqlite3_finalize(st);
+	sqlite3_finalize(there);
 	hashset_free(wanted);
 	hashset_free(held);
 	sb_release(&sql);

@@ -94,13 +94,13 @@ leftover_note(const char *dir)
 	sb_release(&sb);
 }
 
-int
+void
 leftover_sweep(void)
 {
 	struct strbuf sb = STRBUF_INIT, keep = STRBUF_INIT;
 	const char *p;
 	char *tmp = NULL;
-	int rc = 0, fd;
+	int fd, left;
 
 	read_list(&sb);
 	for (p = sb_str(&sb); *p;) {
@@ -108,9 +108,8 @@ leftover_sweep(void)
 		char *dir = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
 
 		/* checked again: the folder may have changed hands */
-		if (*dir && safe_to_sweep(dir) && remove_stale(dir, 1) != 0)
-			rc = -1;
-		if (*dir && safe_to_sweep(dir) && fsutil_has_ours(dir))
+		left = *dir && safe_to_sweep(dir) ? remove_stale(dir, 1) : 0;
+		if (left != 0)		/* a reader's, or not removed */
 			sb_addf(&keep, "%s\n", dir);
 		free(dir);
 		p = nl ? nl + 1 : p + strlen(p);
@@ -120,19 +119,17 @@ leftover_sweep(void)
 		fd = tmpfile_beside(list_path, &tmp);
 		if (fd >= 0) {
 			FILE *fp = fdopen(fd, "w");
+			int ok = fp != NULL && fputs(sb_str(&keep), fp) >= 0;
 
-			if (fp != NULL) {
-				fputs(sb_str(&keep), fp);
-				if (fclose(fp) == 0)
-					rename_durable(tmp, list_path);
-			} else {
+			if (fp != NULL)
+				ok = fclose(fp) == 0 && ok;
+			else
 				close(fd);
-			}
-			unlink(tmp);
+			if (!ok || rename_durable(tmp, list_path) != 0)
+				unlink(tmp);
 			free(tmp);
 		}
 	}
 	sb_release(&sb);
 	sb_release(&keep);
-	return rc;
 }

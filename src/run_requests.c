@@ -476,9 +476,15 @@ by_sid(const void *x, const void *y)
 static int
 record_wait(struct ledger *l, const struct preq *q)
 {
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "wait";
+	ev.reason = "identifiers-conflict";
+	ev.request = q->id;
 	if (ledger_begin(l) != 0)
 		return -1;
-	if (request_wait_append(l, q->id) != 0) {
+	if (ledger_append(l, &ev) < 0) {
 		ledger_rollback(l);
 		return -1;
 	}
@@ -490,18 +496,6 @@ request_conflict_warn(const char *id)
 {
 	log_warn("request %s: its identifiers match different subjects; it "
 		 "waits for 'lethe request approve %s'", id, id);
-}
-
-int
-request_wait_append(struct ledger *l, const char *id)
-{
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = "wait";
-	ev.reason = "identifiers-conflict";
-	ev.request = (char *)id;
-	return ledger_append(l, &ev) < 0 ? -1 : 0;
 }
 
 /* min_sid: the smallest subject id of m, or "" when there is none. */
@@ -753,14 +747,20 @@ requests_waiting(struct ledger *l, const struct config *cfg,
 }
 
 int
-request_waits(const struct request *r, const struct hashset *waiting)
+request_in(const struct hashset *waiting, const char *id)
 {
 	unsigned char key[32];
 
+	if (waiting == NULL || id == NULL)
+		return 0;
+	sha_raw(id, strlen(id), key);
+	return hashset_get(waiting, key, NULL);
+}
+
+int
+request_waits(const struct request *r, const struct hashset *waiting)
+{
 	if (r->approval)
 		return 1;
-	if (waiting == NULL || r->status == REQ_DONE)
-		return 0;
-	sha_raw(r->id, strlen(r->id), key);
-	return hashset_get(waiting, key, NULL);
+	return r->status != REQ_DONE && request_in(waiting, r->id);
 }

@@ -38,13 +38,15 @@ fast_key(const char *norm, unsigned char *key)
 
 /*
  * subject_hashes: the raw identifier hashes of the subjects st reads (the
- * id, then the identifier columns) into set, and their fast_keys into
- * fast; with in (not NULL), only those in in, passing over those whose
- * fast_key is not in fast.  Returns 0, or -1 after reporting.
+ * id, then the identifier columns) into set, their fast_keys into keys
+ * (when not NULL); with in (not NULL), only those in in, passing over
+ * without an HMAC those whose fast_key is not in filter (when not NULL).
+ * Returns 0, or -1 after reporting.
  */
 static int
 subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
-	       sqlite3_stmt *st, const struct hashset *in, struct hashset *fast,
+	       sqlite3_stmt *st, const struct hashset *in,
+	       const struct hashset *filter, struct hashset *keys,
 	       struct hashset *set)
 {
 	char norm[IDENT_MAX];
@@ -61,55 +63,68 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 			    ident_normalise(type, v, (int)cfg->calling_code,
 					    norm) != 0)
 				continue;
-			fast_key(norm, quick);
-			if (in != NULL && !hashset_get(fast, quick, NULL))
+			if (filter != NULL || keys != NULL)
+				fast_key(norm, quick);
+			if (filter != NULL && !hashset_get(filter, quick, NULL))
 				continue;
 			ident_hash_raw(k, type, norm, raw);
-			if (in == NULL) {
-				hashset_put(fast, quick, 1);
+			if (keys != NULL)
+				hashset_put(keys, quick, 1);
+			if (in == NULL || hashset_get(in, raw, NULL))
 				hashset_put(set, raw, 1);
-			} else if (hashset_get(in, raw, NULL)) {
-				hashset_put(set, raw, 1);
-			}
 		}
 	}
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
 }
 
 struct hashset *
+ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
+	 const struct hashset *wanted, const struct hashset *fast,
+	 const char *where)
+{
+	struct hashset *held = hashset_new();
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+
+	subjects_select(cfg, &sql);
+	if (where != NULL)
+		sb_addf(&sql, " WHERE %s", where);
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL ||
+	    subject_hashes(live, cfg, k, st, wanted, fast, NULL, held) != 0) {
+		sqlite3_finalize(st);
+		hashset_free(held);
+		return NULL;
+	}
+	sqlite3_finalize(st);
+	return held;
+}
+
+struct hashset *
 shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
 	   const char *victims)
 {
-	struct hashset *mine = hashset_new(), *shared = hashset_new();
-	struct hashset *fast = hashset_new();
+	struct hashset *mine = hashset_new(), *fast = hashset_new();
+	struct hashset *shared = NULL;
 	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int pass, rc = -1;
+	sqlite3_stmt *st;
 
-	for (pass = 0; pass < 2; pass++) {
+	subjects_select(cfg, &sql);
+	sb_addf(&sql, " WHERE %s", victims);
+	st = db_prepare(live, sb_str(&sql));
+	if (st != NULL &&
+	    subject_hashes(live, cfg, k, st, NULL, NULL, fast, mine) == 0) {
 		sb_reset(&sql);
-		subjects_select(cfg, &sql);
-		sb_addf(&sql, pass == 0 ? " WHERE %s" : " WHERE (%s) IS NOT 1",
-			victims);
-		st = db_prepare(live, sb_str(&sql));
-		if (st == NULL ||
-		    subject_hashes(live, cfg, k, st, pass ? mine : NULL, fast,
-				   pass ? shared : mine) != 0)
-			goto done;
-		sqlite3_finalize(st);
-		st = NULL;
-		if (hashset_count(mine) == 0)
-			break;
+		sb_addf(&sql, "(%s) IS NOT 1", victims);
+		shared = hashset_count(mine) == 0
+				 ? hashset_new()
+				 : ids_held(live, cfg, k, mine, fast,
+					    sb_str(&sql));
 	}
-	rc = 0;
-done:
 	sqlite3_finalize(st);
 	sb_release(&sql);
 	hashset_free(mine);
 	hashset_free(fast);
-	if (rc != 0) {
-		hashset_free(shared);
-		return NULL;
-	}
 	return shared;
 }
