@@ -38,7 +38,8 @@ struct idmap {
 /* [table NAME]: a table holding personal data and what erasure does. */
 struct dmap_table {
 	char *name;
-	char *subject;			/* the column linking rows to a subject */
+	char *subject;			/* the column linking rows to a
+					 * subject */
 	char *match;			/* NULL: subject holds the subject id;
 					 * else the identifier type it holds */
 	int on_erase;			/* enum on_erase */

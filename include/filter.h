@@ -105,7 +105,8 @@ struct filter {
 	int ntombs;
 	struct hashset *by_hash;	/* newer identifier hashes -> tomb */
 	struct hashset *by_sid;		/* every tombstone's subject -> tomb */
-	struct hashset *inodes;		/* files dropped with per-subject paths */
+	struct hashset *inodes;		/* files dropped with per-subject
+					 * paths */
 	struct filter_alias *aliases;	/* symlinks to folders in the tree */
 	int naliases;
 	char **folders;			/* per-subject folders to remove */

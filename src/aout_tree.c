@@ -173,7 +173,8 @@ add(struct aout_tree *t, const char *name, const char *path, int depth)
 		log_err("'%s': folders nested too deep", path);
 		return -1;
 	}
-	if (*name && first_time(t, name) && aout_add_dir(t->out, name, &st) != 0)
+	if (*name && first_time(t, name) &&
+	    aout_add_dir(t->out, name, &st) != 0)
 		return -1;
 	d = opendir(path);
 	if (d == NULL) {

@@ -105,8 +105,9 @@ subject_ids_except(const struct config *cfg, const struct key *k,
 		const char *v = (const char *)sqlite3_column_text(st, col + i);
 		const char *type = cfg->subj_ids.type[i];
 
-		if (v == NULL || ident_normalise(type, v, (int)cfg->calling_code,
-						 norm) != 0)
+		if (v == NULL ||
+		    ident_normalise(type, v, (int)cfg->calling_code,
+				    norm) != 0)
 			continue;
 		ident_hash_raw(k, type, norm, raw);
 		hex_encode(raw, 32, hex);

@@ -59,8 +59,9 @@ create_missing(struct ctx *c)
 		if (have_key)
 			log_warn("key file '%s' exists but ledger '%s' does "
 				 "not: a new, empty ledger is made; if the old "
-				 "one was lost, restore it from a copy instead, "
-				 "or backups may bring erased people back",
+				 "one was lost, restore it from a copy "
+				 "instead, or backups may bring erased "
+				 "people back",
 				 cfg->key_file, cfg->ledger);
 		if (make_parent(cfg->ledger) != 0 ||
 		    ledger_create(cfg->ledger, k) != 0)

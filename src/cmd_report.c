@@ -166,10 +166,10 @@ gather(struct ctx *c, struct report *rp)
 static void
 print_json(const struct report *rp)
 {
-	printf("{\"now\":\"%s\",\"since\":\"%s\",\"ledger\":{\"events\":%" PRId64
-	       ",\"head\":\"%" PRId64 ":%s\",\"verified\":%s},"
-	       "\"tombstones\":{\"lead_expiry\":%" PRId64 ",\"request\":%" PRId64
-	       ",\"identifiers_only\":%" PRId64 "},"
+	printf("{\"now\":\"%s\",\"since\":\"%s\",\"ledger\":{\"events\":%"
+	       PRId64 ",\"head\":\"%" PRId64 ":%s\",\"verified\":%s},"
+	       "\"tombstones\":{\"lead_expiry\":%" PRId64 ",\"request\":%"
+	       PRId64 ",\"identifiers_only\":%" PRId64 "},"
 	       "\"rows_erased\":%s,\"rows_held\":%" PRId64
 	       ",\"rows_released\":%" PRId64 ",\"rows_purged\":%" PRId64 ","
 	       "\"requests\":{\"total\":%" PRId64 ",\"done\":%" PRId64

@@ -51,7 +51,8 @@ target_state(const char *dir)
 	if (d == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			empty = 0;
 	closedir(d);
 	return empty ? 1 : -1;
@@ -105,7 +106,8 @@ move_in(const char *staging, const char *dir)
 	while ((de = readdir(d)) != NULL) {
 		char *from, *to;
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		from = xasprintf("%s/%s", staging, de->d_name);
 		to = xasprintf("%s/%s", dir, de->d_name);
@@ -289,8 +291,8 @@ cmd_restore(struct ctx *c)
 	if ((rc = ctx_opts(c, opts, pos, 1, &npos, "restore")) != CTX_GO)
 		return rc;
 	if (npos != 1 || arg == NULL || *arg == '\0') {
-		log_err("restore: give an archive (or - for standard input) and "
-			"--to DIR");
+		log_err("restore: give an archive (or - for standard input) "
+			"and --to DIR");
 		return EX_USAGE;
 	}
 	if (stage_taken_at("restore", taken, &t, &taken_at) != 0)
@@ -364,7 +366,8 @@ cmd_restore(struct ctx *c)
 	if (filter_tree(&f, s.dir, s.x.index) != 0) {
 		rc = f.hostile ? EX_DATAERR : EX_IOERR;
 		if (f.st.residue > 0)
-			log_err("restore refused: residue in %" PRId64 " place%s;"
+			log_err("restore refused: residue in %" PRId64
+				" place%s;"
 				" nothing was restored (--drop-residue leaves "
 				"out files other than the live store's "
 				"database)", f.st.residue,
@@ -382,8 +385,8 @@ cmd_restore(struct ctx *c)
 		goto done;
 	}
 	if (extract_apply_modes(&s.x, s.dir) != 0 ||
-	    (inside ? move_inside(s.dir, to) : put_in_place(s.dir, to,
-							     state == 1)) != 0) {
+	    (inside ? move_inside(s.dir, to)
+		    : put_in_place(s.dir, to, state == 1)) != 0) {
 		rc = EX_IOERR;
 		goto done;
 	}

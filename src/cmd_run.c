@@ -150,8 +150,7 @@ expire_leads(struct batch *b, int64_t *count)
 	if (warn_undated_leads(b->live, cfg) != 0 ||
 	    stale_leads(b->live, cfg) != 0 ||
 	    (spare = shared_ids(b->live, cfg, b->key,
-				"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) ==
-		    NULL)
+		"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) == NULL)
 		goto done;
 	b->spare = spare;
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
@@ -186,7 +185,8 @@ expire_leads(struct batch *b, int64_t *count)
 			after = xstrdup(sids[n - 1]);
 		}
 		for (i = 0; i < n; i++)
-			if (batch_add(b, sids[i], NULL, "lead-expiry", NULL) < 0)
+			if (batch_add(b, sids[i], NULL, "lead-expiry",
+			    NULL) < 0)
 				goto done;
 		free_list(sids, n);
 		sids = NULL;

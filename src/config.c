@@ -267,8 +267,8 @@ valid_type_name(const char *s)
 	if (!islower((unsigned char)*s))
 		return 0;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_')
 			return 0;
 	return 1;
 }
@@ -587,8 +587,9 @@ new_section(struct loader *ld, const char *text, int line)
 	}
 	if ((kind == S_TABLE || kind == S_PURGE || kind == S_FILES) ==
 	    (*name == '\0')) {
-		errorf(ld, line, text, NULL, *name ? "this section takes no name"
-						   : "this section needs a name");
+		errorf(ld, line, text, NULL,
+		       *name ? "this section takes no name"
+			     : "this section needs a name");
 		return;
 	}
 	/* canonical header text: "table invoices" */
@@ -602,10 +603,11 @@ new_section(struct loader *ld, const char *text, int line)
 		errorf(ld, line, ld->section, NULL,
 		       "duplicate section (first on line %d)", i);
 		/* its keys are still checked, into a scratch copy */
-		ld->scratch = xcalloc(1, kind == S_TABLE ? sizeof(struct dmap_table)
-				       : kind == S_PURGE ? sizeof(struct purge_rule)
-				       : kind == S_FILES ? sizeof(struct files_rule)
-				       : sizeof(struct config));
+		ld->scratch = xcalloc(1,
+		      kind == S_TABLE ? sizeof(struct dmap_table)
+		    : kind == S_PURGE ? sizeof(struct purge_rule)
+		    : kind == S_FILES ? sizeof(struct files_rule)
+		    : sizeof(struct config));
 		ld->scratch_kind = kind;
 		ld->kind = kind;
 		return;
@@ -723,7 +725,7 @@ refuse_line(struct loader *ld, char *line, const char *why)
 	if (key != NULL && ld->section != NULL) {
 		/* given, though unreadable: not reported missing as well */
 		ld->refused = xrealloc(ld->refused, sizeof(*ld->refused) *
-						      (size_t)(ld->nrefused + 1));
+						    (size_t)(ld->nrefused + 1));
 		ld->refused[ld->nrefused++] = xasprintf("%s %s", ld->section,
 							 key);
 	}

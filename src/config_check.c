@@ -81,8 +81,8 @@ column_info(sqlite3 *db, const char *table, const char *column)
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		r = sqlite3_column_int(st, 0) || sqlite3_column_int(st, 1) ? 2
-									     : 1;
+		r = sqlite3_column_int(st, 0) || sqlite3_column_int(st, 1)
+		    ? 2 : 1;
 	sqlite3_finalize(st);
 	return r;
 }
@@ -214,7 +214,8 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 	for (i = 0; i < cfg->ntables; i++) {
 		const struct dmap_table *t = &cfg->tables[i];
 		int mask = t->on_erase == ON_MASK ||
-			   (t->on_erase == ON_RETAIN && t->after_hold == ON_MASK);
+			   (t->on_erase == ON_RETAIN &&
+			    t->after_hold == ON_MASK);
 
 		snprintf(sec, sizeof(sec), "table %s", t->name);
 		if (!need_table(&ck, sec, NULL, t->name, partial))

@@ -830,8 +830,10 @@ copy_all(struct dbc *c, struct schema *s, struct dbcopy_drop *drops,
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < s->n; i++)
 			if (s->v[i].root != 0 &&
-			    (strcmp(s->v[i].type, "table") == 0) == (pass == 0) &&
-			    copy_btree(c, s, i, drops, ndrops, kind, value) != 0)
+			    (strcmp(s->v[i].type, "table") == 0) ==
+			    (pass == 0) &&
+			    copy_btree(c, s, i, drops, ndrops, kind,
+				       value) != 0)
 				goto done;
 	tree = dbc_tree_new(c, 0, 1);
 	for (i = 0; i < s->n; i++)

@@ -357,8 +357,10 @@ add_child(struct dbc_tree *t, uint32_t pgno, int64_t key)
 		t->capchild = t->capchild ? t->capchild * 2 : 64;
 		t->child = xrealloc(t->child, sizeof(*t->child) *
 						      (size_t)t->capchild);
-		t->key = xrealloc(t->key, sizeof(*t->key) * (size_t)t->capchild);
-		t->sep = xrealloc(t->sep, sizeof(*t->sep) * (size_t)t->capchild);
+		t->key = xrealloc(t->key, sizeof(*t->key) *
+					  (size_t)t->capchild);
+		t->sep = xrealloc(t->sep, sizeof(*t->sep) *
+					  (size_t)t->capchild);
 		t->seplen = xrealloc(t->seplen, sizeof(*t->seplen) *
 							(size_t)t->capchild);
 	}

@@ -33,14 +33,16 @@
 struct etable {
 	const struct dmap_table *t;	/* NULL for the subjects table */
 	int present;			/* the table exists in this database */
-	int idx;			/* identifier-linked: temp.lethe_ix_IDX */
+	int idx;			/* identifier-linked:
+					 * temp.lethe_ix_IDX */
 	sqlite3_stmt *apply;		/* erase the batch */
 	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
 	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
 	sqlite3_stmt *undated;		/* ?1 sid: rowids without a date */
-	char *where;			/* apply's WHERE clause, if it deletes */
+	char *where;			/* apply's WHERE clause,
+					 * if it deletes */
 	sqlite3_stmt *collect;		/* apply's rowids, collected instead */
 	struct rowset *set;		/*   into this set */
 	int text_sid;			/* once: the subject column holds text,
@@ -77,8 +79,8 @@ past_expr(struct strbuf *sb, const struct dmap_table *t, const char *now)
 {
 	sb_adds(sb, "lethe_past(");
 	sb_add_ident(sb, t->date);
-	sb_addf(sb, ", %d, %d, %d, %s)", t->retain_for.n, (int)t->retain_for.unit,
-		t->date_format, now);
+	sb_addf(sb, ", %d, %d, %d, %s)", t->retain_for.n,
+		(int)t->retain_for.unit, t->date_format, now);
 }
 
 static void
@@ -222,10 +224,11 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		hash_expr(&sql, t, "o.");
 		sb_adds(&sql, " FROM main.");
 		sb_add_ident(&sql, t->name);
-		sb_addf(&sql, " AS o LEFT JOIN temp.lethe_ix_%d AS i ON i.rid = "
-			      "o.rowid WHERE o.", idx);
+		sb_addf(&sql, " AS o LEFT JOIN temp.lethe_ix_%d AS i ON "
+			      "i.rid = o.rowid WHERE o.", idx);
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " IS NOT NULL AND (i.rid IS NULL OR i.v IS NOT o.");
+		sb_adds(&sql,
+			" IS NOT NULL AND (i.rid IS NULL OR i.v IS NOT o.");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, ")");
 		if (prepare(e, &et->sync, &sql) != 0)
@@ -272,9 +275,9 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, " GROUP BY 1");
 	} else {
 		sb_adds(&sql, "SELECT s, count(*) FILTER (WHERE p IS 1), "
-			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE WHEN "
-			      "p IS NOT 1 THEN u END), count(*) FILTER (WHERE p "
-			      "IS NULL) FROM (SELECT CAST(");
+			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE "
+			      "WHEN p IS NOT 1 THEN u END), count(*) FILTER "
+			      "(WHERE p IS NULL) FROM (SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " AS TEXT) AS s, ");
 		past_expr(&sql, t, "?1");
@@ -299,8 +302,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		if (prepare(e, &et->release, &sql) != 0)
 			goto done;
 		sb_adds(&sql, "SELECT count(*) FILTER (WHERE p IS 1), count(*) "
-			      "FILTER (WHERE p IS NOT 1), count(*) FILTER (WHERE "
-			      "p IS NULL) FROM (SELECT ");
+			      "FILTER (WHERE p IS NOT 1), count(*) FILTER "
+			      "(WHERE p IS NULL) FROM (SELECT ");
 		past_expr(&sql, t, "?2");
 		sb_adds(&sql, " AS p FROM ");
 		table(&sql, e, t->name);
@@ -830,14 +833,15 @@ eraser_count_batch(struct eraser *e, int n, char *const *sids,
 		tally_zero(&t[i]);
 		if (sids[i] != NULL) {
 			key_of(sids[i], strlen(sids[i]), 0, key);
-			next_sid[i] = hashset_get(by_sid, key, &v) ? (int)v : -1;
+			next_sid[i] = hashset_get(by_sid, key, &v)
+			    ? (int)v : -1;
 			hashset_put_replace(by_sid, key, i);
 		}
 		while (ids_next(&p, &it)) {
 			if (nitems == cap) {
 				cap = cap ? cap * 2 : 256;
 				item_victim = xrealloc(item_victim,
-						       sizeof(int) * (size_t)cap);
+				    sizeof(int) * (size_t)cap);
 				item_next = xrealloc(item_next,
 						     sizeof(int) * (size_t)cap);
 			}

@@ -61,8 +61,8 @@ event_format(const struct event *ev, int f, struct strbuf *sb)
 		sb_adds(sb, ",\"scope\":");
 		sb_add_json(sb, ev->scope);
 		if (ev->ref != 0)
-			sb_addf(sb, ",\"ref\":%" PRId64 ",\"ref_last\":%" PRId64,
-				ev->ref, ev->ref_last);
+			sb_addf(sb, ",\"ref\":%" PRId64 ",\"ref_last\":%"
+				PRId64, ev->ref, ev->ref_last);
 		else
 			sb_adds(sb, ",\"ref\":null,\"ref_last\":null");
 		sb_adds(sb, ",\"ids\":");

@@ -336,7 +336,8 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_OK) {
-			/* a bad checksum or truncated data: never half a file */
+			/* a bad checksum or truncated data: never half
+			 * a file */
 			corrupt(e, entry);
 			goto done;
 		}
@@ -366,8 +367,8 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 			h = NULL;
 		}
 		for (zeros = t ? 0 : off - pos; zeros > 0;) {
-			size_t z = zeros > (int64_t)sizeof(zero) ? sizeof(zero)
-								 : (size_t)zeros;
+			size_t z = zeros > (int64_t)sizeof(zero)
+			    ? sizeof(zero) : (size_t)zeros;
 
 			sha_update(h, zero, z);
 			if (mem != NULL)
@@ -437,8 +438,8 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	mode_t mode;
 
 	if (declared > e->cfg->max_entry_size) {
-		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
-			 " bytes)", e->cfg->max_entry_size);
+		snprintf(why, sizeof(why), "larger than max_entry_size (%"
+			 PRId64 " bytes)", e->cfg->max_entry_size);
 		return hostile(e, path, why);
 	}
 	if (lookup(e, path, strlen(path)) != 0)
@@ -583,8 +584,8 @@ link_data(struct ex *e, struct archive_entry *ent, const char *path,
 	if (declared <= 0)
 		return 0;
 	if (declared > e->cfg->max_entry_size) {
-		snprintf(why, sizeof(why), "larger than max_entry_size (%" PRId64
-			 " bytes)", e->cfg->max_entry_size);
+		snprintf(why, sizeof(why), "larger than max_entry_size (%"
+			 PRId64 " bytes)", e->cfg->max_entry_size);
 		return hostile(e, path, why);
 	}
 	fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -827,7 +828,8 @@ make_symlinks(struct ex *e)
 			sb_reset(&base);
 			sb_add(&base, path, slash ? (size_t)(slash - path) : 0);
 			if (pass == 0) {
-				if (resolve(e, sb_str(&base), target, 0, &out)) {
+				if (resolve(e, sb_str(&base), target, 0,
+				    &out)) {
 					hostile(e, path, "a symlink that does "
 						"not resolve inside the "
 						"restored folder");

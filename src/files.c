@@ -284,7 +284,8 @@ walk_nested(struct nested *n, int fd, const char *dir, int depth)
 		kind = de->d_type == DT_DIR ? 'd' : de->d_type == DT_LNK ? 'l' :
 		       de->d_type == DT_REG ? 'f' : 0;
 		if (de->d_type == DT_UNKNOWN &&
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		    fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
 			kind = S_ISDIR(st.st_mode) ? 'd' :
 			       S_ISLNK(st.st_mode) ? 'l' :
 			       S_ISREG(st.st_mode) ? 'f' : 0;

@@ -172,8 +172,8 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 
 		if (f->nreleases == cap) {
 			cap = cap ? cap * 2 : 16;
-			f->releases = xrealloc(f->releases, sizeof(*f->releases) *
-							    (size_t)cap);
+			f->releases = xrealloc(f->releases,
+			    sizeof(*f->releases) * (size_t)cap);
 		}
 		rl = &f->releases[f->nreleases++];
 		rl->sid = xstrdup(db_text(st, 0));
@@ -1065,7 +1065,8 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 		pattern = xasprintf("%s/%s", cfg->dir, cfg->files[i].path);
 		if (glob(pattern, 0, NULL, &g) == 0) {
 			for (j = 0; j < (int)g.gl_pathc && rc == 0; j++)
-				rc = filter_structured(&f, g.gl_pathv[j] + dlen + 1,
+				rc = filter_structured(&f,
+						       g.gl_pathv[j] + dlen + 1,
 						       g.gl_pathv[j],
 						       &cfg->files[i]);
 			globfree(&g);

@@ -94,8 +94,9 @@ checked(struct filter *f, const char *rel, struct db_check *c)
 	if (filter_check_wait(c) == 1)
 		return 0;
 	if (!c->reported)
-		log_err("refusing archive: database '%s': corrupt or not usable "
-			"(quick_check failed): %s", printable(rel), c->why);
+		log_err("refusing archive: database '%s': corrupt or not "
+			"usable (quick_check failed): %s", printable(rel),
+			c->why);
 	c->reported = 1;
 	f->hostile = 1;
 	return -1;
@@ -223,8 +224,8 @@ purge(struct filter *f, sqlite3 *db, struct filter_drops *d, int pass)
 		sb_add_ident(&sql, p->name);
 		sb_adds(&sql, " NOT INDEXED WHERE lethe_past(");
 		sb_add_ident(&sql, p->date);
-		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n, (int)p->keep.unit,
-			p->date_format);
+		sb_addf(&sql, ", %d, %d, %d) IS 1", p->keep.n,
+			(int)p->keep.unit, p->date_format);
 		if (f->mode == FILTER_COUNT) {
 			rc = db_int(db, sb_str(&sql), &n);
 		} else if (plain) {
@@ -312,8 +313,8 @@ count_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 			sid_seen[tomb] = 1;
 		sb_reset(&ids);
 		for (j = 0; j < cfg->subj_ids.n; j++) {
-			const char *v = (const char *)sqlite3_column_text(st,
-									  j + 1);
+			const char *v =
+			    (const char *)sqlite3_column_text(st, j + 1);
 			const char *type = cfg->subj_ids.type[j];
 
 			if (v == NULL || ident_normalise(type, v,
@@ -425,8 +426,8 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 
 		/* each identifier hashed once: looked up, kept if matched */
 		for (j = 0; j < n; j++) {
-			const char *v = (const char *)sqlite3_column_text(st,
-									  j + 1);
+			const char *v =
+			    (const char *)sqlite3_column_text(st, j + 1);
 			const char *type = cfg->subj_ids.type[j];
 			int64_t t;
 
@@ -676,7 +677,8 @@ done:
 	if (filter_check_wait(&chk) == 0 && rc != 0)
 		checked(f, rel, &chk);
 	if (rc != 0 && db != NULL && sqlite3_errcode(db) == SQLITE_INTERRUPT)
-		bad_db(f, rel, NULL, "too much work: the progress bound was hit");
+		bad_db(f, rel, NULL,
+		       "too much work: the progress bound was hit");
 	if (rc != 0 && db != NULL)
 		corrupt_index(f, rel, db);
 	sqlite3_close(db);

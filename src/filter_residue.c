@@ -68,8 +68,8 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 			if (type != SQLITE_TEXT && type != SQLITE_BLOB)
 				continue;
 			text = type == SQLITE_TEXT
-				       ? (const char *)sqlite3_column_text(st, i)
-				       : sqlite3_column_blob(st, i);
+			       ? (const char *)sqlite3_column_text(st, i)
+			       : sqlite3_column_blob(st, i);
 			n = (size_t)sqlite3_column_bytes(st, i);
 			if (filter_scan(f, text, n, &sp) == 0)
 				continue;
@@ -179,14 +179,17 @@ scan_schema(struct filter *f, sqlite3 *db, const char *rel, int *fatal)
 	sqlite3_stmt *st;
 	int r, i, found = 0;
 
-	st = db_prepare(db, "SELECT name, tbl_name, sql FROM main.sqlite_schema");
+	st = db_prepare(db,
+			"SELECT name, tbl_name, sql FROM main.sqlite_schema");
 	if (st == NULL)
 		return -1;
 	while (!found && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < 3 && !found; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
+			const char *v =
+			    (const char *)sqlite3_column_text(st, i);
 
-			if (v != NULL && filter_scan(f, v, strlen(v), &sp) > 0) {
+			if (v != NULL &&
+			    filter_scan(f, v, strlen(v), &sp) > 0) {
 				filter_residue(f, sp.v[0].tag, rel,
 					       "the schema");
 				*fatal = 1;
@@ -214,7 +217,8 @@ filter_scan_db(struct filter *f, sqlite3 *db, const char *rel, int datamap,
 	if (scan_schema(f, db, rel, fatal) != 0)
 		return -1;
 	st = db_prepare(db, "SELECT name FROM main.sqlite_schema WHERE type = "
-			    "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+			    "'table' AND name NOT LIKE 'sqlite\\_%' "
+			    "ESCAPE '\\' "
 			    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
 	if (st == NULL)
 		return -1;

@@ -260,7 +260,8 @@ place_new(const char *tmp, const char *path)
 
 	if (link(tmp, path) != 0) {
 		if (errno == EEXIST)
-			log_err("'%s' exists; lethe does not overwrite it", path);
+			log_err("'%s' exists; lethe does not overwrite it",
+				path);
 		else
 			log_errno("cannot create '%s'", path);
 		return -1;

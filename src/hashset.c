@@ -24,7 +24,8 @@ struct hashset {
 	struct slot *slots;
 	size_t cap;		/* a power of two */
 	size_t count;
-	uint64_t *bloom;	/* cap * 8 bits: a key's bit set if it may be in */
+	uint64_t *bloom;	/* cap * 8 bits: a key's bit set if it
+				 * may be in */
 };
 
 static struct slot *

@@ -99,7 +99,8 @@ redo(sqlite3 *live, const struct config *cfg, struct eraser *er,
 	pr = ti >= 0 ? &cfg->purges[ti] : NULL;
 	if (pr == NULL) {
 		log_warn("intent %" PRId64 ": [purge %s] is no longer in the "
-			 "config; skipped", ev->seq, ev->scope ? ev->scope : "?");
+			 "config; skipped", ev->seq,
+			 ev->scope ? ev->scope : "?");
 		return 0;
 	}
 	if (purge_apply(live, pr, in->first, in->last, at, &rows) != 0)
@@ -399,7 +400,8 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (nr == rcap) {
 			rcap = rcap ? rcap * 2 : 16;
-			ranges = xrealloc(ranges, sizeof(*ranges) * (size_t)rcap);
+			ranges = xrealloc(ranges, sizeof(*ranges) *
+						   (size_t)rcap);
 		}
 		ranges[nr][0] = sqlite3_column_int64(st, 0);
 		ranges[nr][1] = sqlite3_column_int64(st, 1);

@@ -109,8 +109,8 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 				"did not write: it was changed", ev.seq, odd);
 			bad = 1;
 		} else if (ev.seq != expect) {
-			log_err("ledger: event %" PRId64 " follows event %" PRId64
-				": an event was deleted or inserted",
+			log_err("ledger: event %" PRId64 " follows event %"
+				PRId64 ": an event was deleted or inserted",
 				ev.seq, expect - 1);
 			bad = 1;
 		} else if (ev.prev == NULL || strcmp(ev.prev, prev) != 0) {
@@ -131,9 +131,9 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 		if (!bad && against_hash != NULL && ev.seq == against_seq) {
 			found_against = 1;
 			if (strcmp(ev.hash, against_hash) != 0) {
-				log_err("ledger: event %" PRId64 " has hash %s, "
-					"not the %s written down: the chain was "
-					"rewritten", ev.seq, ev.hash,
+				log_err("ledger: event %" PRId64 " has hash "
+					"%s, not the %s written down: the "
+					"chain was rewritten", ev.seq, ev.hash,
 					against_hash);
 				bad = 1;
 			}
@@ -154,7 +154,8 @@ ledger_verify(struct ledger *l, int64_t against_seq, const char *against_hash,
 		against_seq = -1;
 	if (against_seq == 0 && strspn(against_hash, "0") != 64) {
 		log_err("ledger: the empty chain's head is 0:%.64s, not 0:%s",
-			"0000000000000000000000000000000000000000000000000000000000000000",
+			"00000000000000000000000000000000"
+			"00000000000000000000000000000000",
 			against_hash);
 		return -1;
 	}

@@ -45,7 +45,8 @@ static int wal_frames;
  * took about 10 s less than with the checkpoints done between batches.
  */
 static struct {
-	sqlite3 *db;			/* checkpoints only; NULL until needed */
+	sqlite3 *db;			/* checkpoints only;
+					 * NULL until needed */
 	pthread_t thread;
 	int running;			/* thread started, not yet joined */
 	atomic_int done;		/* the thread has finished */

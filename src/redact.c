@@ -25,7 +25,8 @@ struct rtable {
 	sqlite3_stmt *row;		/* the columns of rowid ?1 */
 	sqlite3_stmt *find;		/* rows holding a batch hash */
 	sqlite3_stmt *ins;		/* (rid, h) into the index */
-	sqlite3_stmt **set;		/* per column: SET col = ?1 WHERE rowid ?2 */
+	sqlite3_stmt **set;		/* per column:
+					 * SET col = ?1 WHERE rowid ?2 */
 };
 
 struct redactor {
@@ -236,7 +237,8 @@ redactor_sync(struct redactor *r)
 				if (sqlite3_column_type(rt->scan, j) ==
 				    SQLITE_TEXT)
 					scan_text((const char *)
-						  sqlite3_column_text(rt->scan, j),
+						  sqlite3_column_text(
+						      rt->scan, j),
 						  (size_t)sqlite3_column_bytes(
 							  rt->scan, j),
 						  (int)r->cfg->calling_code,

@@ -108,7 +108,8 @@ load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
 		    "CREATE TEMP TABLE IF NOT EXISTS lethe_plan(key TEXT, seq "
 		    "INTEGER, PRIMARY KEY(key, seq)) WITHOUT ROWID;"
 		    "DELETE FROM temp.lethe_req; DELETE FROM temp.lethe_req_h;"
-		    "DELETE FROM temp.lethe_match; DELETE FROM temp.lethe_plan;",
+		    "DELETE FROM temp.lethe_match; "
+		    "DELETE FROM temp.lethe_plan;",
 		    "stage requests") != 0)
 		return -1;
 	ld.req = db_prepare(live, "INSERT INTO temp.lethe_req VALUES (?1, ?2, "
@@ -238,8 +239,8 @@ match(sqlite3 *live, const struct config *cfg, const struct key *k)
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (j = 0; j < cfg->subj_ids.n; j++) {
 			const char *type = cfg->subj_ids.type[j];
-			const char *val = (const char *)sqlite3_column_text(st,
-									    j + 1);
+			const char *val =
+			    (const char *)sqlite3_column_text(st, j + 1);
 
 			if (!asked[j] || val == NULL ||
 			    ident_normalise(type, val, (int)cfg->calling_code,
@@ -273,7 +274,8 @@ match(sqlite3 *live, const struct config *cfg, const struct key *k)
 	rc = db_exec(live, "RELEASE lethe_match", "match requests");
 done:
 	if (rc != 0)
-		sqlite3_exec(live, "ROLLBACK TO lethe_match; RELEASE lethe_match",
+		sqlite3_exec(live,
+			     "ROLLBACK TO lethe_match; RELEASE lethe_match",
 			     NULL, NULL, NULL);
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins);
@@ -342,7 +344,8 @@ next_planned(sqlite3 *live, char **key, int64_t seq, struct preq *out,
 	sqlite3_stmt *st;
 
 	st = db_prepare(live, "SELECT r.seq, r.request, r.ids, r.approval, "
-			      "r.approved, r.due, p.key FROM temp.lethe_plan AS p "
+			      "r.approved, r.due, p.key "
+			      "FROM temp.lethe_plan AS p "
 			      "CROSS JOIN temp.lethe_req AS r ON r.seq = p.seq "
 			      "WHERE (p.key, p.seq) > (?1, ?2) ORDER BY p.key, "
 			      "p.seq LIMIT ?3");
@@ -570,8 +573,8 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 					log_info("request %s waits for "
 						 "approval", q[i].id);
 				if (q[i].due < now) {
-					log_err("request %s is overdue: due %s, "
-						"still awaiting approval",
+					log_err("request %s is overdue: due "
+						"%s, still awaiting approval",
 						q[i].id,
 						time_format(q[i].due, due));
 					(*overdue)++;

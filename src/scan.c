@@ -58,7 +58,8 @@ emails(const char *t, size_t n, scan_fn fn, void *arg)
 			memcpy(raw, s, len);
 			raw[len] = '\0';
 			if (ident_normalise("email", raw, 0, norm) == 0) {
-				r = fn(arg, "email", norm, (size_t)(s - t), len);
+				r = fn(arg, "email", norm, (size_t)(s - t),
+				       len);
 				if (r != 0)
 					return r;
 			}
@@ -295,7 +296,8 @@ phones(const char *t, size_t n, int cc, scan_fn fn, void *arg)
 			r = readings(t, g, ng, limit, cc, fn, arg);
 			if (r != 0)
 				return r;
-			memmove(g, g + limit, sizeof(*g) * (size_t)(ng - limit));
+			memmove(g, g + limit,
+				sizeof(*g) * (size_t)(ng - limit));
 			ng -= limit;
 		} while (more);
 		i = j > i ? j : i + 1;

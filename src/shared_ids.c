@@ -55,8 +55,8 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (j = 0; j < cfg->subj_ids.n; j++) {
-			const char *v = (const char *)sqlite3_column_text(st,
-									  j + 1);
+			const char *v =
+			    (const char *)sqlite3_column_text(st, j + 1);
 			const char *type = cfg->subj_ids.type[j];
 
 			if (v == NULL ||

@@ -74,8 +74,8 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 			if (s->m.seq > seq) {
 				log_err("refusing archive '%s': its manifest "
 					"names ledger seq %" PRId64 ", beyond "
-					"this ledger's head %" PRId64 ": it was "
-					"made against another or a newer "
+					"this ledger's head %" PRId64 ": it "
+					"was made against another or a newer "
 					"ledger", shown, s->m.seq, seq);
 				s->error = STAGE_DATA;
 				return -1;

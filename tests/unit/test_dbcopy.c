@@ -89,7 +89,8 @@ digest(const char *p, const char *table, const char *where, char *out)
 			continue;
 		if (table != NULL && strcmp(name, table) == 0)
 			snprintf(w, sizeof(w), " WHERE rowid NOT IN (SELECT "
-				 "rowid FROM \"%s\" NOT INDEXED WHERE %s)", table, where);
+				 "rowid FROM \"%s\" NOT INDEXED WHERE %s)",
+				 table, where);
 		snprintf(q, sizeof(q), "SELECT %s* FROM \"%s\"%s ORDER BY %s",
 			 wr ? "" : "rowid, ", name, w, wr ? "1" : "rowid");
 		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
@@ -1075,7 +1076,8 @@ test_by_value(void)
 			  "('x'); ALTER TABLE t ADD COLUMN b TEXT;"
 			  "INSERT INTO t VALUES ('y', 'id-00003');");
 	CHECK(by_value("t", 1, ids, 1, "b = 'id-00003'", "a column added "
-		       "later", why, sizeof(why)) == 0 && access(dst, F_OK) != 0,
+		       "later", why, sizeof(why)) == 0 &&
+	      access(dst, F_OK) != 0,
 	      "a row without the column (added later): not covered (%s)",
 	      why);
 }

@@ -91,8 +91,8 @@ raw(const char *p)
 	if (g != -2) {
 		feed_compared++;
 		if (g != r) {
-			printf("# '%s': the file scan says %d, the feed %d\n", p,
-			       r, g);
+			printf("# '%s': the file scan says %d, the feed %d\n",
+			       p, r, g);
 			feed_mismatch++;
 		}
 	}
@@ -217,7 +217,8 @@ test_uncovered(void)
 	CHECK(raw(make("utf16", "PRAGMA encoding = "
 					"'UTF-16le';",
 					"CREATE TABLE c(body TEXT);"
-					"INSERT INTO c VALUES ('hello');")) == 0,
+					"INSERT INTO c VALUES "
+					"('hello');")) == 0,
 	      "UTF-16 text: not covered");
 	CHECK(raw(make("autovac", "PRAGMA auto_vacuum = "
 					"FULL;",

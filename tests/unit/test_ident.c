@@ -74,7 +74,8 @@ test_email(void)
 		  "email with one double quote");
 	CHECK_STR(n("email", "alice@example.com\xc2\xa0", 44),
 		  "alice@example.com", "a trailing no-break space");
-	CHECK_STR(n("email", "\xef\xbb\xbf\xe2\x80\x83" "alice@example.com", 44),
+	CHECK_STR(n("email",
+		    "\xef\xbb\xbf\xe2\x80\x83" "alice@example.com", 44),
 		  "alice@example.com", "a byte order mark and an em space");
 	CHECK_STR(n("email", "p@Example.Com, ", 44), "p@example.com",
 		  "a trailing comma and blank");

@@ -189,14 +189,15 @@ test_blocks(void)
 
 	for (k = 0; k < 48; k++) {
 		snprintf(text, sizeof(text), "%.*s +44 7700 900123 end", k,
-			 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
 		all &= offers(text, "phone:447700900123");
 		snprintf(text, sizeof(text), "%.*s 07700900123", k,
-			 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
 		all &= offers(text, "phone:447700900123");
 	}
 	CHECK(all, "a phone number at every offset against 16-byte blocks");
-	none += count("996d00e8-20d3-4b35-ab41-1b0caced6665 2023-11-23T17:54:57Z "
+	none += count("996d00e8-20d3-4b35-ab41-1b0caced6665 "
+		      "2023-11-23T17:54:57Z "
 		      "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/2010");
 	none += count("12345678");
 	CHECK(none == 0, "ids, dates and 8-digit numbers offer no phone");
