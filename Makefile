@@ -31,7 +31,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 HDRS     = $(wildcard include/*.h) $(wildcard tests/unit/*.h)
 
-.PHONY: all demo deps test check unit e2e bench clean format
+.PHONY: all demo deps test check bench clean format
 
 all: $(BUILD)/lethe
 
@@ -63,9 +63,10 @@ demo:
 deps:
 	@./.ci/deps
 
-# One build's whole suite; results go to $(BUILD)/results.
+# One build's whole suite (T=PATTERN: only the tests whose name has it);
+# results go to $(BUILD)/results.
 check: $(BUILD)/lethe $(UNIT_BIN)
-	@./tests/run.sh $(BUILD)
+	@./tests/run.sh $(BUILD) $(T)
 
 # Both builds, then one tally line.
 test:
