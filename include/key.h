@@ -37,6 +37,16 @@ struct key *key_load(const char *path);
 struct key *key_load_at(const char *path, const char *where);
 
 /*
+ * key_check_at: the checks key_load makes, without reading the key (so
+ * before the run lock, beside the config's errors): path is a regular
+ * file, not a symbolic link, of exactly 32 bytes, that group and others
+ * cannot access.  Messages start with where (or nothing when NULL).
+ * Returns 0, -1 after reporting, or 1 when path cannot be looked at
+ * (errno says why; nothing is reported).
+ */
+int key_check_at(const char *path, const char *where);
+
+/*
  * key_from_bytes: a key made from 32 given bytes (tests, tools).
  */
 struct key *key_from_bytes(const unsigned char bytes[KEY_BYTES]);

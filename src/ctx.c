@@ -131,28 +131,6 @@ check_live(const struct config *cfg, void *arg)
 	return errors;
 }
 
-int
-ctx_config(struct ctx *c)
-{
-	struct live_check lc = { (c->needs & NEED_LIVE) != 0, 0 };
-
-	if (c->cfg != NULL)
-		return 0;
-	c->cfg = c->needs & (NEED_LIVE | NEED_MAP)
-			 ? config_load_checked(c->config_path, check_live, &lc)
-			 : config_load(c->config_path);
-	if (c->cfg == NULL)
-		return EX_CONFIG;
-	if (lc.busy) {
-		config_free(c->cfg);
-		c->cfg = NULL;
-		return EX_TEMPFAIL;
-	}
-	fsutil_set_tag(c->cfg->ledger);
-	leftover_setup(c->cfg->ledger);
-	return 0;
-}
-
 /* key_line: "FILE:LINE: [lethe] KEY" for messages about that key's file. */
 static void
 key_line(const struct config *cfg, const char *key, char *buf, size_t n)
@@ -162,9 +140,109 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 }
 
 /*
- * present: whether the key file (unless NEED_KEYLESS) and the ledger
- * exist, and the ledger is a database.  Returns 0, 78, or 65 for a ledger
- * that is not a database.
+ * check_files: the key file and the ledger as config checks: each must be
+ * there (with NEED_KEYLESS a key file that is not there, or cannot be
+ * looked at, is passed over) and the key file as key_check_at wants it.
+ * Returns the number of errors printed.
+ */
+static int
+check_files(const struct config *cfg, int needs)
+{
+	char where[4200];
+	struct stat st;
+	int errors = 0, r, e;
+
+	if (cfg->key_file != NULL) {
+		key_line(cfg, "key_file", where, sizeof(where));
+		r = key_check_at(cfg->key_file, where);
+		e = errno;
+		if (r < 0)
+			errors++;
+		else if (r > 0 && !(needs & NEED_KEYLESS)) {
+			errors++;
+			if (cfg->ledger != NULL && access(cfg->ledger, F_OK) == 0)
+				/* init makes a key only with a new ledger */
+				log_err("%s: cannot open key file '%s': %s; "
+					"the ledger '%s' was made with a key: "
+					"restore that key file from where it "
+					"is kept ('lethe init' makes a key "
+					"only with a new ledger: a new key "
+					"would match none of its hashes)",
+					where, cfg->key_file, strerror(e),
+					cfg->ledger);
+			else
+				log_err("%s: cannot open key file '%s': %s; "
+					"run 'lethe init' to create it", where,
+					cfg->key_file, strerror(e));
+		}
+	}
+	if (cfg->ledger != NULL) {
+		key_line(cfg, "ledger", where, sizeof(where));
+		if (stat(cfg->ledger, &st) != 0) {
+			log_err("%s: cannot open ledger '%s': %s; run 'lethe "
+				"init' to create it", where, cfg->ledger,
+				strerror(errno));
+			errors++;
+		} else if (!S_ISREG(st.st_mode)) {
+			log_err("%s: ledger '%s' is not a file", where,
+				cfg->ledger);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* What check_config is told and tells. */
+struct config_check {
+	struct live_check lc;
+	int needs;
+};
+
+/*
+ * check_config: what the config names, checked beside the config's own
+ * errors: the data map against the live store (NEED_LIVE, NEED_MAP), the
+ * key file and the ledger (NEED_LEDGER).  Returns the errors printed.
+ */
+static int
+check_config(const struct config *cfg, void *arg)
+{
+	struct config_check *cc = arg;
+	int errors = 0;
+
+	if (cc->needs & (NEED_LIVE | NEED_MAP))
+		errors += check_live(cfg, &cc->lc);
+	if (cc->needs & NEED_LEDGER)
+		errors += check_files(cfg, cc->needs);
+	return errors;
+}
+
+int
+ctx_config(struct ctx *c)
+{
+	struct config_check cc = { { (c->needs & NEED_LIVE) != 0, 0 },
+				   c->needs };
+
+	if (c->cfg != NULL)
+		return 0;
+	c->cfg = c->needs & (NEED_LIVE | NEED_MAP | NEED_LEDGER)
+			 ? config_load_checked(c->config_path, check_config,
+					       &cc)
+			 : config_load(c->config_path);
+	if (c->cfg == NULL)
+		return EX_CONFIG;
+	if (cc.lc.busy) {
+		config_free(c->cfg);
+		c->cfg = NULL;
+		return EX_TEMPFAIL;
+	}
+	fsutil_set_tag(c->cfg->ledger);
+	leftover_setup(c->cfg->ledger);
+	return 0;
+}
+
+/*
+ * present: whether the ledger (there: check_files saw to it) is a
+ * database.  Returns 0, or 65 for a ledger that is not a database.
  */
 static int
 present(const struct ctx *c)
@@ -172,30 +250,6 @@ present(const struct ctx *c)
 	const struct config *cfg = c->cfg;
 	char where[4200];
 
-	if (!(c->needs & NEED_KEYLESS) && access(cfg->key_file, F_OK) != 0) {
-		int e = errno;
-
-		key_line(cfg, "key_file", where, sizeof(where));
-		if (access(cfg->ledger, F_OK) == 0)
-			/* init makes a key only with a new ledger */
-			log_err("%s: cannot open key file '%s': %s; the ledger "
-				"'%s' was made with a key: restore that key "
-				"file from where it is kept ('lethe init' "
-				"makes a key only with a new ledger: a new "
-				"key would match none of its hashes)", where,
-				cfg->key_file, strerror(e), cfg->ledger);
-		else
-			log_err("%s: cannot open key file '%s': %s; run "
-				"'lethe init' to create it", where,
-				cfg->key_file, strerror(e));
-		return EX_CONFIG;
-	}
-	if (access(cfg->ledger, F_OK) != 0) {
-		key_line(cfg, "ledger", where, sizeof(where));
-		log_err("%s: cannot open ledger '%s': %s; run 'lethe init' to "
-			"create it", where, cfg->ledger, strerror(errno));
-		return EX_CONFIG;
-	}
 	if (file_is_sqlite(cfg->ledger) == 0) {
 		key_line(cfg, "ledger", where, sizeof(where));
 		log_err("%s: '%s' is not a lethe ledger (not a SQLite "

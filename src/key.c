@@ -92,6 +92,38 @@ key_from_bytes(const unsigned char bytes[KEY_BYTES])
 	return k;
 }
 
+int
+key_check_at(const char *path, const char *where)
+{
+	const char *pre = where ? where : "", *sep = where ? ": " : "";
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return 1;
+	if (S_ISLNK(st.st_mode)) {
+		log_err("%s%skey file '%s' is a symbolic link; name the key "
+			"file itself", pre, sep, path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_err("%s%skey file '%s' is not a regular file", pre, sep,
+			path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		log_err("%s%skey file '%s' is accessible by group or others "
+			"(mode %04o); run: chmod 600 '%s'",
+			pre, sep, path, (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	if (st.st_size != KEY_BYTES) {
+		log_err("%s%skey file '%s' must hold exactly %d bytes", pre,
+			sep, path, KEY_BYTES);
+		return -1;
+	}
+	return 0;
+}
+
 struct key *
 key_load(const char *path)
 {
@@ -109,6 +141,11 @@ key_load_at(const char *path, const char *where)
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ELOOP) {
+		log_err("%s%skey file '%s' is a symbolic link; name the key "
+			"file itself", pre, sep, path);
+		return NULL;
+	}
 	if (fd < 0) {
 		log_errno("%s%scannot open key file '%s'", pre, sep, path);
 		return NULL;
