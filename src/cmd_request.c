@@ -102,17 +102,24 @@ read_file(struct ctx *c, const char *path, struct pending **out, int *nout)
 	struct strbuf ids = STRBUF_INIT;
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	int n = 0, lineno = 0, errors = 0, rc = EX_IOERR;
 
 	if (fp == NULL) {
 		log_errno("cannot open '%s'", path);
 		return EX_IOERR;
 	}
-	while (getline(&line, &cap, fp) >= 0) {
+	while ((len = getline(&line, &cap, fp)) >= 0) {
 		const char *email, *phone, *bad = NULL;
 		char *t;
 
 		lineno++;
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			log_err("%s:%d: the line holds a NUL byte", name,
+				lineno);
+			errors++;
+			continue;
+		}
 		t = line;
 		/* a UTF-8 byte order mark (files saved by Windows editors)
 		 * is not part of the first identifier */

@@ -91,6 +91,13 @@ expect 65 "a line with two emails"
 err_has "twomail.txt:2" "the error names line 2"
 eq "nothing recorded" "$(nevents)" "$N"
 
+printf 'a@example.com\0,07700900123\nc@example.com\0junk\n' >nul.txt
+lt request erase --from nul.txt
+expect 65 "lines holding a NUL byte"
+err_has "nul.txt:1: .*NUL" "line 1 is named"
+err_has "nul.txt:2: .*NUL" "line 2 is named"
+eq "nothing recorded" "$(nevents)" "$N"
+
 printf 'ok@example.com\nbad@@example.com\n' >badstdin.txt
 lt_in badstdin.txt request erase --from -
 expect 65 "a bad line on standard input"
