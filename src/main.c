@@ -208,6 +208,16 @@ main(int argc, char **argv)
 	c.lock_fd = -1;
 	if (take_global(&argc, argv, &config, &now) != 0)
 		return close_stdout(EX_USAGE);
+	/* first: a bad time may have taken the command's name as its value */
+	if (now != NULL) {
+		if (time_parse(now, &c.now) != 0) {
+			log_err("--now '%s': expected an ISO-8601 time such "
+				"as 2026-11-22 or 2026-11-22T10:00:00Z", now);
+			return close_stdout(EX_USAGE);
+		}
+	} else {
+		c.now = (int64_t)time(NULL);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return close_stdout(EX_USAGE);
@@ -219,6 +229,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 ||
 	    strcmp(argv[1], "version") == 0) {
+		if (argc > 2) {
+			log_err("%s: unexpected argument '%s'", argv[1],
+				argv[2]);
+			return close_stdout(EX_USAGE);
+		}
 		printf("lethe %s\n", LETHE_VERSION);
 		return close_stdout(EXIT_DONE);
 	}
@@ -232,15 +247,6 @@ main(int argc, char **argv)
 			 strcmp(argv[2], "-h") == 0)) {
 		command_usage(cmd->name);
 		return close_stdout(EXIT_DONE);
-	}
-	if (now != NULL) {
-		if (time_parse(now, &c.now) != 0) {
-			log_err("--now '%s': expected an ISO-8601 time such "
-				"as 2026-11-22 or 2026-11-22T10:00:00Z", now);
-			return close_stdout(EX_USAGE);
-		}
-	} else {
-		c.now = (int64_t)time(NULL);
 	}
 	c.config_path = config ? config : getenv("LETHE_CONFIG");
 	if (c.config_path == NULL || *c.config_path == '\0')

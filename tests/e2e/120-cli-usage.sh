@@ -91,6 +91,11 @@ NOW=2026-11-22T10:00:00Z
 expect 64 "--now without a value"
 "$LETHE" -c >out 2>err; rc=$?
 expect 64 "-c without a value"
+"$LETHE" -c "$CONF" --now ledger head >out 2>err; rc=$?
+expect 64 "--now that took the command's name as its time"
+err_has "\-\-now 'ledger'" "the bad time is named, not an unknown command"
+"$LETHE" --version extra >out 2>err; rc=$?
+expect 64 "--version with an argument"
 
 lt ledger head
 eq "bad usage recorded nothing" "$(cat out)" "$HEAD"
