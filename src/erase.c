@@ -9,6 +9,8 @@
  * eraser (restore) hashes each row in the statement instead and looks the
  * hash up in an in-memory set of the batch's hashes.
  */
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,8 @@ struct eraser {
 	int *by_value;			/* eraser_collect's, by tally index:
 					 * rows the copier leaves out by their
 					 * subject column */
+	int numeric_sid;		/* the subjects' id has a numeric
+					 * affinity: ids are bound as numbers */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -394,6 +398,52 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /*
+ * numeric_column: whether column col of table (schema main) has INTEGER,
+ * REAL or NUMERIC affinity (SQLite's rules on the declared type), so
+ * that its values are numbers: an id 7 read as text must be compared as
+ * 7 with a column that has no affinity, as the application's own joins
+ * compare it.  0 when the column is not there.
+ */
+static int
+numeric_column(sqlite3 *db, const char *table, const char *col)
+{
+	const char *decl = NULL, *coll = NULL;
+	int nn, pk, ai;
+
+	if (sqlite3_table_column_metadata(db, "main", table, col, &decl, &coll,
+					  &nn, &pk, &ai) != SQLITE_OK ||
+	    decl == NULL || *decl == '\0')
+		return 0;
+	if (strcasestr(decl, "INT") != NULL)
+		return 1;
+	return strcasestr(decl, "CHAR") == NULL &&
+	       strcasestr(decl, "CLOB") == NULL &&
+	       strcasestr(decl, "TEXT") == NULL &&
+	       strcasestr(decl, "BLOB") == NULL;
+}
+
+/*
+ * bind_sid: bind subject id sid to parameter i of st: as an integer when
+ * the subjects' id is numeric and sid is one written plainly (see
+ * numeric_column), else as text.
+ */
+static void
+bind_sid(const struct eraser *e, sqlite3_stmt *st, int i, const char *sid)
+{
+	char back[32];
+	int64_t v;
+
+	if (e->numeric_sid && parse_int(sid, INT64_MIN, INT64_MAX, &v) == 0) {
+		snprintf(back, sizeof(back), "%" PRId64, v);
+		if (strcmp(back, sid) == 0) {
+			sqlite3_bind_int64(st, i, v);
+			return;
+		}
+	}
+	sqlite3_bind_text(st, i, sid, -1, SQLITE_TRANSIENT);
+}
+
+/*
  * sid_column: whether column col of table (schema main) holds text
  * compared as bytes: TEXT affinity (SQLite's rules on the declared type)
  * and BINARY collation, not generated; *field gets its field in a record
@@ -474,9 +524,16 @@ make(sqlite3 *db, const struct config *cfg, int64_t now,
 		if (sqlfn_register_set(db, "lethe_in_sids", sids) != 0)
 			goto fail;
 	}
-	if (db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
-			"TEXT PRIMARY KEY);"
-			"CREATE TEMP TABLE IF NOT EXISTS lethe_batch_h(h TEXT "
+	/* numeric ids are kept as numbers, so a link column with no type
+	 * that holds them matches (see numeric_column) */
+	e->numeric_sid = numeric_column(db, cfg->subj_table, cfg->subj_id);
+	if (db_exec(db, e->numeric_sid
+			    ? "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
+			      "NUMERIC PRIMARY KEY);"
+			    : "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
+			      "TEXT PRIMARY KEY);",
+		    "stage a batch") != 0 ||
+	    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lethe_batch_h(h TEXT "
 			"PRIMARY KEY);"
 			"CREATE TEMP TABLE IF NOT EXISTS lethe_synced(v);"
 			"DELETE FROM temp.lethe_batch;"
@@ -758,7 +815,7 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 	const char *p = ids;
 
 	if (sid != NULL) {
-		sqlite3_bind_text(e->add_sid, 1, sid, -1, SQLITE_TRANSIENT);
+		bind_sid(e, e->add_sid, 1, sid);
 		if (run(e, e->add_sid, NULL) != 0)
 			return -1;
 		if (e->sids != NULL)
@@ -947,7 +1004,7 @@ eraser_warn_undated(struct eraser *e, int ti, const char *sid)
 
 	if (!et->present || et->undated == NULL || sid == NULL)
 		return;
-	sqlite3_bind_text(et->undated, 1, sid, -1, SQLITE_TRANSIENT);
+	bind_sid(e, et->undated, 1, sid);
 	while ((r = sqlite3_step(et->undated)) == SQLITE_ROW)
 		sb_addf(&sb, "%s%lld", sb.len ? ", " : "",
 			sqlite3_column_int64(et->undated, 0));
@@ -971,7 +1028,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 	*rows = *remaining = 0;
 	if (!et->present || st == NULL)
 		return 0;
-	sqlite3_bind_text(st, 1, sid, -1, SQLITE_TRANSIENT);
+	bind_sid(e, st, 1, sid);
 	sqlite3_bind_int64(st, 2, at);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -986,7 +1043,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 		eraser_warn_undated(e, ti, sid);
 	if (dry || *rows == 0)
 		return 0;
-	sqlite3_bind_text(et->release, 1, sid, -1, SQLITE_TRANSIENT);
+	bind_sid(e, et->release, 1, sid);
 	sqlite3_bind_int64(et->release, 2, at);
 	return run(e, et->release, rows);
 }
