@@ -249,8 +249,10 @@ scan_copy(struct filter *f, const char *rel, const char *tmp, int datamap,
 	if (hashset_count(f->by_hash) == 0 || clean != 0)
 		return clean < 0 ? -1 : 0;
 	if (filter_open_db(tmp, 0, &deadline, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = "
-			     "OFF;", NULL, NULL, NULL) != SQLITE_OK) {
+	    /* defensive mode allows no journal_mode = OFF */
+	    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA "
+			     "synchronous = OFF;", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
 		log_err("cannot scan the copy of '%s': %s", printable(rel),
 			sqlite3_errmsg(db));
 		goto done;

@@ -608,6 +608,30 @@ done:
 	return rc;
 }
 
+/*
+ * out_of_wal: set db's journal mode to DELETE and check that it took (a
+ * database in WAL mode would keep the filter's changes in its WAL, where
+ * the copier, which reads the file, never sees them).  Returns 0 or -1.
+ */
+static int
+out_of_wal(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *mode;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = DELETE", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	mode = sqlite3_column_text(st, 0);
+	if (mode != NULL && strcmp((const char *)mode, "delete") == 0)
+		rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 filter_db(struct filter *f, const char *rel, const char *full)
 {
@@ -633,12 +657,18 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	}
 	/* the transactions a hot copy left in its WAL into the file, which
 	 * the copier reads by pages; then out of WAL mode (a write to the
-	 * header) before a reader comes */
+	 * header) before a reader comes, so the filter's own changes go
+	 * into the file too (defensive mode makes journal_mode = OFF a
+	 * no-op: a rollback journal it is) */
 	if (sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA "
-			     "journal_mode = OFF; PRAGMA synchronous = OFF; "
-			     "SELECT count(*) FROM main.sqlite_schema;",
+			     "synchronous = OFF; SELECT count(*) FROM "
+			     "main.sqlite_schema;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		bad_db(f, rel, db, "corrupt or not usable");
+		goto done;
+	}
+	if (out_of_wal(db) != 0) {
+		bad_db(f, rel, db, "cannot take it out of WAL mode");
 		goto done;
 	}
 	if (filter_check_start(&chk, full) != 0)
