@@ -486,7 +486,8 @@ write_stones(void *arg)
 	return NULL;
 }
 
-/* account: count victim i (tombstone seq, or 0) and describe it in lines. */
+/* account: describe victim i (tombstone seq, or 0) in lines, with a
+ * warning for its held rows that have no date. */
 static void
 account(struct batch *b, int i, int64_t seq, const struct erase_tally *t,
 	struct strbuf *lines)
@@ -498,13 +499,22 @@ account(struct batch *b, int i, int64_t seq, const struct erase_tally *t,
 	describe(b, v, seq, t, &line);
 	sb_addf(lines, "%s\n", sb_str(&line));
 	sb_release(&line);
-	for (j = 1; j < t->n; j++) {
-		b->held_rows += t->held[j];
+	for (j = 1; j < t->n; j++)
 		if (t->undated[j] > 0)
 			eraser_warn_undated(b->er, j - 1, v->sid);
-	}
+}
+
+/* count: victim i's erasure into the run's numbers (once it is done, or
+ * for a dry run, would be). */
+static void
+count(struct batch *b, int i, const struct erase_tally *t)
+{
+	int j;
+
+	for (j = 1; j < t->n; j++)
+		b->held_rows += t->held[j];
 	b->tombstones++;
-	if (v->sid != NULL)
+	if (b->v[i].sid != NULL)
 		b->subjects++;
 }
 
@@ -519,8 +529,10 @@ dry_flush(struct batch *b, const struct erase_tally *tl, char *const *sids,
 	struct strbuf lines = STRBUF_INIT;
 	int i, rc;
 
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
 		account(b, i, 0, &tl[i], &lines);
+		count(b, i, &tl[i]);
+	}
 	emit(&lines, "would erase", 0);
 	rc = filter_live_files(b->cfg, b->key, b->now, b->n, sids, ids, 1);
 	/* the run would have erased them: later steps (a request naming an
@@ -594,6 +606,8 @@ batch_flush(struct batch *b)
 	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);
 	erased = 1;
+	for (i = 0; i < n; i++)
+		count(b, i, &tl[i]);
 	fault_point("after-live-commit");
 	if (filter_live_files(b->cfg, b->key, b->now, n, sids, ids, 0) != 0)
 		goto done;

@@ -24,9 +24,11 @@
 #include "live.h"
 #include "log.h"
 #include "opt.h"
+#include "request.h"
 #include "run.h"
 #include "shared_ids.h"
 #include "strbuf.h"
+#include "timeutil.h"
 #include "util.h"
 #include "banned.h"
 
@@ -257,6 +259,21 @@ print_summary(const struct summary *s, const struct batch *b, int dry)
 	sb_release(&sb);
 }
 
+/* say_overdue: a request_each callback: report r when it is overdue and
+ * count it into *arg (an int64_t). */
+static int
+say_overdue(void *arg, const struct request *r)
+{
+	char due[TIME_BUFSZ];
+
+	if (r->status != REQ_OVERDUE)
+		return 0;
+	log_err("request %s is overdue: due %s, not executed (the run "
+		"stopped)", r->id, time_format(r->due, due));
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
 int
 cmd_run(struct ctx *c)
 {
@@ -308,6 +325,8 @@ cmd_run(struct ctx *c)
 			"completed");
 		s.finished = 0;
 		s.failed = 1;
+		/* no request runs, but the overdue ones are still said */
+		request_each(c->ledger, c->now, say_overdue, &s.overdue);
 		print_summary(&s, &b, dry);
 		rc = EXIT_FAILED;
 		goto done;
