@@ -92,36 +92,49 @@ key_from_bytes(const unsigned char bytes[KEY_BYTES])
 	return k;
 }
 
-int
-key_check_at(const char *path, const char *where)
+/*
+ * stat_ok: whether st (of the key file at path) is a regular file that
+ * group and others cannot access, and, when size is set, of exactly
+ * KEY_BYTES.  Returns 0, or -1 after reporting with where's prefix.
+ */
+static int
+stat_ok(const struct stat *st, const char *path, const char *where,
+	int size)
 {
 	const char *pre = where ? where : "", *sep = where ? ": " : "";
-	struct stat st;
 
-	if (lstat(path, &st) != 0)
-		return 1;
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISLNK(st->st_mode)) {
 		log_err("%s%skey file '%s' is a symbolic link; name the key "
 			"file itself", pre, sep, path);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		log_err("%s%skey file '%s' is not a regular file", pre, sep,
 			path);
 		return -1;
 	}
-	if (st.st_mode & 077) {
+	if (st->st_mode & 077) {
 		log_err("%s%skey file '%s' is accessible by group or others "
 			"(mode %04o); run: chmod 600 '%s'",
-			pre, sep, path, (unsigned)(st.st_mode & 07777), path);
+			pre, sep, path, (unsigned)(st->st_mode & 07777), path);
 		return -1;
 	}
-	if (st.st_size != KEY_BYTES) {
+	if (size && st->st_size != KEY_BYTES) {
 		log_err("%s%skey file '%s' must hold exactly %d bytes", pre,
 			sep, path, KEY_BYTES);
 		return -1;
 	}
 	return 0;
+}
+
+int
+key_check_at(const char *path, const char *where)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return 1;
+	return stat_ok(&st, path, where, 1);
 }
 
 struct key *
@@ -141,11 +154,9 @@ key_load_at(const char *path, const char *where)
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ELOOP) {
-		log_err("%s%skey file '%s' is a symbolic link; name the key "
-			"file itself", pre, sep, path);
+	/* a symbolic link, said as such */
+	if (fd < 0 && errno == ELOOP && key_check_at(path, where) < 0)
 		return NULL;
-	}
 	if (fd < 0) {
 		log_errno("%s%scannot open key file '%s'", pre, sep, path);
 		return NULL;
@@ -154,17 +165,9 @@ key_load_at(const char *path, const char *where)
 		log_errno("%s%scannot stat key file '%s'", pre, sep, path);
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		log_err("%s%skey file '%s' is not a regular file", pre, sep,
-			path);
+	/* its size is checked by reading it: it may be growing */
+	if (stat_ok(&st, path, where, 0) != 0)
 		goto done;
-	}
-	if (st.st_mode & 077) {
-		log_err("%s%skey file '%s' is accessible by group or others "
-			"(mode %04o); run: chmod 600 '%s'",
-			pre, sep, path, (unsigned)(st.st_mode & 07777), path);
-		goto done;
-	}
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0) {
 		log_errno("%s%scannot read key file '%s'", pre, sep, path);
