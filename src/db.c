@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "extract.h"
 #include "fsutil.h"
 #include "log.h"
 #include "util.h"
@@ -34,8 +35,14 @@ int
 db_fail(sqlite3 *db, const char *what)
 {
 	const char *file = sqlite3_db_filename(db, "main");
+	const char *stage = file ? strstr(file, "/" STAGING_PREFIX) : NULL;
 
-	if (file != NULL && *file)
+	/* a file extracted from an archive is named by its entry */
+	if (stage != NULL && strchr(stage + 1, '/') != NULL)
+		log_err("cannot %s in entry '%s': %s", what,
+			printable(strchr(stage + 1, '/') + 1),
+			sqlite3_errmsg(db));
+	else if (file != NULL && *file)
 		log_err("cannot %s in '%s': %s", what, file,
 			sqlite3_errmsg(db));
 	else
