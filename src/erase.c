@@ -706,18 +706,33 @@ eraser_set_now(struct eraser *e, int64_t now)
 	e->now = now;
 }
 
-/* run: step st to completion; the changes it made into *changed. */
+/* run_on: step st, which changes table (or NULL: lethe's own), to
+ * completion; the changes it made into *changed.  Returns 0, or -1 after
+ * reporting, naming the table. */
 static int
-run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
+run_on(struct eraser *e, sqlite3_stmt *st, int64_t *changed,
+       const char *table)
 {
+	char what[300];
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(e->db, "erase");
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		if (table == NULL)
+			return db_fail(e->db, "erase");
+		snprintf(what, sizeof(what), "erase from table '%s'", table);
+		return db_fail(e->db, what);
+	}
 	if (changed != NULL)
 		*changed = sqlite3_changes64(e->db);
 	return 0;
+}
+
+/* run: run_on for lethe's own statements. */
+static int
+run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
+{
+	return run_on(e, st, changed, NULL);
 }
 
 /*
@@ -987,7 +1002,8 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 			continue;
 		if (i > 0 && et->t->on_erase == ON_RETAIN)
 			sqlite3_bind_int64(et->apply, 3, e->now);
-		if (run(e, et->apply, &changed) != 0)
+		if (run_on(e, et->apply, &changed,
+			   i == 0 ? e->cfg->subj_table : et->t->name) != 0)
 			return -1;
 		t->rows[i] += changed;
 	}
@@ -1045,7 +1061,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 		return 0;
 	bind_sid(e, et->release, 1, sid);
 	sqlite3_bind_int64(et->release, 2, at);
-	return run(e, et->release, rows);
+	return run_on(e, et->release, rows, et->t->name);
 }
 
 void

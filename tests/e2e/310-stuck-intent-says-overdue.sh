@@ -25,7 +25,8 @@ expect 0 "Cy asks to be erased (approval needed)"
 RID=$(cut -d' ' -f1 out)
 lt run
 expect 1 "the application refuses Lou's erasure: the run fails"
-err_has "app says no" "the refusal is shown"
+err_has "erase from table 'communications'.*app says no" \
+	"the refusal is shown, naming the table"
 err_has "run done: 0 leads expired.*0 subjects erased.*FAILED" \
 	"the summary claims no erasure that was rolled back"
 eq "both leads are still there (one batch)" \
