@@ -114,6 +114,13 @@ int batch_begin(struct batch *b);
 int batch_add(struct batch *b, const char *sid, const char *ids,
 	      const char *reason, const char *request);
 
+/*
+ * batch_pending: whether subject sid has a tombstone whose erasure this
+ * run could not finish (or, dry, would finish first): not to be erased
+ * again.
+ */
+int batch_pending(const struct batch *b, const char *sid);
+
 /* batch_full: whether the batch has reached its size limit. */
 int batch_full(const struct batch *b);
 

@@ -28,14 +28,17 @@ int applied_append(struct ledger *l, int64_t first, int64_t last,
 /*
  * intents_finish: redo, on the live store, every intent that has no
  * `applied` event (each as of its own time; redoing is idempotent), then
- * append one `applied` event for them.  With dry, only reports them and
- * adds the subjects of their tombstones to pending (keys: SHA-256 of the
- * id; pending may be NULL), whom a dry run must not erase again.
- * Returns the number of intents finished, or -1 after reporting.
+ * append `applied` events for them.  When they fail together, each is
+ * redone on its own: those the live store refuses are reported and left
+ * for the next run, their count in *refused, their subjects added to
+ * pending (keys: SHA-256 of the id; pending may be NULL), whom this run
+ * must not erase again.  With dry, only reports them and adds the
+ * subjects of their tombstones to pending.  Returns the number of
+ * intents finished, or -1 after reporting.
  */
 int intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		   const struct key *k, struct eraser *er, int dry,
-		   struct hashset *pending);
+		   struct hashset *pending, int *refused);
 
 /*
  * purge_apply: delete the rows of table rule->name with rowid in

@@ -241,6 +241,15 @@ batch_full(const struct batch *b)
 }
 
 int
+batch_pending(const struct batch *b, const char *sid)
+{
+	unsigned char key[32];
+
+	sha_raw(sid, strlen(sid), key);
+	return hashset_get(b->pending, key, NULL);
+}
+
+int
 batch_add(struct batch *b, const char *sid, const char *ids,
 	  const char *reason, const char *request)
 {

@@ -180,7 +180,7 @@ cmd_backup(struct ctx *c)
 	char head[HASH_HEX], sha[65], id[40], *path = NULL, *snap = NULL;
 	uuid_t u;
 	int64_t seq;
-	int npos, usage, fd, r, rc = EX_IOERR;
+	int npos, usage, fd, r, refused, rc = EX_IOERR;
 	struct stat st;
 	struct opt opts[] = {
 		{ "-o", "--output", &out, NULL },
@@ -216,8 +216,11 @@ cmd_backup(struct ctx *c)
 	if (live == NULL)
 		goto done;
 	er = eraser_new(live, cfg, c->now);
+	/* intents the live store refuses are reported and stay durable:
+	 * a restore of this backup still replays their tombstones */
 	if (er == NULL || eraser_set_key(er, c->key) != 0 ||
-	    intents_finish(live, c->ledger, cfg, c->key, er, 0, NULL) < 0)
+	    intents_finish(live, c->ledger, cfg, c->key, er, 0, NULL,
+			   &refused) < 0)
 		goto done;
 	if (out == NULL) {
 		if (mkdir_p(cfg->backup_dir, 0700) != 0)

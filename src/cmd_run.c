@@ -284,7 +284,7 @@ cmd_run(struct ctx *c)
 	struct eraser *er = NULL;
 	sqlite3 *live = NULL;
 	const char *pos[1];
-	int dry = 0, npos, i, rc = EX_IOERR, have_batch = 0;
+	int dry = 0, npos, i, rc = EX_IOERR, have_batch = 0, refused = 0;
 	struct opt opts[] = {
 		{ "--dry-run", "-n", NULL, &dry },
 		{ NULL, NULL, NULL, NULL },
@@ -318,7 +318,7 @@ cmd_run(struct ctx *c)
 	have_batch = 1;
 
 	s.finished = intents_finish(live, c->ledger, cfg, c->key, er, dry,
-				    b.pending);
+				    b.pending, &refused);
 	if (s.finished < 0) {
 		/* without finishing them, new work could duplicate them */
 		log_err("run stopped: unfinished intents could not be "
@@ -336,6 +336,8 @@ cmd_run(struct ctx *c)
 	 * the other steps still run, and the next run finishes those intents
 	 * first (the applied events record how far everything is applied).
 	 */
+	if (refused > 0)
+		s.failed = 1;
 	eraser_set_now(er, c->now);
 	if (expire_leads(&b, &s.leads) != 0)
 		s.failed = 1;
@@ -343,10 +345,16 @@ cmd_run(struct ctx *c)
 		s.failed = 1;
 	if (batch_settle(&b) != 0)
 		s.failed = 1;
-	if (holds_release(live, c->ledger, cfg, er, c->now, dry,
+	/* a refused release or purge would only be written again */
+	if (refused > 0)
+		log_err("holds and purges wait until the %d refused "
+			"intent%s can be finished", refused,
+			refused == 1 ? "" : "s");
+	if (refused == 0 &&
+	    holds_release(live, c->ledger, cfg, er, c->now, dry,
 			  &s.released_rows, &s.released_subjects) != 0)
 		s.failed = 1;
-	for (i = 0; i < cfg->npurges; i++)
+	for (i = 0; refused == 0 && i < cfg->npurges; i++)
 		if (purge_run(live, c->ledger, &cfg->purges[i], c->now, dry,
 			      &s.purged) != 0)
 			s.failed = 1;

@@ -371,10 +371,92 @@ finish_group(struct ledger *l, const struct config *cfg,
 	return rc;
 }
 
+/* tally_sum: add t's rows and redactions into sum. */
+static void
+tally_sum(struct erase_tally *sum, const struct erase_tally *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		sum->rows[i] += t->rows[i];
+	sum->redacted += t->redacted;
+}
+
+/*
+ * one_by_one: when evs[0..n) failed together, redo each intent in a
+ * transaction of its own, so one the live store refuses (an application
+ * trigger, say) does not hold back the others: those redone get their
+ * files cleaned and `applied` events (one per run of them within a
+ * group), those refused are marked in stuck and reported, left for the
+ * next run.  Returns how many were refused, or -1 (an error that is not
+ * the intent's: the others are not tried).
+ */
+static int
+one_by_one(sqlite3 *live, struct ledger *l, const struct config *cfg,
+	   const struct key *k, struct eraser *er, struct intent *evs, int n,
+	   const int *group, char *stuck)
+{
+	struct erase_tally *t = xcalloc((size_t)n, sizeof(*t));
+	struct erase_tally sum;
+	struct intent *done_evs = xcalloc((size_t)n, sizeof(*done_evs));
+	int i, a, m = 0, refused = 0, rc = -1;
+
+	tally_init(&sum, cfg);
+	for (i = 0; i < n; i++)
+		tally_init(&t[i], cfg);
+	for (i = 0; i < n; i++) {
+		if (strcmp(evs[i].ev.type, "hold") == 0)
+			continue;
+		if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on "
+						     "the live store") != 0)
+			goto done;
+		if (eraser_sync(er) == 0 &&
+		    redo(live, cfg, er, &evs[i], &t[i]) == 0 &&
+		    db_exec(live, "COMMIT", "commit to the live store") == 0)
+			continue;
+		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+		stuck[i] = 1;
+		refused++;
+		log_err("intent %" PRId64 " (%s%s%s) could not be finished: "
+			"the next run tries again", evs[i].ev.seq,
+			evs[i].ev.type, evs[i].ev.subject ? " of subject " : "",
+			evs[i].ev.subject ? evs[i].ev.subject : "");
+	}
+	fault_point("after-redo-commit");
+	for (i = 0; i < n; i++)
+		if (!stuck[i])
+			done_evs[m++] = evs[i];
+	if (files_of_erasures(cfg, k, l, done_evs, m) != 0)
+		goto done;
+	/* an applied event per run of intents redone within a group */
+	for (a = 0; a < n;) {
+		int b = a;
+
+		if (stuck[a]) {
+			a++;
+			continue;
+		}
+		tally_zero(&sum);
+		while (b < n && group[b] == group[a] && !stuck[b])
+			tally_sum(&sum, &t[b++]);
+		if (finish_group(l, cfg, evs, a, b, &sum, 0) != 0)
+			goto done;
+		a = b;
+	}
+	rc = refused;
+done:
+	for (i = 0; i < n; i++)
+		tally_release(&t[i]);
+	free(t);
+	tally_release(&sum);
+	free(done_evs);
+	return rc;
+}
+
 int
 intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	       const struct key *k, struct eraser *er, int dry,
-	       struct hashset *pending)
+	       struct hashset *pending, int *refused)
 {
 	sqlite3 *ldb = ledger_db(l);
 	sqlite3_stmt *st = NULL;
@@ -384,8 +466,11 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	int64_t clean = 0, head;
 	char hash[HASH_HEX];
 	int *group = NULL;
+	char *stuck = NULL;
 	int n = 0, cap = 0, nr = 0, rcap = 0, ng = 0, i, r, rc = -1;
 	int intents = 0, prev_kept = 0;
+
+	*refused = 0;
 
 	/* every intent up to the last applied event's "clean" is applied */
 	if (db_int(ldb, "SELECT coalesce(json_extract(data, '$.clean'), 0) "
@@ -488,9 +573,9 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	for (i = 0; i < n; i++)
 		if (strcmp(evs[i].ev.type, "hold") != 0 &&
 		    redo(live, cfg, er, &evs[i], &t[group[i]]) != 0)
-			goto rollback;
+			goto apart;
 	if (db_exec(live, "COMMIT", "commit to the live store") != 0)
-		goto rollback;
+		goto apart;
 	fault_point("after-redo-commit");
 	if (files_of_erasures(cfg, k, l, evs, n) != 0)
 		goto done;
@@ -508,11 +593,34 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		   intents, intents == 1 ? "" : "s", evs[0].ev.seq);
 	rc = intents;
 	goto done;
+apart:
+	/* one refused intent must not hold back the others */
+	sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+	log_warn("finishing the %d unapplied intents one at a time",
+		 intents);
+	stuck = xcalloc((size_t)n, 1);
+	r = one_by_one(live, l, cfg, k, er, evs, n, group, stuck);
+	if (r < 0)
+		goto done;
+	*refused = r;
+	/* the ones refused stay without applied: no clean mark past them */
+	ledger_mark_dirty(l);
+	for (i = 0; pending != NULL && i < n; i++)
+		if (stuck[i] && evs[i].ev.subject != NULL) {
+			unsigned char key[32];
+
+			sha_raw(evs[i].ev.subject, strlen(evs[i].ev.subject),
+				key);
+			hashset_put(pending, key, 1);
+		}
+	rc = intents - r;
+	goto done;
 rollback:
 	sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 done:
 	if (rc < 0)
 		ledger_mark_dirty(l);
+	free(stuck);
 	sqlite3_finalize(st);
 	for (i = 0; i < n; i++)
 		event_release(&evs[i].ev);

@@ -439,12 +439,22 @@ conflicting(const struct match *m, int n)
 	return 0;
 }
 
-/* execute: add the request's erasures to the batch; flush when full. */
+/*
+ * execute: add the request's erasures to the batch; flush when full.
+ * Returns 0, 1 when the request waits (a subject of it has an erasure the
+ * live store refused: it would not be done), or -1.
+ */
 static int
 execute(struct batch *b, const struct preq *q, const struct match *m, int n)
 {
 	int i, added = 0, r;
 
+	for (i = 0; !b->dry && i < n; i++)
+		if (batch_pending(b, m[i].sid)) {
+			log_err("request %s waits: subject %s has an erasure "
+				"that could not be finished", q->id, m[i].sid);
+			return 1;
+		}
 	if (batch_begin(b) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -611,7 +621,8 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	sqlite3_stmt *mst = NULL;
 	char *key = xstrdup("");
 	int64_t count = 0, after = 0;
-	int n = 0, nm = 0, i, rc = -1;
+	char due[TIME_BUFSZ];
+	int n = 0, nm = 0, i, r, rc = -1;
 
 	if (load(b->live, l, now, &count) != 0)
 		goto done;
@@ -650,9 +661,16 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 				goto done;
 			if (nm > 1)
 				qsort(m, (size_t)nm, sizeof(*m), by_sid);
-			if (execute(b, &q[i], m, nm) != 0)
+			r = execute(b, &q[i], m, nm);
+			if (r < 0)
 				goto done;
-			(*done)++;
+			if (r == 0)
+				(*done)++;
+			else if (q[i].due < now) {
+				log_err("request %s is overdue: due %s",
+					q[i].id, time_format(q[i].due, due));
+				(*overdue)++;
+			}
 			free_matches(m, nm);
 			m = NULL;
 			nm = 0;

@@ -2,8 +2,11 @@
 # SPEC 4 (run: one summary line; exit 1 when a step failed or a request
 # is overdue, with a line saying which): when the application refuses an
 # erasure (a trigger of its own), the summary does not count erasures
-# that were rolled back, and a later run that cannot finish the intent
-# left behind still names every overdue request.
+# that were rolled back; a later run finishes the other intents of that
+# batch one by one, leaves the refused one (named) for the next run,
+# still executes requests for other people, lets a request naming the
+# refused subject wait, and names every overdue request; with exactly
+# one tombstone per subject once the application allows the erasure.
 . "$TESTS_TOP/tests/lib.sh"
 
 setup
@@ -32,18 +35,51 @@ err_has "run done: 0 leads expired.*0 subjects erased.*FAILED" \
 eq "both leads are still there (one batch)" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE kind = 'lead'")" 2
 
+D=dddddddd-0000-4000-8000-00000000000d
+add_subject live.db $D client Di di@example.com '' 2026-11-01T00:00:00Z
+lt request erase --email di@example.com
+DID=$(cut -d' ' -f1 out)
+lt request approve "$DID"
+expect 0 "Di's request approved"
+lt request erase --email lou@example.com
+LID=$(cut -d' ' -f1 out)
+lt request approve "$LID"
+expect 0 "a request naming Lou approved"
+
 NOW=2026-12-10T10:00:00Z
 lt run
-expect 1 "a later run, Cy's request overdue, the intent still stuck"
-err_has "run stopped" "it says it stopped"
-err_has "request $RID is overdue" "and names the overdue request"
-err_has "1 request OVERDUE" "which the summary counts"
+expect 1 "a later run: Lou's erasure still refused, Cy's request overdue"
+err_has "intent [0-9]* (erase of subject $L1) could not be finished" \
+	"the refused intent is named"
+eq "Lia's intent, refused with Lou's batch before, is finished" \
+	"$(sql live.db "SELECT group_concat(name) FROM subjects WHERE
+	  kind = 'lead'")" Lou
+eq "Di's request runs although Lou's erasure is stuck" \
+	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$D'")" 0
+err_has "request $LID waits: subject $L1" \
+	"the request naming Lou waits for that erasure"
+err_has "request $RID is overdue" "the overdue request is named"
+err_has "request $LID is overdue" "so is the one that waits, past its due time"
+err_has "2 requests OVERDUE" "which the summary counts"
+err_has "holds and purges wait" "and says holds and purges wait"
 
 sql live.db "DROP TRIGGER keep_lou"
+NOW=2026-12-11T10:00:00Z
 lt run
-expect 1 "once the application allows it, the intents finish (Cy still overdue)"
+expect 1 "once the application allows it, the intent finishes (Cy still overdue)"
 eq "both leads are gone" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE kind = 'lead'")" 0
-eq "one tombstone each" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'erase'")" 2
+eq "one tombstone each for Lou, Lia and Di" \
+	"$(sql ledger.db "SELECT group_concat(n) FROM (SELECT count(*) AS n
+	  FROM events WHERE type = 'erase' AND subject IN ('$L1', '$L2', '$D')
+	  GROUP BY subject)")" "1,1,1"
+eq "every intent has its applied event" \
+	"$(sql ledger.db "SELECT count(*) FROM events e WHERE e.type = 'erase'
+	  AND NOT EXISTS (SELECT 1 FROM events a WHERE a.type = 'applied'
+	  AND e.seq BETWEEN a.ref AND a.ref_last)")" 0
+lt request list --json
+check "the request naming Lou is done" \
+	grep -q "\"id\":\"$LID\".*\"status\":\"done\"" out
+lt ledger verify
+expect 0 "the ledger verifies"
 done_testing
