@@ -119,8 +119,9 @@ void aout_tree_never(struct aout_tree *t, const char *path);
 
 /*
  * aout_tree_add: add path (a file, symlink or folder and everything below
- * it, in name order, never following symlinks) as archive name `name`.
- * A missing top-level path is skipped.  Returns 0, or -1 after reporting.
+ * it, in name order, following no symlink but path itself) as archive
+ * name `name`.  A missing top-level path is skipped.  Returns 0, or -1
+ * after reporting.
  */
 int aout_tree_add(struct aout_tree *t, const char *name, const char *path);
 

@@ -135,7 +135,9 @@ add(struct aout_tree *t, const char *name, const char *path, int depth)
 	char **names = NULL;
 	int n = 0, i, rc = -1;
 
-	if (lstat(path, &st) != 0) {
+	/* a tree's own folder may be a link to where the data lives (as
+	 * run, which erases there, follows it); below it, links are kept */
+	if ((depth == 0 ? stat(path, &st) : lstat(path, &st)) != 0) {
 		if (errno == ENOENT && depth == 0)
 			return 0;
 		log_errno("cannot read '%s'", path);

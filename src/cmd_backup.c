@@ -103,6 +103,10 @@ add_files(struct bk *b)
 		}
 		*slash = '\0';
 		path = xasprintf("%s/%s", cfg->dir, prefix);
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			log_warn("[files %s]: folder '%s' is not there: "
+				 "nothing of it is backed up",
+				 cfg->files[i].name, path);
 		r = aout_tree_add(&b->tree, prefix, path);
 		free(path);
 		free(prefix);
