@@ -1007,6 +1007,12 @@ check_files(struct loader *ld, struct files_rule *f)
 	if (f->format == FMT_NONE && f->match.n > 0)
 		errorf(ld, config_key_line(cfg, sec, "match"), sec, "match",
 		       "only with format = csv or jsonl");
+	/* fnmatch's '*' stops at '/': '**' would read as recursive and
+	 * match one level only */
+	if (strstr(f->path, "**") != NULL)
+		errorf(ld, config_key_line(cfg, sec, "path"), sec, "path",
+		       "'**' is not supported: '*' matches within one folder "
+		       "level; give one [files] section per level");
 	open = strchr(f->path, '{');
 	if (open != NULL && strcspn(f->path, "*?[") < (size_t)(open - f->path))
 		errorf(ld, config_key_line(cfg, sec, "path"), sec, "path",

@@ -830,6 +830,10 @@ test_files(void)
 		"an absolute files path", "lethe.ini:8: [files a] path:");
 	REFUSED(load_base("[files a]\npath = ../{subject}/\n"),
 		"a files path with '..'", "lethe.ini:8: [files a] path:");
+	REFUSED(load_base("[files x]\npath = exports/**/x.jsonl\n"
+			  "format = jsonl\nmatch = email:email\n"),
+		"'**' in a files path",
+		"lethe.ini:8: [files x] path: '**' is not supported");
 	REFUSED(load_base("[files a]\npath = */{subject}/\n"),
 		"a wildcard before the placeholder",
 		"lethe.ini:8: [files a] path: no wildcard");
