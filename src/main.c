@@ -2,6 +2,7 @@
  * main.c: global options, the command table, and what commands need.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,12 @@ main(int argc, char **argv)
 	int rc;
 
 	log_setup();
+	/* file names are UTF-8 (as archives of other tools write them):
+	 * libarchive converts names through the locale's character set,
+	 * and in the C locale it warned on every name beyond ASCII (the
+	 * rest of lethe reads bytes; the environment's locale is not used,
+	 * so lethe behaves the same whatever it is) */
+	setlocale(LC_CTYPE, "C.UTF-8");
 	memset(&c, 0, sizeof(c));
 	c.lock_fd = -1;
 	if (take_global(&argc, argv, &config, &now) != 0)
