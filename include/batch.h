@@ -62,6 +62,7 @@ struct batch {
 	/* totals for the summary */
 	int64_t subjects;
 	int64_t tombstones;
+	int64_t requests;		/* requests whose erasures committed */
 	int64_t held_rows;
 	struct erase_tally total;
 	int failed;

@@ -108,6 +108,19 @@ void eraser_set_base(struct eraser *e, const struct hashset *h);
 int eraser_clear(struct eraser *e);
 
 /*
+ * eraser_bind_sid: bind subject id sid to parameter i of st, which
+ * compares it with a column of the live store: as the integer it spells
+ * when the subjects' id may hold integers (SQLite compares an integer
+ * with text of no affinity as unequal), else as text.
+ */
+void eraser_bind_sid(const struct eraser *e, sqlite3_stmt *st, int i,
+		     const char *sid);
+
+/* eraser_integer_ids: whether the subjects' id may hold integers (then
+ * staged ids keep the type they have). */
+int eraser_integer_ids(const struct eraser *e);
+
+/*
  * eraser_add: add a subject id (or NULL) and identifier hashes ids
  * ("type:HEX ...", or NULL) to the batch.  Returns 0, or -1.
  */

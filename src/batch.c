@@ -264,7 +264,7 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 		if (hashset_get(b->seen, key, &at) ||
 		    hashset_get(b->pending, key, NULL))
 			return 1;
-		sqlite3_bind_text(b->by_id, 1, sid, -1, SQLITE_TRANSIENT);
+		eraser_bind_sid(b->er, b->by_id, 1, sid);
 		r = sqlite3_step(b->by_id);
 		if (r == SQLITE_ROW &&
 		    subject_ids_except(b->cfg, b->key, b->by_id, 1, b->spare,
@@ -525,6 +525,11 @@ count(struct batch *b, int i, const struct erase_tally *t)
 	b->tombstones++;
 	if (b->v[i].sid != NULL)
 		b->subjects++;
+	/* a request's victims are added one after the other */
+	if (b->v[i].request != NULL &&
+	    (i == 0 || b->v[i - 1].request == NULL ||
+	     strcmp(b->v[i - 1].request, b->v[i].request) != 0))
+		b->requests++;
 }
 
 /*

@@ -99,16 +99,22 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
  * into temp.lethe_leads, which keeps them sorted by id.
  */
 static int
-stale_leads(sqlite3 *live, const struct config *cfg)
+stale_leads(sqlite3 *live, const struct config *cfg, int integer_ids)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 	int r;
 
-	if (db_exec(live, "CREATE TEMP TABLE IF NOT EXISTS lethe_leads(sid "
-			  "TEXT PRIMARY KEY, rid INTEGER) WITHOUT ROWID;"
-			  "DELETE FROM temp.lethe_leads;",
-		    "list stale leads") != 0)
+	/* ids that may be integers kept as they are (see eraser_bind_sid) */
+	if (db_exec(live, integer_ids
+			      ? "CREATE TEMP TABLE IF NOT EXISTS lethe_leads("
+				"sid PRIMARY KEY, rid INTEGER) WITHOUT ROWID;"
+			      : "CREATE TEMP TABLE IF NOT EXISTS lethe_leads("
+				"sid TEXT PRIMARY KEY, rid INTEGER) WITHOUT "
+				"ROWID;",
+		    "list stale leads") != 0 ||
+	    db_exec(live, "DELETE FROM temp.lethe_leads;", "list stale leads")
+		    != 0)
 		return -1;
 	sb_adds(&sql, "INSERT OR IGNORE INTO temp.lethe_leads SELECT s.");
 	sb_add_ident(&sql, cfg->subj_id);
@@ -148,9 +154,8 @@ expire_leads(struct batch *b, int64_t *count)
 
 	if (cfg->subj_kind == NULL)
 		return 0;
-	after = xstrdup("");
 	if (warn_undated_leads(b->live, cfg) != 0 ||
-	    stale_leads(b->live, cfg) != 0 ||
+	    stale_leads(b->live, cfg, eraser_integer_ids(b->er)) != 0 ||
 	    (spare = shared_ids(b->live, cfg, b->key,
 		"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) == NULL)
 		goto done;
@@ -158,7 +163,8 @@ expire_leads(struct batch *b, int64_t *count)
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
 		      "main.");
 	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " AS s ON s.rowid = l.rid WHERE l.sid > ?1 AND s.");
+	sb_adds(&sql, " AS s ON s.rowid = l.rid WHERE (?1 IS NULL OR l.sid > "
+		      "?1) AND s.");
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " = l.sid AND ");
 	stale_test(cfg, 2, &sql);
@@ -169,7 +175,10 @@ expire_leads(struct batch *b, int64_t *count)
 	for (;;) {
 		if (batch_begin(b) != 0)
 			goto done;
-		sqlite3_bind_text(st, 1, after, -1, SQLITE_TRANSIENT);
+		if (after == NULL)
+			sqlite3_bind_null(st, 1);
+		else
+			eraser_bind_sid(b->er, st, 1, after);
 		sqlite3_bind_text(st, 2, cfg->subj_lead_kind, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, b->limit);

@@ -73,8 +73,8 @@ struct eraser {
 	int *by_value;			/* eraser_collect's, by tally index:
 					 * rows the copier leaves out by their
 					 * subject column */
-	int numeric_sid;		/* the subjects' id has a numeric
-					 * affinity: ids are bound as numbers */
+	int integer_sid;		/* the subjects' id may hold integers
+					 * (integer_ids) */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -398,49 +398,57 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 }
 
 /*
- * numeric_column: whether column col of table (schema main) has INTEGER,
- * REAL or NUMERIC affinity (SQLite's rules on the declared type), so
- * that its values are numbers: an id 7 read as text must be compared as
- * 7 with a column that has no affinity, as the application's own joins
- * compare it.  0 when the column is not there.
+ * integer_ids: whether column col of table (schema main), the subjects'
+ * id, may hold integers: any affinity but TEXT (SQLite's rules on the
+ * declared type; no type at all included).  Such an id, 7, is read as
+ * the text "7" but must be compared as the integer 7 with a link column
+ * that has no affinity, as the application's own joins compare it.  0
+ * when the column is not there.
  */
 static int
-numeric_column(sqlite3 *db, const char *table, const char *col)
+integer_ids(sqlite3 *db, const char *table, const char *col)
 {
 	const char *decl = NULL, *coll = NULL;
 	int nn, pk, ai;
 
 	if (sqlite3_table_column_metadata(db, "main", table, col, &decl, &coll,
-					  &nn, &pk, &ai) != SQLITE_OK ||
-	    decl == NULL || *decl == '\0')
+					  &nn, &pk, &ai) != SQLITE_OK)
 		return 0;
-	if (strcasestr(decl, "INT") != NULL)
-		return 1;
-	return strcasestr(decl, "CHAR") == NULL &&
-	       strcasestr(decl, "CLOB") == NULL &&
-	       strcasestr(decl, "TEXT") == NULL &&
-	       strcasestr(decl, "BLOB") == NULL;
+	decl = decl ? decl : "";
+	return strcasestr(decl, "INT") != NULL ||
+	       (strcasestr(decl, "CHAR") == NULL &&
+		strcasestr(decl, "CLOB") == NULL &&
+		strcasestr(decl, "TEXT") == NULL);
 }
 
-/*
- * bind_sid: bind subject id sid to parameter i of st: as an integer when
- * the subjects' id is numeric and sid is one written plainly (see
- * numeric_column), else as text.
- */
-static void
-bind_sid(const struct eraser *e, sqlite3_stmt *st, int i, const char *sid)
+/* as_integer: sid as the integer it spells plainly, into *v; 0 or -1. */
+static int
+as_integer(const struct eraser *e, const char *sid, int64_t *v)
 {
 	char back[32];
+
+	if (!e->integer_sid || parse_int(sid, INT64_MIN, INT64_MAX, v) != 0)
+		return -1;
+	snprintf(back, sizeof(back), "%" PRId64, *v);
+	return strcmp(back, sid) == 0 ? 0 : -1;
+}
+
+int
+eraser_integer_ids(const struct eraser *e)
+{
+	return e->integer_sid;
+}
+
+void
+eraser_bind_sid(const struct eraser *e, sqlite3_stmt *st, int i,
+		const char *sid)
+{
 	int64_t v;
 
-	if (e->numeric_sid && parse_int(sid, INT64_MIN, INT64_MAX, &v) == 0) {
-		snprintf(back, sizeof(back), "%" PRId64, v);
-		if (strcmp(back, sid) == 0) {
-			sqlite3_bind_int64(st, i, v);
-			return;
-		}
-	}
-	sqlite3_bind_text(st, i, sid, -1, SQLITE_TRANSIENT);
+	if (as_integer(e, sid, &v) == 0)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_text(st, i, sid, -1, SQLITE_TRANSIENT);
 }
 
 /*
@@ -524,12 +532,13 @@ make(sqlite3 *db, const struct config *cfg, int64_t now,
 		if (sqlfn_register_set(db, "lethe_in_sids", sids) != 0)
 			goto fail;
 	}
-	/* numeric ids are kept as numbers, so a link column with no type
-	 * that holds them matches (see numeric_column) */
-	e->numeric_sid = numeric_column(db, cfg->subj_table, cfg->subj_id);
-	if (db_exec(db, e->numeric_sid
+	/* ids that may be integers are staged as both the integer and its
+	 * text, in a column of no affinity: a link column matches in the
+	 * type it holds, through its own index (see integer_ids) */
+	e->integer_sid = integer_ids(db, cfg->subj_table, cfg->subj_id);
+	if (db_exec(db, e->integer_sid
 			    ? "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
-			      "NUMERIC PRIMARY KEY);"
+			      "PRIMARY KEY);"
 			    : "CREATE TEMP TABLE IF NOT EXISTS lethe_batch(sid "
 			      "TEXT PRIMARY KEY);",
 		    "stage a batch") != 0 ||
@@ -830,9 +839,17 @@ eraser_add(struct eraser *e, const char *sid, const char *ids)
 	const char *p = ids;
 
 	if (sid != NULL) {
-		bind_sid(e, e->add_sid, 1, sid);
+		int64_t v;
+
+		/* its text, and the integer it may spell (integer_ids) */
+		sqlite3_bind_text(e->add_sid, 1, sid, -1, SQLITE_TRANSIENT);
 		if (run(e, e->add_sid, NULL) != 0)
 			return -1;
+		if (as_integer(e, sid, &v) == 0) {
+			sqlite3_bind_int64(e->add_sid, 1, v);
+			if (run(e, e->add_sid, NULL) != 0)
+				return -1;
+		}
 		if (e->sids != NULL)
 			strset_add(e->sids, sid, strlen(sid));
 	}
@@ -1020,7 +1037,7 @@ eraser_warn_undated(struct eraser *e, int ti, const char *sid)
 
 	if (!et->present || et->undated == NULL || sid == NULL)
 		return;
-	bind_sid(e, et->undated, 1, sid);
+	eraser_bind_sid(e, et->undated, 1, sid);
 	while ((r = sqlite3_step(et->undated)) == SQLITE_ROW)
 		sb_addf(&sb, "%s%lld", sb.len ? ", " : "",
 			sqlite3_column_int64(et->undated, 0));
@@ -1044,7 +1061,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 	*rows = *remaining = 0;
 	if (!et->present || st == NULL)
 		return 0;
-	bind_sid(e, st, 1, sid);
+	eraser_bind_sid(e, st, 1, sid);
 	sqlite3_bind_int64(st, 2, at);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -1059,7 +1076,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 		eraser_warn_undated(e, ti, sid);
 	if (dry || *rows == 0)
 		return 0;
-	bind_sid(e, et->release, 1, sid);
+	eraser_bind_sid(e, et->release, 1, sid);
 	sqlite3_bind_int64(et->release, 2, at);
 	return run_on(e, et->release, rows, et->t->name);
 }

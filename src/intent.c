@@ -227,7 +227,8 @@ redone_json(const struct erase_tally *t, const struct config *cfg,
  */
 static int
 spare_new_holders(sqlite3 *live, const struct config *cfg,
-		  const struct key *k, struct intent *evs, int n)
+		  const struct key *k, const struct eraser *er,
+		  struct intent *evs, int n)
 {
 	struct hashset *wanted = hashset_new(), *held = NULL;
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
@@ -252,8 +253,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 			continue;
 		r = SQLITE_DONE;
 		if (evs[i].ev.subject != NULL) {
-			sqlite3_bind_text(there, 1, evs[i].ev.subject, -1,
-					  SQLITE_STATIC);
+			eraser_bind_sid(er, there, 1, evs[i].ev.subject);
 			r = sqlite3_step(there);
 			sqlite3_reset(there);
 			if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -564,7 +564,7 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	for (i = 0; i < ng; i++)
 		tally_init(&t[i], cfg);
 	/* its scan of the subjects before the write lock, not in it */
-	if (spare_new_holders(live, cfg, k, evs, n) != 0 ||
+	if (spare_new_holders(live, cfg, k, er, evs, n) != 0 ||
 	    db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the live "
 					     "store") != 0)
 		goto done;

@@ -620,7 +620,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	struct strbuf victims = STRBUF_INIT;
 	sqlite3_stmt *mst = NULL;
 	char *key = xstrdup("");
-	int64_t count = 0, after = 0;
+	int64_t count = 0, after = 0, before = b->requests;
 	char due[TIME_BUFSZ];
 	int n = 0, nm = 0, i, r, rc = -1;
 
@@ -664,9 +664,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 			r = execute(b, &q[i], m, nm);
 			if (r < 0)
 				goto done;
-			if (r == 0)
-				(*done)++;
-			else if (q[i].due < now) {
+			if (r > 0 && q[i].due < now) {
 				log_err("request %s is overdue: due %s",
 					q[i].id, time_format(q[i].due, due));
 				(*overdue)++;
@@ -682,6 +680,8 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 		goto done;
 	rc = 0;
 done:
+	/* what committed (a failed batch is not counted) */
+	*done = b->requests - before;
 	b->spare = NULL;
 	hashset_free(spare);
 	sb_release(&victims);

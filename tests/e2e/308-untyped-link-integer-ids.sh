@@ -81,4 +81,39 @@ eq "the held bill is released" \
 eq "and the release recorded" \
 	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'
 	  AND subject = '2'")" 1
+
+# --- a subjects id with no declared type, holding integers; a TEXT link
+mkdir u && cd u || exit 1
+sql app.db "
+CREATE TABLE subjects(id PRIMARY KEY, kind TEXT, email TEXT,
+  last_contact_at TEXT);
+CREATE TABLE messages(id INTEGER PRIMARY KEY, subject_id, body TEXT);
+CREATE INDEX messages_sid ON messages(subject_id);
+CREATE TABLE notes(id INTEGER PRIMARY KEY, sid TEXT, body TEXT);
+CREATE INDEX notes_sid ON notes(sid);
+INSERT INTO subjects VALUES (1, 'lead', 'lee@example.com', '2020-01-01'),
+  (2, 'client', 'cleo@example.com', '2026-01-01'),
+  (3, 'client', 'stay@example.com', '2026-01-01');
+INSERT INTO messages(subject_id, body) VALUES (1, 'm1'), (2, 'm2'),
+  (3, 'm3');
+INSERT INTO notes(sid, body) VALUES ('1', 'n1'), ('2', 'n2'), ('3', 'n3');"
+sed -e '/^\[table bills\]/,$d' ../lethe.ini >lethe.ini
+printf '[table notes]\nsubject = sid\non_erase = delete\n' >>lethe.ini
+CONF=$T/u/lethe.ini
+NOW=2026-02-01T00:00:00Z
+lt init
+lt request erase --email cleo@example.com
+NOW=2026-02-02T00:00:00Z
+lt run
+expect 0 "the run on a store whose ids have no declared type"
+eq "lead 1 and client 2 are gone" \
+	"$(sql app.db "SELECT group_concat(id) FROM subjects")" 3
+eq "their untyped-linked messages too" \
+	"$(sql app.db "SELECT group_concat(body) FROM messages")" m3
+eq "and their TEXT-linked notes" \
+	"$(sql app.db "SELECT group_concat(body) FROM notes")" n3
+eq "each a tombstone" \
+	"$(sql ledger.db "SELECT group_concat(subject) FROM events WHERE
+	  type = 'erase' ORDER BY seq")" "1,2"
+cd "$T" || exit 1
 done_testing

@@ -23,6 +23,16 @@ sql live.db "INSERT INTO communications(subject_id, at, channel, body)
 CREATE TRIGGER keep_lou BEFORE DELETE ON communications
   WHEN old.subject_id = '$L1' BEGIN SELECT RAISE(ABORT, 'app says no'); END;"
 
+F=ffffffff-0000-4000-8000-00000000000f
+add_subject live.db $F client Fay fay@example.com '' 2026-11-01T00:00:00Z
+sql live.db "INSERT INTO tickets(subject_id, opened_at, title, body, status)
+  VALUES ('$F', '2026-10-01', 't', 'b', 'open');
+CREATE TRIGGER keep_fay BEFORE DELETE ON tickets
+  WHEN old.subject_id = '$F' BEGIN SELECT RAISE(ABORT, 'app says no'); END;"
+lt request erase --email fay@example.com
+FID=$(cut -d' ' -f1 out)
+lt request approve "$FID"
+expect 0 "Fay's request approved (the application will refuse it)"
 lt request erase --email cy@example.com
 expect 0 "Cy asks to be erased (approval needed)"
 RID=$(cut -d' ' -f1 out)
@@ -30,8 +40,8 @@ lt run
 expect 1 "the application refuses Lou's erasure: the run fails"
 err_has "erase from table 'communications'.*app says no" \
 	"the refusal is shown, naming the table"
-err_has "run done: 0 leads expired.*0 subjects erased.*FAILED" \
-	"the summary claims no erasure that was rolled back"
+err_has "run done: 0 leads expired, 0 requests executed, 0 subjects erased.*FAILED" \
+	"the summary claims no erasure or request that was rolled back"
 eq "both leads are still there (one batch)" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE kind = 'lead'")" 2
 
@@ -63,10 +73,12 @@ err_has "request $LID is overdue" "so is the one that waits, past its due time"
 err_has "2 requests OVERDUE" "which the summary counts"
 err_has "holds and purges wait" "and says holds and purges wait"
 
-sql live.db "DROP TRIGGER keep_lou"
+sql live.db "DROP TRIGGER keep_lou; DROP TRIGGER keep_fay"
 NOW=2026-12-11T10:00:00Z
 lt run
 expect 1 "once the application allows it, the intent finishes (Cy still overdue)"
+eq "Fay is gone too" \
+	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$F'")" 0
 eq "both leads are gone" \
 	"$(sql live.db "SELECT count(*) FROM subjects WHERE kind = 'lead'")" 0
 eq "one tombstone each for Lou, Lia and Di" \
