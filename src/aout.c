@@ -14,6 +14,7 @@
 
 #include "aout.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "sha.h"
 #include "util.h"
@@ -411,6 +412,7 @@ aout_close(struct aout *o, char *sha)
 	o->fd = -1;
 	if (place_new(o->tmp, o->path) != 0)
 		goto done;
+	interrupt_unguard(o->tmp);
 	free(o->tmp);
 	o->tmp = NULL;
 	rc = 0;
@@ -430,6 +432,7 @@ aout_abort(struct aout *o)
 		close(o->fd);
 	if (o->tmp != NULL)
 		unlink(o->tmp);
+	interrupt_unguard(o->tmp);
 	free(o->tmp);
 	free(o->path);
 	sha_free(o->sha);

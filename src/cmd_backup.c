@@ -24,6 +24,7 @@
 #include "erase.h"
 #include "files.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "ident.h"
 #include "intent.h"
 #include "lethe.h"
@@ -274,6 +275,7 @@ cmd_backup(struct ctx *c)
 	if (aout_tree_file(&b.tree, base_of(cfg->live_store), snap, &st) != 0)
 		goto done;
 	unlink(snap);
+	interrupt_unguard(snap);
 	if (add_files(&b) != 0)
 		goto done;
 	manifest_end(&b.manifest, c->key);
@@ -295,6 +297,7 @@ cmd_backup(struct ctx *c)
 done:
 	if (snap != NULL) {
 		unlink(snap);
+		interrupt_unguard(snap);
 		free(snap);
 	}
 	aout_abort(b.out);

@@ -24,6 +24,7 @@
 #include "fault.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "ident.h"
 #include "lethe.h"
 #include "log.h"
@@ -390,6 +391,7 @@ cmd_restore(struct ctx *c)
 		rc = EX_IOERR;
 		goto done;
 	}
+	interrupt_unguard(s.dir);	/* it is the target now */
 	free(s.dir);
 	s.dir = NULL;
 	stage_summary(stdout, &s, &f, 0);

@@ -14,6 +14,7 @@
 
 #include "files.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "leftover.h"
 #include "log.h"
 #include "sha.h"
@@ -122,10 +123,14 @@ int
 tmpfile_noted(const char *path, char **tmp)
 {
 	char *dir = dir_of(path);
+	int fd;
 
 	leftover_note(dir);
 	free(dir);
-	return tmpfile_beside(path, tmp);
+	fd = tmpfile_beside(path, tmp);
+	if (fd >= 0)
+		interrupt_guard(*tmp);
+	return fd;
 }
 
 int

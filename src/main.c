@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interrupt.h"
 #include "lethe.h"
 #include "log.h"
 #include "timeutil.h"
@@ -211,6 +212,7 @@ main(int argc, char **argv)
 	 * rest of lethe reads bytes; the environment's locale is not used,
 	 * so lethe behaves the same whatever it is) */
 	setlocale(LC_CTYPE, "C.UTF-8");
+	interrupt_setup();
 	memset(&c, 0, sizeof(c));
 	c.lock_fd = -1;
 	if (take_global(&argc, argv, &config, &now) != 0)

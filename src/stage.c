@@ -11,6 +11,7 @@
 
 #include "files.h"
 #include "fsutil.h"
+#include "interrupt.h"
 #include "log.h"
 #include "stage.h"
 #include "strbuf.h"
@@ -59,6 +60,8 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 		s->error = STAGE_IO;
 		return -1;
 	}
+	/* unfiltered entries: gone even if a signal ends lethe */
+	interrupt_guard(s->dir);
 	if (extract_archive(src, s->dir, c->cfg, &s->x) != 0) {
 		s->error = s->x.error == EXTRACT_HOSTILE ? STAGE_DATA
 							 : STAGE_IO;
@@ -142,6 +145,7 @@ stage_release(struct staged *s)
 {
 	if (s->dir != NULL) {
 		rm_tree(s->dir);
+		interrupt_unguard(s->dir);
 		free(s->dir);
 	}
 	extract_release(&s->x);
