@@ -26,6 +26,12 @@ char *xasprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /*
+ * uuid_shaped: whether the n bytes at s are a UUID's text: 8-4-4-4-12
+ * hexadecimal digits (n must be 36).
+ */
+int uuid_shaped(const char *s, size_t n);
+
+/*
  * parse_int: parse all of decimal string s (no sign other than '-', no
  * spaces, no trailing text) into *out if it lies in [min, max].
  * Returns 0, or -1 when s is not such a number; *out is then unchanged.

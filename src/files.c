@@ -178,35 +178,21 @@ rule_dir(const struct config *cfg, const struct fpattern *p,
 		     : xstrdup(cfg->dir);
 }
 
-/* uuid_shaped: whether s is 8-4-4-4-12 hexadecimal digits. */
-static int
-uuid_shaped(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 36; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return 0;
-	}
-	return s[36] == '\0';
-}
-
 /*
  * erase_rule: remove subject sid's folder or file of rule f (pattern p,
  * its names in folder dir with base before the placeholder) where the
  * pattern puts it, spelt as the id is and, for a UUID, in small letters
- * or in capitals (the same UUID, as restore reads it; other ids are
- * told apart by case); rules by identifier are walk_nested's.  Returns
+ * or in capitals, bare or in braces (the same UUID, as restore reads it;
+ * other ids are told apart by case); rules by identifier are
+ * walk_nested's.  Returns
  * the number removed, or -1 after reporting.
  */
 static int
 erase_rule(const struct files_rule *f, const struct fpattern *p,
 	   const char *dir, const char *base, const char *sid, int dry)
 {
-	char low[37], up[37];
-	const char *spelt[3] = { NULL, NULL, NULL };
+	char low[37], up[37], blow[39], bup[39];
+	const char *spelt[5] = { NULL, NULL, NULL, NULL, NULL };
 	int i, j, r, rc = 0;
 
 	if (strcmp(p->placeholder, "subject") != 0 || sid == NULL ||
@@ -214,15 +200,19 @@ erase_rule(const struct files_rule *f, const struct fpattern *p,
 	    strcmp(sid, ".") == 0)
 		return 0;
 	spelt[0] = sid;
-	if (uuid_shaped(sid)) {
+	if (uuid_shaped(sid, strlen(sid))) {
 		for (i = 0; i <= 36; i++) {
 			low[i] = (char)tolower((unsigned char)sid[i]);
 			up[i] = (char)toupper((unsigned char)sid[i]);
 		}
+		snprintf(blow, sizeof(blow), "{%s}", low);
+		snprintf(bup, sizeof(bup), "{%s}", up);
 		spelt[1] = low;
 		spelt[2] = up;
+		spelt[3] = blow;
+		spelt[4] = bup;
 	}
-	for (i = 0; i < 3 && spelt[i] != NULL && rc >= 0; i++) {
+	for (i = 0; i < 5 && spelt[i] != NULL && rc >= 0; i++) {
 		char *path;
 
 		for (j = 0; j < i && strcmp(spelt[j], spelt[i]) != 0; j++)

@@ -44,13 +44,19 @@ intern(const char *reason)
 }
 
 /* sid_key: the set key of a subject id, whatever its letters' case (a
- * UUID may be spelled in capitals in a path or another copy). */
+ * UUID may be spelled in capitals in a path or another copy) and, for a
+ * UUID, in braces as Windows writes a GUID ("{...}"). */
 static void
 sid_key(const char *sid, unsigned char *key)
 {
 	char low[128];
 	size_t i, n = strlen(sid);
 
+	if (n == 38 && sid[0] == '{' && sid[37] == '}' &&
+	    uuid_shaped(sid + 1, 36)) {
+		sid++;
+		n = 36;
+	}
 	if (n >= sizeof(low)) {
 		sha_raw(sid, n, key);
 		return;

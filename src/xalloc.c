@@ -84,6 +84,22 @@ xasprintf(const char *fmt, ...)
 }
 
 int
+uuid_shaped(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int
 parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	char *end;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Law 6 on the live [files] tree, as restore reads it (law 5): a subject's
 # folder named by its UUID in capitals is the same subject's; `run`
-# removes it with the subject, as it removes one in small letters, and
+# removes it with the subject, as it removes one in small letters or in
+# braces (a Windows GUID; restore drops such folders too), and
 # leaves another subject's folder alone; an id that is no UUID is matched
 # as spelt (cust-ab12 and CUST-AB12 are two subjects).
 . "$TESTS_TOP/tests/lib.sh"
@@ -25,6 +26,22 @@ check "kim's folder stays" test -f "attachments/$K/id.txt"
 lt backup -o "$T/b.tar"
 lt inspect "$T/b.tar"
 expect 0 "a backup after the run holds no erased subject"
+
+# --- a UUID in braces, as Windows writes a GUID, is the same subject's
+G=99999999-0000-4000-8000-000000000009
+GU=$(echo "$G" | tr a-f A-F)
+add_subject live.db $G client 'Gil' gil@example.com '' 2026-11-01T00:00:00Z
+mkdir -p "attachments/{$GU}" "app/attachments/{$G}"
+echo g >"attachments/{$GU}/g.txt"
+echo g >"app/attachments/{$G}/g.txt"
+(cd app && tar -cf "$T/app.tar" attachments)
+lt request erase --email gil@example.com
+lt run
+expect 0 "run erasing Gil"
+check "Gil's folder in braces is removed" test ! -e "attachments/{$GU}"
+lt restore "$T/app.tar" --to "$T/rg"
+expect 0 "restore of an archive holding Gil's folder in braces"
+check "the folder is not restored" test ! -e "$T/rg/attachments/{$G}"
 
 # --- ids that are not UUIDs are told apart by case
 add_subject live.db cust-ab12 client 'Alice' alice@example.com '' \
