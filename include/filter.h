@@ -88,6 +88,17 @@ struct hit_line {
 	char *text;
 };
 
+/* Rows of a subject matched by identifier that a legal hold keeps in a
+ * restored database: a restore records a hold for them, so that a run
+ * releases them in time should that database become the live store. */
+struct filter_hold {
+	char *sid;
+	const char *table;		/* the config's */
+	int64_t rows;
+	int64_t undated;
+	char *until;			/* ISO-8601, or NULL */
+};
+
 struct filter {
 	const struct config *cfg;
 	const struct key *key;
@@ -113,6 +124,9 @@ struct filter {
 	int nfolders;
 	struct filter_release *releases;	/* hold releases, in order */
 	int nreleases;
+	struct filter_hold *holds;	/* apply mode: held rows of subjects
+					 * matched by identifier */
+	int nholds;
 	struct filter_stats st;
 	struct sqlfn_ctx fn;		/* for databases being filtered */
 	int hostile;			/* the failure was bad input data */

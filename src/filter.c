@@ -225,6 +225,11 @@ filter_release(struct filter *f)
 	}
 	free(f->aliases);
 	free_list(f->folders, f->nfolders);
+	for (i = 0; i < f->nholds; i++) {
+		free(f->holds[i].sid);
+		free(f->holds[i].until);
+	}
+	free(f->holds);
 	for (i = 0; i < f->nreleases; i++) {
 		free(f->releases[i].sid);
 		free(f->releases[i].table);

@@ -403,10 +403,11 @@ hex_of(const unsigned char *raw, struct strbuf *sb)
  * tombstone, or whose identifier is a newer erasure's, joins the batch
  * with its own identifier hashes (for the tables linked by identifier and
  * for free text); one matched by identifier is noted so its per-subject
- * paths go too.
+ * paths go too, and its id added to *by_ident (*nby_ident of them).
  */
 static int
-match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
+match_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
+	       char ***by_ident, int *nby_ident)
 {
 	const struct config *cfg = f->cfg;
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
@@ -464,8 +465,13 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er)
 				ids.buf[mark] = '\0';
 			}
 		}
-		if (by_id < 0)
+		if (by_id < 0) {
 			filter_note_subject(f, sid, tomb);
+			*by_ident = xrealloc(*by_ident, sizeof(**by_ident) *
+							    (size_t)(*nby_ident
+								     + 1));
+			(*by_ident)[(*nby_ident)++] = xstrdup(sid);
+		}
 		if (eraser_add(er, sid, sb_str(&ids)) != 0)
 			goto done;
 	}
@@ -480,6 +486,55 @@ done:
 	sb_release(&ids);
 	free(raw);
 	free(have);
+	return rc;
+}
+
+/*
+ * note_holds: apply mode: the rows a legal hold keeps (as of now) of the n
+ * subjects sids, matched by identifier, into f->holds: the ledger has no
+ * hold for them (no erasure named them), so the restore records one.
+ * Counted before the erasure changes anything.  Returns 0 or -1.
+ */
+static int
+note_holds(struct filter *f, struct eraser *er, char **sids, int n)
+{
+	const struct config *cfg = f->cfg;
+	struct erase_tally *t = xcalloc((size_t)n, sizeof(*t));
+	char **ids = xcalloc((size_t)n, sizeof(*ids));
+	int i, j, retained = 0, rc = -1;
+
+	for (j = 0; j < cfg->ntables; j++)
+		retained |= cfg->tables[j].on_erase == ON_RETAIN;
+	for (i = 0; i < n; i++) {
+		tally_init(&t[i], cfg);
+		ids[i] = "";
+	}
+	if (retained && eraser_count_batch(er, n, sids, ids, t) != 0)
+		goto done;
+	for (i = 0; retained && i < n; i++)
+		for (j = 1; j < t[i].n; j++) {
+			struct filter_hold *h;
+
+			if (t[i].held[j] == 0 ||
+			    cfg->tables[j - 1].on_erase != ON_RETAIN)
+				continue;
+			f->holds = xrealloc(f->holds, sizeof(*f->holds) *
+							  (size_t)(f->nholds +
+								   1));
+			h = &f->holds[f->nholds++];
+			h->sid = xstrdup(sids[i]);
+			h->table = cfg->tables[j - 1].name;
+			h->rows = t[i].held[j];
+			h->undated = t[i].undated[j];
+			h->until = t[i].until[j] ? xstrdup(t[i].until[j])
+						 : NULL;
+		}
+	rc = 0;
+done:
+	for (i = 0; i < n; i++)
+		tally_release(&t[i]);
+	free(t);
+	free(ids);
 	return rc;
 }
 
@@ -518,9 +573,9 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	struct eraser *er = NULL;
 	const struct config *cfg = f->cfg;
 	struct config *view;
-	char what[4096];
+	char what[4096], **by_ident = NULL;
 	int64_t before = f->st.tally.rows[0];
-	int i, rc = -1;
+	int i, nby_ident = 0, rc = -1;
 
 	snprintf(what, sizeof(what), "restored database '%s'", printable(rel));
 	/* an older copy may lack columns added since: what they would
@@ -555,7 +610,10 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		if (f->tombs[i].sid != NULL &&
 		    eraser_add(er, f->tombs[i].sid, NULL) != 0)
 			goto done;
-	if (match_subjects(f, db, er) != 0 || eraser_sync(er) != 0)
+	if (match_subjects(f, db, er, &by_ident, &nby_ident) != 0 ||
+	    eraser_sync(er) != 0 ||
+	    (f->mode == FILTER_APPLY && nby_ident > 0 &&
+	     note_holds(f, er, by_ident, nby_ident) != 0))
 		goto done;
 	/* what only reads goes on while quick_check runs */
 	if (f->mode == FILTER_APPLY &&
@@ -603,6 +661,7 @@ done:
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	eraser_free(er);
+	free_list(by_ident, nby_ident);
 	f->cfg = cfg;
 	config_view_free(view);
 	return rc;

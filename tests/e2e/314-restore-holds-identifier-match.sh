@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPEC 1 (retain: kept only as long as required) with law 5: a restored
+# database may hold a person the live store never had when their erasure
+# ran (an identifier-only tombstone), with invoices under a legal hold.
+# The restore keeps those invoices (the hold) and records a `hold` event
+# for that person, so that once the restored database is the live store
+# again (disaster recovery), a run releases them when the hold ends.
+. "$TESTS_TOP/tests/lib.sh"
+setup
+I=11111111-0000-4000-8000-000000000001
+K=22222222-0000-4000-8000-000000000002
+add_subject live.db $K client Kim kim@example.com '' 2026-11-01T00:00:00Z
+mkdir app
+cp live.db app/live.db
+add_subject app/live.db $I client Ivy ivy@example.com '' 2026-11-01T00:00:00Z
+sql app/live.db "INSERT INTO invoices(subject_id, number, issued_at,
+  amount_cents, billing_name, billing_address) VALUES
+  ('$I', 'A-1', '2019-06-01T00:00:00Z', 100, 'Ivy', '1 Road'),
+  ('$I', 'A-2', '2024-01-01T00:00:00Z', 200, 'Ivy', '1 Road'),
+  ('$K', 'B-1', '2024-01-01T00:00:00Z', 300, 'Kim', '2 Road');"
+tar -cf app.tar app
+
+lt request erase --email ivy@example.com
+lt run
+expect 0 "Ivy, unknown to the live store, gets an identifier-only tombstone"
+
+lt restore app.tar --to "$T/dry" --dry-run
+expect 0 "a dry run"
+eq "records no hold" \
+	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'")" 0
+
+lt restore app.tar --to "$T/r"
+expect 0 "the old copy of the application restores"
+eq "Ivy's subjects row is gone" \
+	"$(sql r/app/live.db "SELECT count(*) FROM subjects WHERE id = '$I'")" 0
+eq "her invoice past its hold is gone, the one inside it kept, Kim's kept" \
+	"$(sql r/app/live.db "SELECT group_concat(number) FROM invoices
+	  ORDER BY number")" "A-2,B-1"
+eq "a hold is recorded for her kept invoice, until its hold ends" \
+	"$(sql ledger.db "SELECT scope || ' ' || json_extract(data, '$.rows')
+	  || ' ' || json_extract(data, '$.until') FROM events WHERE
+	  type = 'hold' AND subject = '$I'")" \
+	"invoices 1 2030-01-01T00:00:00Z"
+lt ledger verify
+expect 0 "the ledger verifies"
+
+# the restored database becomes the live store
+cp r/app/live.db live.db
+NOW=2029-12-01T00:00:00Z
+lt run
+expect 0 "a run inside the hold"
+eq "keeps the invoice" \
+	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
+	  '$I'")" 1
+NOW=2030-02-01T00:00:00Z
+lt run
+expect 0 "a run after the hold"
+eq "releases it" \
+	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
+	  '$I'")" 0
+eq "Kim's invoice stays" \
+	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
+	  '$K'")" 1
+eq "and records the release" \
+	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'
+	  AND subject = '$I'")" 1
+done_testing
