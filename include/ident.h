@@ -95,4 +95,11 @@ int ident_looks_personal(const char *s, int calling_code);
  */
 char *ident_mask_path(const char *path, int calling_code);
 
+/*
+ * ident_mask_name: the same for a name that is no path of this machine
+ * (an archive's entry, for messages): as it is, parts masked.  A new
+ * string the caller frees.
+ */
+char *ident_mask_name(const char *name, int calling_code);
+
 #endif

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "extract.h"
 #include "fsutil.h"
+#include "ident.h"
 #include "log.h"
 #include "manifest.h"
 #include "sha.h"
@@ -84,12 +85,31 @@ printable(const char *s)
 	return b;
 }
 
+/*
+ * entry_shown: entry as messages name it (they go to the journal):
+ * printable, with each part that looks like an email address or phone
+ * number (an erased person's, say) masked.  Static, as printable's.
+ */
+static const char *
+entry_shown(const struct ex *e, const char *entry)
+{
+	char *m;
+	const char *p;
+
+	if (entry == NULL)
+		return "?";
+	m = ident_mask_name(entry, (int)e->cfg->calling_code);
+	p = printable(m);
+	free(m);
+	return p;
+}
+
 /* hostile: report a refused entry; the extraction fails with 65. */
 static int
 hostile(struct ex *e, const char *entry, const char *why)
 {
 	log_err("refusing archive '%s': entry '%s': %s", e->src,
-		printable(entry), why);
+		entry_shown(e, entry), why);
 	e->x->error = EXTRACT_HOSTILE;
 	return -1;
 }
@@ -99,8 +119,8 @@ io_error(struct ex *e, const char *entry, const char *what)
 {
 	if (errno == ENAMETOOLONG)
 		return hostile(e, entry, "a name too long for this system");
-	log_err("cannot %s '%s' from archive '%s': %s", what, printable(entry),
-		e->src, strerror(errno));
+	log_err("cannot %s '%s' from archive '%s': %s", what,
+		entry_shown(e, entry), e->src, strerror(errno));
 	e->x->error = EXTRACT_IO;
 	return -1;
 }
@@ -116,7 +136,7 @@ bad_path(struct ex *e, const char *in, const char *entry, const char *why)
 
 	if (entry == NULL)
 		return hostile(e, in, why);
-	snprintf(buf, sizeof(buf), "a hardlink to '%s': %s", printable(in),
+	snprintf(buf, sizeof(buf), "a hardlink to '%s': %s", entry_shown(e, in),
 		 why);
 	return hostile(e, entry, buf);
 }
@@ -280,12 +300,12 @@ corrupt(struct ex *e, const char *entry)
 	if (err == EIO || err == ENOSPC || err == EACCES || err == EROFS ||
 	    err == EDQUOT) {
 		log_err("cannot read archive '%s' at entry '%s': %s", e->src,
-			printable(entry), msg ? msg : strerror(err));
+			entry_shown(e, entry), msg ? msg : strerror(err));
 		e->x->error = EXTRACT_IO;
 		return -1;
 	}
 	log_err("refusing archive '%s': corrupt or truncated at entry '%s': %s",
-		e->src, printable(entry), msg ? msg : "unknown error");
+		e->src, entry_shown(e, entry), msg ? msg : "unknown error");
 	e->x->error = EXTRACT_HOSTILE;
 	return -1;
 }
@@ -1185,7 +1205,7 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 		}
 		if (r == ARCHIVE_WARN)
 			log_warn("archive '%s' entry '%s': %s", e.src,
-				 printable(archive_entry_pathname(ent)),
+				 entry_shown(&e, archive_entry_pathname(ent)),
 				 archive_error_string(e.a));
 		if (++x->entries > cfg->max_entries) {
 			char why[96];

@@ -500,9 +500,16 @@ ident_looks_personal(const char *s, int calling_code)
 char *
 ident_mask_path(const char *path, int calling_code)
 {
-	struct strbuf sb = STRBUF_INIT, part = STRBUF_INIT;
 	char abs[PATH_MAX];
-	const char *p = realpath(path, abs) ? abs : path;
+
+	return ident_mask_name(realpath(path, abs) ? abs : path,
+			       calling_code);
+}
+
+char *
+ident_mask_name(const char *p, int calling_code)
+{
+	struct strbuf sb = STRBUF_INIT, part = STRBUF_INIT;
 
 	for (;;) {
 		size_t n = strcspn(p, "/");
