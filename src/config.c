@@ -1283,6 +1283,15 @@ check_loaded(struct loader *ld)
 		resolve_folder(&cfg->live_store);
 	if (cfg->lock_file == NULL && cfg->ledger != NULL)
 		cfg->lock_file = xasprintf("%s.lock", cfg->ledger);
+	/* law 4: the ledger names subjects by id, in plain text */
+	for (i = 0; cfg->subj_id != NULL && i < cfg->subj_ids.n; i++)
+		if (strcasecmp(cfg->subj_ids.column[i], cfg->subj_id) == 0)
+			errorf(ld, config_key_line(cfg, "subjects", "id"),
+			       "subjects", "id",
+			       "'%s' is also an identifier column: tombstones "
+			       "name subjects by id, and the ledger holds no "
+			       "personal data; give the subjects table an id "
+			       "of its own (a UUID)", cfg->subj_id);
 	for (i = 0; i < cfg->ntables; i++)
 		check_table(ld, &cfg->tables[i]);
 	for (i = 0; i < cfg->npurges; i++) {

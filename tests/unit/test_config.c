@@ -854,6 +854,10 @@ test_cross(void)
 	char text[2048];
 	struct config *cfg;
 
+	REFUSED(load_base("id = Email\n"),
+		"a subjects id that is an identifier column (law 4)",
+		"lethe.ini:7: [subjects] id: 'Email' is also an identifier "
+		"column");
 	snprintf(text, sizeof(text),
 		 "[lethe]\nlive_store = live.db\nledger = live.db\n"
 		 "key_file = k\n%s", subj);
