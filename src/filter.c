@@ -43,13 +43,14 @@ intern(const char *reason)
 	return "other";
 }
 
-/* sid_key: the set key of a subject id, whatever its letters' case (a
- * UUID may be spelled in capitals in a path or another copy) and, for a
- * UUID, in braces as Windows writes a GUID ("{...}"). */
+/* sid_key: the set key of a subject id; for a UUID, whatever its
+ * letters' case (it may be spelled in capitals in a path or another copy)
+ * and in braces as Windows writes a GUID ("{...}").  Other ids are told
+ * apart by case, as run tells them apart. */
 static void
 sid_key(const char *sid, unsigned char *key)
 {
-	char low[128];
+	char low[36];
 	size_t i, n = strlen(sid);
 
 	if (n == 38 && sid[0] == '{' && sid[37] == '}' &&
@@ -57,7 +58,7 @@ sid_key(const char *sid, unsigned char *key)
 		sid++;
 		n = 36;
 	}
-	if (n >= sizeof(low)) {
+	if (!uuid_shaped(sid, n)) {
 		sha_raw(sid, n, key);
 		return;
 	}

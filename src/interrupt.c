@@ -35,8 +35,9 @@ struct dent {
 	char name[];
 };
 
-/* rm_at: remove name in folder dfd, and all below it. */
-static void
+/* rm_at: remove name in folder dfd, and all below it it can; returns
+ * whether name is gone. */
+static int
 rm_at(int dfd, const char *name, int depth)
 {
 	char buf[2048];
@@ -44,13 +45,15 @@ rm_at(int dfd, const char *name, int depth)
 	long n, off;
 
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return;
+		return 1;
 	if (depth > MAX_DEPTH)
-		return;
+		return 0;	/* deeper: left to the sweep */
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				       O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return 0;
+	/* read again while a pass removed something: removing entries
+	 * while reading a folder may skip some */
 	do {
 		removed = 0;
 		lseek(fd, 0, SEEK_SET);
@@ -60,22 +63,26 @@ rm_at(int dfd, const char *name, int depth)
 				struct dent *d = (struct dent *)(buf + off);
 
 				off += d->reclen;
-				if (strcmp(d->name, ".") == 0 ||
-				    strcmp(d->name, "..") == 0)
-					continue;
-				rm_at(fd, d->name, depth + 1);
-				removed = 1;
+				if (strcmp(d->name, ".") != 0 &&
+				    strcmp(d->name, "..") != 0 &&
+				    rm_at(fd, d->name, depth + 1))
+					removed = 1;
 			}
 	} while (removed && n == 0);
 	close(fd);
-	unlinkat(dfd, name, AT_REMOVEDIR);
+	return unlinkat(dfd, name, AT_REMOVEDIR) == 0;
 }
 
 static void
 on_signal(int sig)
 {
+	static int cleaning;
 	int i, e = errno;
 
+	/* one cleanup: a second signal (on another thread, say) must not
+	 * end lethe while the first is still removing */
+	if (__atomic_exchange_n(&cleaning, 1, __ATOMIC_SEQ_CST))
+		return;
 	for (i = 0; i < SLOTS; i++) {
 		char aside[PATH_BYTES + 8];
 		size_t len;

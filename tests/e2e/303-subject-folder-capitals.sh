@@ -51,10 +51,18 @@ add_subject live.db CUST-AB12 client 'Bob' bob@example.com '' \
 mkdir -p attachments/cust-ab12 attachments/CUST-AB12
 echo a >attachments/cust-ab12/a.txt
 echo b >attachments/CUST-AB12/b.txt
+lt backup -o "$T/ab.tar"
+expect 0 "a backup holding both"
 lt request erase --email alice@example.com
 lt run
 expect 0 "run erasing cust-ab12"
 check "cust-ab12's folder is removed" test ! -e attachments/cust-ab12
 check "CUST-AB12's folder (another subject) stays" \
 	test -f attachments/CUST-AB12/b.txt
+lt restore "$T/ab.tar" --to "$T/rab"
+expect 0 "the backup from before restores"
+eq "without cust-ab12, with CUST-AB12, as run left them" \
+	"$(sql rab/live.db "SELECT group_concat(id) FROM subjects WHERE
+	  id LIKE 'cust%'")" CUST-AB12
+check "CUST-AB12's folder is restored" test -f rab/attachments/CUST-AB12/b.txt
 done_testing
