@@ -116,6 +116,8 @@ struct filter {
 	int ntombs;
 	struct hashset *by_hash;	/* newer identifier hashes -> tomb */
 	struct hashset *by_sid;		/* every tombstone's subject -> tomb */
+	struct hashset *by_ident;	/* the subjects of restored databases
+					 * matched by identifier */
 	struct hashset *inodes;		/* files dropped with per-subject
 					 * paths */
 	struct filter_alias *aliases;	/* symlinks to folders in the tree */
@@ -140,6 +142,16 @@ struct filter {
 int filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		const struct key *k, int64_t now, int mode);
 void filter_release(struct filter *f);
+
+/*
+ * filter_append_holds: in the open transaction of ledger l, a `hold`
+ * event for each of f->holds, unless the ledger holds an open one for
+ * that subject and table (a restore before, another database of the
+ * same archive): should the filtered data become the live store, a run
+ * releases those rows when the hold ends.  Returns 0, or -1 after
+ * reporting.
+ */
+int filter_append_holds(const struct filter *f, struct ledger *l);
 
 /* filter_set_rule: which erasures match by identifier (see enum). */
 void filter_set_rule(struct filter *f, int rule, int64_t seq,

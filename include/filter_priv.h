@@ -29,6 +29,10 @@ int filter_sid(const struct filter *f, const char *sid);
  */
 void filter_note_subject(struct filter *f, const char *sid, int t);
 
+/* filter_by_ident: whether subject sid was noted as matched by
+ * identifier (filter_note_subject), in this or another database. */
+int filter_by_ident(const struct filter *f, const char *sid);
+
 /* filter_ident: the newer tombstone index of an identifier, or -1. */
 int filter_ident(const struct filter *f, const char *type, const char *norm);
 

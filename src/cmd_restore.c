@@ -208,44 +208,6 @@ done:
 	return rc;
 }
 
-/*
- * append_holds: in the open ledger transaction, a `hold` event for each
- * subject matched by identifier whose rows a legal hold kept in the
- * restored data (no erasure of theirs recorded one): should that data
- * become the live store, a run releases them when the hold ends.
- * Returns 0 or -1.
- */
-static int
-append_holds(struct ctx *c, const struct filter *f)
-{
-	struct strbuf data = STRBUF_INIT;
-	struct event ev;
-	int i, rc = 0;
-
-	for (i = 0; rc == 0 && i < f->nholds; i++) {
-		const struct filter_hold *h = &f->holds[i];
-
-		sb_reset(&data);
-		sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", h->rows);
-		if (h->until != NULL)
-			sb_add_json(&data, h->until);
-		else
-			sb_adds(&data, "null");
-		sb_addf(&data, ",\"undated\":%" PRId64 ",\"restored\":true}",
-			h->undated);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = "hold";
-		ev.subject = h->sid;
-		ev.scope = (char *)h->table;
-		ev.reason = "legal-hold";
-		ev.data = data.buf;
-		if (ledger_append(c->ledger, &ev) < 0)
-			rc = -1;
-	}
-	sb_release(&data);
-	return rc;
-}
-
 static int
 record(struct ctx *c, const struct staged *s, const struct filter *f,
        const char *dir)
@@ -265,7 +227,8 @@ record(struct ctx *c, const struct staged *s, const struct filter *f,
 	ev.type = "restore";
 	ev.data = data.buf;
 	if (ledger_begin(c->ledger) == 0) {
-		if (append_holds(c, f) == 0 && ledger_append(c->ledger, &ev) > 0)
+		if (filter_append_holds(f, c->ledger) == 0 &&
+		    ledger_append(c->ledger, &ev) > 0)
 			rc = ledger_commit(c->ledger);
 		else
 			ledger_rollback(c->ledger);

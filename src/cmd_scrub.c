@@ -155,7 +155,8 @@ cmd_scrub(struct ctx *c)
 	ev.data = data.buf;
 	rc = EX_IOERR;
 	if (ledger_begin(c->ledger) == 0) {
-		if (ledger_append(c->ledger, &ev) > 0 &&
+		if (filter_append_holds(&f, c->ledger) == 0 &&
+		    ledger_append(c->ledger, &ev) > 0 &&
 		    ledger_commit(c->ledger) == 0)
 			rc = EXIT_DONE;
 		else

@@ -128,6 +128,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	f->fn.now = now;
 	f->by_hash = hashset_new();
 	f->by_sid = hashset_new();
+	f->by_ident = hashset_new();
 	f->inodes = hashset_new();
 	tally_init(&f->st.tally, cfg);
 	f->st.purged_rows = xcalloc((size_t)cfg->npurges + 1,
@@ -200,10 +201,75 @@ filter_note_subject(struct filter *f, const char *sid, int t)
 {
 	unsigned char key[32];
 
+	sid_key(sid, key);
+	if (f->by_ident != NULL)
+		hashset_put_replace(f->by_ident, key, t);
 	if (filter_sid(f, sid) >= 0)
 		return;
-	sid_key(sid, key);
 	hashset_put(f->by_sid, key, t);
+}
+
+int
+filter_by_ident(const struct filter *f, const char *sid)
+{
+	unsigned char key[32];
+
+	sid_key(sid, key);
+	return f->by_ident != NULL && hashset_get(f->by_ident, key, NULL);
+}
+
+int
+filter_append_holds(const struct filter *f, struct ledger *l)
+{
+	struct strbuf data = STRBUF_INIT;
+	sqlite3_stmt *open = NULL;
+	struct event ev;
+	int i, r, rc = -1;
+
+	open = db_prepare(ledger_db(l),
+			  "SELECT 1 FROM events h WHERE h.type = 'hold' AND "
+			  "h.subject = ?1 AND h.scope = ?2 AND NOT EXISTS "
+			  "(SELECT 1 FROM events r WHERE r.subject = "
+			  "h.subject AND r.type = 'release' AND r.scope = "
+			  "h.scope AND r.seq > h.seq AND json_extract(r.data, "
+			  "'$.remaining') = 0)");
+	if (open == NULL)
+		return -1;
+	for (i = 0; i < f->nholds; i++) {
+		const struct filter_hold *h = &f->holds[i];
+
+		sqlite3_bind_text(open, 1, h->sid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(open, 2, h->table, -1, SQLITE_STATIC);
+		r = sqlite3_step(open);
+		sqlite3_reset(open);
+		if (r == SQLITE_ROW)
+			continue;
+		if (r != SQLITE_DONE) {
+			db_fail(ledger_db(l), "read the holds");
+			goto done;
+		}
+		sb_reset(&data);
+		sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", h->rows);
+		if (h->until != NULL)
+			sb_add_json(&data, h->until);
+		else
+			sb_adds(&data, "null");
+		sb_addf(&data, ",\"undated\":%" PRId64 ",\"restored\":true}",
+			h->undated);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = "hold";
+		ev.subject = h->sid;
+		ev.scope = (char *)h->table;
+		ev.reason = "legal-hold";
+		ev.data = data.buf;
+		if (ledger_append(l, &ev) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(open);
+	sb_release(&data);
+	return rc;
 }
 
 void
@@ -219,6 +285,7 @@ filter_release(struct filter *f)
 	free(f->tombs);
 	hashset_free(f->by_hash);
 	hashset_free(f->by_sid);
+	hashset_free(f->by_ident);
 	hashset_free(f->inodes);
 	for (i = 0; i < f->naliases; i++) {
 		free(f->aliases[i].from);

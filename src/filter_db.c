@@ -465,7 +465,9 @@ match_subjects(struct filter *f, sqlite3 *db, struct eraser *er,
 				ids.buf[mark] = '\0';
 			}
 		}
-		if (by_id < 0) {
+		/* by identifier: no tombstone names this id, or one the
+		 * archive's other databases were found to hold so */
+		if (by_id < 0 || filter_by_ident(f, sid)) {
 			filter_note_subject(f, sid, tomb);
 			*by_ident = xrealloc(*by_ident, sizeof(**by_ident) *
 							    (size_t)(*nby_ident

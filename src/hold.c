@@ -12,6 +12,7 @@
 #include "intent.h"
 #include "log.h"
 #include "strbuf.h"
+#include "timeutil.h"
 #include "util.h"
 #include "banned.h"
 
@@ -20,6 +21,10 @@
 /* One subject under a hold, with what its release would do. */
 struct held {
 	char *sid;
+	int64_t open_until;	/* a restore's hold: kept open until then,
+				 * rows or no rows in the live store (they
+				 * may come back with the restored data);
+				 * else 0 */
 	int64_t due;
 	int64_t remaining;
 	int64_t seq;		/* its release intent */
@@ -35,7 +40,9 @@ next_holds(struct ledger *l, const char *table, int64_t *after,
 	int r;
 
 	st = db_prepare(db,
-			"SELECT h.seq, h.subject FROM events h WHERE h.type = "
+			"SELECT h.seq, h.subject, CASE WHEN json_extract("
+			"h.data, '$.restored') THEN json_extract(h.data, "
+			"'$.until') END FROM events h WHERE h.type = "
 			"'hold' AND h.scope = ?1 AND h.subject IS NOT NULL "
 			"AND h.seq > ?2 AND NOT EXISTS (SELECT 1 FROM events r "
 			"WHERE r.subject = h.subject AND r.type = 'release' "
@@ -52,6 +59,9 @@ next_holds(struct ledger *l, const char *table, int64_t *after,
 		*after = sqlite3_column_int64(st, 0);
 		memset(&out[*n], 0, sizeof(out[*n]));
 		out[*n].sid = xstrdup(db_text(st, 1));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+		    time_parse(db_text(st, 2), &out[*n].open_until) != 0)
+			out[*n].open_until = 0;
 		(*n)++;
 	}
 	sqlite3_finalize(st);
@@ -69,6 +79,19 @@ free_holds(struct held *h, int n)
 		free(h[i].sid);
 }
 
+/* seen_before: whether h[i]'s subject is one of h[0..i) (two holds for
+ * one subject and table: a restore's and an erasure's, say). */
+static int
+seen_before(const struct held *h, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(h[j].sid, h[i].sid) == 0)
+			return 1;
+	return 0;
+}
+
 /* release_chunk: release what is due among n held subjects of table ti. */
 static int
 release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
@@ -78,16 +101,41 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	const char *table = cfg->tables[ti].name;
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
+	sqlite3_stmt *alive = NULL;
 	int64_t first = 0, last = 0, released = 0, r2;
-	int i, due = 0, rc = -1, durable = 0;
+	int i, r, due = 0, rc = -1, durable = 0;
 
 	if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
 		    "begin a transaction on the live store") != 0)
 		return -1;
+	sb_adds(&data, "SELECT 1 FROM main.");
+	sb_add_ident(&data, cfg->subj_table);
+	sb_adds(&data, " WHERE ");
+	sb_add_ident(&data, cfg->subj_id);
+	sb_adds(&data, " = ?1");
+	alive = db_prepare(live, sb_str(&data));
+	if (alive == NULL)
+		goto done;
 	for (i = 0; i < n; i++) {
+		/* a subject the live store holds is no erased one (a hold a
+		 * restore recorded for a person matched by identifier, who
+		 * lives on here): nothing of theirs is released */
+		eraser_bind_sid(er, alive, 1, h[i].sid);
+		r = sqlite3_step(alive);
+		sqlite3_reset(alive);
+		if (r != SQLITE_ROW && r != SQLITE_DONE) {
+			db_fail(live, "read a subject");
+			goto done;
+		}
+		h[i].due = 0;
+		h[i].remaining = 1;
+		if (r == SQLITE_ROW || seen_before(h, i))
+			continue;
 		if (eraser_release(er, ti, h[i].sid, now, 1, &h[i].due,
 				   &h[i].remaining) != 0)
 			goto done;
+		if (h[i].remaining == 0 && now <= h[i].open_until)
+			h[i].remaining = 1;	/* open while it may matter */
 		if (h[i].due > 0 || h[i].remaining == 0)
 			due++;
 	}
@@ -157,6 +205,7 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	*rows += released;
 	rc = 0;
 done:
+	sqlite3_finalize(alive);
 	if (durable)
 		ledger_mark_dirty(l);
 	if (!sqlite3_get_autocommit(live))

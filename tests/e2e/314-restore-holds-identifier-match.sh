@@ -41,6 +41,27 @@ eq "a hold is recorded for her kept invoice, until its hold ends" \
 	  || ' ' || json_extract(data, '$.until') FROM events WHERE
 	  type = 'hold' AND subject = '$I'")" \
 	"invoices 1 2030-01-01T00:00:00Z"
+lt restore app.tar --to "$T/r2"
+expect 0 "the same archive restored again"
+eq "records no second hold" \
+	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
+	  AND subject = '$I'")" 1
+
+# scrub records such a hold too (Jo: asked after the restore above)
+J=33333333-0000-4000-8000-000000000003
+add_subject app/live.db $J client Jo jo@example.com '' 2026-11-01T00:00:00Z
+sql app/live.db "INSERT INTO invoices(subject_id, number, issued_at,
+  amount_cents, billing_name, billing_address) VALUES
+  ('$J', 'C-1', '2025-01-01T00:00:00Z', 400, 'Jo', '3 Road');"
+tar -cf app2.tar app
+lt request erase --email jo@example.com
+lt run
+lt scrub app2.tar -o "$T/clean.tar"
+expect 0 "scrub of an archive holding Jo"
+eq "records a hold for Jo's kept invoice" \
+	"$(sql ledger.db "SELECT scope || ' ' || json_extract(data, '$.until')
+	  FROM events WHERE type = 'hold' AND subject = '$J'")" \
+	"invoices 2031-01-01T00:00:00Z"
 lt ledger verify
 expect 0 "the ledger verifies"
 
