@@ -43,6 +43,7 @@ struct tomb {
 	int64_t seq;
 	int64_t at;
 	int64_t done_at;	/* its applied event's time; INT64_MAX: none */
+	int64_t done_seq;	/* that event's seq; INT64_MAX: none */
 	const char *reason;	/* interned: see filter.c */
 	char *sid;		/* NULL: identifiers only */
 	char *ids;

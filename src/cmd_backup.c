@@ -227,6 +227,10 @@ cmd_backup(struct ctx *c)
 	    intents_finish(live, c->ledger, cfg, c->key, er, 0, NULL,
 			   &refused) < 0)
 		goto done;
+	if (refused > 0)
+		log_warn("the backup holds what %d refused erasure%s still "
+			 "left in the live store; a restore of it erases "
+			 "that again", refused, refused == 1 ? "" : "s");
 	if (out == NULL) {
 		if (mkdir_p(cfg->backup_dir, 0700) != 0)
 			goto done;

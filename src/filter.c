@@ -68,8 +68,8 @@ sid_key(const char *sid, unsigned char *key)
 }
 
 /*
- * load_applied: set each tombstone's done_at from the first applied event
- * whose ref..ref_last covers it.  The tombstones are in seq order.
+ * load_applied: set each tombstone's done_at and done_seq from the first
+ * applied event whose ref..ref_last covers it.  The tombstones are in seq order.
  * Returns 0, or -1 after reporting.
  */
 static int
@@ -78,9 +78,9 @@ load_applied(struct filter *f, struct ledger *l)
 	sqlite3_stmt *st;
 	int r;
 
-	st = db_prepare(ledger_db(l), "SELECT ref, ref_last, at FROM events "
-				      "WHERE type = 'applied' AND ref IS NOT "
-				      "NULL ORDER BY seq");
+	st = db_prepare(ledger_db(l), "SELECT ref, ref_last, at, seq FROM "
+				      "events WHERE type = 'applied' AND ref "
+				      "IS NOT NULL ORDER BY seq");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -101,8 +101,11 @@ load_applied(struct filter *f, struct ledger *l)
 				hi = mid;
 		}
 		for (; lo < f->ntombs && f->tombs[lo].seq <= last; lo++)
-			if (f->tombs[lo].done_at == INT64_MAX)
+			if (f->tombs[lo].done_at == INT64_MAX) {
 				f->tombs[lo].done_at = at;
+				f->tombs[lo].done_seq =
+				    sqlite3_column_int64(st, 3);
+			}
 	}
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
@@ -153,6 +156,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		if (time_parse(db_text(st, 1), &t->at) != 0)
 			t->at = INT64_MAX;	/* unreadable: always newer */
 		t->done_at = INT64_MAX;
+		t->done_seq = INT64_MAX;
 		t->reason = intern(db_text(st, 2));
 		t->sid = db_dup(st, 3);
 		t->ids = xstrdup(db_text(st, 4));
@@ -324,7 +328,9 @@ filter_set_rule(struct filter *f, int rule, int64_t seq, int64_t taken_at)
 		struct tomb *t = &f->tombs[i];
 
 		if (rule == RULE_SEQ)
-			newer = t->seq > seq;
+			/* an intent the backup's run left unapplied (the live
+			 * store refused it) is as new as its applied event */
+			newer = t->seq > seq || t->done_seq > seq;
 		else if (rule == RULE_TAKEN_AT)
 			/* or made good after; within the very second the
 			 * backup was taken, which came first is unknown:
