@@ -75,4 +75,12 @@ void extract_release(struct extract *x);
 /* printable: s with control characters escaped, for messages; static. */
 const char *printable(const char *s);
 
+/*
+ * entry_name: archive entry name as messages show it (they go to the
+ * journal): printable, with each '/'-separated part that looks like an
+ * email address or phone number (national numbers read with
+ * calling_code) masked as "[identifier]".  Static, as printable's.
+ */
+const char *entry_name(const char *name, int calling_code);
+
 #endif

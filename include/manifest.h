@@ -53,9 +53,10 @@ void manifest_release(struct manifest *m);
 /*
  * manifest_check_entries: whether the entries of index (table entries:
  * path, type, sha) are exactly the files the manifest lists, with their
- * digests.  Returns 0, or -1 after reporting the first mismatch.
+ * digests.  Returns 0, or -1 after reporting the first mismatch (its
+ * entry named by entry_name with calling_code).
  */
 int manifest_check_entries(const char *text, size_t len, sqlite3 *index,
-			   const char *archive);
+			   const char *archive, int calling_code);
 
 #endif

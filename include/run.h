@@ -20,7 +20,8 @@ struct request;
  * subject gets an identifiers-only tombstone.  A request whose
  * identifiers match different subjects waits for approval.  Counts the
  * requests executed (their erasures committed) into *done and those left
- * waiting past their due time into *overdue (each reported).  Returns 0, or -1 after reporting.
+ * waiting past their due time into *overdue (each reported).  Returns 0,
+ * or -1 after reporting.
  */
 int requests_run(struct batch *b, struct ledger *l, int64_t now,
 		 int64_t *done, int64_t *overdue);

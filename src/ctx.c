@@ -160,7 +160,8 @@ check_files(const struct config *cfg, int needs)
 			errors++;
 		else if (r > 0 && !(needs & NEED_KEYLESS)) {
 			errors++;
-			if (cfg->ledger != NULL && access(cfg->ledger, F_OK) == 0)
+			if (cfg->ledger != NULL &&
+			    access(cfg->ledger, F_OK) == 0)
 				/* init makes a key only with a new ledger */
 				log_err("%s: cannot open key file '%s': %s; "
 					"the ledger '%s' was made with a key: "

@@ -37,10 +37,11 @@ db_fail(sqlite3 *db, const char *what)
 	const char *file = sqlite3_db_filename(db, "main");
 	const char *stage = file ? strstr(file, "/" STAGING_PREFIX) : NULL;
 
-	/* a file extracted from an archive is named by its entry */
+	/* a file extracted from an archive is named by its entry (national
+	 * phone numbers in it read as the config's default, +44, would) */
 	if (stage != NULL && strchr(stage + 1, '/') != NULL)
 		log_err("cannot %s in entry '%s': %s", what,
-			printable(strchr(stage + 1, '/') + 1),
+			entry_name(strchr(stage + 1, '/') + 1, 44),
 			sqlite3_errmsg(db));
 	else if (file != NULL && *file)
 		log_err("cannot %s in '%s': %s", what, file,

@@ -85,23 +85,25 @@ printable(const char *s)
 	return b;
 }
 
-/*
- * entry_shown: entry as messages name it (they go to the journal):
- * printable, with each part that looks like an email address or phone
- * number (an erased person's, say) masked.  Static, as printable's.
- */
-static const char *
-entry_shown(const struct ex *e, const char *entry)
+const char *
+entry_name(const char *name, int calling_code)
 {
 	char *m;
 	const char *p;
 
-	if (entry == NULL)
+	if (name == NULL)
 		return "?";
-	m = ident_mask_name(entry, (int)e->cfg->calling_code);
+	m = ident_mask_name(name, calling_code);
 	p = printable(m);
 	free(m);
 	return p;
+}
+
+/* entry_shown: entry_name with the config's calling code. */
+static const char *
+entry_shown(const struct ex *e, const char *entry)
+{
+	return entry_name(entry, (int)e->cfg->calling_code);
 }
 
 /* hostile: report a refused entry; the extraction fails with 65. */

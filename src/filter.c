@@ -69,8 +69,8 @@ sid_key(const char *sid, unsigned char *key)
 
 /*
  * load_applied: set each tombstone's done_at and done_seq from the first
- * applied event whose ref..ref_last covers it.  The tombstones are in seq order.
- * Returns 0, or -1 after reporting.
+ * applied event whose ref..ref_last covers it.  The tombstones are in seq
+ * order.  Returns 0, or -1 after reporting.
  */
 static int
 load_applied(struct filter *f, struct ledger *l)

@@ -42,7 +42,8 @@
 static int
 bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
 {
-	log_err("refusing archive: database '%s': %s%s%s", printable(rel), what,
+	log_err("refusing archive: database '%s': %s%s%s",
+		entry_name(rel, (int)f->cfg->calling_code), what,
 		db ? ": " : "", db ? sqlite3_errmsg(db) : "");
 	f->hostile = 1;
 	return -1;

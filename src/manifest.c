@@ -166,7 +166,7 @@ manifest_release(struct manifest *m)
 
 int
 manifest_check_entries(const char *text, size_t len, sqlite3 *index,
-		       const char *archive)
+		       const char *archive, int calling_code)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -207,7 +207,8 @@ manifest_check_entries(const char *text, size_t len, sqlite3 *index,
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		log_err("refusing archive '%s': entry '%s' %s", archive,
-			printable(db_text(st, 0)), db_text(st, 1));
+			entry_name(db_text(st, 0), calling_code),
+			db_text(st, 1));
 	else if (r == SQLITE_DONE)
 		rc = 0;
 	else

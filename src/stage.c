@@ -97,9 +97,10 @@ stage_archive(struct ctx *c, const char *src, const char *parent,
 				s->error = STAGE_DATA;
 				return -1;
 			}
-			if (manifest_check_entries(s->x.manifest,
-						   s->x.manifest_len,
-						   s->x.index, shown) != 0) {
+			if (manifest_check_entries(
+				    s->x.manifest, s->x.manifest_len,
+				    s->x.index, shown,
+				    (int)c->cfg->calling_code) != 0) {
 				s->error = STAGE_DATA;
 				return -1;
 			}
