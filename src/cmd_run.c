@@ -149,14 +149,22 @@ expire_leads(struct batch *b, int64_t *count)
 	sqlite3_stmt *st = NULL;
 	char **sids = NULL, *after = NULL;
 	struct hashset *spare = NULL;
-	int64_t before = b->tombstones;
+	int64_t before = b->tombstones, stale = 0;
 	int n = 0, i, r = SQLITE_DONE, rc = -1;
 
 	if (cfg->subj_kind == NULL)
 		return 0;
 	if (warn_undated_leads(b->live, cfg) != 0 ||
 	    stale_leads(b->live, cfg, eraser_integer_ids(b->er)) != 0 ||
-	    (spare = shared_ids(b->live, cfg, b->key,
+	    db_int(b->live, "SELECT count(*) FROM temp.lethe_leads",
+		   &stale) != 0)
+		goto done;
+	/* none: no batch, so no index of identifiers or free text built */
+	if (stale == 0) {
+		rc = 0;
+		goto done;
+	}
+	if ((spare = shared_ids(b->live, cfg, b->key,
 		"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) == NULL)
 		goto done;
 	b->spare = spare;
