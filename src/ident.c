@@ -3,10 +3,13 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wctype.h>
 
 #include "hashset.h"
 #include "ident.h"
@@ -95,6 +98,79 @@ peel(const char **start, const char **end)
 	*end = e;
 }
 
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void
+utf8_setup(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/*
+ * lower_utf8: s (n bytes of room) with its letters beyond ASCII lowered
+ * too, by Unicode's simple case mapping ("Zoë@Exämple.com" and
+ * "ZOË@EXÄMPLE.COM" are one address to the people who type them); a
+ * byte that is no part of valid UTF-8 is left as it is.  Returns 0, or -1
+ * when the result would not fit.
+ */
+static int
+lower_utf8(char *s, size_t n)
+{
+	char out[IDENT_MAX * 2];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	pthread_once(&utf8_once, utf8_setup);
+	if (utf8_locale == (locale_t)0)
+		return 0;
+	while (*p) {
+		unsigned cp = *p, need = 0, i;
+
+		if (cp >= 0xc2 && cp <= 0xdf)
+			need = 1, cp &= 0x1f;
+		else if (cp >= 0xe0 && cp <= 0xef)
+			need = 2, cp &= 0x0f;
+		else if (cp >= 0xf0 && cp <= 0xf4)
+			need = 3, cp &= 0x07;
+		for (i = 1; i <= need && (p[i] & 0xc0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3f);
+		/* overlong forms and surrogates are no UTF-8 either */
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 &&
+						  cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			need = 0;
+		if (*p < 0x80 || need == 0 || i <= need) {
+			out[o++] = (char)*p++;	/* ASCII, or not UTF-8 */
+		} else {
+			cp = (unsigned)towlower_l((wint_t)cp, utf8_locale);
+			if (cp < 0x80) {
+				out[o++] = (char)cp;
+			} else if (cp < 0x800) {
+				out[o++] = (char)(0xc0 | cp >> 6);
+				out[o++] = (char)(0x80 | (cp & 0x3f));
+			} else if (cp < 0x10000) {
+				out[o++] = (char)(0xe0 | cp >> 12);
+				out[o++] = (char)(0x80 | (cp >> 6 & 0x3f));
+				out[o++] = (char)(0x80 | (cp & 0x3f));
+			} else {
+				out[o++] = (char)(0xf0 | cp >> 18);
+				out[o++] = (char)(0x80 | (cp >> 12 & 0x3f));
+				out[o++] = (char)(0x80 | (cp >> 6 & 0x3f));
+				out[o++] = (char)(0x80 | (cp & 0x3f));
+			}
+			p += need + 1;
+		}
+		if (o + 4 >= sizeof(out))
+			return -1;
+	}
+	if (o >= n)
+		return -1;
+	memcpy(s, out, o);
+	s[o] = '\0';
+	return 0;
+}
+
 static int
 normalise_email(const char *value, char *out)
 {
@@ -136,7 +212,10 @@ normalise_email(const char *value, char *out)
 		return -1;
 	if (at[1] == '.' || end[-1] == '.')
 		return -1;
-	return 0;
+	/* beyond ASCII (n bytes are at most as many as came in) */
+	for (p = start; p < end && (unsigned char)*p < 0x80; p++)
+		;
+	return p == end ? 0 : lower_utf8(out, IDENT_MAX);
 }
 
 /*

@@ -47,4 +47,16 @@ for e in alice@example.com '<alice@example.com>' 'mailto:ALICE@example.com'; do
 	lt ledger lookup --email "$e"
 	expect 0 "ledger lookup --email $e finds her erasure"
 done
+
+# letters beyond ASCII are lower-cased too
+Z=cccccccc-0000-4000-8000-00000000000c
+add_subject live.db $Z client 'José' 'JOSÉ@Exämple.COM' '' \
+	2026-11-01T00:00:00Z
+lt request erase --email 'josé@exämple.com'
+lt run
+expect 0 "run"
+eq "a request in small letters erases the address stored in capitals" \
+	"$(sql live.db "SELECT count(*) FROM subjects WHERE id = '$Z'")" 0
+lt ledger lookup --email 'JOSÉ@EXÄMPLE.COM'
+expect 0 "and ledger lookup in capitals finds it"
 done_testing

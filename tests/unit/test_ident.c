@@ -41,6 +41,18 @@ test_email(void)
 		  "a plain email");
 	CHECK_STR(n("email", "Alice@Example.COM", 44), "alice@example.com",
 		  "email lower-cased");
+	CHECK_STR(n("email", "Zoë.Ünïcode@Exämple.com", 44),
+		  "zoë.ünïcode@exämple.com",
+		  "letters beyond ASCII lower-cased too");
+	CHECK_STR(n("email", "JOSÉ@EXAMPLE.COM", 44), "josé@example.com",
+		  "an accented capital");
+	CHECK_STR(n("email", "ΣΟΦΙΑ@EXAMPLE.GR", 44), "σοφια@example.gr",
+		  "Greek capitals");
+	CHECK_STR(n("email", "A\xe0\x81\x81" "B@Example.com", 44),
+		  "a\xe0\x81\x81" "b@example.com",
+		  "an overlong form is no letter to lower");
+	CHECK_STR(n("email", "A\xff\xc3@Example.com", 44),
+		  "a\xff\xc3@example.com", "bytes that are not UTF-8 kept");
 	CHECK_STR(n("email", "  alice@example.com\t\n", 44),
 		  "alice@example.com", "email trimmed");
 	CHECK_STR(n("email", " A.B+tag@Sub.Example.org ", 44),
