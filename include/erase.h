@@ -116,6 +116,12 @@ int eraser_clear(struct eraser *e);
 void eraser_bind_sid(const struct eraser *e, sqlite3_stmt *st, int i,
 		     const char *sid);
 
+/*
+ * eraser_has_subject: whether the subjects table of e's database holds a
+ * row with id sid.  Returns 1, 0, or -1 after reporting.
+ */
+int eraser_has_subject(struct eraser *e, const char *sid);
+
 /* eraser_integer_ids: whether the subjects' id may hold integers (then
  * staged ids keep the type they have). */
 int eraser_integer_ids(const struct eraser *e);

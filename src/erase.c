@@ -75,6 +75,7 @@ struct eraser {
 					 * subject column */
 	int integer_sid;		/* the subjects' id may hold integers
 					 * (integer_ids) */
+	sqlite3_stmt *there;		/* eraser_has_subject's, once asked */
 };
 
 /* past_expr: "lethe_past(date, n, unit, fmt, NOW)" for a retained table. */
@@ -434,6 +435,31 @@ as_integer(const struct eraser *e, const char *sid, int64_t *v)
 }
 
 int
+eraser_has_subject(struct eraser *e, const char *sid)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int r;
+
+	if (e->there == NULL) {
+		sb_adds(&sql, "SELECT 1 FROM main.");
+		sb_add_ident(&sql, e->cfg->subj_table);
+		sb_adds(&sql, " WHERE ");
+		sb_add_ident(&sql, e->cfg->subj_id);
+		sb_adds(&sql, " = ?1");
+		e->there = db_prepare(e->db, sb_str(&sql));
+		sb_release(&sql);
+		if (e->there == NULL)
+			return -1;
+	}
+	eraser_bind_sid(e, e->there, 1, sid);
+	r = sqlite3_step(e->there);
+	sqlite3_reset(e->there);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(e->db, "read a subject");
+	return r == SQLITE_ROW;
+}
+
+int
 eraser_integer_ids(const struct eraser *e)
 {
 	return e->integer_sid;
@@ -614,6 +640,7 @@ eraser_free(struct eraser *e)
 
 	if (e == NULL)
 		return;
+	sqlite3_finalize(e->there);
 	for (i = 0; i < e->n; i++) {
 		sqlite3_finalize(e->tab[i].apply);
 		sqlite3_finalize(e->tab[i].group);

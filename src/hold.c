@@ -101,35 +101,22 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	const char *table = cfg->tables[ti].name;
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	sqlite3_stmt *alive = NULL;
 	int64_t first = 0, last = 0, released = 0, r2;
 	int i, r, due = 0, rc = -1, durable = 0;
 
 	if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
 		    "begin a transaction on the live store") != 0)
 		return -1;
-	sb_adds(&data, "SELECT 1 FROM main.");
-	sb_add_ident(&data, cfg->subj_table);
-	sb_adds(&data, " WHERE ");
-	sb_add_ident(&data, cfg->subj_id);
-	sb_adds(&data, " = ?1");
-	alive = db_prepare(live, sb_str(&data));
-	if (alive == NULL)
-		goto done;
 	for (i = 0; i < n; i++) {
 		/* a subject the live store holds is no erased one (a hold a
 		 * restore recorded for a person matched by identifier, who
 		 * lives on here): nothing of theirs is released */
-		eraser_bind_sid(er, alive, 1, h[i].sid);
-		r = sqlite3_step(alive);
-		sqlite3_reset(alive);
-		if (r != SQLITE_ROW && r != SQLITE_DONE) {
-			db_fail(live, "read a subject");
+		r = eraser_has_subject(er, h[i].sid);
+		if (r < 0)
 			goto done;
-		}
 		h[i].due = 0;
 		h[i].remaining = 1;
-		if (r == SQLITE_ROW || seen_before(h, i))
+		if (r == 1 || seen_before(h, i))
 			continue;
 		if (eraser_release(er, ti, h[i].sid, now, 1, &h[i].due,
 				   &h[i].remaining) != 0)
@@ -205,7 +192,6 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	*rows += released;
 	rc = 0;
 done:
-	sqlite3_finalize(alive);
 	if (durable)
 		ledger_mark_dirty(l);
 	if (!sqlite3_get_autocommit(live))

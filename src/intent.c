@@ -227,41 +227,26 @@ redone_json(const struct erase_tally *t, const struct config *cfg,
  */
 static int
 spare_new_holders(sqlite3 *live, const struct config *cfg,
-		  const struct key *k, const struct eraser *er,
-		  struct intent *evs, int n)
+		  const struct key *k, struct eraser *er, struct intent *evs,
+		  int n)
 {
 	struct hashset *wanted = hashset_new(), *held = NULL;
 	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
 	struct ids_item it;
-	sqlite3_stmt *there;
 	char *check = xcalloc((size_t)n + 1, 1);
 	int i, r, rc = -1;
 
-	/* is the tombstone's subject still there? */
-	sb_adds(&sql, "SELECT 1 FROM main.");
-	sb_add_ident(&sql, cfg->subj_table);
-	sb_adds(&sql, " WHERE ");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " = ?1");
-	there = db_prepare(live, sb_str(&sql));
-	if (there == NULL)
-		goto done;
 	for (i = 0; i < n; i++) {
 		const char *p = evs[i].ev.ids;
 
 		if (strcmp(evs[i].ev.type, "erase") != 0 || p == NULL)
 			continue;
-		r = SQLITE_DONE;
-		if (evs[i].ev.subject != NULL) {
-			eraser_bind_sid(er, there, 1, evs[i].ev.subject);
-			r = sqlite3_step(there);
-			sqlite3_reset(there);
-			if (r != SQLITE_ROW && r != SQLITE_DONE) {
-				db_fail(live, "read a subject");
-				goto done;
-			}
-		}
-		check[i] = r == SQLITE_DONE;
+		/* is the tombstone's subject still there? */
+		r = evs[i].ev.subject != NULL
+			? eraser_has_subject(er, evs[i].ev.subject) : 0;
+		if (r < 0)
+			goto done;
+		check[i] = r == 0;
 		while (check[i] && ids_next(&p, &it))
 			if (it.has_key)
 				hashset_put(wanted, it.key, 1);
@@ -302,7 +287,6 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 	}
 	rc = 0;
 done:
-	sqlite3_finalize(there);
 	hashset_free(wanted);
 	hashset_free(held);
 	sb_release(&sql);
