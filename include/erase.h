@@ -117,6 +117,17 @@ void eraser_bind_sid(const struct eraser *e, sqlite3_stmt *st, int i,
 		     const char *sid);
 
 /*
+ * eraser_optimize_fts: rewrite the index of every full-text (FTS) table
+ * the eraser erased rows from since the last call, so that their words
+ * leave its pages (law 6; secure_delete zeroes the pages freed), in the
+ * caller's transaction.  Returns 0, or -1 after reporting.
+ */
+int eraser_optimize_fts(struct eraser *e);
+
+/* eraser_fts_changed: whether eraser_optimize_fts has anything to do. */
+int eraser_fts_changed(const struct eraser *e);
+
+/*
  * eraser_has_subject: whether the subjects table of e's database holds a
  * row with id sid.  Returns 1, 0, or -1 after reporting.
  */

@@ -276,6 +276,24 @@ print_summary(const struct summary *s, const struct batch *b, int dry)
 	sb_release(&sb);
 }
 
+/* optimize_fts: the full-text indexes erased from, rewritten in a
+ * transaction of their own (eraser_optimize_fts).  Returns 0 or -1. */
+static int
+optimize_fts(sqlite3 *live, struct eraser *er)
+{
+	if (!eraser_fts_changed(er))
+		return 0;
+	if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the "
+					     "live store") != 0)
+		return -1;
+	if (eraser_optimize_fts(er) != 0 ||
+	    db_exec(live, "COMMIT", "commit to the live store") != 0) {
+		sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* say_overdue: a request_each callback: report r when it is overdue and
  * count it into *arg (an int64_t). */
 static int
@@ -375,6 +393,8 @@ cmd_run(struct ctx *c)
 		if (purge_run(live, c->ledger, &cfg->purges[i], c->now, dry,
 			      &s.purged) != 0)
 			s.failed = 1;
+	if (!dry && optimize_fts(live, er) != 0)
+		s.failed = 1;	/* erased words may still be in an index */
 	if (!dry && live_checkpoint(live) != 0)
 		s.failed = 1;	/* erased rows may still be in the WAL */
 	if (b.failed)

@@ -50,6 +50,8 @@ struct etable {
 	int text_sid;			/* once: the subject column holds text,
 					 * compared as bytes: lethe_in_sids */
 	int field;			/*   its field in a record, or -1 */
+	int fts;			/* a full-text (FTS3/4/5) table */
+	int fts_changed;		/*   rows erased since its optimize */
 };
 
 struct eraser {
@@ -435,6 +437,41 @@ as_integer(const struct eraser *e, const char *sid, int64_t *v)
 }
 
 int
+eraser_fts_changed(const struct eraser *e)
+{
+	int i;
+
+	for (i = 1; i < e->n; i++)
+		if (e->tab[i].fts_changed)
+			return 1;
+	return 0;
+}
+
+int
+eraser_optimize_fts(struct eraser *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int i, rc = 0;
+
+	for (i = 1; i < e->n && rc == 0; i++) {
+		struct etable *et = &e->tab[i];
+
+		if (!et->fts_changed)
+			continue;
+		sb_reset(&sql);
+		sb_adds(&sql, "INSERT INTO main.");
+		sb_add_ident(&sql, et->t->name);
+		sb_adds(&sql, "(");
+		sb_add_ident(&sql, et->t->name);
+		sb_adds(&sql, ") VALUES ('optimize')");
+		rc = db_exec(e->db, sb_str(&sql), "optimize a full-text index");
+		et->fts_changed = 0;
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+int
 eraser_has_subject(struct eraser *e, const char *sid)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -528,6 +565,28 @@ sid_column(sqlite3 *db, const char *table, const char *col, int *field)
 	return found;
 }
 
+/* is_fts: whether table (schema main) is a full-text virtual table,
+ * whose index keeps an erased row's words until it is optimized.
+ * Returns 1, 0, or -1 after reporting. */
+static int
+is_fts(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
+					  "WHERE type = 'table' AND name = ?1 "
+					  "COLLATE NOCASE AND sql LIKE "
+					  "'CREATE VIRTUAL TABLE%USING fts%'");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(db, "read the schema");
+	return r == SQLITE_ROW;
+}
+
 static struct eraser *
 make(sqlite3 *db, const struct config *cfg, int64_t now,
      struct strset *sids)
@@ -604,6 +663,8 @@ make(sqlite3 *db, const struct config *cfg, int64_t now,
 		if (p < 0)
 			goto fail;
 		et->present = p;
+		if (p && (et->fts = is_fts(db, et->t->name)) < 0)
+			goto fail;
 		if (p && once && et->t->match == NULL)
 			et->text_sid = sid_column(db, et->t->name,
 						  et->t->subject, &et->field);
@@ -693,7 +754,9 @@ eraser_collect(struct eraser *e, struct rowset **sets, int *field)
 		const char *name = tally_name(e->cfg, i);
 
 		field[i] = -1;
-		if (!et->present || et->where == NULL)
+		/* a full-text table is a virtual one: its rows live in
+		 * tables of its own, reached only through it */
+		if (!et->present || et->where == NULL || et->fts)
 			continue;
 		plain = db_plain_rowids(e->db, name);
 		if (plain < 0)
@@ -1050,6 +1113,8 @@ eraser_apply(struct eraser *e, struct erase_tally *t)
 			   i == 0 ? e->cfg->subj_table : et->t->name) != 0)
 			return -1;
 		t->rows[i] += changed;
+		if (et->fts && changed > 0)
+			et->fts_changed = 1;
 	}
 	/* then other people's free text that names them */
 	return redactor_apply(e->rx, &t->redacted);

@@ -654,7 +654,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		f->st.subjects += f->st.tally.rows[0] - before;
 		f->st.redacted += f->st.tally.redacted - redacted;
 	}
-	if (purge(f, db, f->mode == FILTER_APPLY ? d : NULL, 1) != 0 ||
+	if (eraser_optimize_fts(er) != 0 ||
+	    purge(f, db, f->mode == FILTER_APPLY ? d : NULL, 1) != 0 ||
 	    db_exec(db, "COMMIT", "filter") != 0)
 		goto done;
 	rc = 0;
