@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "db.h"
 #include "log.h"
 #include "strbuf.h"
 #include "util.h"
@@ -191,6 +192,40 @@ trigger_on(sqlite3 *db, const char *table, char *name, size_t n)
 	return found;
 }
 
+/*
+ * warn_unmapped: warn of each table outside the data map that cascades
+ * deletes from the subjects table: lethe erases with foreign keys off
+ * (SPEC 3), so its rows of an erased subject stay; the data map should
+ * name it.
+ */
+static void
+warn_unmapped(const struct config *cfg, sqlite3 *db, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if (cfg->subj_table == NULL)
+		return;
+	st = db_prepare(db, "SELECT name FROM main.sqlite_schema WHERE type = "
+			    "'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE "
+			    "'\\'");
+	if (st == NULL)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = db_text(st, 0);
+
+		if (config_table(cfg, name) >= 0 ||
+		    strcasecmp(name, cfg->subj_table) == 0 ||
+		    !cascades(db, name, cfg->subj_table))
+			continue;
+		log_warn("%s: table '%s' deletes its rows with the subject's "
+			 "(ON DELETE CASCADE) but is not in the data map: "
+			 "lethe erases with foreign keys off, so an erased "
+			 "subject's rows there stay; add a [table %s] section",
+			 what, name, name);
+	}
+	sqlite3_finalize(st);
+}
+
 int
 config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 		   int partial)
@@ -248,6 +283,8 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 		if (need_table(&ck, sec, NULL, p->name, partial))
 			need_column(&ck, sec, "date", p->name, p->date, 0);
 	}
+	if (!partial)
+		warn_unmapped(cfg, db, what);
 	return ck.errors;
 }
 
