@@ -54,6 +54,13 @@ int db_open_read(const char *path, sqlite3 **db);
 int db_has_table(sqlite3 *db, const char *name);
 
 /*
+ * db_table_like: db_has_table, for a table whose CREATE statement also
+ * matches LIKE pattern like (e.g. "CREATE VIRTUAL TABLE%USING fts%").
+ * Returns 1, 0, or -1 after reporting.
+ */
+int db_table_like(sqlite3 *db, const char *name, const char *like);
+
+/*
  * db_plain_rowids: whether table name of db (schema main) has rowids
  * that "rowid" names: not a WITHOUT ROWID table, and no column called
  * rowid, _rowid_ or oid.  Returns 1 or 0, or -1 after reporting.

@@ -110,14 +110,23 @@ db_dup(sqlite3_stmt *st, int i)
 int
 db_has_table(sqlite3 *db, const char *name)
 {
+	return db_table_like(db, name, NULL);
+}
+
+int
+db_table_like(sqlite3 *db, const char *name, const char *like)
+{
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
 					  "WHERE type = 'table' AND name = ?1 "
-					  "COLLATE NOCASE");
+					  "COLLATE NOCASE AND (?2 IS NULL OR "
+					  "sql LIKE ?2)");
 	int r;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (like != NULL)
+		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)

@@ -571,20 +571,7 @@ sid_column(sqlite3 *db, const char *table, const char *col, int *field)
 static int
 is_fts(sqlite3 *db, const char *table)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM main.sqlite_schema "
-					  "WHERE type = 'table' AND name = ?1 "
-					  "COLLATE NOCASE AND sql LIKE "
-					  "'CREATE VIRTUAL TABLE%USING fts%'");
-	int r;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_fail(db, "read the schema");
-	return r == SQLITE_ROW;
+	return db_table_like(db, table, "CREATE VIRTUAL TABLE%USING fts%");
 }
 
 static struct eraser *
