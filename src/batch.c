@@ -387,23 +387,12 @@ tombstone(struct batch *b, const struct victim *v,
 	ev.ids = v->ids;
 	ev.data = data.buf;
 	seq = ledger_append(b->ledger, &ev);
-	for (i = 1; seq > 0 && i < t->n; i++) {
-		if (t->held[i] == 0)
-			continue;
-		sb_reset(&data);
-		sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", t->held[i]);
-		sb_add_json(&data, t->until[i]);
-		sb_addf(&data, ",\"undated\":%" PRId64 "}", t->undated[i]);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = "hold";
-		ev.subject = v->sid;
-		ev.scope = (char *)tally_name(b->cfg, i);
-		ev.request = v->request;
-		ev.data = data.buf;
-		ev.reason = "legal-hold";
-		if (ledger_append(b->ledger, &ev) < 0)
+	for (i = 1; seq > 0 && i < t->n; i++)
+		if (t->held[i] > 0 &&
+		    hold_append(b->ledger, v->sid, tally_name(b->cfg, i),
+				v->request, t->held[i], t->until[i],
+				t->undated[i], 0) < 0)
 			seq = -1;
-	}
 	sb_release(&data);
 	return seq;
 }

@@ -400,6 +400,18 @@ fn_in_batch(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(cx, in_batch(e, key));
 }
 
+/* text_affinity: whether declared type decl (NULL: none) gives a column
+ * TEXT affinity, by SQLite's rules, which look for these anywhere in it. */
+static int
+text_affinity(const char *decl)
+{
+	decl = decl ? decl : "";
+	return strcasestr(decl, "INT") == NULL &&
+	       (strcasestr(decl, "CHAR") != NULL ||
+		strcasestr(decl, "CLOB") != NULL ||
+		strcasestr(decl, "TEXT") != NULL);
+}
+
 /*
  * integer_ids: whether column col of table (schema main), the subjects'
  * id, may hold integers: any affinity but TEXT (SQLite's rules on the
@@ -417,11 +429,7 @@ integer_ids(sqlite3 *db, const char *table, const char *col)
 	if (sqlite3_table_column_metadata(db, "main", table, col, &decl, &coll,
 					  &nn, &pk, &ai) != SQLITE_OK)
 		return 0;
-	decl = decl ? decl : "";
-	return strcasestr(decl, "INT") != NULL ||
-	       (strcasestr(decl, "CHAR") == NULL &&
-		strcasestr(decl, "CLOB") == NULL &&
-		strcasestr(decl, "TEXT") == NULL);
+	return !text_affinity(decl);
 }
 
 /* as_integer: sid as the integer it spells plainly, into *v; 0 or -1. */
@@ -532,13 +540,8 @@ sid_column(sqlite3 *db, const char *table, const char *col, int *field)
 	if (sqlite3_table_column_metadata(db, "main", table, col, &decl, &coll,
 					  &nn, &pk, &ai) != SQLITE_OK)
 		return 0;
-	decl = decl ? decl : "";
-	/* SQLite's affinity rules look for these anywhere in the type */
-	text = strcasestr(decl, "INT") == NULL &&
-	       (strcasestr(decl, "CHAR") != NULL ||
-		strcasestr(decl, "CLOB") != NULL ||
-		strcasestr(decl, "TEXT") != NULL) &&
-	       coll != NULL && strcasecmp(coll, "BINARY") == 0;
+	text = text_affinity(decl) && coll != NULL &&
+	       strcasecmp(coll, "BINARY") == 0;
 	if (!text)
 		return 0;
 	st = db_prepare(db, "SELECT name, hidden FROM pragma_table_xinfo(?1, "

@@ -22,6 +22,7 @@
 #include "fsutil.h"
 #include "hashset.h"
 #include "ident.h"
+#include "intent.h"
 #include "log.h"
 #include "scan.h"
 #include "sha.h"
@@ -225,55 +226,19 @@ filter_by_ident(const struct filter *f, const char *sid)
 int
 filter_append_holds(const struct filter *f, struct ledger *l)
 {
-	struct strbuf data = STRBUF_INIT;
-	sqlite3_stmt *open = NULL;
-	struct event ev;
-	int i, r, rc = -1;
+	int i, r;
 
-	open = db_prepare(ledger_db(l),
-			  "SELECT 1 FROM events h WHERE h.type = 'hold' AND "
-			  "h.subject = ?1 AND h.scope = ?2 AND NOT EXISTS "
-			  "(SELECT 1 FROM events r WHERE r.subject = "
-			  "h.subject AND r.type = 'release' AND r.scope = "
-			  "h.scope AND r.seq > h.seq AND json_extract(r.data, "
-			  "'$.remaining') = 0)");
-	if (open == NULL)
-		return -1;
 	for (i = 0; i < f->nholds; i++) {
 		const struct filter_hold *h = &f->holds[i];
 
-		sqlite3_bind_text(open, 1, h->sid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(open, 2, h->table, -1, SQLITE_STATIC);
-		r = sqlite3_step(open);
-		sqlite3_reset(open);
-		if (r == SQLITE_ROW)
-			continue;
-		if (r != SQLITE_DONE) {
-			db_fail(ledger_db(l), "read the holds");
-			goto done;
-		}
-		sb_reset(&data);
-		sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", h->rows);
-		if (h->until != NULL)
-			sb_add_json(&data, h->until);
-		else
-			sb_adds(&data, "null");
-		sb_addf(&data, ",\"undated\":%" PRId64 ",\"restored\":true}",
-			h->undated);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = "hold";
-		ev.subject = h->sid;
-		ev.scope = (char *)h->table;
-		ev.reason = "legal-hold";
-		ev.data = data.buf;
-		if (ledger_append(l, &ev) < 0)
-			goto done;
+		r = hold_is_open(l, h->sid, h->table);
+		if (r < 0 ||
+		    (r == 0 && hold_append(l, h->sid, h->table, NULL,
+					   h->rows, h->until, h->undated,
+					   1) < 0))
+			return -1;
 	}
-	rc = 0;
-done:
-	sqlite3_finalize(open);
-	sb_release(&data);
-	return rc;
+	return 0;
 }
 
 void

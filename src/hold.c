@@ -30,6 +30,58 @@ struct held {
 	int64_t seq;		/* its release intent */
 };
 
+/* The condition that hold event h is still open: no release of its
+ * subject and table after it has left nothing held. */
+#define HOLD_OPEN							\
+	"NOT EXISTS (SELECT 1 FROM events r WHERE r.subject = h.subject "	\
+	"AND r.type = 'release' AND r.scope = h.scope AND r.seq > h.seq "	\
+	"AND json_extract(r.data, '$.remaining') = 0)"
+
+int64_t
+hold_append(struct ledger *l, const char *sid, const char *table,
+	    const char *request, int64_t rows, const char *until,
+	    int64_t undated, int restored)
+{
+	struct strbuf data = STRBUF_INIT;
+	struct event ev;
+	int64_t seq;
+
+	sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", rows);
+	sb_add_json(&data, until);
+	sb_addf(&data, ",\"undated\":%" PRId64 "%s}", undated,
+		restored ? ",\"restored\":true" : "");
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "hold";
+	ev.subject = (char *)sid;
+	ev.scope = (char *)table;
+	ev.request = (char *)request;
+	ev.reason = "legal-hold";
+	ev.data = data.buf;
+	seq = ledger_append(l, &ev);
+	sb_release(&data);
+	return seq;
+}
+
+int
+hold_is_open(struct ledger *l, const char *sid, const char *table)
+{
+	sqlite3_stmt *st = db_prepare(ledger_db(l),
+				      "SELECT 1 FROM events h WHERE h.type = "
+				      "'hold' AND h.subject = ?1 AND h.scope = "
+				      "?2 AND " HOLD_OPEN);
+	int r;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read the holds");
+	return r == SQLITE_ROW;
+}
+
 /* next_holds: up to HOLD_CHUNK open holds on table after hold seq *after. */
 static int
 next_holds(struct ledger *l, const char *table, int64_t *after,
@@ -44,10 +96,7 @@ next_holds(struct ledger *l, const char *table, int64_t *after,
 			"h.data, '$.restored') THEN json_extract(h.data, "
 			"'$.until') END FROM events h WHERE h.type = "
 			"'hold' AND h.scope = ?1 AND h.subject IS NOT NULL "
-			"AND h.seq > ?2 AND NOT EXISTS (SELECT 1 FROM events r "
-			"WHERE r.subject = h.subject AND r.type = 'release' "
-			"AND r.scope = h.scope AND r.seq > h.seq AND "
-			"json_extract(r.data, '$.remaining') = 0) "
+			"AND h.seq > ?2 AND " HOLD_OPEN " "
 			"ORDER BY h.seq LIMIT ?3");
 	if (st == NULL)
 		return -1;

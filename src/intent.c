@@ -231,7 +231,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 		  int n)
 {
 	struct hashset *wanted = hashset_new(), *held = NULL;
-	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
+	struct strbuf ids = STRBUF_INIT;
 	struct ids_item it;
 	char *check = xcalloc((size_t)n + 1, 1);
 	int i, r, rc = -1;
@@ -289,7 +289,6 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 done:
 	hashset_free(wanted);
 	hashset_free(held);
-	sb_release(&sql);
 	sb_release(&ids);
 	free(check);
 	return rc;
@@ -582,13 +581,14 @@ apart:
 	sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 	log_warn("finishing the %d unapplied intents one at a time",
 		 intents);
+	/* one may be refused and stay without applied: no applied event
+	 * from here on may claim every intent before it is applied */
+	ledger_mark_dirty(l);
 	stuck = xcalloc((size_t)n, 1);
 	r = one_by_one(live, l, cfg, k, er, evs, n, group, stuck);
 	if (r < 0)
 		goto done;
 	*refused = r;
-	/* the ones refused stay without applied: no clean mark past them */
-	ledger_mark_dirty(l);
 	for (i = 0; pending != NULL && i < n; i++)
 		if (stuck[i] && evs[i].ev.subject != NULL) {
 			unsigned char key[32];
