@@ -53,6 +53,14 @@ int request_find(struct ledger *l, int64_t now, const char *id,
 const char *request_status_name(int status);
 
 /*
+ * request_say_overdue: report request id, due at due, as overdue (why:
+ * what holds it, e.g. "still awaiting approval"), and count it into
+ * *overdue.
+ */
+void request_say_overdue(const char *id, int64_t due, const char *why,
+			 int64_t *overdue);
+
+/*
  * request_ids: the identifier hashes ("email:HEX phone:HEX") of an email
  * and/or a phone, into ids.  Either may be NULL, not both.  Returns 0, or
  * -1 with *bad set to the identifier that is not valid.

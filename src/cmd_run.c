@@ -96,10 +96,12 @@ warn_undated_leads(sqlite3 *live, const struct config *cfg)
 
 /*
  * stale_leads: the ids (and rowids) of leads idle longer than lead_expiry
- * into temp.lethe_leads, which keeps them sorted by id.
+ * into temp.lethe_leads, which keeps them sorted by id; how many into
+ * *count.  Returns 0, or -1 after reporting.
  */
 static int
-stale_leads(sqlite3 *live, const struct config *cfg, int integer_ids)
+stale_leads(sqlite3 *live, const struct config *cfg, int integer_ids,
+	    int64_t *count)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
@@ -132,6 +134,7 @@ stale_leads(sqlite3 *live, const struct config *cfg, int integer_ids)
 	sqlite3_bind_text(st, 1, cfg->subj_lead_kind, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
+	*count = sqlite3_changes64(live);
 	return r == SQLITE_DONE ? 0 : db_fail(live, "list stale leads");
 }
 
@@ -155,9 +158,8 @@ expire_leads(struct batch *b, int64_t *count)
 	if (cfg->subj_kind == NULL)
 		return 0;
 	if (warn_undated_leads(b->live, cfg) != 0 ||
-	    stale_leads(b->live, cfg, eraser_integer_ids(b->er)) != 0 ||
-	    db_int(b->live, "SELECT count(*) FROM temp.lethe_leads",
-		   &stale) != 0)
+	    stale_leads(b->live, cfg, eraser_integer_ids(b->er), &stale) !=
+		    0)
 		goto done;
 	/* none: no batch, so no index of identifiers or free text built */
 	if (stale == 0) {
@@ -299,13 +301,9 @@ optimize_fts(sqlite3 *live, struct eraser *er)
 static int
 say_overdue(void *arg, const struct request *r)
 {
-	char due[TIME_BUFSZ];
-
-	if (r->status != REQ_OVERDUE)
-		return 0;
-	log_err("request %s is overdue: due %s, not executed (the run "
-		"stopped)", r->id, time_format(r->due, due));
-	(*(int64_t *)arg)++;
+	if (r->status == REQ_OVERDUE)
+		request_say_overdue(r->id, r->due,
+				    "not executed (the run stopped)", arg);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "ident.h"
+#include "log.h"
 #include "request.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -156,4 +157,15 @@ request_append(struct ledger *l, const struct config *cfg, const char *ids,
 	seq = ledger_append(l, &ev);
 	sb_release(&data);
 	return seq < 0 ? -1 : 0;
+}
+
+void
+request_say_overdue(const char *id, int64_t due, const char *why,
+		    int64_t *overdue)
+{
+	char t[TIME_BUFSZ];
+
+	log_err("request %s is overdue: due %s, %s", id, time_format(due, t),
+		why);
+	(*overdue)++;
 }

@@ -582,13 +582,11 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 				else
 					log_info("request %s waits for "
 						 "approval", q[i].id);
-				if (q[i].due < now) {
-					log_err("request %s is overdue: due "
-						"%s, still awaiting approval",
-						q[i].id,
-						time_format(q[i].due, due));
-					(*overdue)++;
-				}
+				if (q[i].due < now)
+					request_say_overdue(
+					    q[i].id, q[i].due,
+					    "still awaiting approval",
+					    overdue);
 			}
 			free_matches(m, nm);
 			m = NULL;
@@ -621,7 +619,6 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	sqlite3_stmt *mst = NULL;
 	char *key = xstrdup("");
 	int64_t count = 0, after = 0, before = b->requests;
-	char due[TIME_BUFSZ];
 	int n = 0, nm = 0, i, r, rc = -1;
 
 	if (load(b->live, l, now, &count) != 0)
@@ -664,11 +661,10 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 			r = execute(b, &q[i], m, nm);
 			if (r < 0)
 				goto done;
-			if (r > 0 && q[i].due < now) {
-				log_err("request %s is overdue: due %s",
-					q[i].id, time_format(q[i].due, due));
-				(*overdue)++;
-			}
+			if (r > 0 && q[i].due < now)
+				request_say_overdue(q[i].id, q[i].due,
+						    "waiting for that erasure",
+						    overdue);
 			free_matches(m, nm);
 			m = NULL;
 			nm = 0;
