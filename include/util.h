@@ -62,6 +62,17 @@ void free_list(char **list, int n);
 int utf8_valid(const char *s);
 
 /*
+ * utf8_decode: the code point of the UTF-8 sequence at s into *cp;
+ * returns its length (1 to 4), or 0 when it is not well-formed (no
+ * overlong forms, no surrogates; NUL is a sequence of 1).
+ */
+int utf8_decode(const char *s, unsigned *cp);
+
+/* utf8_encode: code point cp (at most 0x10ffff) as UTF-8 into out (4
+ * bytes of room); returns how many bytes. */
+size_t utf8_encode(unsigned cp, char *out);
+
+/*
  * wipe: overwrite n bytes at p with zeros in a way the compiler keeps.
  */
 void wipe(void *p, size_t n);

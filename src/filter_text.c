@@ -184,21 +184,9 @@ hex4(const char *p)
 static void
 add_utf8(struct strbuf *sb, long cp)
 {
-	if (cp < 0x80) {
-		sb_addc(sb, (char)cp);
-	} else if (cp < 0x800) {
-		sb_addc(sb, (char)(0xc0 | cp >> 6));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sb_addc(sb, (char)(0xe0 | cp >> 12));
-		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		sb_addc(sb, (char)(0xf0 | cp >> 18));
-		sb_addc(sb, (char)(0x80 | (cp >> 12 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp >> 6 & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3f)));
-	}
+	char buf[4];
+
+	sb_add(sb, buf, utf8_encode((unsigned)cp, buf));
 }
 
 /*

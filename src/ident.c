@@ -118,48 +118,23 @@ static int
 lower_utf8(char *s, size_t n)
 {
 	char out[IDENT_MAX * 2];
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t o = 0;
+	unsigned cp;
+	int len;
 
 	pthread_once(&utf8_once, utf8_setup);
 	if (utf8_locale == (locale_t)0)
 		return 0;
 	while (*p) {
-		unsigned cp = *p, need = 0, i;
-
-		if (cp >= 0xc2 && cp <= 0xdf)
-			need = 1, cp &= 0x1f;
-		else if (cp >= 0xe0 && cp <= 0xef)
-			need = 2, cp &= 0x0f;
-		else if (cp >= 0xf0 && cp <= 0xf4)
-			need = 3, cp &= 0x07;
-		for (i = 1; i <= need && (p[i] & 0xc0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3f);
-		/* overlong forms and surrogates are no UTF-8 either */
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 &&
-						  cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			need = 0;
-		if (*p < 0x80 || need == 0 || i <= need) {
-			out[o++] = (char)*p++;	/* ASCII, or not UTF-8 */
+		len = utf8_decode(p, &cp);
+		if (len <= 1) {
+			out[o++] = *p++;	/* ASCII, or not UTF-8 */
 		} else {
-			cp = (unsigned)towlower_l((wint_t)cp, utf8_locale);
-			if (cp < 0x80) {
-				out[o++] = (char)cp;
-			} else if (cp < 0x800) {
-				out[o++] = (char)(0xc0 | cp >> 6);
-				out[o++] = (char)(0x80 | (cp & 0x3f));
-			} else if (cp < 0x10000) {
-				out[o++] = (char)(0xe0 | cp >> 12);
-				out[o++] = (char)(0x80 | (cp >> 6 & 0x3f));
-				out[o++] = (char)(0x80 | (cp & 0x3f));
-			} else {
-				out[o++] = (char)(0xf0 | cp >> 18);
-				out[o++] = (char)(0x80 | (cp >> 12 & 0x3f));
-				out[o++] = (char)(0x80 | (cp >> 6 & 0x3f));
-				out[o++] = (char)(0x80 | (cp & 0x3f));
-			}
-			p += need + 1;
+			o += utf8_encode((unsigned)towlower_l((wint_t)cp,
+							      utf8_locale),
+					 out + o);
+			p += len;
 		}
 		if (o + 4 >= sizeof(out))
 			return -1;
