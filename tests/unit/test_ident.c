@@ -18,6 +18,7 @@
 #include "testutil.h"
 #include "ident.h"
 #include "key.h"
+#include "util.h"
 
 /* key 00 01 02 .. 1f */
 #define SEQ_KEY "000102030405060708090a0b0c0d0e0f" \
@@ -32,6 +33,31 @@ n(const char *type, const char *value, int cc)
 	if (ident_normalise(type, value, cc, norm) != 0)
 		return "(invalid)";
 	return norm;
+}
+
+/* the UTF-8 coder the email lower-casing and the JSON escapes share */
+static void
+test_utf8(void)
+{
+	char buf[4];
+	unsigned cp;
+
+	CHECK(utf8_decode("\xc3\xa9", &cp) == 2 && cp == 0xe9,
+	      "utf8_decode: a 2-byte sequence");
+	CHECK(utf8_decode("\xf0\x9f\x98\x80", &cp) == 4 && cp == 0x1f600,
+	      "utf8_decode: a 4-byte sequence");
+	CHECK(utf8_decode("\xe0\x81\x81", &cp) == 0,
+	      "utf8_decode: an overlong form is refused");
+	CHECK(utf8_decode("\xed\xa0\x80", &cp) == 0,
+	      "utf8_decode: a surrogate is refused");
+	CHECK(utf8_decode("\xc3", &cp) == 0, "utf8_decode: a cut sequence");
+	CHECK(utf8_encode(0xe9, buf) == 2 && memcmp(buf, "\xc3\xa9", 2) == 0,
+	      "utf8_encode: 2 bytes");
+	CHECK(utf8_encode(0x1f600, buf) == 4 &&
+		  memcmp(buf, "\xf0\x9f\x98\x80", 4) == 0,
+	      "utf8_encode: 4 bytes");
+	CHECK(utf8_valid("caf\xc3\xa9") && !utf8_valid("caf\xc3"),
+	      "utf8_valid");
 }
 
 static void
@@ -544,6 +570,7 @@ main(void)
 		perror("mkdtemp");
 		return 2;
 	}
+	test_utf8();
 	test_email();
 	test_phone();
 	test_other();
