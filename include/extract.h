@@ -79,7 +79,10 @@ const char *printable(const char *s);
  * entry_name: archive entry name as messages show it (they go to the
  * journal): printable, with each '/'-separated part that looks like an
  * email address or phone number (national numbers read with
- * calling_code) masked as "[identifier]".  Static, as printable's.
+ * calling_code) masked as "[identifier]".  For messages before the
+ * filter runs (extraction, the manifest); the filter's own name the
+ * erased people's identifiers only (filter_shown).  Static, as
+ * printable's.
  */
 const char *entry_name(const char *name, int calling_code);
 

@@ -796,7 +796,7 @@ database(struct filter *f, const char *rel, const char *full)
 	    f->st.residue == residue || f->st.databases != maps)
 		return r;
 	log_warn("would leave out '%s': it holds residue (--drop-residue)",
-		 printable(rel));
+		 filter_shown(f, rel));
 	f->st.residue = residue;
 	f->st.dropped++;
 	/* the staged copy: the walk must skip it */

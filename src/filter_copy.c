@@ -127,9 +127,11 @@ delete_dropped(sqlite3 *db, const struct filter_drops *d)
 	return rc;
 }
 
-/* vacuum: write the database at full into full.lethe-vacuum. */
+/* vacuum: write the database at full (rel in f's tree) into
+ * full.lethe-vacuum. */
 static int
-vacuum(sqlite3 *db, const char *rel, const char *full)
+vacuum(const struct filter *f, sqlite3 *db, const char *rel,
+       const char *full)
 {
 	sqlite3_stmt *st = NULL;
 	struct stat before;
@@ -145,7 +147,7 @@ vacuum(sqlite3 *db, const char *rel, const char *full)
 		goto done;
 	sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_err("cannot vacuum '%s': %s", printable(rel),
+		log_err("cannot vacuum '%s': %s", filter_shown(f, rel),
 			sqlite3_errmsg(db));
 		goto done;
 	}
@@ -215,7 +217,7 @@ vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
 
 	if (hashset_count(f->by_hash) > 0)
 		rs = filter_raw_start(f, full, wr);
-	if (vacuum(db, rel, full) != 0) {
+	if (vacuum(f, db, rel, full) != 0) {
 		if (rs != NULL)
 			filter_raw_wait(rs);
 		return -1;
@@ -228,7 +230,7 @@ vacuum_scanned(struct filter *f, sqlite3 *db, const char *rel,
 		return -1;
 	if (*fatal || f->st.redacted == redacted)
 		return 0;
-	return vacuum(db, rel, full);
+	return vacuum(f, db, rel, full);
 }
 
 /*
@@ -253,14 +255,14 @@ scan_copy(struct filter *f, const char *rel, const char *tmp, int datamap,
 	    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA "
 			     "synchronous = OFF;", NULL, NULL, NULL) !=
 		    SQLITE_OK) {
-		log_err("cannot scan the copy of '%s': %s", printable(rel),
-			sqlite3_errmsg(db));
+		log_err("cannot scan the copy of '%s': %s",
+			filter_shown(f, rel), sqlite3_errmsg(db));
 		goto done;
 	}
 	if (filter_scan_db(f, db, rel, datamap, fatal) != 0)
 		goto done;
 	if (!*fatal && f->st.redacted != redacted) {
-		if (vacuum(db, rel, tmp) != 0)
+		if (vacuum(f, db, rel, tmp) != 0)
 			goto done;
 		sqlite3_close(db);
 		db = NULL;

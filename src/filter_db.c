@@ -43,7 +43,7 @@ static int
 bad_db(struct filter *f, const char *rel, sqlite3 *db, const char *what)
 {
 	log_err("refusing archive: database '%s': %s%s%s",
-		entry_name(rel, (int)f->cfg->calling_code), what,
+		filter_shown(f, rel), what,
 		db ? ": " : "", db ? sqlite3_errmsg(db) : "");
 	f->hostile = 1;
 	return -1;
@@ -67,7 +67,7 @@ sidecars_plain(struct filter *f, const char *rel, const char *full)
 		free(side);
 		if (bad) {
 			log_err("refusing archive: database '%s': its '%s' is "
-				"not a plain file", printable(rel),
+				"not a plain file", filter_shown(f, rel),
 				filter_sidecars[i]);
 			f->hostile = 1;
 		}
@@ -96,7 +96,7 @@ checked(struct filter *f, const char *rel, struct db_check *c)
 		return 0;
 	if (!c->reported)
 		log_err("refusing archive: database '%s': corrupt or not "
-			"usable (quick_check failed): %s", printable(rel),
+			"usable (quick_check failed): %s", filter_shown(f, rel),
 			c->why);
 	c->reported = 1;
 	f->hostile = 1;
@@ -580,7 +580,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	int64_t before = f->st.tally.rows[0];
 	int i, nby_ident = 0, rc = -1;
 
-	snprintf(what, sizeof(what), "restored database '%s'", printable(rel));
+	snprintf(what, sizeof(what), "restored database '%s'",
+		 filter_shown(f, rel));
 	/* an older copy may lack columns added since: what they would
 	 * hold is not there to erase; the rest must be */
 	view = config_view(cfg, db);
@@ -761,7 +762,7 @@ filter_db(struct filter *f, const char *rel, const char *full)
 	if (datamap || !f->drop_residue)
 		goto done;
 	log_warn("leaving out '%s': it holds residue (--drop-residue)",
-		 printable(rel));
+		 filter_shown(f, rel));
 	f->st.residue = residue;
 	f->st.dropped++;
 	filter_drop_files(full);

@@ -33,9 +33,9 @@ struct held {
 /* The condition that hold event h is still open: no release of its
  * subject and table after it has left nothing held. */
 #define HOLD_OPEN							\
-	"NOT EXISTS (SELECT 1 FROM events r WHERE r.subject = h.subject "	\
-	"AND r.type = 'release' AND r.scope = h.scope AND r.seq > h.seq "	\
-	"AND json_extract(r.data, '$.remaining') = 0)"
+	"NOT EXISTS (SELECT 1 FROM events r WHERE r.subject = "		\
+	"h.subject AND r.type = 'release' AND r.scope = h.scope AND "	\
+	"r.seq > h.seq AND json_extract(r.data, '$.remaining') = 0)"
 
 int64_t
 hold_append(struct ledger *l, const char *sid, const char *table,
