@@ -255,7 +255,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 		rc = 0;
 		goto done;
 	}
-	held = ids_held(live, cfg, k, wanted, NULL, NULL);
+	held = ids_held(live, cfg, k, wanted, NULL, NULL, NULL);
 	if (held == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
