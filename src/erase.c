@@ -40,6 +40,7 @@ struct etable {
 	sqlite3_stmt *apply;		/* erase the batch */
 	sqlite3_stmt *group;		/* the batch, by sid or hash: ?1 now */
 	sqlite3_stmt *sync;		/* extend the temp hash index */
+	sqlite3_stmt *bulk;		/*   fill it first (none indexed) */
 	sqlite3_stmt *release;		/* ?1 sid, ?2 at: after_hold now */
 	sqlite3_stmt *release_count;	/* ?1 sid, ?2 at: due, remaining */
 	sqlite3_stmt *undated;		/* ?1 sid: rowids without a date */
@@ -223,7 +224,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 			goto done;
 		sb_reset(&sql);
 		et->idx = idx;
-		/* rows new or changed since the last sync are hashed again */
+		/* every row, the first time (no lookup in what is there) */
 		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
 			      "h) SELECT o.rowid, o.", idx);
 		sb_add_ident(&sql, t->subject);
@@ -231,8 +232,15 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		hash_expr(&sql, t, "o.");
 		sb_adds(&sql, " FROM main.");
 		sb_add_ident(&sql, t->name);
-		sb_addf(&sql, " AS o LEFT JOIN temp.lethe_ix_%d AS i ON "
-			      "i.rid = o.rowid WHERE o.", idx);
+		sb_adds(&sql, " AS o");
+		sb_addf(&sb, "%s WHERE o.", sb_str(&sql));
+		sb_add_ident(&sb, t->subject);
+		sb_adds(&sb, " IS NOT NULL");
+		if (prepare(e, &et->bulk, &sb) != 0)
+			goto done;
+		/* then rows new or changed since the last sync */
+		sb_addf(&sql, " LEFT JOIN temp.lethe_ix_%d AS i ON i.rid = "
+			      "o.rowid WHERE o.", idx);
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql,
 			" IS NOT NULL AND (i.rid IS NULL OR i.v IS NOT o.");
@@ -696,6 +704,7 @@ eraser_free(struct eraser *e)
 		sqlite3_finalize(e->tab[i].apply);
 		sqlite3_finalize(e->tab[i].group);
 		sqlite3_finalize(e->tab[i].sync);
+		sqlite3_finalize(e->tab[i].bulk);
 		sqlite3_finalize(e->tab[i].release);
 		sqlite3_finalize(e->tab[i].release_count);
 		sqlite3_finalize(e->tab[i].undated);
@@ -825,20 +834,16 @@ run(struct eraser *e, sqlite3_stmt *st, int64_t *changed)
 }
 
 /*
- * index_hashes: index temp.lethe_ix_IDX on its hashes, once it holds its
- * first, bulk sync (a rolled back batch takes the index back with it, so
- * it is looked for rather than remembered).  The sort that builds it may
- * hold as much memory as the main page cache is large; a smaller cache
- * meanwhile keeps peak memory from growing with the table (the sort
- * spills to a temp file instead).
+ * indexed: whether temp.lethe_ix_IDX has its index on hashes yet, into
+ * *have (a rolled back batch takes the index back with it, so it is looked
+ * for rather than remembered).  Returns 0, or -1 after reporting.
  */
 static int
-index_hashes(struct eraser *e, int idx)
+indexed(struct eraser *e, int idx, int *have)
 {
-	char name[64], sql[256];
+	char name[64];
 	sqlite3_stmt *st;
-	int64_t cache;
-	int have, rc;
+	int rc;
 
 	snprintf(name, sizeof(name), "lethe_ix_%d_h", idx);
 	st = db_prepare(e->db, "SELECT count(*) FROM temp.sqlite_schema WHERE "
@@ -847,18 +852,45 @@ index_hashes(struct eraser *e, int idx)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	have = sqlite3_column_int(st, 0);
+	*have = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_fail(e->db, "index identifiers");
-	if (have)
-		return 0;
+	return rc == SQLITE_ROW ? 0 : db_fail(e->db, "index identifiers");
+}
+
+/*
+ * index_hashes: index temp.lethe_ix_IDX on its hashes, once it holds its
+ * first, bulk sync.  The sort that builds it may hold as much memory as
+ * the main page cache is large; a smaller cache meanwhile keeps peak
+ * memory from growing with the table (the sort spills to a temp file
+ * instead).
+ */
+static int
+index_hashes(struct eraser *e, int idx)
+{
+	char sql[256];
+	int64_t cache;
+
 	if (db_int(e->db, "PRAGMA main.cache_size", &cache) != 0)
 		return -1;
 	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d; CREATE INDEX "
-		 "temp.%s ON lethe_ix_%d(h); PRAGMA main.cache_size = %lld;",
-		 SORT_KIB, name, idx, (long long)cache);
+		 "temp.lethe_ix_%d_h ON lethe_ix_%d(h); PRAGMA main.cache_size "
+		 "= %lld;", SORT_KIB, idx, idx, (long long)cache);
 	return db_exec(e->db, sql, "index identifiers");
+}
+
+/* sync_table: bring table et's temp hash index up to date.  Returns 0, or
+ * -1 after reporting. */
+static int
+sync_table(struct eraser *e, struct etable *et)
+{
+	int have;
+
+	if (indexed(e, et->idx, &have) != 0)
+		return -1;
+	if (have)
+		return run(e, et->sync, NULL);
+	return run(e, et->bulk, NULL) != 0 || index_hashes(e, et->idx) != 0
+		       ? -1 : 0;
 }
 
 int
@@ -883,9 +915,7 @@ eraser_sync(struct eraser *e)
 	if (synced == version)
 		return 0;
 	for (i = 0; i < e->n; i++)
-		if (e->tab[i].sync != NULL &&
-		    (run(e, e->tab[i].sync, NULL) != 0 ||
-		     index_hashes(e, e->tab[i].idx) != 0))
+		if (e->tab[i].sync != NULL && sync_table(e, &e->tab[i]) != 0)
 			return -1;
 	sqlite3_bind_int64(e->set_synced, 1, version);
 	return run(e, e->set_synced, NULL);
