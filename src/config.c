@@ -1156,6 +1156,16 @@ config_files_holding(const struct config *cfg, const char *path)
 	return found;
 }
 
+/* setting_line: the line of [section] key, or of the section's header when
+ * the key was left to its default. */
+static int
+setting_line(const struct config *cfg, const char *section, const char *key)
+{
+	int line = config_key_line(cfg, section, key);
+
+	return line > 0 ? line : config_key_line(cfg, section, NULL);
+}
+
 static void
 check_cross(struct loader *ld)
 {
@@ -1168,7 +1178,7 @@ check_cross(struct loader *ld)
 	if (strcmp(cfg->live_store, cfg->ledger) == 0 ||
 	    (stat(cfg->live_store, &a) == 0 && stat(cfg->ledger, &b) == 0 &&
 	     a.st_dev == b.st_dev && a.st_ino == b.st_ino))
-		errorf(ld, config_key_line(cfg, "lethe", "ledger"), "lethe",
+		errorf(ld, setting_line(cfg, "lethe", "ledger"), "lethe",
 		       "ledger", "must not be the live store");
 	for (i = 0; i < cfg->nfiles; i++) {
 		char *root;
@@ -1177,12 +1187,12 @@ check_cross(struct loader *ld)
 			continue;
 		root = files_root(cfg, cfg->files[i].path);
 		if (inside(cfg->ledger, root))
-			errorf(ld, config_key_line(cfg, "lethe", "ledger"),
+			errorf(ld, setting_line(cfg, "lethe", "ledger"),
 			       "lethe", "ledger",
 			       "must not be inside the [files %s] tree '%s'",
 			       cfg->files[i].name, root);
 		if (cfg->key_file && inside(cfg->key_file, root))
-			errorf(ld, config_key_line(cfg, "lethe", "key_file"),
+			errorf(ld, setting_line(cfg, "lethe", "key_file"),
 			       "lethe", "key_file",
 			       "must not be inside the [files %s] tree '%s'",
 			       cfg->files[i].name, root);
@@ -1191,8 +1201,8 @@ check_cross(struct loader *ld)
 			char *probe = xasprintf("%s/x", cfg->backup_dir);
 
 			if (inside(probe, root))
-				errorf(ld, config_key_line(cfg, "lethe",
-							   "backup_dir"),
+				errorf(ld, setting_line(cfg, "lethe",
+							"backup_dir"),
 				       "lethe", "backup_dir",
 				       "must not be inside the [files %s] "
 				       "tree '%s'", cfg->files[i].name, root);

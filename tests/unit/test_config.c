@@ -915,6 +915,15 @@ test_cross(void)
 		 "[files attachments]\npath = attachments/{subject}/\n", subj);
 	REFUSED(load(text), "key_file inside a [files] tree",
 		"lethe.ini:4: [lethe] key_file: must not be inside");
+	/* backup_dir left to its default (<config folder>/backups): the
+	 * error names the section's line */
+	snprintf(text, sizeof(text),
+		 "[lethe]\nlive_store = live.db\nledger = ledger.db\n"
+		 "key_file = k\n%s[files everything]\npath = {subject}/\n",
+		 subj);
+	REFUSED(load(text), "a defaulted backup_dir inside a [files] tree",
+		"lethe.ini:1: [lethe] backup_dir: must not be inside the "
+		"[files everything] tree");
 }
 
 static void
