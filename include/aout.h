@@ -78,6 +78,10 @@ int aout_add_data(struct aout *o, const char *name, const void *data,
  */
 int aout_close(struct aout *o, char *sha);
 
+/* aout_unfit: whether an entry failed because o's format cannot hold it
+ * (a usage error: another --format can), not for the system's reasons. */
+int aout_unfit(const struct aout *o);
+
 /* aout_abort: drop the archive and its temporary file.  NULL is a no-op. */
 void aout_abort(struct aout *o);
 

@@ -29,6 +29,7 @@ struct aout {
 	int fd;
 	struct sha *sha;
 	int failed;
+	int unfit;		/* an entry the format cannot hold */
 };
 
 const char *
@@ -257,6 +258,26 @@ aout_open_like(const char *path, int format, int filter, int *usage)
 	return start(path, format, filter, usage);
 }
 
+/*
+ * format_refused: whether a's last error is the format's refusal of an
+ * entry (WARC takes no folders, ar no long names), not the system's.
+ */
+static int
+format_refused(struct archive *a)
+{
+	int e = archive_errno(a);
+
+	/* libarchive's private ARCHIVE_ERRNO_FILE_FORMAT, _PROGRAMMER and
+	 * _MISC, which its writers set for what a format cannot hold */
+	return e == EILSEQ || e == EINVAL || e == -1;
+}
+
+int
+aout_unfit(const struct aout *o)
+{
+	return o != NULL && o->unfit;
+}
+
 static int
 header(struct aout *o, struct archive_entry *e, const char *name)
 {
@@ -265,13 +286,18 @@ header(struct aout *o, struct archive_entry *e, const char *name)
 	if (r < ARCHIVE_OK)
 		log_warn("archive entry '%s': %s", name,
 			 archive_error_string(o->a));
-	if (r < ARCHIVE_WARN) {
+	if (r >= ARCHIVE_WARN)
+		return 0;
+	o->unfit = format_refused(o->a);
+	if (o->unfit)
+		log_err("cannot write archive '%s' in this format: %s; "
+			"choose another with --format (tar.zst, tar.gz, zip, "
+			"...)", o->path, archive_error_string(o->a));
+	else
 		log_err("cannot write archive '%s': %s", o->path,
 			archive_error_string(o->a));
-		o->failed = 1;
-		return -1;
-	}
-	return 0;
+	o->failed = 1;
+	return -1;
 }
 
 static void

@@ -66,6 +66,8 @@ write_out(struct ctx *c, const struct staged *s, const char *out,
 	rc = aout_close(o, sha) == 0 ? 0 : EX_IOERR;
 	o = NULL;
 done:
+	if (aout_unfit(o))
+		rc = EX_USAGE;
 	aout_abort(o);
 	sb_release(&manifest);
 	return rc;

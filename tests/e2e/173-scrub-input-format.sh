@@ -6,7 +6,8 @@
 # writer takes only by their base: a scrub of each writes the same format,
 # without the erased person, and the output restores.  LHA is a format
 # libarchive reads and cannot write: exit 64 naming --format, no output,
-# no scrub event; --format tar.zst then works.
+# no scrub event; --format tar.zst then works.  WARC is a format
+# libarchive writes but not with folders: exit 64 the same way, not 74.
 . "$TESTS_TOP/tests/lib.sh"
 setup
 A=aaaaaaaa-0000-4000-8000-000000000001
@@ -18,6 +19,7 @@ add_subject live.db $B client Bob bob@example.com '+44 7700 900002' \
 mkdir -p app/data && cp live.db app/data/store.db
 bsdtar --format iso9660 -cf app.iso app
 bsdtar --format ar -cf app.ar -C app/data store.db
+bsdtar --format warc -cf app.warc app
 # an LHA archive (level 0 headers, stored) holding store.db
 "$PY" -S - app.lzh app/data/store.db <<'PY'
 import struct, sys
@@ -73,6 +75,17 @@ err_has "--format" "the refusal points at --format"
 check "nothing written" test ! -e clean.lzh
 eq "no scrub event" "$(nscrubs)" "$N"
 eq "no staging left" "$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
+lt scrub app.warc -o "$T/clean.warc"
+expect 64 "scrub of a WARC archive with folders, which WARC cannot hold"
+err_has "--format" "the refusal points at --format"
+check "nothing written" test ! -e clean.warc
+eq "no scrub event" "$(nscrubs)" "$N"
+eq "no staging left" "$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
+lt scrub app.warc -o "$T/clean-warc.zip" --format zip
+expect 0 "with --format zip it is scrubbed"
+lt restore clean-warc.zip --to "$T/r4"
+expect 0 "and restores"
+restored "WARC as zip" r4/app/data/store.db
 lt scrub app.lzh -o "$T/clean-lzh.tar.zst" --format tar.zst
 expect 0 "with --format tar.zst it is scrubbed"
 lt restore clean-lzh.tar.zst --to "$T/r3"
