@@ -133,7 +133,7 @@ find_command(const char *name, const char *verb)
 static int
 take_global(int *argc, char **argv, const char **config, const char **now)
 {
-	int i, j = 1;
+	int i, j = 1, command = 0;
 
 	for (i = 1; i < *argc; i++) {
 		const char *a = argv[i], *eq = NULL;
@@ -158,6 +158,12 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 		} else if (dst == NULL && strncmp(a, "--config=", 9) == 0) {
 			dst = config;
 			eq = a + 8;
+		} else if (dst == NULL && !command && strncmp(a, "-c", 2) == 0 &&
+			   a[2] != '\0') {
+			/* -cFILE, before the command only (after it, such a
+			 * word may be another option's value) */
+			dst = config;
+			eq = a + 1;
 		}
 		if (dst != NULL) {
 			/* two times or two configs: which one was meant? */
@@ -169,6 +175,8 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 			*dst = eq != NULL ? eq + 1 : argv[++i];
 			continue;
 		}
+		if (a[0] != '-')
+			command = 1;
 		argv[j++] = argv[i];
 	}
 	*argc = j;

@@ -46,6 +46,11 @@ expect 64 "--now given twice"
 expect 64 "-c given twice"
 "$LETHE" --config="$CONF" --now="$NOW" ledger head >out 2>err; rc=$?
 expect 0 "--config=FILE and --now=TIME, once each"
+"$LETHE" -c"$CONF" --now "$NOW" ledger head >out 2>err; rc=$?
+expect 0 "-cFILE, attached as getopt allows"
+eq "-cFILE reads that config" "$(cat out)" "$HEAD"
+"$LETHE" -c"$CONF" -c "$CONF" --now "$NOW" ledger head >out 2>err; rc=$?
+expect 64 "-cFILE and -c FILE: given twice"
 
 # empty values and arguments: 64, before the config is read
 empty() {
@@ -72,4 +77,7 @@ lt request list --json --json
 expect 0 "a flag given twice is harmless"
 lt run --dry-run -n
 expect 0 "--dry-run and -n together"
+"$LETHE" -c "$CONF" --now "$NOW" request erase --email x@example.com \
+	--ref -cbogus >out 2>err; rc=$?
+expect 0 "after the command, a word starting with -c is an option's value"
 done_testing
