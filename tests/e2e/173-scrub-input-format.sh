@@ -68,27 +68,26 @@ lt restore clean.ar --to "$T/r2"
 expect 0 "the scrubbed ar archive restores"
 restored "ar" r2/store.db
 
-N=$(nscrubs)
-lt scrub app.lzh -o "$T/clean.lzh"
-expect 64 "scrub of an LHA archive, which libarchive cannot write"
-err_has "--format" "the refusal points at --format"
-check "nothing written" test ! -e clean.lzh
-eq "no scrub event" "$(nscrubs)" "$N"
-eq "no staging left" "$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
-lt scrub app.warc -o "$T/clean.warc"
-expect 64 "scrub of a WARC archive with folders, which WARC cannot hold"
-err_has "--format" "the refusal points at --format"
-check "nothing written" test ! -e clean.warc
-eq "no scrub event" "$(nscrubs)" "$N"
-eq "no staging left" "$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
-lt scrub app.warc -o "$T/clean-warc.zip" --format zip
-expect 0 "with --format zip it is scrubbed"
-lt restore clean-warc.zip --to "$T/r4"
-expect 0 "and restores"
-restored "WARC as zip" r4/app/data/store.db
-lt scrub app.lzh -o "$T/clean-lzh.tar.zst" --format tar.zst
-expect 0 "with --format tar.zst it is scrubbed"
-lt restore clean-lzh.tar.zst --to "$T/r3"
-expect 0 "and restores"
-restored "LHA as tar.zst" r3/store.db
+# unwritable WHAT IN OUT FORMAT RESTORED: scrub of IN refused with 64,
+# nothing left behind; with --format FORMAT it is scrubbed and restores
+unwritable() {
+	N=$(nscrubs)
+	lt scrub "$2" -o "$T/$3"
+	expect 64 "scrub of $1"
+	err_has "--format" "$1: the refusal points at --format"
+	check "$1: nothing written" test ! -e "$3"
+	eq "$1: no scrub event" "$(nscrubs)" "$N"
+	eq "$1: no staging left" \
+		"$(ls -A "$T" | grep -c '^\.lethe-staging')" 0
+	lt scrub "$2" -o "$T/$3.$4" --format "$4"
+	expect 0 "$1: with --format $4 it is scrubbed"
+	rm -rf "$T/r"
+	lt restore "$3.$4" --to "$T/r"
+	expect 0 "$1: and restores"
+	restored "$1 as $4" "r/$5"
+}
+unwritable "an LHA archive, which libarchive cannot write" app.lzh \
+	clean.lzh tar.zst store.db
+unwritable "a WARC archive with folders, which WARC cannot hold" \
+	app.warc clean.warc zip app/data/store.db
 done_testing
