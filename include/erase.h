@@ -29,7 +29,6 @@ struct erase_tally {
 	int64_t *held;		/* rows kept under a legal hold */
 	int64_t *undated;	/* held rows whose date is NULL or unreadable */
 	char **until;		/* latest hold end (ISO-8601), or NULL */
-	char **next;		/* earliest hold end (ISO-8601), or NULL */
 	int64_t redacted;	/* identifiers replaced in free text */
 };
 

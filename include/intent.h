@@ -69,15 +69,14 @@ int holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
 /*
  * hold_append: append, in the open transaction of ledger l, the `hold`
  * event for rows of table kept for subject sid (request: the erasure's,
- * or NULL) until until (ISO-8601, or NULL), the first of them until next
- * (or NULL: not known), undated of them without a readable date;
- * restored: recorded by a restore or scrub for a subject it matched by
- * identifier (kept open until its end, see holds_release).  Returns the
- * event's seq, or -1.
+ * or NULL) until until (ISO-8601, or NULL), undated of them without a
+ * readable date; restored: recorded by a restore or scrub for a subject
+ * it matched by identifier (kept open until its end, see holds_release).
+ * Returns the event's seq, or -1.
  */
 int64_t hold_append(struct ledger *l, const char *sid, const char *table,
 		    const char *request, int64_t rows, const char *until,
-		    const char *next, int64_t undated, int restored);
+		    int64_t undated, int restored);
 
 /*
  * hold_is_open: whether ledger l holds a hold on table for subject sid

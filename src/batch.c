@@ -391,7 +391,7 @@ tombstone(struct batch *b, const struct victim *v,
 		if (t->held[i] > 0 &&
 		    hold_append(b->ledger, v->sid, tally_name(b->cfg, i),
 				v->request, t->held[i], t->until[i],
-				t->next[i], t->undated[i], 0) < 0)
+				t->undated[i], 0) < 0)
 			seq = -1;
 	sb_release(&data);
 	return seq;

@@ -267,14 +267,13 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 
 	/* count the whole batch, grouped by subject id or by hash */
 	if (t->match != NULL && e->once) {
-		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0, NULL FROM "
-			      "(SELECT ");
+		sb_adds(&sql, "SELECT h, count(*), 0, NULL, 0 FROM (SELECT ");
 		hash_expr(&sql, t, "");
 		sb_adds(&sql, " AS h FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, ") WHERE lethe_in_batch(h) GROUP BY h");
 	} else if (t->match != NULL) {
-		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0, NULL FROM "
+		sb_addf(&sql, "SELECT i.h, count(*), 0, NULL, 0 FROM "
 			      "temp.lethe_ix_%d AS i JOIN main.", idx);
 		sb_add_ident(&sql, t->name);
 		sb_adds(&sql, " AS o ON o.rowid = i.rid WHERE i.h IN (SELECT h "
@@ -284,7 +283,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	} else if (!retain) {
 		sb_adds(&sql, "SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0, NULL FROM ");
+		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sid_test(&sql, e->once && et->text_sid, t->subject);
@@ -293,8 +292,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, "SELECT s, count(*) FILTER (WHERE p IS 1), "
 			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE "
 			      "WHEN p IS NOT 1 THEN u END), count(*) FILTER "
-			      "(WHERE p IS NULL), min(CASE WHEN p IS NOT 1 "
-			      "THEN u END) FROM (SELECT CAST(");
+			      "(WHERE p IS NULL) FROM (SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " AS TEXT) AS s, ");
 		past_expr(&sql, t, "?1");
@@ -1003,8 +1001,7 @@ key_of(const char *s, size_t len, int hash, unsigned char *key)
 	sha_raw(s, len, key);
 }
 
-/* add_group: a grouped count's row (rows, held, until, undated, next)
- * into tv. */
+/* add_group: a grouped count's row (rows, held, until, undated) into tv. */
 static void
 add_group(struct erase_tally *tv, sqlite3_stmt *group, int j)
 {
@@ -1015,10 +1012,6 @@ add_group(struct erase_tally *tv, sqlite3_stmt *group, int j)
 		tv->until[j] = db_dup(group, 3);
 	}
 	tv->undated[j] += sqlite3_column_int64(group, 4);
-	if (sqlite3_column_type(group, 5) != SQLITE_NULL) {
-		free(tv->next[j]);
-		tv->next[j] = db_dup(group, 5);
-	}
 }
 
 int
@@ -1209,7 +1202,6 @@ tally_init(struct erase_tally *t, const struct config *cfg)
 	t->held = xcalloc((size_t)t->n, sizeof(*t->held));
 	t->undated = xcalloc((size_t)t->n, sizeof(*t->undated));
 	t->until = xcalloc((size_t)t->n, sizeof(*t->until));
-	t->next = xcalloc((size_t)t->n, sizeof(*t->next));
 }
 
 void
@@ -1221,8 +1213,7 @@ tally_zero(struct erase_tally *t)
 	for (i = 0; i < t->n; i++) {
 		t->rows[i] = t->held[i] = t->undated[i] = 0;
 		free(t->until[i]);
-		free(t->next[i]);
-		t->until[i] = t->next[i] = NULL;
+		t->until[i] = NULL;
 	}
 }
 
@@ -1236,7 +1227,6 @@ tally_release(struct erase_tally *t)
 	free(t->held);
 	free(t->undated);
 	free(t->until);
-	free(t->next);
 	memset(t, 0, sizeof(*t));
 }
 

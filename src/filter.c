@@ -234,8 +234,8 @@ filter_append_holds(const struct filter *f, struct ledger *l)
 		r = hold_is_open(l, h->sid, h->table);
 		if (r < 0 ||
 		    (r == 0 && hold_append(l, h->sid, h->table, NULL,
-					   h->rows, h->until, NULL,
-					   h->undated, 1) < 0))
+					   h->rows, h->until, h->undated,
+					   1) < 0))
 			return -1;
 	}
 	return 0;

@@ -40,7 +40,7 @@ struct held {
 int64_t
 hold_append(struct ledger *l, const char *sid, const char *table,
 	    const char *request, int64_t rows, const char *until,
-	    const char *next, int64_t undated, int restored)
+	    int64_t undated, int restored)
 {
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
@@ -48,10 +48,6 @@ hold_append(struct ledger *l, const char *sid, const char *table,
 
 	sb_addf(&data, "{\"rows\":%" PRId64 ",\"until\":", rows);
 	sb_add_json(&data, until);
-	if (next != NULL) {
-		sb_adds(&data, ",\"next\":");
-		sb_add_json(&data, next);
-	}
 	sb_addf(&data, ",\"undated\":%" PRId64 "%s}", undated,
 		restored ? ",\"restored\":true" : "");
 	memset(&ev, 0, sizeof(ev));
@@ -86,29 +82,9 @@ hold_is_open(struct ledger *l, const char *sid, const char *table)
 	return r == SQLITE_ROW;
 }
 
-/*
- * not_yet_due: whether hold event row st (its next, undated: columns 3,
- * 4) holds rows whose holds all end after now: the first of them ends at
- * next, none is undated (a date may yet be set), so nothing can be
- * released.  Holds recorded without next are always looked at.
- */
+/* next_holds: up to HOLD_CHUNK open holds on table after hold seq *after. */
 static int
-not_yet_due(sqlite3_stmt *st, int64_t now)
-{
-	int64_t next;
-
-	return sqlite3_column_type(st, 3) != SQLITE_NULL &&
-	       sqlite3_column_type(st, 4) == SQLITE_INTEGER &&
-	       sqlite3_column_int64(st, 4) == 0 &&
-	       time_parse(db_text(st, 3), &next) == 0 && next >= now;
-}
-
-/*
- * next_holds: up to HOLD_CHUNK open holds on table after hold seq *after
- * that may have rows due at now (*n of them; 0: no more).
- */
-static int
-next_holds(struct ledger *l, const char *table, int64_t now, int64_t *after,
+next_holds(struct ledger *l, const char *table, int64_t *after,
 	   struct held *out, int *n)
 {
 	sqlite3 *db = ledger_db(l);
@@ -118,20 +94,18 @@ next_holds(struct ledger *l, const char *table, int64_t now, int64_t *after,
 	st = db_prepare(db,
 			"SELECT h.seq, h.subject, CASE WHEN json_extract("
 			"h.data, '$.restored') THEN json_extract(h.data, "
-			"'$.until') END, json_extract(h.data, '$.next'), "
-			"json_extract(h.data, '$.undated') FROM events h "
-			"WHERE h.type = 'hold' AND h.scope = ?1 AND "
-			"h.subject IS NOT NULL AND h.seq > ?2 AND " HOLD_OPEN
-			" ORDER BY h.seq");
+			"'$.until') END FROM events h WHERE h.type = "
+			"'hold' AND h.scope = ?1 AND h.subject IS NOT NULL "
+			"AND h.seq > ?2 AND " HOLD_OPEN " "
+			"ORDER BY h.seq LIMIT ?3");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, *after);
+	sqlite3_bind_int(st, 3, HOLD_CHUNK);
 	*n = 0;
-	while (*n < HOLD_CHUNK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		*after = sqlite3_column_int64(st, 0);
-		if (not_yet_due(st, now))
-			continue;
 		memset(&out[*n], 0, sizeof(out[*n]));
 		out[*n].sid = xstrdup(db_text(st, 1));
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
@@ -140,7 +114,7 @@ next_holds(struct ledger *l, const char *table, int64_t now, int64_t *after,
 		(*n)++;
 	}
 	sqlite3_finalize(st);
-	if (*n < HOLD_CHUNK && r != SQLITE_DONE)
+	if (r != SQLITE_DONE)
 		return db_fail(db, "read holds");
 	return 0;
 }
@@ -289,8 +263,8 @@ holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			continue;
 		after = 0;
 		for (;;) {
-			if (next_holds(l, cfg->tables[ti].name, now, &after,
-				       h, &n) != 0)
+			if (next_holds(l, cfg->tables[ti].name, &after, h,
+				       &n) != 0)
 				goto done;
 			if (n == 0)
 				break;
