@@ -204,6 +204,27 @@ prepare(struct eraser *e, sqlite3_stmt **st, struct strbuf *sb)
 	return *st == NULL ? -1 : 0;
 }
 
+/*
+ * sid_is: append `"col" IN (?1, ?9)`: one subject's rows, by the id as
+ * eraser_bind_sid binds it and as text (bind_one_sid binds both), so a
+ * link column of no type matches '7' as well as 7, as the batch's
+ * lethe_batch does.
+ */
+static void
+sid_is(struct strbuf *sb, const char *col)
+{
+	sb_add_ident(sb, col);
+	sb_adds(sb, " IN (?1, ?9)");
+}
+
+/* bind_one_sid: bind sid to a statement built with sid_is. */
+static void
+bind_one_sid(const struct eraser *e, sqlite3_stmt *st, const char *sid)
+{
+	eraser_bind_sid(e, st, 1, sid);
+	sqlite3_bind_text(st, 9, sid, -1, SQLITE_TRANSIENT);
+}
+
 static int
 prepare_table(struct eraser *e, struct etable *et, int idx)
 {
@@ -310,8 +331,8 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 	if (retain && t->match == NULL) {
 		action(&sql, e, t, t->after_hold);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " = ?1 AND ");
+		sid_is(&sql, t->subject);
+		sb_adds(&sql, " AND ");
 		past_expr(&sql, t, "?2");
 		sb_adds(&sql, " IS 1");
 		if (prepare(e, &et->release, &sql) != 0)
@@ -323,15 +344,15 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, " AS p FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " = ?1)");
+		sid_is(&sql, t->subject);
+		sb_adds(&sql, ")");
 		if (prepare(e, &et->release_count, &sql) != 0)
 			goto done;
 		sb_adds(&sql, "SELECT rowid FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " = ?1 AND ");
+		sid_is(&sql, t->subject);
+		sb_adds(&sql, " AND ");
 		past_expr(&sql, t, "0");
 		sb_adds(&sql, " IS NULL LIMIT 20");
 		if (prepare(e, &et->undated, &sql) != 0)
@@ -1149,7 +1170,7 @@ eraser_warn_undated(struct eraser *e, int ti, const char *sid)
 
 	if (!et->present || et->undated == NULL || sid == NULL)
 		return;
-	eraser_bind_sid(e, et->undated, 1, sid);
+	bind_one_sid(e, et->undated, sid);
 	while ((r = sqlite3_step(et->undated)) == SQLITE_ROW)
 		sb_addf(&sb, "%s%lld", sb.len ? ", " : "",
 			sqlite3_column_int64(et->undated, 0));
@@ -1173,7 +1194,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 	*rows = *remaining = 0;
 	if (!et->present || st == NULL)
 		return 0;
-	eraser_bind_sid(e, st, 1, sid);
+	bind_one_sid(e, st, sid);
 	sqlite3_bind_int64(st, 2, at);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -1188,7 +1209,7 @@ eraser_release(struct eraser *e, int ti, const char *sid, int64_t at,
 		eraser_warn_undated(e, ti, sid);
 	if (dry || *rows == 0)
 		return 0;
-	eraser_bind_sid(e, et->release, 1, sid);
+	bind_one_sid(e, et->release, sid);
 	sqlite3_bind_int64(et->release, 2, at);
 	return run_on(e, et->release, rows, et->t->name);
 }

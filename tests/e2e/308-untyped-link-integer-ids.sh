@@ -2,8 +2,9 @@
 # SPEC 3 (erasure: each [table] follows its on_erase), laws 5 and 6, with
 # a common SQLite schema: integer subject ids and link columns declared
 # without a type (`subject_id REFERENCES subjects(id)`), which hold the
-# ids as integers.  The application's join matches those rows, so
-# lethe's must: deleted, held (then released), and filtered on restore.
+# ids as integers (and, written by some other path, one as the text '2').
+# The application's join matches the integers, so lethe's must: deleted,
+# held (then released, the text one too), and filtered on restore.
 . "$TESTS_TOP/tests/lib.sh"
 
 sql app.db "
@@ -19,7 +20,8 @@ INSERT INTO subjects VALUES (1, 'lead', 'lee@example.com', '2020-01-01'),
 INSERT INTO messages(subject_id, body) VALUES (1, 'from lee'),
   (2, 'from cleo'), (2, 'cleo again'), (3, 'from stay');
 INSERT INTO bills(person, issued_at, amount) VALUES
-  (2, '2019-06-01', 10), (2, '2025-06-01', 20), (3, '2025-06-01', 30);"
+  (2, '2019-06-01', 10), (2, '2025-06-01', 20), (3, '2025-06-01', 30),
+  ('2', '2025-05-01', 25);"
 cat >lethe.ini <<'INI'
 [lethe]
 live_store = app.db
@@ -55,7 +57,7 @@ eq "their messages are gone, the others' stay" \
 	"$(sql app.db "SELECT group_concat(subject_id) FROM messages")" 3
 eq "client 2's bill inside the hold stays, the older one goes" \
 	"$(sql app.db "SELECT group_concat(person || ':' || amount)
-	  FROM bills ORDER BY id")" "2:20,3:30"
+	  FROM bills ORDER BY id")" "2:20,3:30,2:25"
 eq "a hold is recorded for client 2's bill" \
 	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
 	  AND subject = '2'")" 1
@@ -71,7 +73,7 @@ eq "without the erased subjects' messages" \
 	"$(sql r/app.db "SELECT group_concat(subject_id) FROM messages")" 3
 eq "with client 2's held bill only" \
 	"$(sql r/app.db "SELECT group_concat(person || ':' || amount)
-	  FROM bills ORDER BY id")" "2:20,3:30"
+	  FROM bills ORDER BY id")" "2:20,3:30,2:25"
 
 NOW=2031-07-01T00:00:00Z
 lt run
