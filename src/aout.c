@@ -267,9 +267,10 @@ format_refused(struct archive *a)
 {
 	int e = archive_errno(a);
 
-	/* libarchive's private ARCHIVE_ERRNO_FILE_FORMAT, _PROGRAMMER and
-	 * _MISC, which its writers set for what a format cannot hold */
-	return e == EILSEQ || e == EINVAL || e == -1;
+	/* libarchive's private ARCHIVE_ERRNO_FILE_FORMAT and _PROGRAMMER,
+	 * which its writers set for what a format cannot hold (not _MISC,
+	 * which a failing compressor sets too) */
+	return e == EILSEQ || e == EINVAL;
 }
 
 int
