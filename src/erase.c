@@ -302,20 +302,24 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		hash_expr(&sql, t, "o.");
 		sb_adds(&sql, " = i.h GROUP BY i.h");
 	} else if (!retain) {
+		/* grouped by the column itself, not its text: the groups
+		 * then come in the index's order, with no sort (7 and '7'
+		 * in a column of no type are two groups of one key) */
 		sb_adds(&sql, "SELECT CAST(");
 		sb_add_ident(&sql, t->subject);
 		sb_adds(&sql, " AS TEXT), count(*), 0, NULL, 0 FROM ");
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sid_test(&sql, e->once && et->text_sid, t->subject);
-		sb_adds(&sql, " GROUP BY 1");
-	} else {
-		sb_adds(&sql, "SELECT s, count(*) FILTER (WHERE p IS 1), "
-			      "count(*) FILTER (WHERE p IS NOT 1), max(CASE "
-			      "WHEN p IS NOT 1 THEN u END), count(*) FILTER "
-			      "(WHERE p IS NULL) FROM (SELECT CAST(");
+		sb_adds(&sql, " GROUP BY ");
 		sb_add_ident(&sql, t->subject);
-		sb_adds(&sql, " AS TEXT) AS s, ");
+	} else {
+		sb_adds(&sql, "SELECT CAST(c AS TEXT), count(*) FILTER (WHERE "
+			      "p IS 1), count(*) FILTER (WHERE p IS NOT 1), "
+			      "max(CASE WHEN p IS NOT 1 THEN u END), count(*) "
+			      "FILTER (WHERE p IS NULL) FROM (SELECT ");
+		sb_add_ident(&sql, t->subject);
+		sb_adds(&sql, " AS c, ");
 		past_expr(&sql, t, "?1");
 		sb_adds(&sql, " AS p, ");
 		until_expr(&sql, t);
@@ -323,7 +327,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		table(&sql, e, t->name);
 		sb_adds(&sql, " WHERE ");
 		sid_test(&sql, e->once && et->text_sid, t->subject);
-		sb_adds(&sql, ") GROUP BY s");
+		sb_adds(&sql, ") GROUP BY c");
 	}
 	if (prepare(e, &et->group, &sql) != 0)
 		goto done;
@@ -1022,13 +1026,17 @@ key_of(const char *s, size_t len, int hash, unsigned char *key)
 	sha_raw(s, len, key);
 }
 
-/* add_group: a grouped count's row (rows, held, until, undated) into tv. */
+/* add_group: a grouped count's row (rows, held, until, undated) into tv:
+ * the counts added, the later until kept (one subject may have two
+ * groups: 7 and '7'). */
 static void
 add_group(struct erase_tally *tv, sqlite3_stmt *group, int j)
 {
 	tv->rows[j] += sqlite3_column_int64(group, 1);
 	tv->held[j] += sqlite3_column_int64(group, 2);
-	if (sqlite3_column_type(group, 3) != SQLITE_NULL) {
+	if (sqlite3_column_type(group, 3) != SQLITE_NULL &&
+	    (tv->until[j] == NULL ||
+	     strcmp(db_text(group, 3), tv->until[j]) > 0)) {
 		free(tv->until[j]);
 		tv->until[j] = db_dup(group, 3);
 	}

@@ -58,6 +58,10 @@ eq "their messages are gone, the others' stay" \
 eq "client 2's bill inside the hold stays, the older one goes" \
 	"$(sql app.db "SELECT group_concat(person || ':' || amount)
 	  FROM bills ORDER BY id")" "2:20,3:30,2:25"
+eq "held until the later of its two bills' ends (2 and '2' counted alike)" \
+	"$(sql ledger.db "SELECT json_extract(data, '$.rows') || ' ' ||
+	  json_extract(data, '$.until') FROM events WHERE type = 'hold'")" \
+	"2 2031-06-01T00:00:00Z"
 eq "a hold is recorded for client 2's bill" \
 	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
 	  AND subject = '2'")" 1
