@@ -27,6 +27,13 @@ void hashset_put_replace(struct hashset *s, const unsigned char *key,
 int hashset_get(const struct hashset *s, const unsigned char *key,
 		int64_t *value);
 
+/*
+ * hashset_put_text, hashset_has_text: a text (a subject id) as the key of
+ * its SHA-256: put with value 1; whether it is in s.
+ */
+void hashset_put_text(struct hashset *s, const char *text);
+int hashset_has_text(const struct hashset *s, const char *text);
+
 /* hashset_count: the number of keys. */
 size_t hashset_count(const struct hashset *s);
 

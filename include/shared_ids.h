@@ -22,18 +22,17 @@
 struct hashset;
 
 /*
- * ids_held: which of the raw identifier hashes in wanted a subject holds
- * that where selects (an SQL condition on the subjects table, aliased s;
- * NULL: every subject).  With fast (the fast keys of wanted's
- * identifiers, see shared_ids.c; or NULL), an HMAC only for the
- * identifiers whose key is in it; with skip (or NULL), passing over the
- * subjects whose id's SHA-256 is in it.  Returns the set (the caller frees
- * it), or NULL after reporting.
+ * ids_held: which of the raw identifier hashes in wanted a subject holds.
+ * With fast (the fast keys of wanted's identifiers, see shared_ids.c; or
+ * NULL), an HMAC only for the identifiers whose key is in it; with skip
+ * (or NULL), passing over the subjects whose id (its type, then its text)
+ * has its SHA-256 in it.  Returns the set (the caller frees it), or NULL
+ * after reporting.
  */
 struct hashset *ids_held(sqlite3 *live, const struct config *cfg,
 			 const struct key *k, const struct hashset *wanted,
 			 const struct hashset *fast,
-			 const struct hashset *skip, const char *where);
+			 const struct hashset *skip);
 
 /*
  * shared_ids: the raw identifier hashes that a subject victims selects (an

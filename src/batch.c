@@ -243,10 +243,7 @@ batch_full(const struct batch *b)
 int
 batch_pending(const struct batch *b, const char *sid)
 {
-	unsigned char key[32];
-
-	sha_raw(sid, strlen(sid), key);
-	return hashset_get(b->pending, key, NULL);
+	return hashset_has_text(b->pending, sid);
 }
 
 int
@@ -540,14 +537,9 @@ dry_flush(struct batch *b, const struct erase_tally *tl, char *const *sids,
 	rc = filter_live_files(b->cfg, b->key, b->now, b->n, sids, ids, 1);
 	/* the run would have erased them: later steps (a request naming an
 	 * expired lead) must not find them again */
-	for (i = 0; i < b->n; i++) {
-		unsigned char key[32];
-
-		if (b->v[i].sid == NULL)
-			continue;
-		sha_raw(b->v[i].sid, strlen(b->v[i].sid), key);
-		hashset_put(b->pending, key, 1);
-	}
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].sid != NULL)
+			hashset_put_text(b->pending, b->v[i].sid);
 	sb_release(&lines);
 	batch_abort(b);
 	return rc;

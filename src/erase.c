@@ -522,14 +522,13 @@ eraser_has_subject(struct eraser *e, const char *sid)
 		sb_adds(&sql, "SELECT 1 FROM main.");
 		sb_add_ident(&sql, e->cfg->subj_table);
 		sb_adds(&sql, " WHERE ");
-		sb_add_ident(&sql, e->cfg->subj_id);
-		sb_adds(&sql, " = ?1");
+		sid_is(&sql, e->cfg->subj_id);
 		e->there = db_prepare(e->db, sb_str(&sql));
 		sb_release(&sql);
 		if (e->there == NULL)
 			return -1;
 	}
-	eraser_bind_sid(e, e->there, 1, sid);
+	bind_one_sid(e, e->there, sid);
 	r = sqlite3_step(e->there);
 	sqlite3_reset(e->there);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)

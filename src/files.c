@@ -17,7 +17,6 @@
 #include "hashset.h"
 #include "ident.h"
 #include "log.h"
-#include "sha.h"
 #include "util.h"
 #include "banned.h"
 
@@ -83,10 +82,8 @@ files_subject_match(const struct config *cfg, const struct key *k,
 	unsigned char key[32];
 	char hex[HASH_HEX];
 
-	if (strcmp(p->placeholder, "subject") == 0) {
-		sha_raw(value, strlen(value), key);
-		return hashset_get(sids, key, NULL);
-	}
+	if (strcmp(p->placeholder, "subject") == 0)
+		return hashset_has_text(sids, value);
 	return ident_hash_value(k, p->placeholder, value,
 				(int)cfg->calling_code, hex) == 0 &&
 	       hex_key(hex, 64, key) == 0 && hashset_get(hashes, key, NULL);
@@ -367,17 +364,14 @@ files_erase_batch(const struct config *cfg, const struct key *k, int n,
 		  char *const *sids, char *const *ids, int dry)
 {
 	struct hashset *set = hashset_new(), *hashes = hashset_new();
-	unsigned char key[32];
 	struct ids_item it;
 	int i, j, r, total = 0;
 
 	for (i = 0; i < n; i++) {
 		const char *p = ids[i];
 
-		if (sids[i] != NULL) {
-			sha_raw(sids[i], strlen(sids[i]), key);
-			hashset_put(set, key, 1);
-		}
+		if (sids[i] != NULL)
+			hashset_put_text(set, sids[i]);
 		while (p != NULL && ids_next(&p, &it))
 			if (it.has_key)
 				hashset_put(hashes, it.key, 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hashset.h"
+#include "sha.h"
 #include "util.h"
 #include "banned.h"
 
@@ -169,6 +170,24 @@ hashset_get(const struct hashset *s, const unsigned char *key,
 			return 1;
 		}
 	return 0;
+}
+
+void
+hashset_put_text(struct hashset *s, const char *text)
+{
+	unsigned char key[32];
+
+	sha_raw(text, strlen(text), key);
+	hashset_put(s, key, 1);
+}
+
+int
+hashset_has_text(const struct hashset *s, const char *text)
+{
+	unsigned char key[32];
+
+	sha_raw(text, strlen(text), key);
+	return hashset_get(s, key, NULL);
 }
 
 size_t

@@ -13,7 +13,6 @@
 #include "ident.h"
 #include "intent.h"
 #include "log.h"
-#include "sha.h"
 #include "shared_ids.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -255,7 +254,7 @@ spare_new_holders(sqlite3 *live, const struct config *cfg,
 		rc = 0;
 		goto done;
 	}
-	held = ids_held(live, cfg, k, wanted, NULL, NULL, NULL);
+	held = ids_held(live, cfg, k, wanted, NULL, NULL);
 	if (held == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
@@ -528,15 +527,10 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		goto done;
 	}
 	if (dry) {
-		unsigned char key[32];
-
 		for (i = 0; pending != NULL && i < n; i++)
 			if (strcmp(evs[i].ev.type, "erase") == 0 &&
-			    evs[i].ev.subject != NULL) {
-				sha_raw(evs[i].ev.subject,
-					strlen(evs[i].ev.subject), key);
-				hashset_put(pending, key, 1);
-			}
+			    evs[i].ev.subject != NULL)
+				hashset_put_text(pending, evs[i].ev.subject);
 		log_notice("would finish %d intent%s left unapplied by an "
 			   "interrupted or failed run (from seq %" PRId64 ")",
 			   intents, intents == 1 ? "" : "s", evs[0].ev.seq);
@@ -590,13 +584,8 @@ apart:
 		goto done;
 	*refused = r;
 	for (i = 0; pending != NULL && i < n; i++)
-		if (stuck[i] && evs[i].ev.subject != NULL) {
-			unsigned char key[32];
-
-			sha_raw(evs[i].ev.subject, strlen(evs[i].ev.subject),
-				key);
-			hashset_put(pending, key, 1);
-		}
+		if (stuck[i] && evs[i].ev.subject != NULL)
+			hashset_put_text(pending, evs[i].ev.subject);
 	rc = intents - r;
 	goto done;
 rollback:

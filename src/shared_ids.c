@@ -58,29 +58,35 @@ sid_of(sqlite3_stmt *st, unsigned char *key)
 	return 0;
 }
 
+/* What one pass over the subjects reads and fills (any may be NULL). */
+struct pass {
+	const struct hashset *in;	/* only these raw hashes go into set */
+	const struct hashset *filter;	/* an HMAC only where the fast key is
+					 * in it */
+	const struct hashset *skip;	/* subjects passed over, by sid_of */
+	struct hashset *keys;		/* out: the fast keys hashed */
+	struct hashset *who;		/* out: the subjects read, by sid_of */
+	struct hashset *set;		/* out: the raw hashes */
+};
+
 /*
- * subject_hashes: the raw identifier hashes of the subjects st reads (the
- * id, then the identifier columns) into set, their fast_keys into keys
- * and their ids' SHA-256 into who (when not NULL); with in (not NULL),
- * only those in in, passing over without an HMAC those whose fast_key is
- * not in filter (when not NULL) and the subjects whose id's SHA-256 is
- * in skip (when not NULL).  Returns 0, or -1 after reporting.
+ * subject_hashes: one pass p over the subjects st reads (the id, then the
+ * identifier columns): the raw hash of each identifier into p->set.
+ * Returns 0, or -1 after reporting.
  */
 static int
 subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
-	       sqlite3_stmt *st, const struct hashset *in,
-	       const struct hashset *filter, const struct hashset *skip,
-	       struct hashset *keys, struct hashset *who, struct hashset *set)
+	       sqlite3_stmt *st, const struct pass *p)
 {
 	char norm[IDENT_MAX];
 	unsigned char raw[32], quick[32], sid[32];
 	int r, j, skipped;
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (who != NULL && sid_of(st, sid) == 0)
-			hashset_put(who, sid, 1);
+		if (p->who != NULL && sid_of(st, sid) == 0)
+			hashset_put(p->who, sid, 1);
 		/* -1: not yet known */
-		skipped = skip == NULL ? 0 : -1;
+		skipped = p->skip == NULL ? 0 : -1;
 		for (j = 0; j < cfg->subj_ids.n && skipped != 1; j++) {
 			const char *v =
 			    (const char *)sqlite3_column_text(st, j + 1);
@@ -90,20 +96,21 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 			    ident_normalise(type, v, (int)cfg->calling_code,
 					    norm) != 0)
 				continue;
-			if (filter != NULL || keys != NULL)
+			if (p->filter != NULL || p->keys != NULL)
 				fast_key(norm, quick);
-			if (filter != NULL && !hashset_get(filter, quick, NULL))
+			if (p->filter != NULL &&
+			    !hashset_get(p->filter, quick, NULL))
 				continue;
 			if (skipped < 0)
 				skipped = sid_of(st, sid) == 0 &&
-					  hashset_get(skip, sid, NULL);
+					  hashset_get(p->skip, sid, NULL);
 			if (skipped)
 				break;
 			ident_hash_raw(k, type, norm, raw);
-			if (keys != NULL)
-				hashset_put(keys, quick, 1);
-			if (in == NULL || hashset_get(in, raw, NULL))
-				hashset_put(set, raw, 1);
+			if (p->keys != NULL)
+				hashset_put(p->keys, quick, 1);
+			if (p->in == NULL || hashset_get(p->in, raw, NULL))
+				hashset_put(p->set, raw, 1);
 		}
 	}
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
@@ -112,53 +119,48 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 struct hashset *
 ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
 	 const struct hashset *wanted, const struct hashset *fast,
-	 const struct hashset *skip, const char *where)
+	 const struct hashset *skip)
 {
-	struct hashset *held = hashset_new();
+	struct pass p = { wanted, fast, skip, NULL, NULL, hashset_new() };
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 
 	subjects_select(cfg, &sql);
-	if (where != NULL)
-		sb_addf(&sql, " WHERE %s", where);
 	st = db_prepare(live, sb_str(&sql));
 	sb_release(&sql);
-	if (st == NULL ||
-	    subject_hashes(live, cfg, k, st, wanted, fast, skip, NULL, NULL,
-			   held) != 0) {
+	if (st == NULL || subject_hashes(live, cfg, k, st, &p) != 0) {
 		sqlite3_finalize(st);
-		hashset_free(held);
+		hashset_free(p.set);
 		return NULL;
 	}
 	sqlite3_finalize(st);
-	return held;
+	return p.set;
 }
 
 struct hashset *
 shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
 	   const char *victims)
 {
-	struct hashset *mine = hashset_new(), *fast = hashset_new();
-	struct hashset *who = hashset_new(), *shared = NULL;
+	struct pass mine = { NULL, NULL, NULL, hashset_new(), hashset_new(),
+			     hashset_new() };
+	struct hashset *shared = NULL;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 
 	subjects_select(cfg, &sql);
 	sb_addf(&sql, " WHERE %s", victims);
 	st = db_prepare(live, sb_str(&sql));
-	if (st != NULL &&
-	    subject_hashes(live, cfg, k, st, NULL, NULL, NULL, fast, who,
-			   mine) == 0)
+	if (st != NULL && subject_hashes(live, cfg, k, st, &mine) == 0)
 		/* the others: every subject whose id is not a victim's (a
 		 * set lookup, and only where a fast key matched) */
-		shared = hashset_count(mine) == 0
+		shared = hashset_count(mine.set) == 0
 				 ? hashset_new()
-				 : ids_held(live, cfg, k, mine, fast, who,
-					    NULL);
+				 : ids_held(live, cfg, k, mine.set, mine.keys,
+					    mine.who);
 	sqlite3_finalize(st);
 	sb_release(&sql);
-	hashset_free(mine);
-	hashset_free(fast);
-	hashset_free(who);
+	hashset_free(mine.keys);
+	hashset_free(mine.who);
+	hashset_free(mine.set);
 	return shared;
 }
