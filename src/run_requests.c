@@ -20,7 +20,6 @@
 #include "log.h"
 #include "request.h"
 #include "run.h"
-#include "sha.h"
 #include "shared_ids.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -696,7 +695,6 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
 	sqlite3_stmt *mst = NULL;
-	unsigned char key[32];
 	int64_t count = 0, after = 0;
 	int n = 0, nm = 0, i, rc = -1;
 
@@ -718,10 +716,8 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			after = q[i].seq;
 			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0)
 				goto done;
-			if (conflicting(m, nm)) {
-				sha_raw(q[i].id, strlen(q[i].id), key);
-				hashset_put(out, key, 1);
-			}
+			if (conflicting(m, nm))
+				hashset_put_text(out, q[i].id);
 			free_matches(m, nm);
 			m = NULL;
 			nm = 0;
@@ -766,12 +762,7 @@ requests_waiting(struct ledger *l, const struct config *cfg,
 int
 request_in(const struct hashset *waiting, const char *id)
 {
-	unsigned char key[32];
-
-	if (waiting == NULL || id == NULL)
-		return 0;
-	sha_raw(id, strlen(id), key);
-	return hashset_get(waiting, key, NULL);
+	return waiting != NULL && id != NULL && hashset_has_text(waiting, id);
 }
 
 int
