@@ -43,6 +43,13 @@ sqlite3 *live_open(const char *path, int writable, struct sqlfn_ctx *fn);
 int live_maybe_checkpoint(sqlite3 *db);
 
 /*
+ * live_begin: begin a transaction on the live store: a write transaction
+ * (the write lock taken at once), or a read one when dry.  Returns 0, or
+ * -1 after reporting.
+ */
+int live_begin(sqlite3 *db, int dry);
+
+/*
  * live_checkpoint: wait for a background checkpoint, then checkpoint the
  * WAL and truncate it to zero bytes, so erased rows do not linger in it.
  * Warns (and returns -1) when readers keep it from finishing; returns 0.

@@ -213,8 +213,7 @@ batch_begin(struct batch *b)
 	 * the transaction only what the application changed meanwhile */
 	if (eraser_sync(b->er) != 0)
 		return -1;
-	if (db_exec(b->live, b->dry ? "BEGIN" : "BEGIN IMMEDIATE",
-		    "begin a transaction on the live store") != 0)
+	if (live_begin(b->live, b->dry) != 0)
 		return -1;
 	b->open = 1;
 	b->started = clock_seconds();

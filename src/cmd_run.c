@@ -285,8 +285,7 @@ optimize_fts(sqlite3 *live, struct eraser *er)
 {
 	if (!eraser_fts_changed(er))
 		return 0;
-	if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the "
-					     "live store") != 0)
+	if (live_begin(live, 0) != 0)
 		return -1;
 	if (eraser_optimize_fts(er) != 0 ||
 	    db_exec(live, "COMMIT", "commit to the live store") != 0) {

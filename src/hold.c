@@ -10,6 +10,7 @@
 #include "db.h"
 #include "fault.h"
 #include "intent.h"
+#include "live.h"
 #include "log.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -153,8 +154,7 @@ release_chunk(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	int64_t first = 0, last = 0, released = 0, r2;
 	int i, r, due = 0, rc = -1, durable = 0;
 
-	if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
-		    "begin a transaction on the live store") != 0)
+	if (live_begin(live, dry) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		/* a subject the live store holds is no erased one (a hold a

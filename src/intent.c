@@ -12,6 +12,7 @@
 #include "hashset.h"
 #include "ident.h"
 #include "intent.h"
+#include "live.h"
 #include "log.h"
 #include "shared_ids.h"
 #include "strbuf.h"
@@ -389,8 +390,7 @@ one_by_one(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	for (i = 0; i < n; i++) {
 		if (strcmp(evs[i].ev.type, "hold") == 0)
 			continue;
-		if (db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on "
-						     "the live store") != 0)
+		if (live_begin(live, 0) != 0)
 			goto done;
 		if (eraser_sync(er) == 0 &&
 		    redo(live, cfg, er, &evs[i], &t[i]) == 0 &&
@@ -542,8 +542,7 @@ intents_finish(sqlite3 *live, struct ledger *l, const struct config *cfg,
 		tally_init(&t[i], cfg);
 	/* its scan of the subjects before the write lock, not in it */
 	if (spare_new_holders(live, cfg, k, er, evs, n) != 0 ||
-	    db_exec(live, "BEGIN IMMEDIATE", "begin a transaction on the live "
-					     "store") != 0)
+	    live_begin(live, 0) != 0)
 		goto done;
 	if (eraser_sync(er) != 0)
 		goto rollback;

@@ -224,6 +224,13 @@ checkpoint_start(sqlite3 *db)
 }
 
 int
+live_begin(sqlite3 *db, int dry)
+{
+	return db_exec(db, dry ? "BEGIN" : "BEGIN IMMEDIATE",
+		       "begin a transaction on the live store");
+}
+
+int
 live_maybe_checkpoint(sqlite3 *db)
 {
 	if (bg.running) {

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "fault.h"
 #include "intent.h"
+#include "live.h"
 #include "log.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -119,8 +120,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	if (st == NULL)
 		goto done;
 	for (;;) {
-		if (db_exec(live, dry ? "BEGIN" : "BEGIN IMMEDIATE",
-			    "begin a transaction on the live store") != 0)
+		if (live_begin(live, dry) != 0)
 			goto done;
 		open = 1;
 		started = clock_seconds();
