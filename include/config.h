@@ -180,6 +180,13 @@ int config_purge(const struct config *cfg, const char *name);
 int config_files_holding(const struct config *cfg, const char *path);
 
 /*
+ * config_setting_line: the line a message about [section] key names: the
+ * key's, or the section header's when the key was left to its default.
+ */
+int config_setting_line(const struct config *cfg, const char *section,
+			const char *key);
+
+/*
  * config_key_line: the line on which [section] key was set, or the
  * section's header line when key is NULL; 0 when not set.
  */

@@ -1156,10 +1156,9 @@ config_files_holding(const struct config *cfg, const char *path)
 	return found;
 }
 
-/* setting_line: the line of [section] key, or of the section's header when
- * the key was left to its default. */
-static int
-setting_line(const struct config *cfg, const char *section, const char *key)
+int
+config_setting_line(const struct config *cfg, const char *section,
+		    const char *key)
 {
 	int line = config_key_line(cfg, section, key);
 
@@ -1169,47 +1168,44 @@ setting_line(const struct config *cfg, const char *section, const char *key)
 static void
 check_cross(struct loader *ld)
 {
+	static const char *const kept_out[3] = { "ledger", "key_file",
+						 "backup_dir" };
 	struct config *cfg = ld->cfg;
+	const char *out[3];
+	char *probe;
 	struct stat a, b;
-	int i, n;
+	int i, j, n;
 
 	if (cfg->live_store == NULL || cfg->ledger == NULL)
 		return;
 	if (strcmp(cfg->live_store, cfg->ledger) == 0 ||
 	    (stat(cfg->live_store, &a) == 0 && stat(cfg->ledger, &b) == 0 &&
 	     a.st_dev == b.st_dev && a.st_ino == b.st_ino))
-		errorf(ld, setting_line(cfg, "lethe", "ledger"), "lethe",
+		errorf(ld, config_setting_line(cfg, "lethe", "ledger"), "lethe",
 		       "ledger", "must not be the live store");
+	/* what must stay out of every tree (a backup_dir in one: the backups
+	 * would go into later backups) */
+	out[0] = cfg->ledger;
+	out[1] = cfg->key_file;
+	out[2] = probe = cfg->backup_dir != NULL
+				 ? xasprintf("%s/x", cfg->backup_dir)
+				 : NULL;
 	for (i = 0; i < cfg->nfiles; i++) {
 		char *root;
 
 		if (cfg->files[i].path == NULL)
 			continue;
 		root = files_root(cfg, cfg->files[i].path);
-		if (inside(cfg->ledger, root))
-			errorf(ld, setting_line(cfg, "lethe", "ledger"),
-			       "lethe", "ledger",
-			       "must not be inside the [files %s] tree '%s'",
-			       cfg->files[i].name, root);
-		if (cfg->key_file && inside(cfg->key_file, root))
-			errorf(ld, setting_line(cfg, "lethe", "key_file"),
-			       "lethe", "key_file",
-			       "must not be inside the [files %s] tree '%s'",
-			       cfg->files[i].name, root);
-		if (cfg->backup_dir != NULL) {
-			/* backups in a tree would go into later backups */
-			char *probe = xasprintf("%s/x", cfg->backup_dir);
-
-			if (inside(probe, root))
-				errorf(ld, setting_line(cfg, "lethe",
-							"backup_dir"),
-				       "lethe", "backup_dir",
+		for (j = 0; j < 3; j++)
+			if (out[j] != NULL && inside(out[j], root))
+				errorf(ld, config_setting_line(cfg, "lethe",
+							       kept_out[j]),
+				       "lethe", kept_out[j],
 				       "must not be inside the [files %s] "
 				       "tree '%s'", cfg->files[i].name, root);
-			free(probe);
-		}
 		free(root);
 	}
+	free(probe);
 	n = (cfg->subj_kind != NULL) + (cfg->subj_lead_kind != NULL) +
 	    (cfg->subj_last_activity != NULL);
 	if (n != 0 && n != 3)

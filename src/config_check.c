@@ -25,11 +25,9 @@ static void
 fail(struct checker *ck, const char *section, const char *key,
      const char *fmt, const char *a, const char *b)
 {
-	int line = config_key_line(ck->cfg, section, key);
+	int line = config_setting_line(ck->cfg, section, key);
 	char msg[1024];
 
-	if (line == 0)
-		line = config_key_line(ck->cfg, section, NULL);
 	snprintf(msg, sizeof(msg), fmt, a, b);
 	log_err("%s:%d: [%s] %s%s%s in %s", ck->cfg->path, line, section,
 		key ? key : "", key ? ": " : "", msg, ck->what);
