@@ -136,7 +136,7 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 	int i, j = 1, command = 0;
 
 	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i], *eq = NULL;
+		const char *a = argv[i], *val = NULL;
 		const char **dst = NULL;
 
 		if (strcmp(a, "--") == 0) {
@@ -154,16 +154,16 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 		}
 		if (dst == NULL && strncmp(a, "--now=", 6) == 0) {
 			dst = now;
-			eq = a + 5;
+			val = a + 6;
 		} else if (dst == NULL && strncmp(a, "--config=", 9) == 0) {
 			dst = config;
-			eq = a + 8;
+			val = a + 9;
 		} else if (dst == NULL && !command && strncmp(a, "-c", 2) == 0 &&
 			   a[2] != '\0') {
 			/* -cFILE, before the command only (after it, such a
 			 * word may be another option's value) */
 			dst = config;
-			eq = a + 1;
+			val = a + 2;
 		}
 		if (dst != NULL) {
 			/* two times or two configs: which one was meant? */
@@ -172,7 +172,7 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 					dst == now ? "--now" : "-c");
 				return -1;
 			}
-			*dst = eq != NULL ? eq + 1 : argv[++i];
+			*dst = val != NULL ? val : argv[++i];
 			continue;
 		}
 		if (a[0] != '-')
