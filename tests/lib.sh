@@ -72,6 +72,12 @@ err_lacks() { if grep -q -- "$1" "$T/err"; then not_ok "$2: stderr has '$1'"; el
 
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
+# nevents TYPE SUBJECT: how many TYPE events ledger.db holds for SUBJECT
+nevents() {
+	sql ledger.db "SELECT count(*) FROM events WHERE type = '$1' AND
+	  subject = '$2'"
+}
+
 # eq WHAT GOT WANT
 eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$2', want '$3'"; fi; }
 

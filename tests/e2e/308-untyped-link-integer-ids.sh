@@ -43,6 +43,12 @@ on_erase = retain
 retain_for = 6 years
 date = issued_at
 INI
+# messages DB, bills DB: who is left in each table of store DB
+messages() { sql "$1" "SELECT group_concat(subject_id) FROM messages"; }
+bills() {
+	sql "$1" "SELECT group_concat(person || ':' || amount) FROM bills
+	  ORDER BY id"
+}
 NOW=2026-02-01T00:00:00Z
 lt init
 expect 0 "init"
@@ -53,18 +59,14 @@ expect 0 "a request for client 2"
 NOW=2026-02-02T00:00:00Z
 lt run
 expect 0 "the run: lead 1 expires, client 2 is erased"
-eq "their messages are gone, the others' stay" \
-	"$(sql app.db "SELECT group_concat(subject_id) FROM messages")" 3
+eq "their messages are gone, the others' stay" "$(messages app.db)" 3
 eq "client 2's bill inside the hold stays, the older one goes" \
-	"$(sql app.db "SELECT group_concat(person || ':' || amount)
-	  FROM bills ORDER BY id")" "2:20,3:30,2:25"
+	"$(bills app.db)" "2:20,3:30,2:25"
 eq "held until the later of its two bills' ends (2 and '2' counted alike)" \
 	"$(sql ledger.db "SELECT json_extract(data, '$.rows') || ' ' ||
 	  json_extract(data, '$.until') FROM events WHERE type = 'hold'")" \
 	"2 2031-06-01T00:00:00Z"
-eq "a hold is recorded for client 2's bill" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
-	  AND subject = '2'")" 1
+eq "a hold is recorded for client 2's bill" "$(nevents hold 2)" 1
 eq "the tombstone counts the messages" \
 	"$(sql ledger.db "SELECT json_extract(data, '$.tables.messages')
 	  FROM events WHERE type = 'erase' AND subject = '2'")" 2
@@ -73,20 +75,15 @@ no_bytes "the erased messages are not in the store's bytes" \
 
 lt restore "$T/before.tar" --to "$T/r"
 expect 0 "the backup from before restores"
-eq "without the erased subjects' messages" \
-	"$(sql r/app.db "SELECT group_concat(subject_id) FROM messages")" 3
-eq "with client 2's held bill only" \
-	"$(sql r/app.db "SELECT group_concat(person || ':' || amount)
-	  FROM bills ORDER BY id")" "2:20,3:30,2:25"
+eq "without the erased subjects' messages" "$(messages r/app.db)" 3
+eq "with client 2's held bill only" "$(bills r/app.db)" "2:20,3:30,2:25"
 
 NOW=2031-07-01T00:00:00Z
 lt run
 expect 0 "a run after the hold"
 eq "the held bill is released" \
 	"$(sql app.db "SELECT group_concat(person) FROM bills")" 3
-eq "and the release recorded" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'
-	  AND subject = '2'")" 1
+eq "and the release recorded" "$(nevents release 2)" 1
 
 # --- a subjects id with no declared type, holding integers; a TEXT link
 mkdir u && cd u || exit 1

@@ -43,9 +43,7 @@ eq "a hold is recorded for her kept invoice, until its hold ends" \
 	"invoices 1 2030-01-01T00:00:00Z"
 lt restore app.tar --to "$T/r2"
 expect 0 "the same archive restored again"
-eq "records no second hold" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
-	  AND subject = '$I'")" 1
+eq "records no second hold" "$(nevents hold "$I")" 1
 
 # scrub records such a hold too (Jo: asked after the restore above)
 J=33333333-0000-4000-8000-000000000003
@@ -66,23 +64,19 @@ lt ledger verify
 expect 0 "the ledger verifies"
 
 # the restored database becomes the live store
+# invoices_of SID: how many invoices the live store holds for SID
+invoices_of() {
+	sql live.db "SELECT count(*) FROM invoices WHERE subject_id = '$1'"
+}
 cp r/app/live.db live.db
 NOW=2029-12-01T00:00:00Z
 lt run
 expect 0 "a run inside the hold"
-eq "keeps the invoice" \
-	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
-	  '$I'")" 1
+eq "keeps the invoice" "$(invoices_of "$I")" 1
 NOW=2030-02-01T00:00:00Z
 lt run
 expect 0 "a run after the hold"
-eq "releases it" \
-	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
-	  '$I'")" 0
-eq "Kim's invoice stays" \
-	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
-	  '$K'")" 1
-eq "and records the release" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'
-	  AND subject = '$I'")" 1
+eq "releases it" "$(invoices_of "$I")" 0
+eq "Kim's invoice stays" "$(invoices_of "$K")" 1
+eq "and records the release" "$(nevents release "$I")" 1
 done_testing

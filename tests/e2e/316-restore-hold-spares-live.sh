@@ -21,16 +21,12 @@ sql live.db "VACUUM INTO 'app/live.db'"
 tar -cf app.tar app
 lt restore app.tar --to "$T/side"
 expect 0 "a foreign copy restored beside (erring on erasure: X matches)"
-eq "a hold is recorded for X's invoice in the copy" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'hold'
-	  AND subject = '$X'")" 1
+eq "a hold is recorded for X's invoice in the copy" "$(nevents hold "$X")" 1
 NOW=2030-02-01T00:00:00Z
 lt run
 expect 0 "a run after that hold's end"
 eq "X, who lives in the live store, keeps her invoice" \
 	"$(sql live.db "SELECT count(*) FROM invoices WHERE subject_id =
 	  '$X'")" 1
-eq "no release is recorded for her" \
-	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'release'
-	  AND subject = '$X'")" 0
+eq "no release is recorded for her" "$(nevents release "$X")" 0
 done_testing
