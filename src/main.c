@@ -158,8 +158,8 @@ take_global(int *argc, char **argv, const char **config, const char **now)
 		} else if (dst == NULL && strncmp(a, "--config=", 9) == 0) {
 			dst = config;
 			val = a + 9;
-		} else if (dst == NULL && !command && strncmp(a, "-c", 2) == 0 &&
-			   a[2] != '\0') {
+		} else if (dst == NULL && !command &&
+			   strncmp(a, "-c", 2) == 0 && a[2] != '\0') {
 			/* -cFILE, before the command only (after it, such a
 			 * word may be another option's value) */
 			dst = config;
