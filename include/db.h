@@ -9,6 +9,16 @@
 #include <sqlite3.h>
 
 /*
+ * db_setup: configure SQLite for this process before any connection is
+ * opened: no memory statistics (each allocation would otherwise take a
+ * global mutex) and no mutex per connection (multi-thread mode): lethe
+ * uses each connection on one thread at a time (a thread either opens
+ * its own, or uses one the main thread leaves alone until it has joined
+ * the thread).  Call once, first thing in main.
+ */
+void db_setup(void);
+
+/*
  * db_exec: run sql (no results).  Returns 0, or -1 after db_fail(db, what).
  */
 int db_exec(sqlite3 *db, const char *sql, const char *what);

@@ -12,6 +12,14 @@
 #include "util.h"
 #include "banned.h"
 
+void
+db_setup(void)
+{
+	/* a failure leaves the defaults, which work the same, slower */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+}
+
 int
 db_open_read(const char *path, sqlite3 **db)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "db.h"
 #include "interrupt.h"
 #include "lethe.h"
 #include "log.h"
@@ -214,6 +215,7 @@ main(int argc, char **argv)
 	int rc;
 
 	log_setup();
+	db_setup();
 	/* file names are UTF-8 (as archives of other tools write them):
 	 * libarchive converts names through the locale's character set,
 	 * and in the C locale it warned on every name beyond ASCII (the
