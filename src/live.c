@@ -116,10 +116,8 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
 	sqlite3_extended_result_codes(db, 1);
 	/*
-	 * A 128 MiB page cache: a batch's deletes read pages all over the
-	 * file, and each page not cached is looked up in the WAL and read
-	 * again (at 1M subjects, about 3 s less than with 64 MiB; peak RSS
-	 * about 215 MiB, the same whatever the store's size).
+	 * A 128 MiB page cache: each page not cached is looked up in the
+	 * WAL and read again (`run` sets a larger one for its deletes).
 	 */
 	if (db_exec(db, "PRAGMA secure_delete = ON; "
 			"PRAGMA foreign_keys = OFF; "
