@@ -22,6 +22,7 @@
 #include <archive.h>
 
 #include "extract.h"
+#include "fault.h"
 #include "filter_priv.h"
 #include "fsutil.h"
 #include "ident.h"
@@ -332,7 +333,10 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 	f->st.records += dropped;
 	if (dropped > 0 && f->mode == FILTER_APPLY) {
 		char *tmp = NULL;
-		int fd = tmpfile_beside(full, &tmp);
+		/* noted: a copy a crash leaves before its rename still holds
+		 * the records dropped, and the next command under the lock
+		 * removes it */
+		int fd = tmpfile_noted(full, &tmp);
 
 		if (fd < 0)
 			goto done;
@@ -346,6 +350,7 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 			goto done;
 		}
 		close(fd);
+		fault_point("files-rewritten");
 		if (rename_durable(tmp, full) != 0) {
 			unlink(tmp);
 			free(tmp);

@@ -15,19 +15,22 @@ faulted() {
 # use DIR: later lt calls act on the copy in DIR
 use() { CONF=$1/lethe.ini; }
 
-# base_store: the reference store, config, key and ledger in $T/base,
-# which later lt calls act on; B names its live store
+# base_store [EXTRA]: the reference store, config (with EXTRA appended),
+# key and ledger in $T/base, which later lt calls act on; B names its live
+# store
 base_store() {
 	mkdir -p "$T/base"
 	make_store "$T/base/live.db"
-	write_config "$T/base/lethe.ini"
+	write_config "$T/base/lethe.ini" "${1:-}"
 	use "$T/base"
 	lt init
 	expect 0 "init"
 	B=$T/base/live.db
 }
 
-# live_state DIR: every row of every live table, and the attachment trees
+# live_state DIR: every row of every live table, the attachment trees,
+# and the exports folder (every name in it, hidden ones too, and what its
+# files hold), when there is one
 live_state() {
 	for t in subjects communications tickets invoices orders web_log; do
 		echo "== $t"
@@ -35,6 +38,11 @@ live_state() {
 	done
 	echo "== attachments"
 	(cd "$1/attachments" && find . | sort)
+	if [ -d "$1/exports" ]; then
+		echo "== exports"
+		(cd "$1/exports" && find . | sort && find . -type f | sort |
+			xargs cat)
+	fi
 }
 
 # erasures DIR: what the ledger says was erased and released

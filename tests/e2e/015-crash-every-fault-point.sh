@@ -8,12 +8,24 @@
 # intent (erase, release, purge) is covered by exactly one `applied`, and
 # the rows per table the applied events report are the clean run's.
 # The store holds stale leads with attachments, a request, a request for
-# an unknown person, invoices whose hold ends now, and aged web_log rows.
+# an unknown person, invoices whose hold ends now, aged web_log rows, and
+# a CSV export naming some of them (a run killed while it rewrites the
+# export leaves no copy of the records it drops behind).
 . "$TESTS_TOP/tests/lib.sh"
 . "$TESTS_TOP/tests/crash.sh"
 
 # ------------------------------------------------------------- the store
-base_store
+base_store "[files exports]
+path   = exports/*.csv
+format = csv
+match  = email:email"
+mkdir -p "$T/base/exports"
+cat >"$T/base/exports/contacts.csv" <<'CSV'
+email,name
+stale1@example.com,Stale 1
+fresh@example.com,Fresh
+kim@example.com,Kim Client
+CSV
 # two clients erased in 2021 with invoices held until 2026-06-01
 NOW=2021-01-01T00:00:00Z
 add_subject "$B" 11111111-0000-4000-8000-000000000001 client 'Held One' \
@@ -79,6 +91,8 @@ eq "clean run: held invoices released, K-NEW held" \
 	"$(sql "$T/clean/live.db" "SELECT group_concat(number) FROM invoices")" K-NEW
 eq "clean run: 20 web_log rows purged" \
 	"$(sql "$T/clean/live.db" "SELECT count(*) FROM web_log")" 5
+eq "clean run: the export keeps only the fresh lead's record" \
+	"$(tail -n +2 "$T/clean/exports/contacts.csv")" "fresh@example.com,Fresh"
 laws_after "$T/clean" "clean run"
 live_state "$T/clean" >"$T/clean.live"
 erasures "$T/clean" >"$T/clean.erasures"
@@ -109,6 +123,10 @@ for p in $points; do
 		continue
 	fi
 	expect 137 "$p: the run is killed there"
+	if [ "$p" = files-rewritten ]; then
+		eq "$p: the kill left the export's new copy beside it" \
+			"$(ls -A "$d/exports" | grep -c '^\.lethe-tmp-')" 1
+	fi
 	law1 "$d" "$p"
 	lt run
 	expect 0 "$p: the rerun completes"
