@@ -245,7 +245,10 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 			goto done;
 		sb_reset(&sql);
 		et->idx = idx;
-		/* every row, the first time (no lookup in what is there) */
+		/* every row, the first time (no lookup in what is there), in
+		 * the table's own order: the temp table is appended to, where
+		 * an index on the column would hand it rows in random order
+		 * (at 1M subjects about 1 s less) */
 		sb_addf(&sql, "INSERT OR REPLACE INTO temp.lethe_ix_%d(rid, v, "
 			      "h) SELECT o.rowid, o.", idx);
 		sb_add_ident(&sql, t->subject);
@@ -254,7 +257,7 @@ prepare_table(struct eraser *e, struct etable *et, int idx)
 		sb_adds(&sql, " FROM main.");
 		sb_add_ident(&sql, t->name);
 		sb_adds(&sql, " AS o");
-		sb_addf(&sb, "%s WHERE o.", sb_str(&sql));
+		sb_addf(&sb, "%s NOT INDEXED WHERE o.", sb_str(&sql));
 		sb_add_ident(&sb, t->subject);
 		sb_adds(&sb, " IS NOT NULL");
 		if (prepare(e, &et->bulk, &sb) != 0)
