@@ -132,6 +132,9 @@ fi
 AFTER_SQL=$(counts "$SQLW/live.db")
 AFTER_LETHE=
 [ "$LETHE_OK" = yes ] && AFTER_LETHE=$(counts "$LW/live.db")
+# the copies go once counted: left on disk, they would crowd the next
+# run's store (of any size) out of the OS page cache
+rm -f "$SQLW"/live.db* "$LW"/live.db*
 
 SUMMARY=$DIR/results-$N.txt
 {
