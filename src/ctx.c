@@ -374,6 +374,12 @@ ctx_release(struct ctx *c)
 	c->ledger = NULL;
 	key_free(c->key);
 	c->key = NULL;
+	/* still under the lock: the folders this command noted and left
+	 * nothing of ours in are forgotten, so the list names a folder (a
+	 * path the operator chose) only while a crash may have left
+	 * something there */
+	if (c->lock_fd >= 0)
+		leftover_sweep();
 	if (c->lock_fd >= 0)
 		close(c->lock_fd);
 	c->lock_fd = -1;

@@ -56,4 +56,13 @@ check "what another user put in the shared folder stays" \
 	test -f "shared/.lethe-tmp-$TAG-planted/f"
 check "the shared folder is not in the list" \
 	sh -c "! grep -q shared '$T/ledger.db.staging-dirs'"
+
+# --- a restore that completes leaves no path of its own in the list (the
+# operator's path may name a person): only a crash leaves one there
+mkdir -p "nest/bob.smith@example.com"
+chmod 755 nest "nest/bob.smith@example.com"
+lt restore app.tar --to "nest/bob.smith@example.com/r"
+expect 0 "a restore into a folder named after a person"
+check "its folder is not left in the list" \
+	sh -c "! grep -q bob.smith '$T/ledger.db.staging-dirs'"
 done_testing
