@@ -44,4 +44,24 @@ struct hashset *ids_held(sqlite3 *live, const struct config *cfg,
 struct hashset *shared_ids(sqlite3 *live, const struct config *cfg,
 			   const struct key *k, const char *victims);
 
+struct shared_job;
+
+/*
+ * shared_ids_start: shared_ids in two steps, so that the caller can work
+ * meanwhile: the pass over the victims now, through live; the pass over
+ * the others on a thread with a connection of its own (reading what was
+ * committed when it starts: the caller commits nothing to the live store
+ * before shared_ids_finish), or, where that cannot be, now through live.
+ * Returns the job, or NULL after reporting.
+ */
+struct shared_job *shared_ids_start(sqlite3 *live, const struct config *cfg,
+				    const struct key *k, const char *victims);
+
+/*
+ * shared_ids_finish: wait for job and free it.  Returns what shared_ids
+ * would (the caller frees it), or NULL after reporting (or when job is
+ * NULL).
+ */
+struct hashset *shared_ids_finish(struct shared_job *job);
+
 #endif

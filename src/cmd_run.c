@@ -152,6 +152,7 @@ expire_leads(struct batch *b, int64_t *count)
 	sqlite3_stmt *st = NULL;
 	char **sids = NULL, *after = NULL;
 	struct hashset *spare = NULL;
+	struct shared_job *job = NULL;
 	int64_t before = b->tombstones, stale = 0;
 	int n = 0, i, r = SQLITE_DONE, rc = -1;
 
@@ -166,10 +167,12 @@ expire_leads(struct batch *b, int64_t *count)
 		rc = 0;
 		goto done;
 	}
-	if ((spare = shared_ids(b->live, cfg, b->key,
-		"s.rowid IN (SELECT rid FROM temp.lethe_leads)")) == NULL)
+	/* the pass over the subjects who stay runs beside the first
+	 * batch's start (its index of identifiers), until its first add */
+	job = shared_ids_start(b->live, cfg, b->key,
+			       "s.rowid IN (SELECT rid FROM temp.lethe_leads)");
+	if (job == NULL)
 		goto done;
-	b->spare = spare;
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
 		      "main.");
 	sb_add_ident(&sql, cfg->subj_table);
@@ -201,6 +204,13 @@ expire_leads(struct batch *b, int64_t *count)
 			db_fail(b->live, "read stale leads");
 			goto done;
 		}
+		if (job != NULL) {
+			spare = shared_ids_finish(job);
+			job = NULL;
+			if (spare == NULL)
+				goto done;
+			b->spare = spare;
+		}
 		if (n > 0) {
 			free(after);
 			after = xstrdup(sids[n - 1]);
@@ -220,6 +230,7 @@ expire_leads(struct batch *b, int64_t *count)
 	}
 	rc = 0;
 done:
+	hashset_free(shared_ids_finish(job));
 	free_list(sids, n);
 	free(after);
 	sqlite3_finalize(st);

@@ -2,16 +2,20 @@
  * shared_ids.c: the identifiers the subjects being erased share with
  * subjects who stay.
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
 #include "db.h"
 #include "hashset.h"
 #include "ident.h"
+#include "live.h"
 #include "sha.h"
 #include "shared_ids.h"
 #include "strbuf.h"
+#include "util.h"
 #include "banned.h"
 
 /*
@@ -137,30 +141,112 @@ ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
 	return p.set;
 }
 
+/* A pass over the subjects who stay, on a thread of its own. */
+struct shared_job {
+	const struct config *cfg;
+	const struct key *k;
+	struct pass mine;		/* the victims' pass */
+	sqlite3 *db;			/* the thread's own connection */
+	pthread_t thread;
+	int running;			/* thread started, not yet joined */
+	struct hashset *shared;		/* the result; NULL: failed */
+};
+
+/* others: the pass over every subject who is not a victim, on job->db. */
+static void *
+others(void *arg)
+{
+	struct shared_job *job = arg;
+
+	job->shared = ids_held(job->db, job->cfg, job->k, job->mine.set,
+			       job->mine.keys, job->mine.who);
+	return NULL;
+}
+
+/*
+ * own_connection: a connection of its own to live's main database, to
+ * read only, or NULL (no error: the caller reads through live instead).
+ */
+static sqlite3 *
+own_connection(sqlite3 *live)
+{
+	const char *path = sqlite3_db_filename(live, "main");
+	sqlite3 *db = NULL;
+
+	if (path == NULL || *path == '\0' ||
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+			    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA cache_size = -2048", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, LIVE_BUSY_MS);
+	sqlite3_extended_result_codes(db, 1);
+	return db;
+}
+
+struct shared_job *
+shared_ids_start(sqlite3 *live, const struct config *cfg,
+		 const struct key *k, const char *victims)
+{
+	struct shared_job *job = xcalloc(1, sizeof(*job));
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+
+	job->cfg = cfg;
+	job->k = k;
+	job->mine.keys = hashset_new();
+	job->mine.who = hashset_new();
+	job->mine.set = hashset_new();
+	subjects_select(cfg, &sql);
+	sb_addf(&sql, " WHERE %s", victims);
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	if (st == NULL || subject_hashes(live, cfg, k, st, &job->mine) != 0) {
+		sqlite3_finalize(st);
+		shared_ids_finish(job);
+		return NULL;
+	}
+	if (hashset_count(job->mine.set) == 0) {
+		job->shared = hashset_new();
+	} else {
+		/* the others: every subject whose id is not a victim's (a
+		 * set lookup, and only where a fast key matched), read
+		 * beside what the caller does meanwhile when it can be */
+		job->db = own_connection(live);
+		job->running = job->db != NULL &&
+			       pthread_create(&job->thread, NULL, others,
+					      job) == 0;
+		if (!job->running)
+			job->shared = ids_held(live, cfg, k, job->mine.set,
+					       job->mine.keys, job->mine.who);
+	}
+	sqlite3_finalize(st);
+	return job;
+}
+
+struct hashset *
+shared_ids_finish(struct shared_job *job)
+{
+	struct hashset *shared;
+
+	if (job == NULL)
+		return NULL;
+	if (job->running)
+		pthread_join(job->thread, NULL);
+	sqlite3_close(job->db);
+	shared = job->shared;
+	hashset_free(job->mine.keys);
+	hashset_free(job->mine.who);
+	hashset_free(job->mine.set);
+	free(job);
+	return shared;
+}
+
 struct hashset *
 shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
 	   const char *victims)
 {
-	struct pass mine = { NULL, NULL, NULL, hashset_new(), hashset_new(),
-			     hashset_new() };
-	struct hashset *shared = NULL;
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
-
-	subjects_select(cfg, &sql);
-	sb_addf(&sql, " WHERE %s", victims);
-	st = db_prepare(live, sb_str(&sql));
-	if (st != NULL && subject_hashes(live, cfg, k, st, &mine) == 0)
-		/* the others: every subject whose id is not a victim's (a
-		 * set lookup, and only where a fast key matched) */
-		shared = hashset_count(mine.set) == 0
-				 ? hashset_new()
-				 : ids_held(live, cfg, k, mine.set, mine.keys,
-					    mine.who);
-	sqlite3_finalize(st);
-	sb_release(&sql);
-	hashset_free(mine.keys);
-	hashset_free(mine.who);
-	hashset_free(mine.set);
-	return shared;
+	return shared_ids_finish(shared_ids_start(live, cfg, k, victims));
 }
