@@ -58,13 +58,14 @@ int purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 
 /*
  * holds_release: for each retained table, find subjects under a hold
- * whose rows' holds have ended as of now, append a `release` intent per
- * subject, apply after_hold, and append `applied`.  With dry, only
- * reports.  Adds to *rows and *subjects.  Returns 0, or -1.
+ * (recorded at seq upto or before; 0: any) whose rows' holds have ended
+ * as of now, append a `release` intent per subject, apply after_hold, and
+ * append `applied`.  With dry, only reports.  Adds to *rows and
+ * *subjects.  Returns 0, or -1.
  */
 int holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
-		  struct eraser *er, int64_t now, int dry, int64_t *rows,
-		  int64_t *subjects);
+		  struct eraser *er, int64_t now, int64_t upto, int dry,
+		  int64_t *rows, int64_t *subjects);
 
 /*
  * hold_append: append, in the open transaction of ledger l, the `hold`

@@ -328,6 +328,8 @@ cmd_run(struct ctx *c)
 	sqlite3 *live = NULL;
 	const char *pos[1];
 	int dry = 0, npos, i, rc = EX_IOERR, have_batch = 0, refused = 0;
+	int64_t held_upto = 0;
+	char head[HASH_HEX];
 	struct opt opts[] = {
 		{ "--dry-run", "-n", NULL, &dry },
 		{ NULL, NULL, NULL, NULL },
@@ -390,6 +392,10 @@ cmd_run(struct ctx *c)
 	 */
 	if (refused > 0)
 		s.failed = 1;
+	/* the holds this run records are found at c->now: none can have
+	 * ended by then, so the release step looks only at those before */
+	if (ledger_head(c->ledger, &held_upto, head) != 0)
+		s.failed = 1;
 	eraser_set_now(er, c->now);
 	if (expire_leads(&b, &s.leads) != 0)
 		s.failed = 1;
@@ -403,7 +409,7 @@ cmd_run(struct ctx *c)
 			"intent%s can be finished", refused,
 			refused == 1 ? "" : "s");
 	if (refused == 0 &&
-	    holds_release(live, c->ledger, cfg, er, c->now, dry,
+	    holds_release(live, c->ledger, cfg, er, c->now, held_upto, dry,
 			  &s.released_rows, &s.released_subjects) != 0)
 		s.failed = 1;
 	for (i = 0; refused == 0 && i < cfg->npurges; i++)

@@ -83,10 +83,11 @@ hold_is_open(struct ledger *l, const char *sid, const char *table)
 	return r == SQLITE_ROW;
 }
 
-/* next_holds: up to HOLD_CHUNK open holds on table after hold seq *after. */
+/* next_holds: up to HOLD_CHUNK open holds on table after hold seq *after
+ * (and at upto or before, unless upto is 0). */
 static int
 next_holds(struct ledger *l, const char *table, int64_t *after,
-	   struct held *out, int *n)
+	   int64_t upto, struct held *out, int *n)
 {
 	sqlite3 *db = ledger_db(l);
 	sqlite3_stmt *st;
@@ -97,13 +98,14 @@ next_holds(struct ledger *l, const char *table, int64_t *after,
 			"h.data, '$.restored') THEN json_extract(h.data, "
 			"'$.until') END FROM events h WHERE h.type = "
 			"'hold' AND h.scope = ?1 AND h.subject IS NOT NULL "
-			"AND h.seq > ?2 AND " HOLD_OPEN " "
-			"ORDER BY h.seq LIMIT ?3");
+			"AND h.seq > ?2 AND (?4 = 0 OR h.seq <= ?4) AND "
+			HOLD_OPEN " ORDER BY h.seq LIMIT ?3");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, *after);
 	sqlite3_bind_int(st, 3, HOLD_CHUNK);
+	sqlite3_bind_int64(st, 4, upto);
 	*n = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		*after = sqlite3_column_int64(st, 0);
@@ -251,8 +253,8 @@ done:
 
 int
 holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
-	      struct eraser *er, int64_t now, int dry, int64_t *rows,
-	      int64_t *subjects)
+	      struct eraser *er, int64_t now, int64_t upto, int dry,
+	      int64_t *rows, int64_t *subjects)
 {
 	struct held *h = xcalloc(HOLD_CHUNK, sizeof(*h));
 	int64_t after;
@@ -263,8 +265,8 @@ holds_release(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			continue;
 		after = 0;
 		for (;;) {
-			if (next_holds(l, cfg->tables[ti].name, &after, h,
-				       &n) != 0)
+			if (next_holds(l, cfg->tables[ti].name, &after, upto,
+				       h, &n) != 0)
 				goto done;
 			if (n == 0)
 				break;
