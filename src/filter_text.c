@@ -26,6 +26,7 @@
 #include "filter_priv.h"
 #include "fsutil.h"
 #include "ident.h"
+#include "interrupt.h"
 #include "log.h"
 #include "strbuf.h"
 #include "util.h"
@@ -333,30 +334,30 @@ filter_structured(struct filter *f, const char *rel, const char *full,
 	f->st.records += dropped;
 	if (dropped > 0 && f->mode == FILTER_APPLY) {
 		char *tmp = NULL;
-		/* noted: a copy a crash leaves before its rename still holds
-		 * the records dropped, and the next command under the lock
-		 * removes it */
-		int fd = tmpfile_noted(full, &tmp);
+		/* noted: a copy a crash leaves before its rename holds the
+		 * records kept, other people's, whom a later erasure would
+		 * then miss there; the next command under the lock removes
+		 * it */
+		int fd = tmpfile_noted(full, &tmp), ok;
 
 		if (fd < 0)
 			goto done;
-		if ((out.len > 0 &&
-		     write(fd, out.buf, out.len) != (ssize_t)out.len) ||
-		    fchmod(fd, (mode_t)m.mode) != 0 || fsync(fd) != 0) {
+		ok = (out.len == 0 ||
+		      write(fd, out.buf, out.len) == (ssize_t)out.len) &&
+		     fchmod(fd, (mode_t)m.mode) == 0 && fsync(fd) == 0;
+		if (!ok)
 			log_errno("cannot write '%s'", tmp);
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			goto done;
-		}
 		close(fd);
-		fault_point("files-rewritten");
-		if (rename_durable(tmp, full) != 0) {
+		if (ok)
+			fault_point("files-rewritten");
+		if (!ok || rename_durable(tmp, full) != 0) {
 			unlink(tmp);
-			free(tmp);
-			goto done;
+			ok = 0;
 		}
+		interrupt_unguard(tmp);
 		free(tmp);
+		if (!ok)
+			goto done;
 	}
 keep:
 	rc = 0;
