@@ -167,12 +167,17 @@ expire_leads(struct batch *b, int64_t *count)
 		rc = 0;
 		goto done;
 	}
-	/* the pass over the subjects who stay runs beside the first
-	 * batch's start (its index of identifiers), until its first add */
+	/* the pass over the subjects who stay runs beside the first, bulk
+	 * index of identifiers (batch_begin's, outside the write lock) */
 	job = shared_ids_start(b->live, cfg, b->key,
 			       "s.rowid IN (SELECT rid FROM temp.lethe_leads)");
-	if (job == NULL)
+	if (job == NULL || eraser_sync(b->er) != 0)
 		goto done;
+	spare = shared_ids_finish(job);
+	job = NULL;
+	if (spare == NULL)
+		goto done;
+	b->spare = spare;
 	sb_adds(&sql, "SELECT l.sid FROM temp.lethe_leads AS l CROSS JOIN "
 		      "main.");
 	sb_add_ident(&sql, cfg->subj_table);
@@ -203,13 +208,6 @@ expire_leads(struct batch *b, int64_t *count)
 		if (r != SQLITE_ROW && r != SQLITE_DONE) {
 			db_fail(b->live, "read stale leads");
 			goto done;
-		}
-		if (job != NULL) {
-			spare = shared_ids_finish(job);
-			job = NULL;
-			if (spare == NULL)
-				goto done;
-			b->spare = spare;
 		}
 		if (n > 0) {
 			free(after);
