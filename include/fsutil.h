@@ -51,6 +51,14 @@ int tmpfile_beside(const char *path, char **tmp);
 int tmpfile_noted(const char *path, char **tmp);
 
 /*
+ * remove_tmp_of: under the run lock, remove the copies of path that
+ * tmpfile_beside made and an interrupted lethe left beside it (regular
+ * files only: a link of that name is left alone), whoever may write in
+ * its folder.  Returns 0, or -1 after reporting.
+ */
+int remove_tmp_of(const char *path);
+
+/*
  * rename_durable: rename from to to, then fsync to's folder.  Returns 0,
  * or -1 after reporting.
  */

@@ -120,6 +120,40 @@ tmpfile_beside(const char *path, char **tmp)
 }
 
 int
+remove_tmp_of(const char *path)
+{
+	char *dir = dir_of(path);
+	char *prefix = xasprintf(TMP_PREFIX "%s-%s.", tag, base_of(path));
+	size_t plen = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	int rc = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		/* the name tmpfile_beside gives: PREFIX and six characters */
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    strlen(de->d_name) != plen + 6 ||
+		    fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) != 0) {
+			log_errno("cannot remove '%s/%s'", dir, de->d_name);
+			rc = -1;
+		} else {
+			log_notice("removed '%s/%s', left by an interrupted "
+				   "lethe", dir, de->d_name);
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
+	return rc;
+}
+
+int
 tmpfile_noted(const char *path, char **tmp)
 {
 	char *dir = dir_of(path);
