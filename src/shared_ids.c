@@ -186,9 +186,15 @@ own_connection(sqlite3 *live)
 	return db;
 }
 
-struct shared_job *
-shared_ids_start(sqlite3 *live, const struct config *cfg,
-		 const struct key *k, const char *victims)
+/*
+ * start: the pass over the victims through live, then the pass over the
+ * others: on a thread with a connection of its own when threaded and it
+ * can be, else through live at once.  Returns the job, or NULL after
+ * reporting.
+ */
+static struct shared_job *
+start(sqlite3 *live, const struct config *cfg, const struct key *k,
+      const char *victims, int threaded)
 {
 	struct shared_job *job = xcalloc(1, sizeof(*job));
 	struct strbuf sql = STRBUF_INIT;
@@ -214,7 +220,7 @@ shared_ids_start(sqlite3 *live, const struct config *cfg,
 		/* the others: every subject whose id is not a victim's (a
 		 * set lookup, and only where a fast key matched), read
 		 * beside what the caller does meanwhile when it can be */
-		job->db = own_connection(live);
+		job->db = threaded ? own_connection(live) : NULL;
 		job->running = job->db != NULL &&
 			       pthread_create(&job->thread, NULL, others,
 					      job) == 0;
@@ -224,6 +230,13 @@ shared_ids_start(sqlite3 *live, const struct config *cfg,
 	}
 	sqlite3_finalize(st);
 	return job;
+}
+
+struct shared_job *
+shared_ids_start(sqlite3 *live, const struct config *cfg,
+		 const struct key *k, const char *victims)
+{
+	return start(live, cfg, k, victims, 1);
 }
 
 struct hashset *
@@ -248,5 +261,6 @@ struct hashset *
 shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
 	   const char *victims)
 {
-	return shared_ids_finish(shared_ids_start(live, cfg, k, victims));
+	/* its caller needs the set at once: no thread to wait for */
+	return shared_ids_finish(start(live, cfg, k, victims, 0));
 }
