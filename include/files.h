@@ -49,6 +49,25 @@ int files_subject_match(const struct config *cfg, const struct key *k,
 			const struct hashset *hashes);
 
 /*
+ * files_structured: call fn(arg, rel, full, rule) for each file a
+ * structured [files] rule (format csv or jsonl) names in the live trees,
+ * rel its path under the config's folder, full the whole path, until fn
+ * returns nonzero.  Returns what fn last returned, or 0.
+ */
+int files_structured(const struct config *cfg,
+		     int (*fn)(void *arg, const char *rel, const char *full,
+			       const struct files_rule *rule),
+		     void *arg);
+
+/*
+ * files_remove_leftovers: under the run lock, remove the new copies of
+ * structured files that an interrupted run left beside them
+ * (remove_tmp_of), also in a folder others may write in, which the sweep
+ * of noted folders passes over.  Returns 0, or -1 after reporting.
+ */
+int files_remove_leftovers(const struct config *cfg);
+
+/*
  * files_erase_batch: remove from the live file trees (under the config's
  * folder) the per-subject paths of n subjects (sids[i], or NULL, with
  * hashes ids[i]): where each rule's pattern puts them and, for a folder

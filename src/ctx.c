@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "fsutil.h"
+#include "files.h"
 #include "leftover.h"
 #include "lethe.h"
 #include "live.h"
@@ -338,9 +339,14 @@ ctx_provide(struct ctx *c, int dry)
 		return rc;
 	if ((c->needs & NEED_LOCK) && !dry && (rc = take_lock(c)) != 0)
 		return rc;
-	/* what an interrupted restore, scrub or backup left, wherever */
-	if ((c->needs & NEED_LOCK) && !dry)
+	/* what an interrupted restore, scrub, backup or run left, wherever
+	 * (an export's new copy also where no folder is noted); best
+	 * effort, what cannot be removed is reported */
+	if ((c->needs & NEED_LOCK) && !dry) {
 		leftover_sweep();
+		if (c->cfg != NULL)
+			(void)files_remove_leftovers(c->cfg);
+	}
 	/* under the lock, so a run of ours in a batch is not taken for the
 	 * application */
 	if ((c->needs & NEED_LIVE) && (c->needs & NEED_WRITE) && !dry &&
@@ -378,10 +384,10 @@ ctx_release(struct ctx *c)
 	 * nothing of ours in are forgotten, so the list names a folder (a
 	 * path the operator chose) only while a crash may have left
 	 * something there */
-	if (c->lock_fd >= 0)
+	if (c->lock_fd >= 0) {
 		leftover_sweep();
-	if (c->lock_fd >= 0)
 		close(c->lock_fd);
+	}
 	c->lock_fd = -1;
 	config_free(c->cfg);
 	c->cfg = NULL;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "fsutil.h"
 #include "hashset.h"
 #include "ident.h"
 #include "log.h"
@@ -357,6 +359,51 @@ erase_nested(const struct config *cfg, const struct key *k,
 	else
 		rc = walk_nested(&n, fd, dir, 0);
 	return rc < 0 ? -1 : n.removed;
+}
+
+int
+files_structured(const struct config *cfg,
+		 int (*fn)(void *arg, const char *rel, const char *full,
+			   const struct files_rule *rule),
+		 void *arg)
+{
+	size_t dlen = strlen(cfg->dir);
+	glob_t g;
+	int i, rc = 0;
+	size_t j;
+
+	for (i = 0; i < cfg->nfiles && rc == 0; i++) {
+		char *pattern;
+
+		if (cfg->files[i].format == FMT_NONE)
+			continue;
+		pattern = xasprintf("%s/%s", cfg->dir, cfg->files[i].path);
+		if (glob(pattern, 0, NULL, &g) == 0) {
+			for (j = 0; j < g.gl_pathc && rc == 0; j++)
+				rc = fn(arg, g.gl_pathv[j] + dlen + 1,
+					g.gl_pathv[j], &cfg->files[i]);
+			globfree(&g);
+		}
+		free(pattern);
+	}
+	return rc;
+}
+
+/* leftovers_of: a files_structured callback: remove_tmp_of(full). */
+static int
+leftovers_of(void *arg, const char *rel, const char *full,
+	     const struct files_rule *rule)
+{
+	(void)arg;
+	(void)rel;
+	(void)rule;
+	return remove_tmp_of(full);
+}
+
+int
+files_remove_leftovers(const struct config *cfg)
+{
+	return files_structured(cfg, leftovers_of, NULL);
 }
 
 int

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <glob.h>
 #include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -1072,15 +1071,22 @@ filter_tree(struct filter *f, const char *root, sqlite3 *index)
 	return rc;
 }
 
+/* structured_one: a files_structured callback: filter_structured on the
+ * filter arg. */
+static int
+structured_one(void *arg, const char *rel, const char *full,
+	       const struct files_rule *rule)
+{
+	return filter_structured(arg, rel, full, rule);
+}
+
 int
 filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 		  int n, char *const *sids, char *const *ids, int dry)
 {
 	struct filter f;
 	struct ids_item it;
-	glob_t g;
-	size_t dlen = strlen(cfg->dir);
-	int i, j, rc = 0;
+	int i, rc;
 
 	if (files_erase_batch(cfg, k, n, sids, ids, dry) < 0)
 		return -1;
@@ -1107,27 +1113,7 @@ filter_live_files(const struct config *cfg, const struct key *k, int64_t now,
 			if (it.has_key)
 				hashset_put(f.by_hash, it.key, i);
 	}
-	for (i = 0; i < cfg->nfiles && rc == 0; i++) {
-		char *pattern;
-
-		if (cfg->files[i].format == FMT_NONE)
-			continue;
-		pattern = xasprintf("%s/%s", cfg->dir, cfg->files[i].path);
-		if (glob(pattern, 0, NULL, &g) == 0) {
-			for (j = 0; j < (int)g.gl_pathc && rc == 0; j++) {
-				/* a copy a crash left (see filter_text.c),
-				 * in a folder the sweep may not note */
-				if (!dry && remove_tmp_of(g.gl_pathv[j]) != 0)
-					rc = -1;
-				if (rc == 0)
-					rc = filter_structured(&f,
-					    g.gl_pathv[j] + dlen + 1,
-					    g.gl_pathv[j], &cfg->files[i]);
-			}
-			globfree(&g);
-		}
-		free(pattern);
-	}
+	rc = files_structured(cfg, structured_one, &f);
 	if (f.st.records > 0)
 		log_notice("%s %" PRId64 " record%s of erased subjects from "
 			   "structured files", dry ? "would drop" : "dropped",
