@@ -356,7 +356,7 @@ cmd_run(struct ctx *c)
 	/*
 	 * The run's deletes read pages all over the live store: a 512 MiB
 	 * page cache for them (at 1M subjects, about 4 s less than the
-	 * 128 MiB other commands keep; peak RSS about 670 MiB, bounded by
+	 * 128 MiB other commands keep; peak RSS about 650 MiB, bounded by
 	 * it whatever the store's size).
 	 */
 	if (db_exec(live, "PRAGMA main.cache_size = -524288",
