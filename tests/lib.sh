@@ -13,6 +13,7 @@
 #   sql DB QUERY       run a query with the sqlite3 CLI
 #   make_store DB      a small live store with the demo schema (see below)
 #   write_config FILE [EXTRA]   the reference config for make_store
+#   email_config FILE [EXTRA]   a data map of only subjects(id, email)
 set -u
 : "${LETHE:?LETHE must name the lethe binary}"
 TESTS_TMP=${TESTS_TMP:-/tmp}
@@ -128,6 +129,22 @@ add_order() {
 	sqlite3 "$1" "INSERT INTO orders(customer_email, customer_name,
 	  delivery_address, placed_at, total_cents) VALUES ('$2', '$3', '$4',
 	  '$5', $6)"
+}
+
+# email_config FILE [EXTRA_TEXT]: a data map of only a subjects(id, email)
+# table in live.db, for stores a test builds itself
+email_config() {
+	cat >"$1" <<'INI'
+[lethe]
+live_store = live.db
+ledger = ledger.db
+key_file = ledger.key
+[subjects]
+table = subjects
+id = id
+identifiers = email:email
+INI
+	if [ $# -gt 1 ]; then printf '%s\n' "$2" >>"$1"; fi
 }
 
 # write_config FILE [EXTRA_TEXT]: the reference data map for make_store

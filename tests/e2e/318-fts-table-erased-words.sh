@@ -14,19 +14,9 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
   WHERE i < 2000)
 INSERT INTO notes SELECT 's' || i, 'note about lorem ipsum ' || i FROM n;
 INSERT INTO notes VALUES ('s77', 'zebraquagga uniquetokenseventyseven');"
-cat >lethe.ini <<'INI'
-[lethe]
-live_store = live.db
-ledger = ledger.db
-key_file = ledger.key
-[subjects]
-table = subjects
-id = id
-identifiers = email:email
-[table notes]
+email_config lethe.ini "[table notes]
 subject = subject_id
-on_erase = delete
-INI
+on_erase = delete"
 lt init
 expect 0 "init"
 lt backup -o "$T/pre.tar"

@@ -10,16 +10,7 @@ CREATE TABLE prefs(id INTEGER PRIMARY KEY,
   subject_id TEXT REFERENCES subjects(id) ON DELETE CASCADE, pref TEXT);
 CREATE TABLE audit(id INTEGER PRIMARY KEY,
   subject_id TEXT REFERENCES subjects(id), what TEXT);"
-cat >lethe.ini <<'INI'
-[lethe]
-live_store = live.db
-ledger = ledger.db
-key_file = ledger.key
-[subjects]
-table = subjects
-id = id
-identifiers = email:email
-INI
+email_config lethe.ini
 lt init
 expect 0 "init"
 err_has "table 'prefs' .*ON DELETE CASCADE.* not in the data map" \
