@@ -12,19 +12,39 @@
 struct hashset;
 struct key;
 struct request;
+struct request_stage;
+struct sqlfn_ctx;
 
 /*
  * requests_run: execute every pending request that is approved or needs
  * no approval, whatever its due time, through batch b: each subject
  * matching any of its identifiers is erased; a request matching no live
- * subject gets an identifiers-only tombstone.  A request whose
+ * subject gets an identifiers-only tombstone.  The requests and their
+ * matches are those requests_stage read (pre), else read here.  A request whose
  * identifiers match different subjects waits for approval.  Counts the
  * requests executed (their erasures committed) into *done and those left
  * waiting past their due time into *overdue (each reported).  Returns 0,
  * or -1 after reporting.
  */
-int requests_run(struct batch *b, struct ledger *l, int64_t now,
-		 int64_t *done, int64_t *overdue);
+int requests_run(struct batch *b, struct ledger *l,
+		 struct request_stage *pre, int64_t now, int64_t *done,
+		 int64_t *overdue);
+
+/*
+ * requests_stage: start reading the pending requests and matching them
+ * with the live subjects (requests_run's first part) on a thread, with a
+ * live connection (fn's SQL functions; fn must outlive it) and a
+ * read-only ledger connection of its own, while the caller expires
+ * leads; pass the stage to requests_run, which waits for it.  NULL when
+ * it cannot be started (requests_run then does that part itself).
+ */
+struct request_stage *requests_stage(const struct config *cfg,
+				     const struct key *k,
+				     struct sqlfn_ctx *fn, int64_t now);
+
+/* requests_stage_free: wait for s's thread, close its connections and
+ * free it (NULL: nothing). */
+void requests_stage_free(struct request_stage *s);
 
 /*
  * requests_conflicts: the pending requests whose identifiers match

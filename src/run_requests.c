@@ -1,12 +1,16 @@
 /*
  * run_requests.c: the request step of `lethe run`.
  *
- * Pending requests are copied into temp tables of the live connection;
- * one scan of the subjects table hashes each identifier and joins it with
- * the requests' hashes, so matching costs one pass whatever the number of
- * requests.
+ * Pending requests are copied into temp tables of a live connection; one
+ * scan of the subjects table hashes each identifier and joins it with the
+ * requests' hashes, so matching costs one pass whatever the number of
+ * requests.  In `run`, that reading and matching is staged on a thread
+ * with connections of its own while lead expiry runs (requests_stage);
+ * a subject it matched that lead expiry erased meanwhile is then simply
+ * not found any more, as if the matching had come after.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +18,13 @@
 
 #include "batch.h"
 #include "db.h"
+#include "erase.h"
 #include "hashset.h"
 #include "ident.h"
 #include "live.h"
 #include "log.h"
 #include "request.h"
+#include "sqlfn.h"
 #include "run.h"
 #include "shared_ids.h"
 #include "strbuf.h"
@@ -524,12 +530,39 @@ min_sid(const struct match *m, int n)
 }
 
 /*
+ * drop_gone: leave out of m (*n entries, sorted) the subjects the live
+ * store no longer holds (erased since the matching read it: a request is
+ * not held back by someone already gone).  Returns 0, or -1 after
+ * reporting.
+ */
+static int
+drop_gone(struct batch *b, struct match *m, int *n)
+{
+	int i, kept = 0, r;
+
+	for (i = 0; i < *n; i++) {
+		r = eraser_has_subject(b->er, m[i].sid);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			free(m[i].type);
+			free(m[i].sid);
+			continue;
+		}
+		m[kept++] = m[i];
+	}
+	*n = kept;
+	return 0;
+}
+
+/*
  * plan: go through the pending requests in seq order; those to execute
  * go into temp.lethe_plan under the smallest id they match, the others
  * are reported (and counted when overdue).
  */
 static int
-plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
+plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
+     sqlite3_stmt *mst)
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
@@ -538,12 +571,11 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 	int64_t after = 0;
 	int n = 0, nm = 0, i, rc = -1;
 
-	put = db_prepare(b->live, "INSERT INTO temp.lethe_plan VALUES (?1, "
-				  "?2)");
-	if (put == NULL || db_exec(b->live, "BEGIN", "plan requests") != 0)
+	put = db_prepare(tdb, "INSERT INTO temp.lethe_plan VALUES (?1, ?2)");
+	if (put == NULL || db_exec(tdb, "BEGIN", "plan requests") != 0)
 		goto done;
 	for (;;) {
-		if (next_requests(b->live, after, q, &n) != 0)
+		if (next_requests(tdb, after, q, &n) != 0)
 			goto done;
 		if (n == 0)
 			break;
@@ -551,7 +583,8 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 			int conflict;
 
 			after = q[i].seq;
-			if (matches_of(b->live, mst, q[i].seq, &m, &nm) != 0)
+			if (matches_of(tdb, mst, q[i].seq, &m, &nm) != 0 ||
+			    (conflicting(m, nm) && drop_gone(b, m, &nm) != 0))
 				goto done;
 			conflict = conflicting(m, nm);
 			if (q[i].approved ||
@@ -568,7 +601,7 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 						  SQLITE_TRANSIENT);
 				sqlite3_bind_int64(put, 2, q[i].seq);
 				if (sqlite3_step(put) != SQLITE_DONE) {
-					db_fail(b->live, "plan requests");
+					db_fail(tdb, "plan requests");
 					goto done;
 				}
 				sqlite3_reset(put);
@@ -594,12 +627,12 @@ plan(struct batch *b, int64_t now, int64_t *overdue, sqlite3_stmt *mst)
 		free_requests(q, n);
 		n = 0;
 	}
-	if (db_exec(b->live, "COMMIT", "plan requests") != 0)
+	if (db_exec(tdb, "COMMIT", "plan requests") != 0)
 		goto done;
 	rc = 0;
 done:
-	if (!sqlite3_get_autocommit(b->live))
-		sqlite3_exec(b->live, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(tdb))
+		sqlite3_exec(tdb, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(put);
 	free_matches(m, nm);
 	free_requests(q, n);
@@ -607,29 +640,117 @@ done:
 	return rc;
 }
 
+/* The reading and matching of requests, staged on a thread. */
+struct request_stage {
+	sqlite3 *db;			/* a live connection of its own */
+	struct ledger *l;		/* the ledger, read-only */
+	const struct config *cfg;
+	const struct key *k;
+	int64_t now;
+	int64_t count;			/* the pending requests read */
+	int rc;				/* 0: read and matched */
+	int running;			/* the thread was started */
+	pthread_t thread;
+};
+
+/* stage_thread: load and match on the stage's connections. */
+static void *
+stage_thread(void *arg)
+{
+	struct request_stage *s = arg;
+
+	s->rc = load(s->db, s->l, s->now, &s->count);
+	if (s->rc == 0 && s->count > 0)
+		s->rc = match(s->db, s->cfg, s->k);
+	return NULL;
+}
+
+/* stage_join: wait for s's thread.  Returns its result, 0 or -1. */
+static int
+stage_join(struct request_stage *s)
+{
+	if (s->running) {
+		pthread_join(s->thread, NULL);
+		s->running = 0;
+		/* the ledger was only read for the requests */
+		ledger_free(s->l);
+		s->l = NULL;
+	}
+	return s->rc;
+}
+
+struct request_stage *
+requests_stage(const struct config *cfg, const struct key *k,
+	       struct sqlfn_ctx *fn, int64_t now)
+{
+	struct request_stage *s = xcalloc(1, sizeof(*s));
+
+	s->cfg = cfg;
+	s->k = k;
+	s->now = now;
+	/* a small page cache: it scans the subjects once, and keeps the
+	 * requests in temp tables (a cache of their own) */
+	s->db = live_open(cfg->live_store, 1, fn);
+	if (s->db == NULL ||
+	    db_exec(s->db, "PRAGMA main.cache_size = -8192",
+		    "stage requests") != 0)
+		goto fail;
+	s->l = ledger_open(cfg->ledger, NULL, 0, now);
+	if (s->l == NULL)
+		goto fail;
+	s->running = pthread_create(&s->thread, NULL, stage_thread, s) == 0;
+	if (!s->running)
+		goto fail;
+	/* a test seam: the matching done before lead expiry erases anyone */
+	if (getenv("LETHE_STAGE_FIRST") != NULL)
+		stage_join(s);
+	return s;
+fail:
+	requests_stage_free(s);
+	return NULL;
+}
+
+void
+requests_stage_free(struct request_stage *s)
+{
+	if (s == NULL)
+		return;
+	stage_join(s);
+	ledger_free(s->l);
+	sqlite3_close(s->db);
+	free(s);
+}
+
 int
-requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
-	     int64_t *overdue)
+requests_run(struct batch *b, struct ledger *l, struct request_stage *pre,
+	     int64_t now, int64_t *done, int64_t *overdue)
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
 	struct hashset *spare = NULL;
 	struct strbuf victims = STRBUF_INIT;
 	sqlite3_stmt *mst = NULL;
+	/* where the requests and their matches are staged: temp tables */
+	sqlite3 *tdb = pre != NULL ? pre->db : b->live;
 	char *key = xstrdup("");
 	int64_t count = 0, after = 0, before = b->requests;
 	int n = 0, nm = 0, i, r, rc = -1;
 
-	if (load(b->live, l, now, &count) != 0)
+	if (pre != NULL) {
+		if (stage_join(pre) != 0)
+			goto done;
+		count = pre->count;
+	} else if (load(tdb, l, now, &count) != 0) {
 		goto done;
+	}
 	if (count == 0) {
 		rc = 0;
 		goto done;
 	}
-	if (match(b->live, b->cfg, b->key) != 0)
+	if (pre == NULL && match(tdb, b->cfg, b->key) != 0)
 		goto done;
-	mst = matches_prepare(b->live);
-	if (mst == NULL || plan(b, now, overdue, mst) != 0)
+	mst = matches_prepare(tdb);
+	if (mst == NULL || plan(b, tdb, now, overdue, mst) != 0)
 		goto done;
 	/* the requested subjects' own identifiers that a subject who stays
 	 * holds too are not erased with them (those requested are) */
@@ -637,7 +758,7 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	sb_add_ident(&victims, b->cfg->subj_id);
 	sb_adds(&victims, " IN (SELECT m.sid FROM temp.lethe_match AS m JOIN "
 			  "temp.lethe_plan AS p ON p.seq = m.seq)");
-	spare = shared_ids(b->live, b->cfg, b->key, sb_str(&victims));
+	spare = shared_ids(tdb, b->cfg, b->key, sb_str(&victims));
 	if (spare == NULL)
 		goto done;
 	b->spare = spare;
@@ -647,13 +768,13 @@ requests_run(struct batch *b, struct ledger *l, int64_t now, int64_t *done,
 	 * subject ids sit together, so fewer pages are written per batch.
 	 */
 	for (;;) {
-		if (next_planned(b->live, &key, after, q, &n) != 0)
+		if (next_planned(tdb, &key, after, q, &n) != 0)
 			goto done;
 		if (n == 0)
 			break;
 		for (i = 0; i < n; i++) {
 			after = q[i].seq;
-			if (matches_of(b->live, mst, q[i].seq, &m, &nm) != 0)
+			if (matches_of(tdb, mst, q[i].seq, &m, &nm) != 0)
 				goto done;
 			if (nm > 1)
 				qsort(m, (size_t)nm, sizeof(*m), by_sid);
