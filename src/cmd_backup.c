@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <uuid/uuid.h>
-
 #include "aout.h"
 #include "cmd.h"
 #include "db.h"
@@ -32,6 +30,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "opt.h"
+#include "osrandom.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -183,7 +182,6 @@ cmd_backup(struct ctx *c)
 	sqlite3 *live = NULL;
 	struct bk b;
 	char head[HASH_HEX], sha[65], id[40], *path = NULL, *snap = NULL;
-	uuid_t u;
 	int64_t seq;
 	int npos, usage, fd, r, refused, rc = EX_IOERR;
 	struct stat st;
@@ -272,8 +270,8 @@ cmd_backup(struct ctx *c)
 			st.st_mode = (st.st_mode & ~(mode_t)0777) |
 				     (ls.st_mode & 0777);
 	}
-	uuid_generate_random(u);
-	uuid_unparse_lower(u, id);
+	if (uuid_random(id) != 0)
+		goto done;
 	manifest_begin(&b.manifest, id, c->now, seq, head,
 		       base_of(cfg->live_store));
 	if (aout_tree_file(&b.tree, base_of(cfg->live_store), snap, &st) != 0)

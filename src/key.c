@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "hashset.h"
 #include "key.h"
 #include "log.h"
+#include "osrandom.h"
 #include "util.h"
 #include "banned.h"
 
@@ -34,20 +34,10 @@ int
 key_create(const char *path)
 {
 	unsigned char buf[KEY_BYTES];
-	size_t got = 0;
 	int fd = -1, rc = -1;
 
-	while (got < sizeof(buf)) {
-		ssize_t n = getrandom(buf + got, sizeof(buf) - got, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_errno("cannot read the OS random source");
-			goto done;
-		}
-		got += (size_t)n;
-	}
+	if (os_random(buf, sizeof(buf)) != 0)
+		goto done;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		log_errno("cannot create key file '%s'", path);

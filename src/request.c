@@ -4,11 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <uuid/uuid.h>
-
 #include "db.h"
 #include "ident.h"
 #include "log.h"
+#include "osrandom.h"
 #include "request.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -130,13 +129,10 @@ request_append(struct ledger *l, const struct config *cfg, const char *ids,
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
 	char received[TIME_BUFSZ], duebuf[TIME_BUFSZ];
-	uuid_t u;
 	int64_t seq;
 
-	if (*id == '\0') {
-		uuid_generate_random(u);
-		uuid_unparse_lower(u, id);
-	}
+	if (*id == '\0' && uuid_random(id) != 0)
+		return -1;
 	*due = duration_add(ledger_now(l), &cfg->erasure_deadline);
 	sb_adds(&data, "{\"received\":");
 	sb_add_json(&data, time_format(ledger_now(l), received));
