@@ -62,39 +62,15 @@ done:
 	return rc;
 }
 
-/* warn_undated: name the rows whose date cannot be read. */
-static int
-warn_undated(sqlite3 *live, const struct purge_rule *rule, int64_t now)
+/* warn_undated: name row rowid of rule, whose date cannot be read: the
+ * first LOG_MAX_ROWS of them (*n counts them). */
+static void
+warn_undated(const struct purge_rule *rule, int64_t rowid, int64_t *n)
 {
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	int r;
-
-	sb_adds(&sql, "SELECT rowid FROM main.");
-	sb_add_ident(&sql, rule->name);
-	sb_adds(&sql, " WHERE ");
-	past(&sql, rule, 1);
-	sb_adds(&sql, " IS NULL");
-	st = db_prepare(live, sb_str(&sql));
-	sb_release(&sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < LOG_MAX_ROWS)
-			log_warn("[purge %s]: row %lld has no readable date in "
-				 "'%s'; left untouched", rule->name,
-				 sqlite3_column_int64(st, 0), rule->date);
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (n > LOG_MAX_ROWS)
-		log_warn("[purge %s]: %" PRId64 " more rows without a readable "
-			 "date left untouched", rule->name, n - LOG_MAX_ROWS);
-	if (r != SQLITE_DONE)
-		return db_fail(live, "read");
-	return 0;
+	if (*n < LOG_MAX_ROWS)
+		log_warn("[purge %s]: row %" PRId64 " has no readable date in "
+			 "'%s'; left untouched", rule->name, rowid, rule->date);
+	(*n)++;
 }
 
 int
@@ -104,32 +80,41 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	struct strbuf sql = STRBUF_INIT, data = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct event ev;
-	int64_t after = 0, first, last, n, done_rows, seq, total = 0;
+	int64_t after = 0, first, last, n, got, done_rows, seq, total = 0;
+	int64_t undated = 0;
 	char keep[32];
 	double started = 0;
-	int r, rc = -1, open = 0, durable = 0, limit = PURGE_FIRST;
+	int r, rc = -1, open = 0, durable = 0, limit = PURGE_FIRST, end = 0;
 
-	if (warn_undated(live, rule, now) != 0)
-		return -1;
-	sb_adds(&sql, "SELECT rowid FROM main.");
+	/* the rows to purge (1) and those without a readable date (NULL),
+	 * named as the same pass over the table meets them */
+	sb_adds(&sql, "SELECT rowid, ");
+	past(&sql, rule, 2);
+	sb_adds(&sql, " FROM main.");
 	sb_add_ident(&sql, rule->name);
 	sb_adds(&sql, " WHERE rowid > ?1 AND ");
 	past(&sql, rule, 2);
-	sb_adds(&sql, " IS 1 ORDER BY rowid LIMIT ?3");
+	sb_adds(&sql, " IS NOT 0 ORDER BY rowid LIMIT ?3");
 	st = db_prepare(live, sb_str(&sql));
 	if (st == NULL)
 		goto done;
-	for (;;) {
+	while (!end) {
 		if (live_begin(live, dry) != 0)
 			goto done;
 		open = 1;
 		started = clock_seconds();
-		first = last = n = 0;
+		first = last = n = got = 0;
 		sqlite3_bind_int64(st, 1, after);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int(st, 3, limit);
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			last = sqlite3_column_int64(st, 0);
+			after = sqlite3_column_int64(st, 0);
+			got++;
+			if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+				warn_undated(rule, after, &undated);
+				continue;
+			}
+			last = after;
 			if (n++ == 0)
 				first = last;
 		}
@@ -138,13 +123,12 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 			db_fail(live, "read");
 			goto done;
 		}
+		/* short of the limit: the pass reached the table's end */
+		end = got < limit;
 		if (n == 0 || dry) {
 			sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 			open = 0;
 			total += n;
-			if (n == 0)
-				break;
-			after = last;
 			continue;
 		}
 		sb_reset(&data);
@@ -186,8 +170,11 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 			   duration_format(&rule->keep, keep, sizeof(keep)),
 			   seq);
 		total += done_rows;
-		after = last;
 	}
+	if (undated > LOG_MAX_ROWS)
+		log_warn("[purge %s]: %" PRId64 " more rows without a readable "
+			 "date left untouched", rule->name,
+			 undated - LOG_MAX_ROWS);
 	if (dry && total > 0)
 		log_notice("would purge %" PRId64 " rows of '%s'", total,
 			   rule->name);
