@@ -18,8 +18,9 @@
 #          secure_delete on, through the sqlite3 shell (timed);
 #   lethe: init (not timed); `request erase --from` and `run` (timed).
 # Prints each round's times, the medians, their ratio and peak RSS, and
-# checks both sides left the same rows (in the last round).  Everything is fixed (seed, --now), so the numbers depend only
-# on the size and the machine.  Exits 1 when lethe failed or the row counts
+# checks both sides left the same rows (in the last round).  Everything
+# is fixed (seed, --now), so the numbers depend only on the size and the
+# machine.  Exits 1 when a side failed in any round or the row counts
 # differ, after printing everything it could.  The store, its generation
 # and the helpers are shared with bench/restore.sh through bench/common.sh.
 set -eu

@@ -19,7 +19,7 @@ for first in 1 ''; do
 	add_subject live.db $CLIENT client Cleo cleo@example.com \
 		'07700 900999' 2026-11-01T00:00:00Z
 	lt request erase --email ann@example.com --phone '07700 900999'
-	expect 0 "a request naming ann@example.com and Cleo's phone${first:+ (matched first)}"
+	expect 0 "a request naming ann@ and Cleo's phone${first:+ (staged)}"
 	R=$(cut -d' ' -f1 out)
 	err_lacks "match different subjects" "no conflict when it is made"
 	add_subject live.db $LEAD lead Ann ann@example.com '' \
