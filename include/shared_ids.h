@@ -64,4 +64,32 @@ struct shared_job *shared_ids_start(sqlite3 *live, const struct config *cfg,
  */
 struct hashset *shared_ids_finish(struct shared_job *job);
 
+struct holders;
+
+/*
+ * holders_read: for the subjects victims selects (as for shared_ids),
+ * their raw identifier hashes, each with every subject that holds it:
+ * they, then the others (one pass over those, one over the others, as
+ * shared_ids does), read through db.  Returns the holders (free with
+ * holders_free), or NULL after reporting.
+ */
+struct holders *holders_read(sqlite3 *db, const struct config *cfg,
+			     const struct key *k, const char *victims);
+
+/*
+ * holders_shared: what shared_ids would say for the subjects in victims
+ * (a set of subject ids as text, some of those holders_read read),
+ * later: the raw hashes a victim holds that a subject not in victims
+ * holds too, counting only those present(arg, id) still finds (1; 0: no
+ * longer there; -1: it failed, after reporting).  Returns the set (the
+ * caller frees it), or NULL when present failed.
+ */
+struct hashset *holders_shared(const struct holders *hs,
+			       const struct hashset *victims,
+			       int (*present)(void *, const char *),
+			       void *arg);
+
+/* holders_free: free hs (NULL: nothing). */
+void holders_free(struct holders *hs);
+
 #endif

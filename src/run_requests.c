@@ -555,6 +555,46 @@ drop_gone(struct batch *b, struct match *m, int *n)
 	return 0;
 }
 
+/* present: a holders_shared callback: whether the live store (arg, a
+ * batch's) still holds subject sid. */
+static int
+present(void *arg, const char *sid)
+{
+	struct batch *b = arg;
+
+	return eraser_has_subject(b->er, sid);
+}
+
+/*
+ * planned_shared: what shared_ids says of the subjects the planned
+ * requests match, from the holders the stage read: the hashes one of them
+ * holds that a subject still there, not one of them, holds too.  Returns
+ * the set, or NULL after reporting.
+ */
+static struct hashset *
+planned_shared(struct batch *b, sqlite3 *tdb, const struct holders *hs)
+{
+	struct hashset *victims = hashset_new(), *shared = NULL;
+	sqlite3_stmt *st;
+	int r;
+
+	st = db_prepare(tdb, "SELECT DISTINCT m.sid FROM temp.lethe_match AS "
+			     "m JOIN temp.lethe_plan AS p ON p.seq = m.seq");
+	if (st == NULL)
+		goto done;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		hashset_put_text(victims, db_text(st, 0));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		db_fail(tdb, "read matches");
+		goto done;
+	}
+	shared = holders_shared(hs, victims, present, b);
+done:
+	hashset_free(victims);
+	return shared;
+}
+
 /*
  * plan: go through the pending requests in seq order; those to execute
  * go into temp.lethe_plan under the smallest id they match, the others
@@ -648,6 +688,7 @@ struct request_stage {
 	const struct key *k;
 	int64_t now;
 	int64_t count;			/* the pending requests read */
+	struct holders *holders;	/* of the subjects matched */
 	int rc;				/* 0: read and matched */
 	int running;			/* the thread was started */
 	pthread_t thread;
@@ -659,9 +700,21 @@ stage_thread(void *arg)
 {
 	struct request_stage *s = arg;
 
+	struct strbuf matched = STRBUF_INIT;
+
 	s->rc = load(s->db, s->l, s->now, &s->count);
 	if (s->rc == 0 && s->count > 0)
 		s->rc = match(s->db, s->cfg, s->k);
+	if (s->rc == 0 && s->count > 0) {
+		/* the identifiers they hold, and who else holds them */
+		sb_adds(&matched, "s.");
+		sb_add_ident(&matched, s->cfg->subj_id);
+		sb_adds(&matched, " IN (SELECT sid FROM temp.lethe_match)");
+		s->holders = holders_read(s->db, s->cfg, s->k,
+					  sb_str(&matched));
+		s->rc = s->holders != NULL ? 0 : -1;
+	}
+	sb_release(&matched);
 	return NULL;
 }
 
@@ -716,6 +769,7 @@ requests_stage_free(struct request_stage *s)
 	if (s == NULL)
 		return;
 	stage_join(s);
+	holders_free(s->holders);
 	ledger_free(s->l);
 	sqlite3_close(s->db);
 	free(s);
@@ -758,7 +812,8 @@ requests_run(struct batch *b, struct ledger *l, struct request_stage *pre,
 	sb_add_ident(&victims, b->cfg->subj_id);
 	sb_adds(&victims, " IN (SELECT m.sid FROM temp.lethe_match AS m JOIN "
 			  "temp.lethe_plan AS p ON p.seq = m.seq)");
-	spare = shared_ids(tdb, b->cfg, b->key, sb_str(&victims));
+	spare = pre != NULL ? planned_shared(b, tdb, pre->holders)
+			    : shared_ids(tdb, b->cfg, b->key, sb_str(&victims));
 	if (spare == NULL)
 		goto done;
 	b->spare = spare;

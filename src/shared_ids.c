@@ -71,7 +71,30 @@ struct pass {
 	struct hashset *keys;		/* out: the fast keys hashed */
 	struct hashset *who;		/* out: the subjects read, by sid_of */
 	struct hashset *set;		/* out: the raw hashes */
+	struct holders *rec;		/* out: each hash that goes into set,
+					 * with the subject holding it */
 };
+
+/* Subjects holding some identifiers: each (hash, holder) read, in turn. */
+struct holders {
+	unsigned char (*h)[32];		/* entry i's raw hash */
+	char **sid;			/* its holder's id, as text */
+	int n, cap;
+};
+
+/* holders_add: the subject id in column 0 of st holds raw hash h. */
+static void
+holders_add(struct holders *hs, const unsigned char *h, sqlite3_stmt *st)
+{
+	if (hs->n == hs->cap) {
+		hs->cap = hs->cap ? hs->cap * 2 : 1024;
+		hs->h = xrealloc(hs->h, sizeof(*hs->h) * (size_t)hs->cap);
+		hs->sid = xrealloc(hs->sid, sizeof(*hs->sid) * (size_t)hs->cap);
+	}
+	memcpy(hs->h[hs->n], h, 32);
+	hs->sid[hs->n] = xstrdup(db_text(st, 0));
+	hs->n++;
+}
 
 /*
  * subject_hashes: one pass p over the subjects st reads (the id, then the
@@ -113,8 +136,11 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 			ident_hash_raw(k, type, norm, raw);
 			if (p->keys != NULL)
 				hashset_put(p->keys, quick, 1);
-			if (p->in == NULL || hashset_get(p->in, raw, NULL))
-				hashset_put(p->set, raw, 1);
+			if (p->in != NULL && !hashset_get(p->in, raw, NULL))
+				continue;
+			hashset_put(p->set, raw, 1);
+			if (p->rec != NULL)
+				holders_add(p->rec, raw, st);
 		}
 	}
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
@@ -125,7 +151,8 @@ ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
 	 const struct hashset *wanted, const struct hashset *fast,
 	 const struct hashset *skip)
 {
-	struct pass p = { wanted, fast, skip, NULL, NULL, hashset_new() };
+	struct pass p = { wanted, fast, skip, NULL, NULL, hashset_new(),
+			  NULL };
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 
@@ -263,4 +290,103 @@ shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
 {
 	/* its caller needs the set at once: no thread to wait for */
 	return shared_ids_finish(start(live, cfg, k, victims, 0));
+}
+
+void
+holders_free(struct holders *hs)
+{
+	int i;
+
+	if (hs == NULL)
+		return;
+	for (i = 0; i < hs->n; i++)
+		free(hs->sid[i]);
+	free(hs->sid);
+	free(hs->h);
+	free(hs);
+}
+
+/* holders_pass: pass p over the subjects that sql (a subjects_select,
+ * maybe with a WHERE) reads, through db.  Returns 0, or -1 after
+ * reporting. */
+static int
+holders_pass(sqlite3 *db, const struct config *cfg, const struct key *k,
+	     const char *sql, struct pass *p)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc = st == NULL ? -1 : subject_hashes(db, cfg, k, st, p);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct holders *
+holders_read(sqlite3 *db, const struct config *cfg, const struct key *k,
+	     const char *victims)
+{
+	struct holders *hs = xcalloc(1, sizeof(*hs));
+	struct pass mine, others;
+	struct strbuf sql = STRBUF_INIT;
+	int rc;
+
+	memset(&mine, 0, sizeof(mine));
+	mine.keys = hashset_new();
+	mine.who = hashset_new();
+	mine.set = hashset_new();
+	mine.rec = hs;
+	subjects_select(cfg, &sql);
+	sb_addf(&sql, " WHERE %s", victims);
+	rc = holders_pass(db, cfg, k, sb_str(&sql), &mine);
+	if (rc == 0 && hs->n > 0) {
+		/* everyone else, for the victims' hashes only */
+		memset(&others, 0, sizeof(others));
+		others.in = mine.set;
+		others.filter = mine.keys;
+		others.skip = mine.who;
+		others.set = hashset_new();
+		others.rec = hs;
+		sb_reset(&sql);
+		subjects_select(cfg, &sql);
+		rc = holders_pass(db, cfg, k, sb_str(&sql), &others);
+		hashset_free(others.set);
+	}
+	hashset_free(mine.keys);
+	hashset_free(mine.who);
+	hashset_free(mine.set);
+	sb_release(&sql);
+	if (rc != 0) {
+		holders_free(hs);
+		return NULL;
+	}
+	return hs;
+}
+
+struct hashset *
+holders_shared(const struct holders *hs, const struct hashset *victims,
+	       int (*present)(void *, const char *), void *arg)
+{
+	struct hashset *theirs = hashset_new(), *shared = hashset_new();
+	int i, r;
+
+	/* the hashes a victim holds */
+	for (i = 0; i < hs->n; i++)
+		if (hashset_has_text(victims, hs->sid[i]))
+			hashset_put(theirs, hs->h[i], 1);
+	/* those someone else holds too, who is still there */
+	for (i = 0; i < hs->n; i++) {
+		if (!hashset_get(theirs, hs->h[i], NULL) ||
+		    hashset_get(shared, hs->h[i], NULL) ||
+		    hashset_has_text(victims, hs->sid[i]))
+			continue;
+		r = present(arg, hs->sid[i]);
+		if (r < 0) {
+			hashset_free(shared);
+			shared = NULL;
+			break;
+		}
+		if (r > 0)
+			hashset_put(shared, hs->h[i], 1);
+	}
+	hashset_free(theirs);
+	return shared;
 }
