@@ -31,12 +31,13 @@ int requests_run(struct batch *b, struct ledger *l,
 		 int64_t *overdue);
 
 /*
- * requests_stage: start reading the pending requests and matching them
- * with the live subjects (requests_run's first part) on a thread, with a
- * live connection (fn's SQL functions; fn must outlive it) and a
- * read-only ledger connection of its own, while the caller expires
- * leads; pass the stage to requests_run, which waits for it.  NULL when
- * it cannot be started (requests_run then does that part itself).
+ * requests_stage: start reading the pending requests, matching them with
+ * the live subjects and reading who holds the matched subjects'
+ * identifiers (requests_run's first part) on a thread, with a live
+ * connection (fn's SQL functions; fn must outlive it) and a read-only
+ * ledger connection of its own, while the caller expires leads (without
+ * a thread, at once); pass the stage to requests_run, which waits for
+ * it.  What fails there is reported, and makes requests_run fail.
  */
 struct request_stage *requests_stage(const struct config *cfg,
 				     const struct key *k,

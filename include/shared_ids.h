@@ -81,7 +81,8 @@ struct holders *holders_read(sqlite3 *db, const struct config *cfg,
  * (a set of subject ids as text, some of those holders_read read),
  * later: the raw hashes a victim holds that a subject not in victims
  * holds too, counting only those present(arg, id) still finds (1; 0: no
- * longer there; -1: it failed, after reporting).  Returns the set (the
+ * longer there; -1: it failed, after reporting) and those with no id
+ * (nothing erases them by id).  Returns the set (the
  * caller frees it), or NULL when present failed.
  */
 struct hashset *holders_shared(const struct holders *hs,

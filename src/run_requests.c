@@ -746,21 +746,19 @@ requests_stage(const struct config *cfg, const struct key *k,
 	s->db = live_open(cfg->live_store, 1, fn);
 	if (s->db == NULL ||
 	    db_exec(s->db, "PRAGMA main.cache_size = -8192",
-		    "stage requests") != 0)
-		goto fail;
-	s->l = ledger_open(cfg->ledger, NULL, 0, now);
-	if (s->l == NULL)
-		goto fail;
+		    "stage requests") != 0 ||
+	    (s->l = ledger_open(cfg->ledger, NULL, 0, now)) == NULL) {
+		s->rc = -1;	/* reported: the request step fails */
+		return s;
+	}
 	s->running = pthread_create(&s->thread, NULL, stage_thread, s) == 0;
+	/* no thread: here and now, then; and a test seam: the matching done
+	 * before lead expiry erases anyone */
 	if (!s->running)
-		goto fail;
-	/* a test seam: the matching done before lead expiry erases anyone */
-	if (getenv("LETHE_STAGE_FIRST") != NULL)
+		stage_thread(s);
+	else if (getenv("LETHE_STAGE_FIRST") != NULL)
 		stage_join(s);
 	return s;
-fail:
-	requests_stage_free(s);
-	return NULL;
 }
 
 void

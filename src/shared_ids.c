@@ -78,7 +78,8 @@ struct pass {
 /* Subjects holding some identifiers: each (hash, holder) read, in turn. */
 struct holders {
 	unsigned char (*h)[32];		/* entry i's raw hash */
-	char **sid;			/* its holder's id, as text */
+	char **sid;			/* its holder's id, as text; NULL:
+					 * none (not erased by id: stays) */
 	int n, cap;
 };
 
@@ -92,7 +93,8 @@ holders_add(struct holders *hs, const unsigned char *h, sqlite3_stmt *st)
 		hs->sid = xrealloc(hs->sid, sizeof(*hs->sid) * (size_t)hs->cap);
 	}
 	memcpy(hs->h[hs->n], h, 32);
-	hs->sid[hs->n] = xstrdup(db_text(st, 0));
+	hs->sid[hs->n] = sqlite3_column_type(st, 0) == SQLITE_NULL
+			     ? NULL : xstrdup(db_text(st, 0));
 	hs->n++;
 }
 
@@ -370,15 +372,16 @@ holders_shared(const struct holders *hs, const struct hashset *victims,
 
 	/* the hashes a victim holds */
 	for (i = 0; i < hs->n; i++)
-		if (hashset_has_text(victims, hs->sid[i]))
+		if (hs->sid[i] != NULL && hashset_has_text(victims, hs->sid[i]))
 			hashset_put(theirs, hs->h[i], 1);
 	/* those someone else holds too, who is still there */
 	for (i = 0; i < hs->n; i++) {
 		if (!hashset_get(theirs, hs->h[i], NULL) ||
 		    hashset_get(shared, hs->h[i], NULL) ||
-		    hashset_has_text(victims, hs->sid[i]))
+		    (hs->sid[i] != NULL &&
+		     hashset_has_text(victims, hs->sid[i])))
 			continue;
-		r = present(arg, hs->sid[i]);
+		r = hs->sid[i] == NULL ? 1 : present(arg, hs->sid[i]);
 		if (r < 0) {
 			hashset_free(shared);
 			shared = NULL;

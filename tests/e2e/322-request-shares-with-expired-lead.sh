@@ -5,7 +5,8 @@
 # (the run expires leads first).  The run reads who holds the requested
 # subjects' identifiers beside lead expiry; a holder gone meanwhile does
 # not count.  A subject matched by a request that waits for approval
-# stays, and so do the identifiers a requested subject shares with her.
+# stays, and so do the identifiers a requested subject shares with her;
+# so does a subjects row without an id (nothing erases it by id).
 # LETHE_STAGE_FIRST makes that reading finish before lead expiry starts.
 . "$TESTS_TOP/tests/lib.sh"
 
@@ -14,6 +15,7 @@ LEAD=aaaaaaaa-0000-4000-8000-00000000000a
 ANN=aaaaaaaa-0000-4000-8000-0000000000a1
 BEA=bbbbbbbb-0000-4000-8000-0000000000b1
 VAL=cccccccc-0000-4000-8000-0000000000c1
+ZED=dddddddd-0000-4000-8000-0000000000d1
 lsql() { sql "$T/ledger.db" "$1"; }
 
 for first in 1 ''; do
@@ -30,6 +32,12 @@ for first in 1 ''; do
 		'07700 900555' 2026-11-01T00:00:00Z
 	add_subject live.db $BEA client Bea bea@example.com \
 		'07700 900777' 2026-11-01T00:00:00Z
+	add_subject live.db $ZED client Zed zed@example.com \
+		'07700 900888' 2026-11-01T00:00:00Z
+	sql live.db "INSERT INTO subjects VALUES (NULL, 'client', 'No Id',
+	  NULL, '07700 900888', '', '2020-01-01', '2026-11-01')"
+	lt request erase --email zed@example.com
+	expect 0 "a request naming Zed"
 	lt request erase --email sam@example.com
 	expect 0 "a request naming Sam"
 	lt request erase --email val@example.com
@@ -39,9 +47,9 @@ for first in 1 ''; do
 	expect 0 "a request naming Ann's email and Bea's phone"
 	LETHE_STAGE_FIRST=$first lt run
 	expect 0 "run${first:+ (staged first)}"
-	eq "the lead expired, Sam and Val erased, Ann and Bea stay" \
-		"$(sql live.db "SELECT group_concat(id) FROM (SELECT id FROM
-		   subjects ORDER BY id)")" "$ANN,$BEA"
+	eq "the lead expired, Sam, Val and Zed erased, Ann, Bea stay" \
+		"$(sql live.db "SELECT group_concat(coalesce(id, '-')) FROM
+		   (SELECT id FROM subjects ORDER BY id)")" "-,$ANN,$BEA"
 	eq "Sam's tombstone carries his phone: only the lead held it" \
 		"$(lsql "SELECT (ids LIKE '%phone:%') || ' ' ||
 		   coalesce(json_extract(data, '$.shared'), '-') FROM events
@@ -50,5 +58,9 @@ for first in 1 ''; do
 		"$(lsql "SELECT (ids LIKE '%phone:%') || ' ' ||
 		   (json_extract(data, '$.shared') LIKE 'phone:%') FROM events
 		   WHERE type = 'erase' AND subject = '$VAL'")" "0 1"
+	eq "Zed's keeps his apart: a row without an id holds it too" \
+		"$(lsql "SELECT (ids LIKE '%phone:%') || ' ' ||
+		   (json_extract(data, '$.shared') LIKE 'phone:%') FROM events
+		   WHERE type = 'erase' AND subject = '$ZED'")" "0 1"
 done
 done_testing
