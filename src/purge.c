@@ -80,8 +80,8 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	struct strbuf sql = STRBUF_INIT, data = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct event ev;
-	int64_t after = 0, first, last, n, got, done_rows, seq, total = 0;
-	int64_t undated = 0;
+	int64_t from = INT64_MIN, first, last, n, got, done_rows, seq;
+	int64_t total = 0, undated = 0, at;
 	char keep[32];
 	double started = 0;
 	int r, rc = -1, open = 0, durable = 0, limit = PURGE_FIRST, end = 0;
@@ -92,7 +92,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 	past(&sql, rule, 2);
 	sb_adds(&sql, " FROM main.");
 	sb_add_ident(&sql, rule->name);
-	sb_adds(&sql, " WHERE rowid > ?1 AND ");
+	sb_adds(&sql, " WHERE rowid >= ?1 AND ");
 	past(&sql, rule, 2);
 	sb_adds(&sql, " IS NOT 0 ORDER BY rowid LIMIT ?3");
 	st = db_prepare(live, sb_str(&sql));
@@ -104,17 +104,23 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 		open = 1;
 		started = clock_seconds();
 		first = last = n = got = 0;
-		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_int64(st, 1, from);
 		sqlite3_bind_int64(st, 2, now);
 		sqlite3_bind_int(st, 3, limit);
 		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			after = sqlite3_column_int64(st, 0);
+			at = sqlite3_column_int64(st, 0);
 			got++;
+			/* the next batch starts after it (rowids are any
+			 * 64-bit integer, 0 and below too) */
+			if (at == INT64_MAX)
+				end = 1;
+			else
+				from = at + 1;
 			if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-				warn_undated(rule, after, &undated);
+				warn_undated(rule, at, &undated);
 				continue;
 			}
-			last = after;
+			last = at;
 			if (n++ == 0)
 				first = last;
 		}
@@ -124,7 +130,7 @@ purge_run(sqlite3 *live, struct ledger *l, const struct purge_rule *rule,
 			goto done;
 		}
 		/* short of the limit: the pass reached the table's end */
-		end = got < limit;
+		end |= got < limit;
 		if (n == 0 || dry) {
 			sqlite3_exec(live, "ROLLBACK", NULL, NULL, NULL);
 			open = 0;

@@ -1,6 +1,7 @@
 /*
  * redact.c: redacting erased people's identifiers in free-text columns.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ prepare_table(struct redactor *r, struct rtable *rt)
 	sb_reset(&sql);
 	sb_addf(&sql, "SELECT rowid%s FROM main.", sb_str(&cols));
 	sb_add_ident(&sql, t->name);
-	sb_adds(&sql, " WHERE rowid > ?1 ORDER BY rowid");
+	sb_adds(&sql, " WHERE rowid >= ?1 ORDER BY rowid");
 	if ((rt->scan = db_prepare(r->db, sb_str(&sql))) == NULL)
 		goto done;
 	sb_reset(&sql);
@@ -223,7 +224,9 @@ redactor_sync(struct redactor *r)
 
 	for (i = 0; r != NULL && i < r->n; i++) {
 		struct rtable *rt = &r->tab[i];
-		int64_t upto = 0;
+		/* the first rowid not yet indexed: rowids are any 64-bit
+		 * integer, 0 and below too */
+		int64_t upto = INT64_MIN;
 
 		sqlite3_bind_int(r->get_upto, 1, rt->idx);
 		if (sqlite3_step(r->get_upto) == SQLITE_ROW)
@@ -232,7 +235,10 @@ redactor_sync(struct redactor *r)
 		r->cur = rt;
 		sqlite3_bind_int64(rt->scan, 1, upto);
 		while ((s = sqlite3_step(rt->scan)) == SQLITE_ROW) {
-			r->rid = upto = sqlite3_column_int64(rt->scan, 0);
+			r->rid = sqlite3_column_int64(rt->scan, 0);
+			/* (the last row, indexed again next time, is
+			 * found twice: the lookup takes distinct rows) */
+			upto = r->rid == INT64_MAX ? r->rid : r->rid + 1;
 			for (j = 1; j <= rt->t->redact.n; j++)
 				if (sqlite3_column_type(rt->scan, j) ==
 				    SQLITE_TEXT)
