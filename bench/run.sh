@@ -43,8 +43,9 @@ WORK=$DIR/work-$N
 
 ROUNDS=${BENCH_ROUNDS:-3}
 case $ROUNDS in
-'' | 0 | *[!0-9]*) die "BENCH_ROUNDS must be a number above 0, not '$ROUNDS'" ;;
+'' | *[!0-9]*) die "BENCH_ROUNDS must be a number, not '$ROUNDS'" ;;
 esac
+[ "$ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be 1 or more, not '$ROUNDS'"
 
 # ---- bare SQL --------------------------------------------------------
 SQLW=$WORK/sql
@@ -171,7 +172,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 		TOTAL_ALL="$TOTAL_ALL $TOTAL"
 		RATIOS="$RATIOS $(ratio "$TOTAL" "$SQL_WALL")"
 	fi
-	if [ "$LETHE_OK" != yes ] || [ "$sql_rc" -ne 0 ]; then
+	if [ "$LETHE_OK" != yes ] || [ "$sql_rc" -ne 0 ] ||
+	    [ -z "$SQL_WALL" ]; then
 		FAILED_ROUNDS=$((FAILED_ROUNDS + 1))
 	fi
 	PEAK=$(larger "$PEAK" "$REQ_RSS")
