@@ -150,7 +150,8 @@ expire_leads(struct batch *b, int64_t *count)
 	const struct config *cfg = b->cfg;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char **sids = NULL, *after = NULL;
+	char **sids = NULL;
+	sqlite3_value *after = NULL;	/* the last id read, as stored */
 	struct hashset *spare = NULL;
 	struct shared_job *job = NULL;
 	int64_t before = b->tombstones, stale = 0;
@@ -193,25 +194,30 @@ expire_leads(struct batch *b, int64_t *count)
 	for (;;) {
 		if (batch_begin(b) != 0)
 			goto done;
+		/* bound as it was read: the text '44' is not the integer
+		 * 44, and sorts after every integer */
 		if (after == NULL)
 			sqlite3_bind_null(st, 1);
 		else
-			eraser_bind_sid(b->er, st, 1, after);
+			sqlite3_bind_value(st, 1, after);
 		sqlite3_bind_text(st, 2, cfg->subj_lead_kind, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, b->limit);
 		sids = xcalloc((size_t)b->limit, sizeof(*sids));
 		n = 0;
-		while (n < b->limit && (r = sqlite3_step(st)) == SQLITE_ROW)
+		while (n < b->limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
 			sids[n++] = xstrdup(db_text(st, 0));
+			sqlite3_value_free(after);
+			after = sqlite3_value_dup(sqlite3_column_value(st, 0));
+			if (after == NULL) {
+				log_err("out of memory");
+				goto done;
+			}
+		}
 		sqlite3_reset(st);
 		if (r != SQLITE_ROW && r != SQLITE_DONE) {
 			db_fail(b->live, "read stale leads");
 			goto done;
-		}
-		if (n > 0) {
-			free(after);
-			after = xstrdup(sids[n - 1]);
 		}
 		for (i = 0; i < n; i++)
 			if (batch_add(b, sids[i], NULL, "lead-expiry",
@@ -230,7 +236,7 @@ expire_leads(struct batch *b, int64_t *count)
 done:
 	hashset_free(shared_ids_finish(job));
 	free_list(sids, n);
-	free(after);
+	sqlite3_value_free(after);
 	sqlite3_finalize(st);
 	sb_release(&sql);
 	b->spare = NULL;

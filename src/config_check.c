@@ -36,7 +36,9 @@ fail(struct checker *ck, const char *section, const char *key,
 
 /*
  * table_kind: 1 a rowid table, 2 a table without rowid, 3 a view or
- * other object of that name, 0 none.
+ * other object of that name, 4 a rowid table with a column named rowid
+ * (lethe's statements reach rows by rowid: that name would be the
+ * column), 0 none.
  */
 static int
 table_kind(sqlite3 *db, const char *table)
@@ -62,6 +64,15 @@ table_kind(sqlite3 *db, const char *table)
 		found = 2;
 	sqlite3_finalize(st);
 	sb_release(&sql);
+	if (found == 1 &&
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_xinfo(?1, "
+				   "'main') WHERE lower(name) = 'rowid'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			found = 4;
+		sqlite3_finalize(st);
+	}
 	return found;
 }
 
@@ -122,8 +133,11 @@ need_table(struct checker *ck, const char *section, const char *key,
 	fail(ck, section, key,
 	     kind == 0 ? "no table '%s'%s" :
 	     kind == 3 ? "'%s' is a view, not a table%s" :
+	     kind == 4 ? "table '%s' has a column named rowid%s" :
 			 "table '%s' has no rowid%s",
-	     table, kind == 2 ? " (WITHOUT ROWID is not supported)" : "");
+	     table, kind == 2 ? " (WITHOUT ROWID is not supported)" :
+		    kind == 4 ? ", which hides the rowid lethe reaches its "
+				"rows by" : "");
 	return 0;
 }
 
