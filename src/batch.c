@@ -153,11 +153,11 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	if (!dry)
 		b->wal = live_wal_path(live);
 	subjects_select(cfg, &sql);
-	/* the id as eraser_bind_sid binds it and as text: in a column of no
-	 * type, '42' is text where 42 is an integer */
+	/* where ids may be integers, the id as eraser_bind_sid binds it and
+	 * as text: in a column of no type, '42' is text, 42 an integer */
 	sb_adds(&sql, " WHERE s.");
 	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " IN (?1, ?2)");
+	sb_adds(&sql, eraser_integer_ids(er) ? " IN (?1, ?2)" : " = ?1");
 	b->by_id = db_prepare(live, sb_str(&sql));
 	sb_release(&sql);
 	return b->by_id ? 0 : -1;
@@ -263,7 +263,9 @@ batch_add(struct batch *b, const char *sid, const char *ids,
 		    hashset_get(b->pending, key, NULL))
 			return 1;
 		eraser_bind_sid(b->er, b->by_id, 1, sid);
-		sqlite3_bind_text(b->by_id, 2, sid, -1, SQLITE_TRANSIENT);
+		if (sqlite3_bind_parameter_count(b->by_id) > 1)
+			sqlite3_bind_text(b->by_id, 2, sid, -1,
+					  SQLITE_TRANSIENT);
 		r = sqlite3_step(b->by_id);
 		if (r == SQLITE_ROW &&
 		    subject_ids_except(b->cfg, b->key, b->by_id, 1, b->spare,
