@@ -46,6 +46,7 @@ struct tomb {
 	int64_t done_seq;	/* that event's seq; INT64_MAX: none */
 	const char *reason;	/* interned: see filter.c */
 	char *sid;		/* NULL: identifiers only */
+	char *request;		/* the request it executed, or NULL */
 	char *ids;
 	char *shared;		/* the subject's identifiers a subject who
 				 * stayed holds: not matched by (or NULL) */
@@ -94,6 +95,7 @@ struct hit_line {
  * releases them in time should that database become the live store. */
 struct filter_hold {
 	char *sid;
+	const char *request;		/* its tombstone's request, or NULL */
 	const char *table;		/* the config's */
 	int64_t rows;
 	int64_t undated;

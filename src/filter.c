@@ -113,6 +113,63 @@ load_applied(struct filter *f, struct ledger *l)
 	return 0;
 }
 
+/*
+ * load_held: the subjects a restore or scrub found by identifier and
+ * recorded a hold for: each gets a tombstone of its own by subject id,
+ * a copy of the one of the request the hold names (with no identifiers:
+ * those stay the original's), so that an archive made after that (whose
+ * manifest no longer lets the identifiers match) still gives up their
+ * held rows once the hold is over.  Returns 0, or -1 after reporting.
+ */
+static int
+load_held(struct filter *f, struct ledger *l)
+{
+	struct hashset *by_request = hashset_new();
+	sqlite3_stmt *st;
+	unsigned char key[32];
+	struct tomb copy;
+	int64_t t;
+	int i, r;
+
+	for (i = 0; i < f->ntombs; i++)
+		if (f->tombs[i].request != NULL) {
+			sid_key(f->tombs[i].request, key);
+			hashset_put(by_request, key, i);
+		}
+	st = db_prepare(ledger_db(l), "SELECT subject, request FROM events "
+				      "WHERE type = 'hold' AND subject IS NOT "
+				      "NULL AND request IS NOT NULL ORDER BY "
+				      "seq");
+	if (st == NULL) {
+		hashset_free(by_request);
+		return -1;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		sid_key(db_text(st, 1), key);
+		if (!hashset_get(by_request, key, &t) ||
+		    filter_sid(f, db_text(st, 0)) >= 0)
+			continue;
+		copy = f->tombs[t];
+		copy.sid = xstrdup(db_text(st, 0));
+		copy.request = NULL;
+		copy.ids = xstrdup("");
+		copy.shared = NULL;
+		copy.newer = 0;
+		copy.hits = 0;
+		f->tombs = xrealloc(f->tombs, sizeof(*f->tombs) *
+					      (size_t)(f->ntombs + 1));
+		f->tombs[f->ntombs] = copy;
+		sid_key(copy.sid, key);
+		hashset_put(f->by_sid, key, f->ntombs);
+		f->ntombs++;
+	}
+	sqlite3_finalize(st);
+	hashset_free(by_request);
+	if (r != SQLITE_DONE)
+		return db_fail(ledger_db(l), "read holds");
+	return 0;
+}
+
 int
 filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	    const struct key *k, int64_t now, int mode)
@@ -137,9 +194,9 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	f->st.purged_rows = xcalloc((size_t)cfg->npurges + 1,
 				    sizeof(*f->st.purged_rows));
 	st = db_prepare(ledger_db(l), "SELECT seq, at, reason, subject, ids, "
-				      "json_extract(data, '$.shared') FROM "
-				      "events WHERE type = 'erase' ORDER BY "
-				      "seq");
+				      "json_extract(data, '$.shared'), "
+				      "request FROM events WHERE type = "
+				      "'erase' ORDER BY seq");
 	if (st == NULL)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -161,6 +218,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 		t->sid = db_dup(st, 3);
 		t->ids = xstrdup(db_text(st, 4));
 		t->shared = db_dup(st, 5);
+		t->request = db_dup(st, 6);
 		if (t->sid != NULL) {
 			sid_key(t->sid, key);
 			hashset_put(f->by_sid, key, f->ntombs);
@@ -170,7 +228,7 @@ filter_init(struct filter *f, struct ledger *l, const struct config *cfg,
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
 		return db_fail(ledger_db(l), "read tombstones");
-	if (load_applied(f, l) != 0)
+	if (load_applied(f, l) != 0 || load_held(f, l) != 0)
 		return -1;
 	st = db_prepare(ledger_db(l), "SELECT subject, scope, at FROM events "
 				      "WHERE type = 'release' AND subject IS "
@@ -232,7 +290,7 @@ filter_append_holds(const struct filter *f, struct ledger *l)
 
 		r = hold_is_open(l, h->sid, h->table);
 		if (r < 0 ||
-		    (r == 0 && hold_append(l, h->sid, h->table, NULL,
+		    (r == 0 && hold_append(l, h->sid, h->table, h->request,
 					   h->rows, h->until, h->undated,
 					   1) < 0))
 			return -1;
@@ -247,6 +305,7 @@ filter_release(struct filter *f)
 
 	for (i = 0; i < f->ntombs; i++) {
 		free(f->tombs[i].sid);
+		free(f->tombs[i].request);
 		free(f->tombs[i].ids);
 		free(f->tombs[i].shared);
 	}

@@ -526,6 +526,9 @@ note_holds(struct filter *f, struct eraser *er, char **sids, int n)
 								   1));
 			h = &f->holds[f->nholds++];
 			h->sid = xstrdup(sids[i]);
+			h->request = filter_sid(f, sids[i]) >= 0
+				     ? f->tombs[filter_sid(f, sids[i])].request
+				     : NULL;
 			h->table = cfg->tables[j - 1].name;
 			h->rows = t[i].held[j];
 			h->undated = t[i].undated[j];

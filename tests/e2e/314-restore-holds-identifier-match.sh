@@ -3,8 +3,10 @@
 # database may hold a person the live store never had when their erasure
 # ran (an identifier-only tombstone), with invoices under a legal hold.
 # The restore keeps those invoices (the hold) and records a `hold` event
-# for that person, so that once the restored database is the live store
-# again (disaster recovery), a run releases them when the hold ends.
+# for that person (under her request), so that once the restored database
+# is the live store again (disaster recovery), a run releases them when
+# the hold ends, and a later restore of an archive made from it (a
+# scrub's) drops them once the hold is over.
 . "$TESTS_TOP/tests/lib.sh"
 setup
 I=11111111-0000-4000-8000-000000000001
@@ -60,8 +62,29 @@ eq "records a hold for Jo's kept invoice" \
 	"$(sql ledger.db "SELECT scope || ' ' || json_extract(data, '$.until')
 	  FROM events WHERE type = 'hold' AND subject = '$J'")" \
 	"invoices 2031-01-01T00:00:00Z"
+eq "under her request's tombstone" \
+	"$(sql ledger.db "SELECT count(*) FROM events h JOIN events e ON
+	  e.request = h.request AND e.type = 'erase' WHERE h.type = 'hold'
+	  AND h.subject = '$J'")" 1
 lt ledger verify
 expect 0 "the ledger verifies"
+# the scrubbed archive's manifest is newer than Jo's erasure, so her
+# identifiers no longer match in it: her kept invoice is found by her id
+NOW=2030-12-01T00:00:00Z
+lt restore "$T/clean.tar" --to "$T/c1"
+expect 0 "the scrubbed archive restored inside Jo's hold"
+eq "keeps her invoice" "$(sql c1/app/live.db "SELECT group_concat(number)
+	  FROM invoices WHERE billing_name = 'Jo'")" C-1
+NOW=2031-02-01T00:00:00Z
+lt inspect "$T/clean.tar"
+expect 1 "inspect after her hold: erased data found"
+lt restore "$T/clean.tar" --to "$T/c2"
+expect 0 "the scrubbed archive restored after Jo's hold"
+eq "drops her invoice" "$(sql c2/app/live.db "SELECT count(*) FROM invoices
+	  WHERE billing_name = 'Jo'")" 0
+eq "and keeps Kim's" "$(sql c2/app/live.db "SELECT group_concat(number)
+	  FROM invoices WHERE billing_name = 'Kim'")" B-1
+NOW=2026-11-22T10:00:00Z
 
 # the restored database becomes the live store
 # invoices_of SID: how many invoices the live store holds for SID
