@@ -585,6 +585,22 @@ filter_hits(const struct filter *f)
 	return n;
 }
 
+/*
+ * named: the tombstone that folder name id names under placeholder ph
+ * (a subject id, or an identifier of that type), or -1.
+ */
+static int
+named(struct filter *f, const char *ph, const char *id)
+{
+	char norm[IDENT_MAX];
+
+	if (strcmp(ph, "subject") == 0)
+		return filter_sid(f, id);
+	if (ident_normalise(ph, id, (int)f->cfg->calling_code, norm) != 0)
+		return -1;
+	return filter_ident(f, ph, norm);
+}
+
 /* per_subject_rule: the tombstone whose per-subject path of rule r
  * holds rel, with the length of that path in *end; -1 when none. */
 static int
@@ -592,32 +608,27 @@ per_subject_rule(struct filter *f, const struct files_rule *r,
 		 const char *rel, size_t *end)
 {
 	struct fpattern p;
-	char norm[IDENT_MAX];
 	char *v;
 	int t = -1;
 
 	if (r->format != FMT_NONE || fpattern_parse(r->path, &p) != 0)
 		return -1;
 	v = fpattern_value(&p, rel, end);
-	if (v != NULL) {
-		if (strcmp(p.placeholder, "subject") == 0)
-			t = filter_sid(f, v);
-		else if (ident_normalise(p.placeholder, v,
-					 (int)f->cfg->calling_code, norm) == 0)
-			t = filter_ident(f, p.placeholder, norm);
-	}
+	if (v != NULL)
+		t = named(f, p.placeholder, v);
 	free(v);
 	fpattern_release(&p);
 	return t;
 }
 
 /*
- * bare_subject: where the data map keeps per-subject folders by subject
- * id (rule r, "attachments/{subject}/"), a folder of rel named after an
- * erased subject's id is one of them even without its prefix (an
- * archive made from inside the tree): ids are unique, and a restore errs
- * on the side of erasure.  The tombstone, with the folder's length within
- * rel in *end; -1 when none.
+ * bare_subject: where the data map keeps per-subject folders (rule r,
+ * "attachments/{subject}/", "mail/{email}/"), a folder of rel named after
+ * an erased subject's id or identifier (or the entry of such a folder)
+ * is one of them at any depth, as `run` finds them, and even without the
+ * rule's prefix (an archive made from inside the tree): ids are unique,
+ * and a restore errs on the side of erasure.  The tombstone, with the
+ * folder's length within rel in *end; -1 when none.
  */
 static int
 bare_subject(struct filter *f, const struct files_rule *r, const char *rel,
@@ -625,21 +636,28 @@ bare_subject(struct filter *f, const struct files_rule *r, const char *rel,
 {
 	struct fpattern p;
 	const char *c = rel, *slash;
-	char id[128];
+	char id[IDENT_MAX], ph[16];
 	int t = -1, dir;
 
 	if (r->format != FMT_NONE || fpattern_parse(r->path, &p) != 0)
 		return -1;
-	dir = p.dir && strcmp(p.placeholder, "subject") == 0 && *p.suffix == 0;
+	dir = p.dir && *p.suffix == 0 &&
+	      strlen(p.placeholder) < sizeof(ph);
+	if (dir)
+		snprintf(ph, sizeof(ph), "%s", p.placeholder);
 	fpattern_release(&p);
-	while (dir && t < 0 && (slash = strchr(c, '/')) != NULL) {
+	/* each folder of rel, and its last name (a folder's own entry) */
+	while (dir && t < 0 && *c != '\0') {
+		slash = strchr(c, '/');
+		if (slash == NULL)
+			slash = c + strlen(c);
 		if ((size_t)(slash - c) < sizeof(id)) {
 			memcpy(id, c, (size_t)(slash - c));
 			id[slash - c] = '\0';
-			t = filter_sid(f, id);
+			t = named(f, ph, id);
 			*end = (size_t)(slash - rel);
 		}
-		c = slash + 1;
+		c = *slash != '\0' ? slash + 1 : slash;
 	}
 	return t;
 }
