@@ -1,6 +1,7 @@
 /*
  * ledger_append.c: appending events to the hash chain.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "db.h"
 #include "ledger.h"
 #include "ledger_priv.h"
+#include "log.h"
 #include "sha.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -182,6 +184,14 @@ ledger_append(struct ledger *l, const struct event *in)
 		return -1;
 	}
 	sqlite3_reset(st);
+	/* a trigger of someone else's may have made the insert do nothing
+	 * (RAISE(IGNORE)): no event, no intent, nothing may follow it */
+	if (sqlite3_changes(l->db) != 1) {
+		log_err("ledger: event %" PRId64 " was not recorded (a trigger "
+			"not lethe's?): the ledger was tampered with", ev.seq);
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
 	sqlite3_clear_bindings(st);
 	l->head_seq = ev.seq;
 	memcpy(l->head_hash, hash, HASH_HEX);

@@ -45,6 +45,25 @@ check_triggers(struct ledger *l)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	/* and no other: one could drop or change what lethe writes */
+	st = db_prepare(l->db, "SELECT name FROM sqlite_schema WHERE type = "
+			       "'trigger' ORDER BY name");
+	if (st == NULL)
+		return -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++)
+			if (strcmp(db_text(st, 0), triggers[i].name) == 0)
+				break;
+		if (i == sizeof(triggers) / sizeof(triggers[0])) {
+			log_err("ledger: trigger %s is not lethe's: it could "
+				"drop or change the events written",
+				db_text(st, 0));
+			rc = -1;
+		}
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -317,6 +317,18 @@ test_build_read(void)
 	      "a rolled back append is gone");
 	CHECK(ledger_get(l, 3, &ev) == 1, "ledger_get of a rolled back seq");
 
+	/* a trigger not lethe's that drops an insert: append fails */
+	sqlite3_exec(ledger_db(l), "CREATE TRIGGER zz_sink BEFORE INSERT ON "
+		     "events BEGIN SELECT RAISE(IGNORE); END", NULL, NULL,
+		     NULL);
+	capture_begin();
+	i = ledger_begin(l) == 0 ? (int)ledger_append(l, &events[2]) : 0;
+	ledger_rollback(l);
+	capture_end();
+	CHECK(i == -1 && strstr(errtext, "was not recorded") != NULL,
+	      "an append a trigger drops fails, and says so");
+	sqlite3_exec(ledger_db(l), "DROP TRIGGER zz_sink", NULL, NULL, NULL);
+
 	ok = 1;
 	for (i = 2; i < NEVENTS; i += 2)
 		if (ledger_begin(l) != 0 ||
