@@ -44,9 +44,10 @@ int sqlfn_register_set(sqlite3 *db, const char *name,
 
 /*
  * sqlfn_date: read a date value in format fmt (enum date_format) into
- * *out.  Returns 0, or -1 when the value is NULL or unreadable (or
- * outside the years 0000 to 9999).
+ * *out, and the offset from UTC it was written with (seconds east; 0 for
+ * a unix time) into *offset.  Returns 0, or -1 when the value is NULL or
+ * unreadable (or outside the years 0000 to 9999).
  */
-int sqlfn_date(sqlite3_value *v, int fmt, int64_t *out);
+int sqlfn_date(sqlite3_value *v, int fmt, int64_t *out, int *offset);
 
 #endif

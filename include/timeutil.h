@@ -30,6 +30,12 @@ struct duration {
 int time_parse(const char *s, int64_t *out);
 
 /*
+ * time_parse_zone: time_parse, with the time's offset from UTC in seconds
+ * (east positive; 0 for Z or none) into *offset.
+ */
+int time_parse_zone(const char *s, int64_t *out, int *offset);
+
+/*
  * time_format: write t as "YYYY-MM-DDTHH:MM:SSZ" into buf (TIME_BUFSZ
  * bytes).  Returns buf.
  */
@@ -73,6 +79,13 @@ int duration_covers(const struct duration *a, const struct duration *b);
  */
 int64_t duration_add(int64_t t, const struct duration *d);
 
+/*
+ * duration_add_zone: duration_add for a time written with an offset from
+ * UTC (seconds east): months and years in that offset's calendar, so that
+ * 2026-03-01T01:00:00+02:00 plus a month is 2026-04-01T01:00:00+02:00.
+ */
+int64_t duration_add_zone(int64_t t, int offset, const struct duration *d);
+
 /* clock_seconds: a monotonic clock in seconds, for timing batches only. */
 double clock_seconds(void);
 
@@ -81,5 +94,9 @@ double clock_seconds(void);
  * date + d < now.
  */
 int duration_past(int64_t date, const struct duration *d, int64_t now);
+
+/* duration_past_zone: duration_past with duration_add_zone. */
+int duration_past_zone(int64_t date, int offset, const struct duration *d,
+		       int64_t now);
 
 #endif

@@ -13,12 +13,13 @@
 #include "banned.h"
 
 int
-sqlfn_date(sqlite3_value *v, int fmt, int64_t *out)
+sqlfn_date(sqlite3_value *v, int fmt, int64_t *out, int *offset)
 {
 	const char *s;
 	int64_t n;
 	double f;
 
+	*offset = 0;
 	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL:
 		return -1;
@@ -42,7 +43,7 @@ sqlfn_date(sqlite3_value *v, int fmt, int64_t *out)
 			return -1;
 		if (fmt == DATE_UNIX)
 			return parse_int(s, TIME_MIN, TIME_MAX, out);
-		if (time_parse(s, &n) != 0)
+		if (time_parse_zone(s, &n, offset) != 0)
 			return -1;
 		break;
 	}
@@ -91,13 +92,15 @@ fn_past(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	struct sqlfn_ctx *c = sqlite3_user_data(cx);
 	struct duration d;
 	int64_t date, now = c->now;
+	int offset;
 
 	if (argc == 5 && sqlite3_value_type(argv[4]) == SQLITE_INTEGER)
 		now = sqlite3_value_int64(argv[4]);
 	if (read_duration(argv, &d) != 0 ||
-	    sqlfn_date(argv[0], sqlite3_value_int(argv[3]), &date) != 0)
+	    sqlfn_date(argv[0], sqlite3_value_int(argv[3]), &date, &offset) !=
+		    0)
 		return;
-	sqlite3_result_int(cx, duration_past(date, &d, now));
+	sqlite3_result_int(cx, duration_past_zone(date, offset, &d, now));
 }
 
 static void
@@ -106,12 +109,14 @@ fn_until(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	struct duration d;
 	char buf[TIME_BUFSZ];
 	int64_t date;
+	int offset;
 
 	(void)argc;
 	if (read_duration(argv, &d) != 0 ||
-	    sqlfn_date(argv[0], sqlite3_value_int(argv[3]), &date) != 0)
+	    sqlfn_date(argv[0], sqlite3_value_int(argv[3]), &date, &offset) !=
+		    0)
 		return;
-	time_format(duration_add(date, &d), buf);
+	time_format(duration_add_zone(date, offset, &d), buf);
 	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
 }
 

@@ -97,10 +97,19 @@ digits(const char **p, int n, int *v)
 int
 time_parse(const char *s, int64_t *out)
 {
+	int offset;
+
+	return time_parse_zone(s, out, &offset);
+}
+
+int
+time_parse_zone(const char *s, int64_t *out, int *offset)
+{
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, sec = 0, zh, zm, sign, basic;
 	int64_t t;
 
+	*offset = 0;
 	/* extended (2026-11-22T10:00:00) or basic (20261122T100000) */
 	if (digits(&p, 4, &y))
 		return -1;
@@ -155,7 +164,8 @@ time_parse(const char *s, int64_t *out)
 			p++;
 		if ((*p != '\0' && digits(&p, 2, &zm)) || zh > 23 || zm > 59)
 			return -1;
-		t -= sign * (zh * 3600 + zm * 60);
+		*offset = sign * (zh * 3600 + zm * 60);
+		t -= *offset;
 	}
 	if (*p != '\0')
 		return -1;
@@ -311,10 +321,30 @@ duration_add(int64_t t, const struct duration *d)
 	return time_from_civil(y, m, day) + secs;
 }
 
+int64_t
+duration_add_zone(int64_t t, int offset, const struct duration *d)
+{
+	int64_t r;
+
+	if (d->unit == DUR_DAYS || d->unit == DUR_WEEKS || offset == 0 ||
+	    t >= TIME_MAX)
+		return duration_add(t, d);
+	/* the calendar of the date's own offset: its local day and month */
+	r = duration_add(t + offset, d);
+	return r >= TIME_MAX ? TIME_MAX : r - offset;
+}
+
 int
 duration_past(int64_t date, const struct duration *d, int64_t now)
 {
 	return duration_add(date, d) < now;
+}
+
+int
+duration_past_zone(int64_t date, int offset, const struct duration *d,
+		   int64_t now)
+{
+	return duration_add_zone(date, offset, d) < now;
 }
 
 double

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPEC 3 "Durations" and law 10: months are calendar months clamped to the
 # month's end (31 Jan + 1 month = 28 Feb, or 29 Feb in a leap year); a row
-# is past a duration only when date + duration < now; --now takes any
-# ISO-8601 offset.
+# is past a duration only when date + duration < now, in the months of
+# the offset the date is written with; --now takes any ISO-8601 offset.
 . "$TESTS_TOP/tests/lib.sh"
 
 alive() { sql live.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM
@@ -38,6 +38,20 @@ lt run
 expect 0 "leap year: 31 Jan 2028 + 1 month = 29 Feb 2028"
 eq "not yet past" "$(alive)" Leap
 NOW=2028-02-29T10:00:01Z
+lt run
+expect 0 "one second later"
+eq "past" "$(alive)" ""
+
+# a last activity written with an offset counts in that offset's months:
+# 1 Mar 01:00 at +02:00 (28 Feb 23:00 UTC) + 1 month is 1 Apr 01:00 there
+add_subject live.db aaaaaaaa-0000-4000-8000-000000000004 lead Zoned \
+	zoned@example.com '' 2030-03-01T01:00:00+02:00
+NOW=2030-03-31T23:00:00Z
+lt run
+expect 0 "at 1 Apr 01:00 +02:00"
+eq "the lead seen 1 Mar +02:00 is not yet past (UTC months: 28 Mar)" \
+	"$(alive)" Zoned
+NOW=2030-03-31T23:00:01Z
 lt run
 expect 0 "one second later"
 eq "past" "$(alive)" ""

@@ -86,8 +86,31 @@ test_durations(void)
 	d.n = 12;
 	CHECK_STR(time_format(duration_add(t("2025-11-22"), &d), buf),
 		  "2026-11-22T00:00:00Z", "12 months");
-	d.unit = DUR_YEARS;
 	d.n = 1;
+	{
+		int64_t at;
+		int off;
+
+		/* 1 March at +02:00 is 28 Feb in UTC: the month is March */
+		CHECK(time_parse_zone("2026-03-01T01:00:00+02:00", &at,
+				      &off) == 0 && off == 7200,
+		      "time_parse_zone: the offset, in seconds east");
+		CHECK_STR(time_format(duration_add_zone(at, off, &d), buf),
+			  "2026-03-31T23:00:00Z",
+			  "1 Mar +02:00 + 1 month is 1 Apr +02:00");
+		CHECK(duration_past_zone(at, off, &d,
+					 t("2026-03-29T00:00:00Z")) == 0,
+		      "not past on 29 Mar (UTC months would say so)");
+		CHECK(time_parse_zone("2026-01-31T20:00:00-05:00", &at,
+				      &off) == 0 && off == -18000,
+		      "a negative offset");
+		CHECK_STR(time_format(duration_add_zone(at, off, &d), buf),
+			  "2026-03-01T01:00:00Z",
+			  "31 Jan -05:00 + 1 month is 28 Feb -05:00");
+		CHECK(time_parse_zone("2026-01-31", &at, &off) == 0 && off == 0,
+		      "no offset: 0");
+	}
+	d.unit = DUR_YEARS;
 	CHECK_STR(time_format(duration_add(t("2028-02-29"), &d), buf),
 		  "2029-02-28T00:00:00Z", "29 Feb + 1 year");
 	d.unit = DUR_DAYS;
