@@ -34,22 +34,15 @@ struct hashset *ids_held(sqlite3 *live, const struct config *cfg,
 			 const struct hashset *fast,
 			 const struct hashset *skip);
 
-/*
- * shared_ids: the raw identifier hashes that a subject victims selects (an
- * SQL condition on the subjects table, aliased s) shares with a subject
- * it does not select: one pass over those, one over the others (an HMAC
- * only where a cheap key of a victim's matches).  Returns the set (the
- * caller frees it), or NULL after reporting.
- */
-struct hashset *shared_ids(sqlite3 *live, const struct config *cfg,
-			   const struct key *k, const char *victims);
-
 struct shared_job;
 
 /*
- * shared_ids_start: shared_ids in two steps, so that the caller can work
- * meanwhile: the pass over the victims now, through live; the pass over
- * the others on a thread with a connection of its own (reading what was
+ * shared_ids_start: the raw identifier hashes that a subject victims
+ * selects (an SQL condition on the subjects table, aliased s) shares
+ * with a subject it does not select, in two steps, so that the caller
+ * can work meanwhile: the pass over the victims now, through live; the
+ * pass over the others (an HMAC only where a cheap key of a victim's
+ * matches) on a thread with a connection of its own (reading what was
  * committed when it starts: the caller commits nothing to the live store
  * before shared_ids_finish), or, where that cannot be, now through live.
  * Returns the job, or NULL after reporting.
@@ -58,28 +51,28 @@ struct shared_job *shared_ids_start(sqlite3 *live, const struct config *cfg,
 				    const struct key *k, const char *victims);
 
 /*
- * shared_ids_finish: wait for job and free it.  Returns what shared_ids
- * would (the caller frees it), or NULL after reporting (or when job is
- * NULL).
+ * shared_ids_finish: wait for job and free it.  Returns the shared
+ * hashes (the caller frees them), or NULL after reporting (or when job
+ * is NULL).
  */
 struct hashset *shared_ids_finish(struct shared_job *job);
 
 struct holders;
 
 /*
- * holders_read: for the subjects victims selects (as for shared_ids),
- * their raw identifier hashes, each with every subject that holds it:
- * they, then the others (one pass over those, one over the others, as
- * shared_ids does), read through db.  Returns the holders (free with
+ * holders_read: for the subjects victims selects (as shared_ids_start
+ * takes it), their raw identifier hashes, each with every subject that
+ * holds it: they, then the others (one pass over those, one over the
+ * others, as shared_ids_start does), read through db.  Returns the holders (free with
  * holders_free), or NULL after reporting.
  */
 struct holders *holders_read(sqlite3 *db, const struct config *cfg,
 			     const struct key *k, const char *victims);
 
 /*
- * holders_shared: what shared_ids would say for the subjects in victims
- * (a set of subject ids as text, some of those holders_read read),
- * later: the raw hashes a victim holds that a subject not in victims
+ * holders_shared: what shared_ids_finish would give for the subjects in
+ * victims (a set of subject ids as text, some of those holders_read
+ * read), later: the raw hashes a victim holds that a subject not in victims
  * holds too, counting only those present(arg, id) still finds (1; 0: no
  * longer there; -1: it failed, after reporting) and those with no id
  * (nothing erases them by id).  Returns the set (the

@@ -90,13 +90,11 @@ int64_t duration_add_zone(int64_t t, int offset, const struct duration *d);
 double clock_seconds(void);
 
 /*
- * duration_past: whether a thing dated `date` is past d at `now`, i.e.
- * date + d < now.
+ * duration_past: whether a thing dated `date`, written with offset from
+ * UTC (seconds east; 0: UTC), is past d at `now`, i.e. date + d < now
+ * (duration_add_zone).
  */
-int duration_past(int64_t date, const struct duration *d, int64_t now);
-
-/* duration_past_zone: duration_past with duration_add_zone. */
-int duration_past_zone(int64_t date, int offset, const struct duration *d,
-		       int64_t now);
+int duration_past(int64_t date, int offset, const struct duration *d,
+		  int64_t now);
 
 #endif

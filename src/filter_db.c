@@ -517,6 +517,7 @@ note_holds(struct filter *f, struct eraser *er, char **sids, int n)
 	for (i = 0; retained && i < n; i++)
 		for (j = 1; j < t[i].n; j++) {
 			struct filter_hold *h;
+			int tomb;
 
 			if (t[i].held[j] == 0 ||
 			    cfg->tables[j - 1].on_erase != ON_RETAIN)
@@ -526,9 +527,9 @@ note_holds(struct filter *f, struct eraser *er, char **sids, int n)
 								   1));
 			h = &f->holds[f->nholds++];
 			h->sid = xstrdup(sids[i]);
-			h->request = filter_sid(f, sids[i]) >= 0
-				     ? f->tombs[filter_sid(f, sids[i])].request
-				     : NULL;
+			/* the request whose tombstone matched them */
+			tomb = filter_sid(f, sids[i]);
+			h->request = tomb >= 0 ? f->tombs[tomb].request : NULL;
 			h->table = cfg->tables[j - 1].name;
 			h->rows = t[i].held[j];
 			h->undated = t[i].undated[j];

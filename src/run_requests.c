@@ -566,9 +566,10 @@ present(void *arg, const char *sid)
 }
 
 /*
- * planned_shared: what shared_ids says of the subjects the planned
- * requests match, from the holders the stage read: the hashes one of them
- * holds that a subject still there, not one of them, holds too.  Returns
+ * planned_shared: the identifiers the subjects the planned requests
+ * match share with subjects who stay, from the holders read before the
+ * plan: the hashes one of them holds that a subject still there, not one
+ * of them, holds too.  Returns
  * the set, or NULL after reporting.
  */
 static struct hashset *
@@ -694,27 +695,41 @@ struct request_stage {
 	pthread_t thread;
 };
 
-/* stage_thread: load and match on the stage's connections. */
+/*
+ * stage_read: requests_run's first part, through db (whose temp tables it
+ * fills) and ledger l: the pending requests read (how many into *count)
+ * and matched with the live subjects, and, when there are any, who holds
+ * the matched subjects' identifiers (into *holders).  Returns 0, or -1
+ * after reporting.
+ */
+static int
+stage_read(sqlite3 *db, struct ledger *l, const struct config *cfg,
+	   const struct key *k, int64_t now, int64_t *count,
+	   struct holders **holders)
+{
+	struct strbuf matched = STRBUF_INIT;
+
+	if (load(db, l, now, count) != 0 ||
+	    (*count > 0 && match(db, cfg, k) != 0))
+		return -1;
+	if (*count == 0)
+		return 0;
+	sb_adds(&matched, "s.");
+	sb_add_ident(&matched, cfg->subj_id);
+	sb_adds(&matched, " IN (SELECT sid FROM temp.lethe_match)");
+	*holders = holders_read(db, cfg, k, sb_str(&matched));
+	sb_release(&matched);
+	return *holders != NULL ? 0 : -1;
+}
+
+/* stage_thread: stage_read on the stage's connections. */
 static void *
 stage_thread(void *arg)
 {
 	struct request_stage *s = arg;
 
-	struct strbuf matched = STRBUF_INIT;
-
-	s->rc = load(s->db, s->l, s->now, &s->count);
-	if (s->rc == 0 && s->count > 0)
-		s->rc = match(s->db, s->cfg, s->k);
-	if (s->rc == 0 && s->count > 0) {
-		/* the identifiers they hold, and who else holds them */
-		sb_adds(&matched, "s.");
-		sb_add_ident(&matched, s->cfg->subj_id);
-		sb_adds(&matched, " IN (SELECT sid FROM temp.lethe_match)");
-		s->holders = holders_read(s->db, s->cfg, s->k,
-					  sb_str(&matched));
-		s->rc = s->holders != NULL ? 0 : -1;
-	}
-	sb_release(&matched);
+	s->rc = stage_read(s->db, s->l, s->cfg, s->k, s->now, &s->count,
+			   &s->holders);
 	return NULL;
 }
 
@@ -780,7 +795,7 @@ requests_run(struct batch *b, struct ledger *l, struct request_stage *pre,
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
 	struct hashset *spare = NULL;
-	struct strbuf victims = STRBUF_INIT;
+	struct holders *own = NULL;	/* read here, without a stage */
 	sqlite3_stmt *mst = NULL;
 	/* where the requests and their matches are staged: temp tables */
 	sqlite3 *tdb = pre != NULL ? pre->db : b->live;
@@ -788,30 +803,22 @@ requests_run(struct batch *b, struct ledger *l, struct request_stage *pre,
 	int64_t count = 0, after = 0, before = b->requests;
 	int n = 0, nm = 0, i, r, rc = -1;
 
-	if (pre != NULL) {
-		if (stage_join(pre) != 0)
-			goto done;
-		count = pre->count;
-	} else if (load(tdb, l, now, &count) != 0) {
+	if (pre != NULL ? stage_join(pre) != 0
+			: stage_read(tdb, l, b->cfg, b->key, now, &count,
+				     &own) != 0)
 		goto done;
-	}
+	if (pre != NULL)
+		count = pre->count;
 	if (count == 0) {
 		rc = 0;
 		goto done;
 	}
-	if (pre == NULL && match(tdb, b->cfg, b->key) != 0)
-		goto done;
 	mst = matches_prepare(tdb);
 	if (mst == NULL || plan(b, tdb, now, overdue, mst) != 0)
 		goto done;
 	/* the requested subjects' own identifiers that a subject who stays
 	 * holds too are not erased with them (those requested are) */
-	sb_adds(&victims, "s.");
-	sb_add_ident(&victims, b->cfg->subj_id);
-	sb_adds(&victims, " IN (SELECT m.sid FROM temp.lethe_match AS m JOIN "
-			  "temp.lethe_plan AS p ON p.seq = m.seq)");
-	spare = pre != NULL ? planned_shared(b, tdb, pre->holders)
-			    : shared_ids(tdb, b->cfg, b->key, sb_str(&victims));
+	spare = planned_shared(b, tdb, pre != NULL ? pre->holders : own);
 	if (spare == NULL)
 		goto done;
 	b->spare = spare;
@@ -853,7 +860,7 @@ done:
 	*done = b->requests - before;
 	b->spare = NULL;
 	hashset_free(spare);
-	sb_release(&victims);
+	holders_free(own);
 	sqlite3_finalize(mst);
 	free(key);
 	free_matches(m, nm);

@@ -148,6 +148,29 @@ subject_hashes(sqlite3 *live, const struct config *cfg, const struct key *k,
 	return r == SQLITE_DONE ? 0 : db_fail(live, "read subjects");
 }
 
+/*
+ * pass_over: pass p over the subjects (subjects_select's columns) that
+ * where selects (an SQL condition on the subjects table, aliased s; NULL:
+ * all), read through db.  Returns 0, or -1 after reporting.
+ */
+static int
+pass_over(sqlite3 *db, const struct config *cfg, const struct key *k,
+	  const char *where, struct pass *p)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	subjects_select(cfg, &sql);
+	if (where != NULL)
+		sb_addf(&sql, " WHERE %s", where);
+	st = db_prepare(db, sb_str(&sql));
+	sb_release(&sql);
+	rc = st == NULL ? -1 : subject_hashes(db, cfg, k, st, p);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 struct hashset *
 ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
 	 const struct hashset *wanted, const struct hashset *fast,
@@ -155,18 +178,11 @@ ids_held(sqlite3 *live, const struct config *cfg, const struct key *k,
 {
 	struct pass p = { wanted, fast, skip, NULL, NULL, hashset_new(),
 			  NULL };
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
 
-	subjects_select(cfg, &sql);
-	st = db_prepare(live, sb_str(&sql));
-	sb_release(&sql);
-	if (st == NULL || subject_hashes(live, cfg, k, st, &p) != 0) {
-		sqlite3_finalize(st);
+	if (pass_over(live, cfg, k, NULL, &p) != 0) {
 		hashset_free(p.set);
 		return NULL;
 	}
-	sqlite3_finalize(st);
 	return p.set;
 }
 
@@ -215,57 +231,35 @@ own_connection(sqlite3 *live)
 	return db;
 }
 
-/*
- * start: the pass over the victims through live, then the pass over the
- * others: on a thread with a connection of its own when threaded and it
- * can be, else through live at once.  Returns the job, or NULL after
- * reporting.
- */
-static struct shared_job *
-start(sqlite3 *live, const struct config *cfg, const struct key *k,
-      const char *victims, int threaded)
+struct shared_job *
+shared_ids_start(sqlite3 *live, const struct config *cfg,
+		 const struct key *k, const char *victims)
 {
 	struct shared_job *job = xcalloc(1, sizeof(*job));
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
 
 	job->cfg = cfg;
 	job->k = k;
 	job->mine.keys = hashset_new();
 	job->mine.who = hashset_new();
 	job->mine.set = hashset_new();
-	subjects_select(cfg, &sql);
-	sb_addf(&sql, " WHERE %s", victims);
-	st = db_prepare(live, sb_str(&sql));
-	sb_release(&sql);
-	if (st == NULL || subject_hashes(live, cfg, k, st, &job->mine) != 0) {
-		sqlite3_finalize(st);
+	if (pass_over(live, cfg, k, victims, &job->mine) != 0) {
 		shared_ids_finish(job);
 		return NULL;
 	}
 	if (hashset_count(job->mine.set) == 0) {
 		job->shared = hashset_new();
-	} else {
-		/* the others: every subject whose id is not a victim's (a
-		 * set lookup, and only where a fast key matched), read
-		 * beside what the caller does meanwhile when it can be */
-		job->db = threaded ? own_connection(live) : NULL;
-		job->running = job->db != NULL &&
-			       pthread_create(&job->thread, NULL, others,
-					      job) == 0;
-		if (!job->running)
-			job->shared = ids_held(live, cfg, k, job->mine.set,
-					       job->mine.keys, job->mine.who);
+		return job;
 	}
-	sqlite3_finalize(st);
+	/* the others: every subject whose id is not a victim's (a set
+	 * lookup, and only where a fast key matched), read beside what the
+	 * caller does meanwhile when it can be */
+	job->db = own_connection(live);
+	job->running = job->db != NULL &&
+		       pthread_create(&job->thread, NULL, others, job) == 0;
+	if (!job->running)
+		job->shared = ids_held(live, cfg, k, job->mine.set,
+				       job->mine.keys, job->mine.who);
 	return job;
-}
-
-struct shared_job *
-shared_ids_start(sqlite3 *live, const struct config *cfg,
-		 const struct key *k, const char *victims)
-{
-	return start(live, cfg, k, victims, 1);
 }
 
 struct hashset *
@@ -286,14 +280,6 @@ shared_ids_finish(struct shared_job *job)
 	return shared;
 }
 
-struct hashset *
-shared_ids(sqlite3 *live, const struct config *cfg, const struct key *k,
-	   const char *victims)
-{
-	/* its caller needs the set at once: no thread to wait for */
-	return shared_ids_finish(start(live, cfg, k, victims, 0));
-}
-
 void
 holders_free(struct holders *hs)
 {
@@ -308,27 +294,12 @@ holders_free(struct holders *hs)
 	free(hs);
 }
 
-/* holders_pass: pass p over the subjects that sql (a subjects_select,
- * maybe with a WHERE) reads, through db.  Returns 0, or -1 after
- * reporting. */
-static int
-holders_pass(sqlite3 *db, const struct config *cfg, const struct key *k,
-	     const char *sql, struct pass *p)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc = st == NULL ? -1 : subject_hashes(db, cfg, k, st, p);
-
-	sqlite3_finalize(st);
-	return rc;
-}
-
 struct holders *
 holders_read(sqlite3 *db, const struct config *cfg, const struct key *k,
 	     const char *victims)
 {
 	struct holders *hs = xcalloc(1, sizeof(*hs));
 	struct pass mine, others;
-	struct strbuf sql = STRBUF_INIT;
 	int rc;
 
 	memset(&mine, 0, sizeof(mine));
@@ -336,9 +307,7 @@ holders_read(sqlite3 *db, const struct config *cfg, const struct key *k,
 	mine.who = hashset_new();
 	mine.set = hashset_new();
 	mine.rec = hs;
-	subjects_select(cfg, &sql);
-	sb_addf(&sql, " WHERE %s", victims);
-	rc = holders_pass(db, cfg, k, sb_str(&sql), &mine);
+	rc = pass_over(db, cfg, k, victims, &mine);
 	if (rc == 0 && hs->n > 0) {
 		/* everyone else, for the victims' hashes only */
 		memset(&others, 0, sizeof(others));
@@ -347,15 +316,12 @@ holders_read(sqlite3 *db, const struct config *cfg, const struct key *k,
 		others.skip = mine.who;
 		others.set = hashset_new();
 		others.rec = hs;
-		sb_reset(&sql);
-		subjects_select(cfg, &sql);
-		rc = holders_pass(db, cfg, k, sb_str(&sql), &others);
+		rc = pass_over(db, cfg, k, NULL, &others);
 		hashset_free(others.set);
 	}
 	hashset_free(mine.keys);
 	hashset_free(mine.who);
 	hashset_free(mine.set);
-	sb_release(&sql);
 	if (rc != 0) {
 		holders_free(hs);
 		return NULL;

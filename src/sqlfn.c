@@ -100,7 +100,7 @@ fn_past(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	    sqlfn_date(argv[0], sqlite3_value_int(argv[3]), &date, &offset) !=
 		    0)
 		return;
-	sqlite3_result_int(cx, duration_past_zone(date, offset, &d, now));
+	sqlite3_result_int(cx, duration_past(date, offset, &d, now));
 }
 
 static void

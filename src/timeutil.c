@@ -335,14 +335,8 @@ duration_add_zone(int64_t t, int offset, const struct duration *d)
 }
 
 int
-duration_past(int64_t date, const struct duration *d, int64_t now)
-{
-	return duration_add(date, d) < now;
-}
-
-int
-duration_past_zone(int64_t date, int offset, const struct duration *d,
-		   int64_t now)
+duration_past(int64_t date, int offset, const struct duration *d,
+	      int64_t now)
 {
 	return duration_add_zone(date, offset, d) < now;
 }
