@@ -14,7 +14,7 @@ printf '#!/bin/sh\nexec timeout 60 "%s" "$@"\n' "$LETHE" >"$T/lethe-60"
 chmod +x "$T/lethe-60"
 LETHE=$T/lethe-60
 
-sql app.db "
+sql live.db "
 CREATE TABLE subjects(id, kind TEXT, email TEXT, last_contact_at TEXT);
 CREATE TABLE notes(sid, body TEXT);
 INSERT INTO subjects VALUES ('42', 'client', 'a@example.com', '2026-11-01'),
@@ -23,22 +23,12 @@ INSERT INTO subjects VALUES ('42', 'client', 'a@example.com', '2026-11-01'),
   ('45', 'lead', 'd@example.com', '2020-01-01'),
   (46, 'lead', 'e@example.com', '2020-01-01');
 INSERT INTO notes VALUES ('42', 'x'), ('43', 'y'), ('44', 'z'), (46, 'w');"
-cat >lethe.ini <<'INI'
-[lethe]
-live_store = app.db
-ledger = ledger.db
-key_file = ledger.key
-[subjects]
-table = subjects
-id = id
-kind = kind
+email_config lethe.ini "kind = kind
 lead_kind = lead
 last_activity = last_contact_at
-identifiers = email:email
 [table notes]
 subject = sid
-on_erase = delete
-INI
+on_erase = delete"
 lt init
 expect 0 "init"
 lt request erase --email a@example.com
@@ -49,15 +39,15 @@ err_has "would erase subject 42 " "and names '42'"
 lt run
 expect 0 "the run ends (no endless paging)"
 eq "'42' and the three stale leads are erased, '43' stays" \
-	"$(sql app.db "SELECT group_concat(id) FROM subjects")" 43
-eq "so are their notes" "$(sql app.db "SELECT group_concat(body) FROM notes")" y
+	"$(sql live.db "SELECT group_concat(id) FROM subjects")" 43
+eq "so are their notes" "$(sql live.db "SELECT group_concat(body) FROM notes")" y
 eq "one tombstone each, with the subject's id" \
 	"$(sql ledger.db "SELECT group_concat(subject || ':' || reason, ' ')
 	   FROM (SELECT subject, reason FROM events WHERE type = 'erase'
 	   ORDER BY subject)")" \
 	"42:request 44:lead-expiry 45:lead-expiry 46:lead-expiry"
 
-sql app.db "CREATE TABLE odd(rowid TEXT, sid, body TEXT)"
+sql live.db "CREATE TABLE odd(rowid TEXT, sid, body TEXT)"
 printf '[table odd]\nsubject = sid\non_erase = delete\n' >>lethe.ini
 lt run
 expect 78 "a table with a column named rowid"
