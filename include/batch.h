@@ -37,6 +37,8 @@ struct victim {
 	char *request;			/* or NULL */
 };
 
+struct wal_room;
+
 struct batch {
 	sqlite3 *live;
 	struct ledger *ledger;
@@ -77,6 +79,14 @@ struct batch {
 	int has_applied;		/* an `applied` waits: */
 	int64_t applied_first, applied_last;
 	struct strbuf applied;		/* its data */
+	/*
+	 * Room made in the WAL for the batch's commit while it is read and
+	 * counted (walroom.h), sized by the frames each erasure of the
+	 * last batch committed.
+	 */
+	struct wal_room *room;
+	int page_size;			/* the live store's */
+	double frames_each;		/* frames per erasure, last batch */
 };
 
 /*

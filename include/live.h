@@ -50,6 +50,14 @@ int live_maybe_checkpoint(sqlite3 *db);
 int live_begin(sqlite3 *db, int dry);
 
 /*
+ * live_wal_frames: the frames in the live store's WAL after the last
+ * commit on a connection live_open opened, as far as this process knows
+ * (0 once a checkpoint here has copied them all: the next commit starts
+ * the WAL over).
+ */
+int live_wal_frames(void);
+
+/*
  * live_checkpoint: wait for a background checkpoint, then checkpoint the
  * WAL and truncate it to zero bytes, so erased rows do not linger in it.
  * Warns (and returns -1) when readers keep it from finishing; returns 0.

@@ -20,6 +20,7 @@
 #include "strbuf.h"
 #include "timeutil.h"
 #include "util.h"
+#include "walroom.h"
 #include "banned.h"
 
 #define BATCH_FIRST 500
@@ -136,6 +137,7 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	   int64_t now, int dry)
 {
 	struct strbuf sql = STRBUF_INIT;
+	int64_t page_size = 0;
 
 	memset(b, 0, sizeof(*b));
 	b->live = live;
@@ -152,6 +154,10 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	sb_init(&b->applied);
 	if (!dry)
 		b->wal = live_wal_path(live);
+	if (b->wal != NULL &&
+	    db_int(live, "PRAGMA main.page_size", &page_size) != 0)
+		return -1;
+	b->page_size = (int)page_size;
 	subjects_select(cfg, &sql);
 	/* where ids may be integers, the id as eraser_bind_sid binds it and
 	 * as text: in a column of no type, '42' is text, 42 an integer */
@@ -196,6 +202,26 @@ batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * room_start: in a write transaction that has written no frame yet, start
+ * making room in the WAL for as many erasures as the batch may hold, at
+ * the last batch's frames per erasure and a quarter more (none for the
+ * first batch: no measure yet, and a small run needs none).
+ */
+static void
+room_start(struct batch *b)
+{
+	int64_t frames;
+
+	if (b->dry || b->wal == NULL || b->page_size <= 0 ||
+	    b->frames_each <= 0)
+		return;
+	frames = live_wal_frames() + (int64_t)(b->frames_each * 1.25 *
+					       b->limit);
+	/* the WAL's header, then a header and a page per frame */
+	b->room = wal_room_start(b->wal, 32 + frames * (b->page_size + 24));
+}
+
 int
 batch_begin(struct batch *b)
 {
@@ -219,6 +245,7 @@ batch_begin(struct batch *b)
 		return -1;
 	b->open = 1;
 	b->started = clock_seconds();
+	room_start(b);
 	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
 		batch_abort(b);
 		return -1;
@@ -229,6 +256,8 @@ batch_begin(struct batch *b)
 void
 batch_abort(struct batch *b)
 {
+	wal_room_stop(b->room);
+	b->room = NULL;
 	if (b->open && !sqlite3_get_autocommit(b->live))
 		sqlite3_exec(b->live, "ROLLBACK", NULL, NULL, NULL);
 	b->open = 0;
@@ -557,7 +586,7 @@ batch_flush(struct batch *b)
 	struct stones st;
 	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
-	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded;
+	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded, frames;
 
 	if (!b->open)
 		return 0;
@@ -581,6 +610,9 @@ batch_flush(struct batch *b)
 		rc = dry_flush(b, tl, sids, ids);
 		goto done;
 	}
+	/* no more room made once the deletes may spill a frame */
+	wal_room_stop(b->room);
+	b->room = NULL;
 	st.b = b;
 	st.tl = tl;
 	st.seq = xcalloc((size_t)n, sizeof(*st.seq));
@@ -599,8 +631,12 @@ batch_flush(struct batch *b)
 		goto done;
 	fault_point("after-tombstones");
 	fault_point("before-live-commit");
+	frames = live_wal_frames();
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
+	/* fewer after than before: the WAL started over */
+	frames = live_wal_frames() - (live_wal_frames() >= frames ? frames : 0);
+	b->frames_each = (double)frames / n;
 	b->open = 0;
 	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);

@@ -222,6 +222,12 @@ checkpoint_start(sqlite3 *db)
 }
 
 int
+live_wal_frames(void)
+{
+	return wal_frames;
+}
+
+int
 live_begin(sqlite3 *db, int dry)
 {
 	return db_exec(db, dry ? "BEGIN" : "BEGIN IMMEDIATE",
