@@ -80,11 +80,12 @@ struct batch {
 	int64_t applied_first, applied_last;
 	struct strbuf applied;		/* its data */
 	/*
-	 * Room made in the WAL for the batch's commit while it is read and
-	 * counted (walroom.h), sized by the frames each erasure of the
-	 * last batch committed.
+	 * Room made in the WAL for the batch's commit until it commits
+	 * (walroom.h), sized by the frames each erasure of the last batch
+	 * committed; meanwhile the connection spills no page to the WAL.
 	 */
 	struct wal_room *room;
+	int spill_off;			/* cache_spill set off for it */
 	int page_size;			/* the live store's */
 	double frames_each;		/* frames per erasure, last batch */
 };

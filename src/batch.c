@@ -206,7 +206,11 @@ batch_release(struct batch *b)
  * room_start: in a write transaction that has written no frame yet, start
  * making room in the WAL for as many erasures as the batch may hold, at
  * the last batch's frames per erasure and a quarter more (none for the
- * first batch: no measure yet, and a small run needs none).
+ * first batch: no measure yet, and a small run needs none).  Until
+ * room_stop, the connection does not spill changed pages into the WAL
+ * before its commit (cache_spill off): the zeros and the frames never
+ * meet.  A batch's changed pages (a second's worth) stay well within the
+ * page cache anyway.
  */
 static void
 room_start(struct batch *b)
@@ -214,12 +218,32 @@ room_start(struct batch *b)
 	int64_t frames;
 
 	if (b->dry || b->wal == NULL || b->page_size <= 0 ||
-	    b->frames_each <= 0)
+	    b->frames_each <= 0 ||
+	    sqlite3_exec(b->live, "PRAGMA cache_spill = OFF", NULL, NULL,
+			 NULL) != SQLITE_OK)
 		return;
+	b->spill_off = 1;
 	frames = live_wal_frames() + (int64_t)(b->frames_each * 1.25 *
 					       b->limit);
 	/* the WAL's header, then a header and a page per frame */
 	b->room = wal_room_start(b->wal, 32 + frames * (b->page_size + 24));
+}
+
+/*
+ * room_stop: stop making room in the WAL (before the commit writes its
+ * frames) and let the connection spill again.  Returns 0, or -1 after
+ * reporting.
+ */
+static int
+room_stop(struct batch *b)
+{
+	wal_room_stop(b->room);
+	b->room = NULL;
+	if (!b->spill_off)
+		return 0;
+	b->spill_off = 0;
+	return db_exec(b->live, "PRAGMA cache_spill = ON",
+		       "set up the live store");
 }
 
 int
@@ -256,8 +280,7 @@ batch_begin(struct batch *b)
 void
 batch_abort(struct batch *b)
 {
-	wal_room_stop(b->room);
-	b->room = NULL;
+	room_stop(b);
 	if (b->open && !sqlite3_get_autocommit(b->live))
 		sqlite3_exec(b->live, "ROLLBACK", NULL, NULL, NULL);
 	b->open = 0;
@@ -610,9 +633,6 @@ batch_flush(struct batch *b)
 		rc = dry_flush(b, tl, sids, ids);
 		goto done;
 	}
-	/* no more room made once the deletes may spill a frame */
-	wal_room_stop(b->room);
-	b->room = NULL;
 	st.b = b;
 	st.tl = tl;
 	st.seq = xcalloc((size_t)n, sizeof(*st.seq));
@@ -623,6 +643,9 @@ batch_flush(struct batch *b)
 		     eraser_apply(b->er, &applied) : -1;
 	if (threaded)
 		pthread_join(thread, NULL);
+	/* the zeros stop before the commit's frames start */
+	if (room_stop(b) != 0)
+		applied_rc = -1;
 	if (st.applied)
 		b->has_applied = 0;
 	for (i = 0; st.durable && i < n; i++)
