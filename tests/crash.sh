@@ -1,5 +1,5 @@
-# tests/crash.sh: helpers the crash scenarios (tests/e2e/015, 016, 298)
-# share; sourced after lib.sh.
+# tests/crash.sh: helpers the crash scenarios (tests/e2e/015, 016, 298,
+# 327) share; sourced after lib.sh.
 
 # faulted SPEC ARGS...: lt with LETHE_FAULT=SPEC; a death is expected
 faulted() {
@@ -128,4 +128,39 @@ law1() {
 		[ "$n" -ge 1 ] || missing=$((missing + 1))
 	done
 	eq "$2: every attachment tree gone has its subject's tombstone" "$missing" 0
+}
+
+# wal_clients N WORD: switch the base store to WAL mode and give it N
+# clients (email WORDi@example.com, one communication each naming it), who
+# all ask for erasure (`request erase --from`)
+wal_clients() {
+	sql "$B" "PRAGMA journal_mode = WAL;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+INSERT INTO subjects SELECT printf('bbbbbbbb-0000-4000-8000-%012d', i),
+  'client', 'N' || i, '$2' || i || '@example.com', NULL, 'x',
+  '2020-01-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;
+INSERT INTO communications(subject_id, at, body)
+  SELECT id, '2026-10-01', 'to ' || email FROM subjects;" >/dev/null
+	eq "the live store is in WAL mode" "$(sql "$B" "PRAGMA journal_mode")" \
+		wal
+	sql "$B" "SELECT email FROM subjects" >"$T/base/req.txt"
+	lt request erase --from "$T/base/req.txt"
+	expect 0 "$1 requests"
+}
+
+# wal_rerun DIR WHAT EMAIL: after a killed run on wal_clients' store in DIR,
+# the rerun completes: everyone and their communications erased, the
+# ledger's laws hold, the WAL truncated, erased EMAIL nowhere in the bytes
+wal_rerun() {
+	use "$1"
+	lt run
+	expect 0 "$2: the rerun completes"
+	eq "$2: every subject erased" \
+		"$(sql "$1/live.db" "SELECT count(*) FROM subjects")" 0
+	eq "$2: no communication left" \
+		"$(sql "$1/live.db" "SELECT count(*) FROM communications")" 0
+	laws_after "$1" "$2"
+	check "$2: the WAL is empty or gone" test ! -s "$1/live.db-wal"
+	no_bytes "$2: an erased email is gone from the bytes" "$3" \
+		"$1/live.db" "$1/live.db-wal"
 }

@@ -12,18 +12,7 @@
 . "$TESTS_TOP/tests/crash.sh"
 
 base_store
-sql "$B" "PRAGMA journal_mode = WAL;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
-INSERT INTO subjects SELECT printf('bbbbbbbb-0000-4000-8000-%012d', i),
-  'client', 'N' || i, 'wal' || i || '@example.com', NULL, 'x',
-  '2020-01-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n;
-INSERT INTO communications(subject_id, at, body)
-  SELECT id, '2026-10-01', 'to ' || email FROM subjects;" >/dev/null
-eq "the live store is in WAL mode" \
-	"$(sql "$T/base/live.db" "PRAGMA journal_mode")" wal
-sql "$T/base/live.db" "SELECT email FROM subjects" >"$T/base/req.txt"
-lt request erase --from "$T/base/req.txt"
-expect 0 "1201 requests"
+wal_clients 1201 wal
 
 # applied_ok DIR WHAT: each applied names a batch whose rows are gone
 applied_ok() {
@@ -57,16 +46,7 @@ for p in after-live-commit:1 after-applied:1 before-tombstones-commit:2 \
 	expect 137 "$p: the run is killed"
 	law1 "$d" "$p"
 	applied_ok "$d" "$p"
-	lt run
-	expect 0 "$p: the rerun completes"
-	eq "$p: every subject erased" \
-		"$(sql "$d/live.db" "SELECT count(*) FROM subjects")" 0
-	eq "$p: no communication left" \
-		"$(sql "$d/live.db" "SELECT count(*) FROM communications")" 0
-	laws_after "$d" "$p"
-	check "$p: the WAL is empty or gone" test ! -s "$d/live.db-wal"
-	no_bytes "$p: an erased email is gone from the bytes" \
-		"wal7@example.com" "$d/live.db" "$d/live.db-wal"
+	wal_rerun "$d" "$p" wal7@example.com
 	rm -rf "$d" "$T/l1"
 done
 done_testing
