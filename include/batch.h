@@ -85,7 +85,8 @@ struct batch {
 	 * committed; meanwhile the connection spills no page to the WAL.
 	 */
 	struct wal_room *room;
-	int spill_off;			/* cache_spill set off for it */
+	int spill_off;			/* spilling held off for it */
+	int spills;			/* the connection's spills then */
 	int page_size;			/* the live store's */
 	double frames_each;		/* frames per erasure, last batch */
 };
@@ -100,7 +101,8 @@ int adapt_limit(int limit, double took, int min, int max);
 
 /*
  * batch_init: set up b for the live store (with the eraser er).  Returns
- * 0, or -1 after reporting.  batch_release frees it.
+ * 0, or -1 after reporting (b then holds nothing).  batch_release frees
+ * it.
  */
 int batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	       const struct config *cfg, const struct key *k,

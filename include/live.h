@@ -9,6 +9,8 @@
 #ifndef LIVE_H
 #define LIVE_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "sqlfn.h"
@@ -50,12 +52,19 @@ int live_maybe_checkpoint(sqlite3 *db);
 int live_begin(sqlite3 *db, int dry);
 
 /*
- * live_wal_frames: the frames in the live store's WAL after the last
- * commit on a connection live_open opened, as far as this process knows
- * (0 once a checkpoint here has copied them all: the next commit starts
- * the WAL over).
+ * live_wal_frames: where the next commit on a connection live_open opened
+ * should start writing in the live store's WAL, in frames: the frames
+ * there after the last commit, or 0 once a checkpoint here has copied
+ * them all (the WAL then starts over unless a reader keeps it).
  */
 int live_wal_frames(void);
+
+/*
+ * live_wal_written: the frames commits on connections live_open opened
+ * have written so far (never more than they wrote: a commit whose count
+ * does not show a restart counts as what it added).
+ */
+int64_t live_wal_written(void);
 
 /*
  * live_checkpoint: wait for a background checkpoint, then checkpoint the

@@ -7,17 +7,19 @@
  * the 6 s that lead expiry's commits took; on a machine whose memory the
  * host backs only once it is touched, each new page costs more still).
  * Overwriting pages the file already has costs a third of that.  So,
- * while a batch is being read and counted, a thread of its own writes
- * zeros past the WAL's end, towards where the batch's commit should
- * reach, until the batch's changes begin: what it wrote by then is time
- * the commit saves.
+ * while a batch is being read, counted and deleted, a thread of its own
+ * writes zeros past the WAL's end, towards where the batch's commit
+ * should reach, until just before the commit: what it wrote by then is
+ * time the commit saves.
  *
- * It is safe because the zeros are written only past the end of the file,
- * only while this process holds the WAL's write lock (inside a write
- * transaction, before that transaction has written a frame, so no one
- * appends meanwhile), and a frame of zeros (page number 0) is never a
- * valid frame: recovery and readers stop before it.  The final
- * checkpoint truncates the WAL, zeros and all.
+ * It is safe because the zeros are written only past the end of the file
+ * and only while this process holds the WAL's write lock, in a write
+ * transaction that writes no frame until its commit (batch.c keeps its
+ * connection from spilling pages into the WAL meanwhile, and halts the
+ * zeros the moment the transaction rolls back): no one appends frames
+ * while they are written.  A frame of zeros (page number 0) is never a
+ * valid frame: recovery and readers stop before it.  The final checkpoint
+ * truncates the WAL, zeros and all.
  */
 #ifndef WALROOM_H
 #define WALROOM_H
@@ -31,11 +33,17 @@ struct wal_room;
  * writing zeros past its end on a thread of its own.  Call only while
  * holding the WAL's write lock and before writing a frame; call
  * wal_room_stop before the first frame is written.  Returns the job, or
- * NULL when there is nothing to do (no file, long enough already) or no
- * thread could start.  Failures only cost the commit its head start: a
- * full disk fails the commit itself, which reports it.
+ * NULL when there is nothing to do (no file, long enough already), when
+ * its file system has less than four times the room free, or no thread
+ * could start.  Failures only cost the commit its head start.
  */
 struct wal_room *wal_room_start(const char *path, int64_t upto);
+
+/*
+ * wal_room_halt: ask job r (NULL: none) to stop before its next write,
+ * without waiting; safe from any thread.
+ */
+void wal_room_halt(struct wal_room *r);
 
 /*
  * wal_room_stop: stop job r (NULL: none) where it is, wait for it (one

@@ -155,8 +155,10 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	if (!dry)
 		b->wal = live_wal_path(live);
 	if (b->wal != NULL &&
-	    db_int(live, "PRAGMA main.page_size", &page_size) != 0)
+	    db_int(live, "PRAGMA main.page_size", &page_size) != 0) {
+		batch_release(b);
 		return -1;
+	}
 	b->page_size = (int)page_size;
 	subjects_select(cfg, &sql);
 	/* where ids may be integers, the id as eraser_bind_sid binds it and
@@ -166,7 +168,11 @@ batch_init(struct batch *b, sqlite3 *live, struct ledger *l,
 	sb_adds(&sql, eraser_integer_ids(er) ? " IN (?1, ?2)" : " = ?1");
 	b->by_id = db_prepare(live, sb_str(&sql));
 	sb_release(&sql);
-	return b->by_id ? 0 : -1;
+	if (b->by_id == NULL) {
+		batch_release(b);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -202,15 +208,38 @@ batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* the most frames a batch's room reaches past the WAL's frames: 1 GiB of
+ * 4 KiB pages, the WAL's bound */
+#define ROOM_FRAMES 262144
+
+/* room_halt: the rollback hook while room is made: a rolled-back
+ * transaction no longer holds the WAL's write lock. */
+static void
+room_halt(void *arg)
+{
+	wal_room_halt(((struct batch *)arg)->room);
+}
+
+/* spills: how many times the live connection has spilled pages so far. */
+static int
+spills(sqlite3 *db)
+{
+	int now = 0, high = 0;
+
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_SPILL, &now, &high, 0);
+	return now;
+}
+
 /*
  * room_start: in a write transaction that has written no frame yet, start
  * making room in the WAL for as many erasures as the batch may hold, at
  * the last batch's frames per erasure and a quarter more (none for the
  * first batch: no measure yet, and a small run needs none).  Until
- * room_stop, the connection does not spill changed pages into the WAL
- * before its commit (cache_spill off): the zeros and the frames never
- * meet.  A batch's changed pages (a second's worth) stay well within the
- * page cache anyway.
+ * room_stop, the connection spills no changed page into the WAL before
+ * its commit (a spill size past any count of pages: the boolean form of
+ * cache_spill is ignored inside a transaction), so the zeros and the
+ * frames never meet; and a rollback, which gives up the write lock,
+ * halts the zeros at once.
  */
 static void
 room_start(struct batch *b)
@@ -218,32 +247,50 @@ room_start(struct batch *b)
 	int64_t frames;
 
 	if (b->dry || b->wal == NULL || b->page_size <= 0 ||
-	    b->frames_each <= 0 ||
-	    sqlite3_exec(b->live, "PRAGMA cache_spill = OFF", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	    b->frames_each <= 0)
+		return;
+	frames = (int64_t)(b->frames_each * 1.25 * b->limit);
+	if (frames > ROOM_FRAMES)
+		frames = ROOM_FRAMES;
+	if (sqlite3_exec(b->live, "PRAGMA main.cache_spill = 2147483647",
+			 NULL, NULL, NULL) != SQLITE_OK)
 		return;
 	b->spill_off = 1;
-	frames = live_wal_frames() + (int64_t)(b->frames_each * 1.25 *
-					       b->limit);
+	b->spills = spills(b->live);
+	sqlite3_rollback_hook(b->live, room_halt, b);
 	/* the WAL's header, then a header and a page per frame */
-	b->room = wal_room_start(b->wal, 32 + frames * (b->page_size + 24));
+	b->room = wal_room_start(b->wal, 32 + (live_wal_frames() + frames) *
+						  (b->page_size + 24));
 }
 
 /*
  * room_stop: stop making room in the WAL (before the commit writes its
  * frames) and let the connection spill again.  Returns 0, or -1 after
- * reporting.
+ * reporting (and then the batch must not commit) when the connection
+ * spilled meanwhile after all.
  */
 static int
 room_stop(struct batch *b)
 {
+	int rc = 0;
+
 	wal_room_stop(b->room);
 	b->room = NULL;
 	if (!b->spill_off)
 		return 0;
 	b->spill_off = 0;
-	return db_exec(b->live, "PRAGMA cache_spill = ON",
-		       "set up the live store");
+	sqlite3_rollback_hook(b->live, NULL, NULL);
+	if (spills(b->live) != b->spills) {
+		log_err("the live store's transaction wrote pages to its WAL "
+			"before its commit, while room was made there: not "
+			"committed");
+		rc = -1;
+	}
+	/* SQLite's own spill size (the cache's, at least) */
+	if (db_exec(b->live, "PRAGMA main.cache_spill = 1",
+		    "set up the live store") != 0)
+		rc = -1;
+	return rc;
 }
 
 int
@@ -609,7 +656,8 @@ batch_flush(struct batch *b)
 	struct stones st;
 	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
-	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded, frames;
+	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded;
+	int64_t written;
 
 	if (!b->open)
 		return 0;
@@ -641,11 +689,13 @@ batch_flush(struct batch *b)
 		write_stones(&st);
 	applied_rc = threaded || st.rc == 0 ?
 		     eraser_apply(b->er, &applied) : -1;
-	if (threaded)
-		pthread_join(thread, NULL);
-	/* the zeros stop before the commit's frames start */
+	/* the zeros stop before the commit's frames start, and before the
+	 * wait for the tombstones (a failed statement may have given up the
+	 * write lock) */
 	if (room_stop(b) != 0)
 		applied_rc = -1;
+	if (threaded)
+		pthread_join(thread, NULL);
 	if (st.applied)
 		b->has_applied = 0;
 	for (i = 0; st.durable && i < n; i++)
@@ -654,12 +704,10 @@ batch_flush(struct batch *b)
 		goto done;
 	fault_point("after-tombstones");
 	fault_point("before-live-commit");
-	frames = live_wal_frames();
+	written = live_wal_written();
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
-	/* fewer after than before: the WAL started over */
-	frames = live_wal_frames() - (live_wal_frames() >= frames ? frames : 0);
-	b->frames_each = (double)frames / n;
+	b->frames_each = (double)(live_wal_written() - written) / n;
 	b->open = 0;
 	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);

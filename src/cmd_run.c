@@ -234,6 +234,9 @@ expire_leads(struct batch *b, int64_t *count)
 	}
 	rc = 0;
 done:
+	/* a batch left open by a failure is given up, not left running */
+	if (rc != 0)
+		batch_abort(b);
 	hashset_free(shared_ids_finish(job));
 	free_list(sids, n);
 	sqlite3_value_free(after);
@@ -321,6 +324,23 @@ say_overdue(void *arg, const struct request *r)
 	return 0;
 }
 
+/*
+ * cache_pragma: into buf (size n), the pragma that sets the live store's
+ * page cache for the run: 512 MiB, or LETHE_LIVE_CACHE_KIB KiB (a test
+ * seam: tests make a batch's changes outgrow the cache).  Returns buf.
+ */
+static const char *
+cache_pragma(char *buf, size_t n)
+{
+	const char *env = getenv("LETHE_LIVE_CACHE_KIB");
+	int64_t kib = 524288;
+
+	if (env != NULL && parse_int(env, 16, 524288, &kib) != 0)
+		kib = 524288;
+	snprintf(buf, n, "PRAGMA main.cache_size = -%" PRId64, kib);
+	return buf;
+}
+
 int
 cmd_run(struct ctx *c)
 {
@@ -334,7 +354,7 @@ cmd_run(struct ctx *c)
 	const char *pos[1];
 	int dry = 0, npos, i, rc = EX_IOERR, have_batch = 0, refused = 0;
 	int64_t held_upto = 0;
-	char head[HASH_HEX];
+	char head[HASH_HEX], cache_sql[64];
 	struct opt opts[] = {
 		{ "--dry-run", "-n", NULL, &dry },
 		{ NULL, NULL, NULL, NULL },
@@ -366,7 +386,7 @@ cmd_run(struct ctx *c)
 	 * 128 MiB other commands keep; peak RSS about 650 MiB, bounded by
 	 * it whatever the store's size).
 	 */
-	if (db_exec(live, "PRAGMA main.cache_size = -524288",
+	if (db_exec(live, cache_pragma(cache_sql, sizeof(cache_sql)),
 		    "set up the live store") != 0)
 		goto done;
 	er = eraser_new(live, cfg, c->now);

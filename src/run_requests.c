@@ -856,6 +856,9 @@ requests_run(struct batch *b, struct ledger *l, struct request_stage *pre,
 		goto done;
 	rc = 0;
 done:
+	/* a batch left open by a failure is given up, not left running */
+	if (rc != 0)
+		batch_abort(b);
 	/* what committed (a failed batch is not counted) */
 	*done = b->requests - before;
 	b->spare = NULL;

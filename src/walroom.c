@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -14,7 +15,9 @@
 #include "banned.h"
 
 /* zeros per write: whole pages, few calls, a short wait to stop */
-#define ROOM_CHUNK (256 << 10)
+#define ROOM_CHUNK (64 << 10)
+/* the free space a file system must keep, in rooms' worth */
+#define ROOM_SPARE 4
 
 struct wal_room {
 	pthread_t thread;
@@ -49,6 +52,17 @@ grow(void *arg)
 	return NULL;
 }
 
+/* spare_room: whether fd's file system has ROOM_SPARE times bytes free. */
+static int
+spare_room(int fd, int64_t bytes)
+{
+	struct statvfs fs;
+
+	return fstatvfs(fd, &fs) == 0 &&
+	       (double)fs.f_bavail * (double)fs.f_frsize >=
+		       (double)ROOM_SPARE * (double)bytes;
+}
+
 struct wal_room *
 wal_room_start(const char *path, int64_t upto)
 {
@@ -62,7 +76,7 @@ wal_room_start(const char *path, int64_t upto)
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size >= upto) {
+	    st.st_size >= upto || !spare_room(fd, upto - st.st_size)) {
 		close(fd);
 		return NULL;
 	}
@@ -77,6 +91,13 @@ wal_room_start(const char *path, int64_t upto)
 		return NULL;
 	}
 	return r;
+}
+
+void
+wal_room_halt(struct wal_room *r)
+{
+	if (r != NULL)
+		atomic_store(&r->stop, 1);
 }
 
 void

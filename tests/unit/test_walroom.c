@@ -1,7 +1,8 @@
 /*
  * test_walroom.c: room made past a WAL's end is zeros, only past its end,
- * never past what was asked, and a job stopped early leaves what is there
- * sound; nothing is done (nor created) where there is nothing to do.
+ * never past what was asked, and a job halted early leaves what is there
+ * sound; nothing is done (nor created) where there is nothing to do or
+ * too little space.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -98,13 +99,20 @@ main(void)
 	CHECK(size_of(wal) == UPTO && sound(wal), "and the file unchanged");
 
 	make(wal);
-	r = wal_room_start(wal, (off_t)1 << 30);
-	CHECK(r != NULL, "a job for 1 GiB starts");
+	r = wal_room_start(wal, (off_t)64 << 20);
+	CHECK(r != NULL, "a job for 64 MiB starts");
+	wal_room_halt(r);
+	wal_room_halt(r);
 	wal_room_stop(r);
 	n = size_of(wal);
-	CHECK(n >= BEFORE && n < ((off_t)1 << 30) && sound(wal),
-	      "stopped at once, it leaves the file sound (%lld bytes)",
+	CHECK(n >= BEFORE && n < ((off_t)64 << 20) && sound(wal),
+	      "halted at once, it leaves the file sound (%lld bytes)",
 	      (long long)n);
+	wal_room_halt(NULL);
+
+	CHECK(wal_room_start(wal, (int64_t)1 << 60) == NULL &&
+		      size_of(wal) == n,
+	      "no job where the file system lacks four times the room");
 
 	CHECK(wal_room_start(gone, UPTO) == NULL && size_of(gone) < 0,
 	      "no job, and no file made, where there is no file");
