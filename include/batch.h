@@ -82,11 +82,9 @@ struct batch {
 	/*
 	 * Room made in the WAL for the batch's commit until it commits
 	 * (walroom.h), sized by the frames each erasure of the last batch
-	 * committed; meanwhile the connection spills no page to the WAL.
+	 * wrote.
 	 */
 	struct wal_room *room;
-	int spill_off;			/* spilling held off for it */
-	int spills;			/* the connection's spills then */
 	int page_size;			/* the live store's */
 	double frames_each;		/* frames per erasure, last batch */
 };

@@ -9,8 +9,6 @@
 #ifndef LIVE_H
 #define LIVE_H
 
-#include <stdint.h>
-
 #include <sqlite3.h>
 
 #include "sqlfn.h"
@@ -58,13 +56,6 @@ int live_begin(sqlite3 *db, int dry);
  * them all (the WAL then starts over unless a reader keeps it).
  */
 int live_wal_frames(void);
-
-/*
- * live_wal_written: the frames commits on connections live_open opened
- * have written so far (never more than they wrote: a commit whose count
- * does not show a restart counts as what it added).
- */
-int64_t live_wal_written(void);
 
 /*
  * live_checkpoint: wait for a background checkpoint, then checkpoint the

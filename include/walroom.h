@@ -12,14 +12,14 @@
  * should reach, until just before the commit: what it wrote by then is
  * time the commit saves.
  *
- * It is safe because the zeros are written only past the end of the file
- * and only while this process holds the WAL's write lock, in a write
- * transaction that writes no frame until its commit (batch.c keeps its
- * connection from spilling pages into the WAL meanwhile, and halts the
- * zeros the moment the transaction rolls back): no one appends frames
- * while they are written.  A frame of zeros (page number 0) is never a
- * valid frame: recovery and readers stop before it.  The final checkpoint
- * truncates the WAL, zeros and all.
+ * It is safe because the zeros are only ever appended (O_APPEND): each
+ * write lands at the end of the file as it is at that moment, so no zero
+ * ever lands on a byte that SQLite, in this process or another, wrote,
+ * whatever it does meanwhile (a spill, a commit, a restart of the WAL,
+ * a rollback).  A frame of zeros (page number 0) is never a valid frame:
+ * recovery and readers stop before it.  It runs while the batch holds the
+ * WAL's write lock, for the frames that batch will commit, and the final
+ * checkpoint truncates the WAL, zeros and all.
  */
 #ifndef WALROOM_H
 #define WALROOM_H
@@ -30,20 +30,14 @@ struct wal_room;
 
 /*
  * wal_room_start: make the WAL file at path at least upto bytes long,
- * writing zeros past its end on a thread of its own.  Call only while
- * holding the WAL's write lock and before writing a frame; call
- * wal_room_stop before the first frame is written.  Returns the job, or
+ * appending zeros on a thread of its own (best while holding the WAL's
+ * write lock, for the frames about to be committed; wal_room_stop before
+ * the commit, which then has the disk to itself).  Returns the job, or
  * NULL when there is nothing to do (no file, long enough already), when
  * its file system has less than four times the room free, or no thread
  * could start.  Failures only cost the commit its head start.
  */
 struct wal_room *wal_room_start(const char *path, int64_t upto);
-
-/*
- * wal_room_halt: ask job r (NULL: none) to stop before its next write,
- * without waiting; safe from any thread.
- */
-void wal_room_halt(struct wal_room *r);
 
 /*
  * wal_room_stop: stop job r (NULL: none) where it is, wait for it (one

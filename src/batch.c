@@ -208,89 +208,38 @@ batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* the most frames a batch's room reaches past the WAL's frames: 1 GiB of
- * 4 KiB pages, the WAL's bound */
-#define ROOM_FRAMES 262144
-
-/* room_halt: the rollback hook while room is made: a rolled-back
- * transaction no longer holds the WAL's write lock. */
-static void
-room_halt(void *arg)
-{
-	wal_room_halt(((struct batch *)arg)->room);
-}
-
-/* spills: how many times the live connection has spilled pages so far. */
-static int
-spills(sqlite3 *db)
-{
-	int now = 0, high = 0;
-
-	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_SPILL, &now, &high, 0);
-	return now;
-}
+/* the most a batch's room reaches past the WAL's frames: 1 GiB */
+#define ROOM_BYTES ((int64_t)1 << 30)
 
 /*
- * room_start: in a write transaction that has written no frame yet, start
- * making room in the WAL for as many erasures as the batch may hold, at
- * the last batch's frames per erasure and a quarter more (none for the
- * first batch: no measure yet, and a small run needs none).  Until
- * room_stop, the connection spills no changed page into the WAL before
- * its commit (a spill size past any count of pages: the boolean form of
- * cache_spill is ignored inside a transaction), so the zeros and the
- * frames never meet; and a rollback, which gives up the write lock,
- * halts the zeros at once.
+ * room_start: in a write transaction, start making room in the WAL for as
+ * many erasures as the batch may hold, at the last batch's frames per
+ * erasure and a quarter more (none for the first batch: no measure yet,
+ * and a small run needs none).
  */
 static void
 room_start(struct batch *b)
 {
-	int64_t frames;
+	int64_t frame, bytes;
 
 	if (b->dry || b->wal == NULL || b->page_size <= 0 ||
 	    b->frames_each <= 0)
 		return;
-	frames = (int64_t)(b->frames_each * 1.25 * b->limit);
-	if (frames > ROOM_FRAMES)
-		frames = ROOM_FRAMES;
-	if (sqlite3_exec(b->live, "PRAGMA main.cache_spill = 2147483647",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		return;
-	b->spill_off = 1;
-	b->spills = spills(b->live);
-	sqlite3_rollback_hook(b->live, room_halt, b);
 	/* the WAL's header, then a header and a page per frame */
-	b->room = wal_room_start(b->wal, 32 + (live_wal_frames() + frames) *
-						  (b->page_size + 24));
+	frame = b->page_size + 24;
+	bytes = (int64_t)(b->frames_each * 1.25 * b->limit) * frame;
+	if (bytes > ROOM_BYTES)
+		bytes = ROOM_BYTES;
+	b->room = wal_room_start(b->wal, 32 + live_wal_frames() * frame +
+						 bytes);
 }
 
-/*
- * room_stop: stop making room in the WAL (before the commit writes its
- * frames) and let the connection spill again.  Returns 0, or -1 after
- * reporting (and then the batch must not commit) when the connection
- * spilled meanwhile after all.
- */
-static int
+/* room_stop: stop making room in the WAL (before the commit). */
+static void
 room_stop(struct batch *b)
 {
-	int rc = 0;
-
 	wal_room_stop(b->room);
 	b->room = NULL;
-	if (!b->spill_off)
-		return 0;
-	b->spill_off = 0;
-	sqlite3_rollback_hook(b->live, NULL, NULL);
-	if (spills(b->live) != b->spills) {
-		log_err("the live store's transaction wrote pages to its WAL "
-			"before its commit, while room was made there: not "
-			"committed");
-		rc = -1;
-	}
-	/* SQLite's own spill size (the cache's, at least) */
-	if (db_exec(b->live, "PRAGMA main.cache_spill = 1",
-		    "set up the live store") != 0)
-		rc = -1;
-	return rc;
 }
 
 int
@@ -316,6 +265,9 @@ batch_begin(struct batch *b)
 		return -1;
 	b->open = 1;
 	b->started = clock_seconds();
+	/* from here, the pages the batch writes (a measure for the next) */
+	sqlite3_db_status(b->live, SQLITE_DBSTATUS_CACHE_WRITE,
+			  (int[1]){ 0 }, (int[1]){ 0 }, 1);
 	room_start(b);
 	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
 		batch_abort(b);
@@ -657,7 +609,7 @@ batch_flush(struct batch *b)
 	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
 	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded;
-	int64_t written;
+	int written = 0, high = 0;
 
 	if (!b->open)
 		return 0;
@@ -689,11 +641,8 @@ batch_flush(struct batch *b)
 		write_stones(&st);
 	applied_rc = threaded || st.rc == 0 ?
 		     eraser_apply(b->er, &applied) : -1;
-	/* the zeros stop before the commit's frames start, and before the
-	 * wait for the tombstones (a failed statement may have given up the
-	 * write lock) */
-	if (room_stop(b) != 0)
-		applied_rc = -1;
+	/* the zeros stop: the commit has the disk to itself */
+	room_stop(b);
 	if (threaded)
 		pthread_join(thread, NULL);
 	if (st.applied)
@@ -704,10 +653,12 @@ batch_flush(struct batch *b)
 		goto done;
 	fault_point("after-tombstones");
 	fault_point("before-live-commit");
-	written = live_wal_written();
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
-	b->frames_each = (double)(live_wal_written() - written) / n;
+	/* the pages written since the batch began: its WAL frames */
+	sqlite3_db_status(b->live, SQLITE_DBSTATUS_CACHE_WRITE, &written,
+			  &high, 1);
+	b->frames_each = (double)written / n;
 	b->open = 0;
 	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);
@@ -740,9 +691,15 @@ batch_flush(struct batch *b)
 	rc = 0;
 done:
 	if (rc != 0) {
-		if (st.durable && !erased)
+		if (st.durable && !erased) {
 			emit(&lines, "tombstone written but not yet erased "
 				     "(the next run finishes it):", 1);
+			/* not again in this run: one tombstone each */
+			for (i = 0; i < n; i++)
+				if (b->v[i].sid != NULL)
+					hashset_put_text(b->pending,
+							 b->v[i].sid);
+		}
 		if (st.durable)
 			ledger_mark_dirty(b->ledger);
 		ledger_rollback(b->ledger);

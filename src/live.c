@@ -33,9 +33,6 @@
  */
 #define CHECKPOINT_FRAMES 262144
 static int wal_frames;
-/* frames this process's commits wrote: at least what the hook says */
-static int64_t wal_written;
-static int wal_seen;			/* frames at the hook's last call */
 
 /*
  * The checkpoint in the background: a connection of its own copies the
@@ -79,11 +76,6 @@ note_wal(void *arg, sqlite3 *db, const char *schema, int frames)
 	(void)arg;
 	(void)db;
 	(void)schema;
-	/* fewer than before: the WAL started over (a count that is not
-	 * fewer after a restart is taken as an append: never more than the
-	 * commit wrote) */
-	wal_written += frames >= wal_seen ? frames - wal_seen : frames;
-	wal_seen = frames;
 	wal_frames = frames;
 	return SQLITE_OK;
 }
@@ -233,12 +225,6 @@ int
 live_wal_frames(void)
 {
 	return wal_frames;
-}
-
-int64_t
-live_wal_written(void)
-{
-	return wal_written;
 }
 
 int

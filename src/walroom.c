@@ -23,31 +23,34 @@ struct wal_room {
 	pthread_t thread;
 	atomic_int stop;
 	int fd;
-	off_t from, upto;
+	off_t upto;
 };
 
-/* grow: write zeros over [r->from, r->upto) of r->fd, in order, until
- * told to stop; stops at an error. */
+/*
+ * grow: append zeros to r->fd until it is r->upto bytes long, in chunks
+ * that end on chunk boundaries, until told to stop; stops at an error.
+ * Appended (O_APPEND): each write lands at the end of the file as it is
+ * then, so no zero ever lands on a byte someone wrote.
+ */
 static void *
 grow(void *arg)
 {
 	static const char zeros[ROOM_CHUNK];
 	struct wal_room *r = arg;
-	off_t at = r->from;
+	struct stat st;
 
-	while (at < r->upto && !atomic_load(&r->stop)) {
-		/* up to the next chunk boundary, so later writes align */
-		size_t n = ROOM_CHUNK - (size_t)(at % ROOM_CHUNK);
+	while (!atomic_load(&r->stop) && fstat(r->fd, &st) == 0 &&
+	       st.st_size < r->upto) {
+		size_t n = ROOM_CHUNK - (size_t)(st.st_size % ROOM_CHUNK);
 		ssize_t w;
 
-		if ((off_t)n > r->upto - at)
-			n = (size_t)(r->upto - at);
-		w = pwrite(r->fd, zeros, n, at);
+		if ((off_t)n > r->upto - st.st_size)
+			n = (size_t)(r->upto - st.st_size);
+		w = write(r->fd, zeros, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			break;
-		at += w;
 	}
 	return NULL;
 }
@@ -72,7 +75,7 @@ wal_room_start(const char *path, int64_t upto)
 
 	if (path == NULL)
 		return NULL;
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -83,7 +86,6 @@ wal_room_start(const char *path, int64_t upto)
 	r = xcalloc(1, sizeof(*r));
 	atomic_init(&r->stop, 0);
 	r->fd = fd;
-	r->from = st.st_size;
 	r->upto = (off_t)upto;
 	if (pthread_create(&r->thread, NULL, grow, r) != 0) {
 		close(fd);
@@ -91,13 +93,6 @@ wal_room_start(const char *path, int64_t upto)
 		return NULL;
 	}
 	return r;
-}
-
-void
-wal_room_halt(struct wal_room *r)
-{
-	if (r != NULL)
-		atomic_store(&r->stop, 1);
 }
 
 void

@@ -9,8 +9,8 @@
 # tombstone per subject, a sound database, the WAL truncated and no erased
 # email in the bytes.  1201 clients ask for erasure: at least three
 # batches (the first holds 500).  With a page cache far smaller than a
-# batch's changes, no page reaches the WAL before a commit while room is
-# made.
+# batch's changes, pages spilled into the WAL while room is made there
+# stay sound.
 . "$TESTS_TOP/tests/lib.sh"
 . "$TESTS_TOP/tests/crash.sh"
 
@@ -60,9 +60,9 @@ eq "the database is sound after the rerun" \
 	"$(sql "$T/rerun/live.db" "PRAGMA integrity_check")" ok
 
 # a page cache of 64 KiB (16 pages): each batch's changes outgrow it many
-# times over, yet while room is made the connection writes no page to the
-# WAL before its commit (lethe checks its spill count, and would not
-# commit); the run completes and the store is sound
+# times over, so the connection spills pages into the WAL while room is
+# made there; the zeros are only appended, the spilled frames stay, and
+# the run completes with a sound store
 d=$T/small-cache
 cp -a "$T/base" "$d"
 use "$d"
@@ -71,7 +71,6 @@ export LETHE_LIVE_CACHE_KIB
 lt run
 unset LETHE_LIVE_CACHE_KIB
 expect 0 "a run with a 64 KiB page cache completes"
-err_lacks "before its commit" "no page reached the WAL before a commit"
 eq "every subject erased" \
 	"$(sql "$d/live.db" "SELECT count(*) FROM subjects")" 0
 eq "the database is sound" \

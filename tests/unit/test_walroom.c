@@ -1,6 +1,7 @@
 /*
- * test_walroom.c: room made past a WAL's end is zeros, only past its end,
- * never past what was asked, and a job halted early leaves what is there
+ * test_walroom.c: room made past a WAL's end is zeros, only past its end
+ * (appended: what someone writes past the end meanwhile stays), never
+ * past what was asked, and a job stopped early leaves what is there
  * sound; nothing is done (nor created) where there is nothing to do or
  * too little space.
  */
@@ -101,14 +102,11 @@ main(void)
 	make(wal);
 	r = wal_room_start(wal, (off_t)64 << 20);
 	CHECK(r != NULL, "a job for 64 MiB starts");
-	wal_room_halt(r);
-	wal_room_halt(r);
 	wal_room_stop(r);
 	n = size_of(wal);
 	CHECK(n >= BEFORE && n < ((off_t)64 << 20) && sound(wal),
-	      "halted at once, it leaves the file sound (%lld bytes)",
+	      "stopped at once, it leaves the file sound (%lld bytes)",
 	      (long long)n);
-	wal_room_halt(NULL);
 
 	CHECK(wal_room_start(wal, (int64_t)1 << 60) == NULL &&
 		      size_of(wal) == n,
@@ -125,6 +123,31 @@ main(void)
 	CHECK(wal_room_start(NULL, UPTO) == NULL, "nor does no path");
 	wal_room_stop(NULL);
 	CHECK(1, "stopping no job is a no-op");
+
+	/* appended: bytes written past the end meanwhile stay as written */
+	make(wal);
+	r = wal_room_start(wal, (off_t)8 << 20);
+	CHECK(r != NULL, "a job for 8 MiB starts");
+	{
+		int fd = open(wal, O_WRONLY);
+		off_t end = size_of(wal);
+
+		if (fd < 0 || pwrite(fd, "frame", 5, end + 3 * 4096) != 5)
+			abort();
+		close(fd);
+		wal_room_stop(r);
+		fd = open(wal, O_RDONLY);
+		{
+			char got[5] = { 0 };
+
+			CHECK(fd >= 0 &&
+				      pread(fd, got, 5, end + 3 * 4096) == 5 &&
+				      memcmp(got, "frame", 5) == 0,
+			      "a write past the end while it runs is kept");
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 
 	unlink(link_to);
 	unlink(wal);
