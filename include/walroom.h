@@ -17,9 +17,11 @@
  * ever lands on a byte that SQLite, in this process or another, wrote,
  * whatever it does meanwhile (a spill, a commit, a restart of the WAL,
  * a rollback).  A frame of zeros (page number 0) is never a valid frame:
- * recovery and readers stop before it.  It runs while the batch holds the
- * WAL's write lock, for the frames that batch will commit, and the final
- * checkpoint truncates the WAL, zeros and all.
+ * recovery and readers stop before it.  It runs while the batch normally
+ * holds the WAL's write lock (a statement that fails may roll the
+ * transaction back and let it go: the zeros, appended, still harm no
+ * one), for the frames that batch will commit, and the final checkpoint
+ * truncates the WAL, zeros and all.
  */
 #ifndef WALROOM_H
 #define WALROOM_H

@@ -221,15 +221,15 @@ static void
 room_start(struct batch *b)
 {
 	int64_t frame, bytes;
+	double want;
 
 	if (b->dry || b->wal == NULL || b->page_size <= 0 ||
 	    b->frames_each <= 0)
 		return;
 	/* the WAL's header, then a header and a page per frame */
 	frame = b->page_size + 24;
-	bytes = (int64_t)(b->frames_each * 1.25 * b->limit) * frame;
-	if (bytes > ROOM_BYTES)
-		bytes = ROOM_BYTES;
+	want = b->frames_each * 1.25 * b->limit * (double)frame;
+	bytes = want >= (double)ROOM_BYTES ? ROOM_BYTES : (int64_t)want;
 	b->room = wal_room_start(b->wal, 32 + live_wal_frames() * frame +
 						 bytes);
 }

@@ -28,7 +28,8 @@ struct wal_room {
 
 /*
  * grow: append zeros to r->fd until it is r->upto bytes long, in chunks
- * that end on chunk boundaries, until told to stop; stops at an error.
+ * meant to end on chunk boundaries, until told to stop; stops at an
+ * error.
  * Appended (O_APPEND): each write lands at the end of the file as it is
  * then, so no zero ever lands on a byte someone wrote.
  */
