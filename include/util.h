@@ -39,6 +39,12 @@ int uuid_shaped(const char *s, size_t n);
 int parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /*
+ * env_int: the environment variable name as parse_int reads it within
+ * [min, max], or dflt when it is unset or not such a number (test seams).
+ */
+int64_t env_int(const char *name, int64_t min, int64_t max, int64_t dflt);
+
+/*
  * trim: s without leading and trailing blanks, changed in place.
  */
 char *trim(char *s);

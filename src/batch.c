@@ -234,6 +234,19 @@ room_start(struct batch *b)
 						 bytes);
 }
 
+/*
+ * pages_written: the pages connection db has written since the last call
+ * (a batch's WAL frames, and any temp pages written out meanwhile).
+ */
+static int
+pages_written(sqlite3 *db)
+{
+	int now = 0, high = 0;
+
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &now, &high, 1);
+	return now;
+}
+
 /* room_stop: stop making room in the WAL (before the commit). */
 static void
 room_stop(struct batch *b)
@@ -266,8 +279,7 @@ batch_begin(struct batch *b)
 	b->open = 1;
 	b->started = clock_seconds();
 	/* from here, the pages the batch writes (a measure for the next) */
-	sqlite3_db_status(b->live, SQLITE_DBSTATUS_CACHE_WRITE,
-			  (int[1]){ 0 }, (int[1]){ 0 }, 1);
+	pages_written(b->live);
 	room_start(b);
 	if (eraser_sync(b->er) != 0 || eraser_clear(b->er) != 0) {
 		batch_abort(b);
@@ -609,7 +621,6 @@ batch_flush(struct batch *b)
 	pthread_t thread;
 	char **sids = NULL, **ids = NULL;
 	int i, n = b->n, rc = -1, erased = 0, applied_rc, threaded;
-	int written = 0, high = 0;
 
 	if (!b->open)
 		return 0;
@@ -655,10 +666,7 @@ batch_flush(struct batch *b)
 	fault_point("before-live-commit");
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
-	/* the pages written since the batch began: its WAL frames */
-	sqlite3_db_status(b->live, SQLITE_DBSTATUS_CACHE_WRITE, &written,
-			  &high, 1);
-	b->frames_each = (double)written / n;
+	b->frames_each = (double)pages_written(b->live) / n;
 	b->open = 0;
 	b->took = clock_seconds() - b->started;
 	emit(&lines, "erased", 0);

@@ -332,12 +332,8 @@ say_overdue(void *arg, const struct request *r)
 static const char *
 cache_pragma(char *buf, size_t n)
 {
-	const char *env = getenv("LETHE_LIVE_CACHE_KIB");
-	int64_t kib = 524288;
-
-	if (env != NULL && parse_int(env, 16, 524288, &kib) != 0)
-		kib = 524288;
-	snprintf(buf, n, "PRAGMA main.cache_size = -%" PRId64, kib);
+	snprintf(buf, n, "PRAGMA main.cache_size = -%" PRId64,
+		 env_int("LETHE_LIVE_CACHE_KIB", 16, 524288, 524288));
 	return buf;
 }
 

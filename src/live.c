@@ -62,12 +62,8 @@ static struct {
 static int
 checkpoint_frames(void)
 {
-	const char *env = getenv("LETHE_CHECKPOINT_FRAMES");
-	int64_t v;
-
-	if (env != NULL && parse_int(env, 1, CHECKPOINT_FRAMES, &v) == 0)
-		return (int)v;
-	return CHECKPOINT_FRAMES;
+	return (int)env_int("LETHE_CHECKPOINT_FRAMES", 1, CHECKPOINT_FRAMES,
+			    CHECKPOINT_FRAMES);
 }
 
 static int

@@ -115,6 +115,15 @@ parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+int64_t
+env_int(const char *name, int64_t min, int64_t max, int64_t dflt)
+{
+	int64_t v = dflt;
+
+	parse_int(getenv(name), min, max, &v);
+	return v;
+}
+
 int
 utf8_decode(const char *s, unsigned *cp)
 {
