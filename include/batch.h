@@ -70,10 +70,12 @@ struct batch {
 	int failed;
 	/*
 	 * The live transactions commit without a sync (synchronous =
-	 * NORMAL); the last batch's `applied` waits until the WAL is synced,
-	 * on the next batch's tombstone thread or in batch_settle.
+	 * NORMAL); the last batch's `applied` waits until the WAL is synced
+	 * (walsync.h: started at its commit), on the next batch's tombstone
+	 * thread or in batch_settle.
 	 */
 	char *wal;			/* the live store's WAL */
+	struct wal_sync *syncing;	/* its sync since the last commit */
 	int sync_mode;			/* the connection's setting before */
 	int relaxed;			/* synchronous = NORMAL set */
 	int has_applied;		/* an `applied` waits: */

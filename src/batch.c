@@ -21,6 +21,7 @@
 #include "timeutil.h"
 #include "util.h"
 #include "walroom.h"
+#include "walsync.h"
 #include "banned.h"
 
 #define BATCH_FIRST 500
@@ -198,6 +199,7 @@ batch_release(struct batch *b)
 {
 	batch_abort(b);
 	victims_free(b);
+	wal_sync_wait(b->syncing);
 	free(b->v);
 	hashset_free(b->seen);
 	hashset_free(b->pending);
@@ -496,13 +498,19 @@ struct stones {
 };
 
 /*
- * applied_waiting: sync the live store's WAL, then append the `applied`
- * event the last batch left waiting.  Returns 0, or -1 after reporting.
+ * applied_waiting: wait for the live store's WAL to be synced (the sync
+ * the last commit started), then append the `applied` event the last
+ * batch left waiting.  Returns 0, or -1 after reporting.
  */
 static int
 applied_waiting(struct batch *b)
 {
-	if (live_sync(b->wal) != 0 ||
+	/* (no sync started: this is a retry after one failed) */
+	int synced = b->syncing != NULL ? wal_sync_wait(b->syncing)
+					: live_sync(b->wal);
+
+	b->syncing = NULL;
+	if (synced != 0 ||
 	    applied_append(b->ledger, b->applied_first, b->applied_last,
 			   sb_str(&b->applied)) != 0)
 		return -1;
@@ -691,6 +699,9 @@ batch_flush(struct batch *b)
 	b->applied_first = st.first;
 	b->applied_last = st.last;
 	b->has_applied = 1;
+	/* the last commit's sync was waited for by its `applied` */
+	wal_sync_wait(b->syncing);
+	b->syncing = wal_sync_start(b->wal);
 	st.durable = 0;
 	b->limit = adapt_limit(b->limit, b->took, BATCH_MIN, BATCH_MAX);
 	if (live_maybe_checkpoint(b->live) != 0)
