@@ -76,6 +76,8 @@ struct batch {
 	 */
 	char *wal;			/* the live store's WAL */
 	struct wal_sync *syncing;	/* its sync since the last commit */
+	int sync_failed;		/* a sync failed: no `applied` in
+					 * this run (walsync.h) */
 	int sync_mode;			/* the connection's setting before */
 	int relaxed;			/* synchronous = NORMAL set */
 	int has_applied;		/* an `applied` waits: */

@@ -12,4 +12,12 @@
 /* fault_point: die here if LETHE_FAULT names this point. */
 void fault_point(const char *name);
 
+/*
+ * fault_fails: with LETHE_FAIL=NAME (or NAME:N) in the environment, 1 the
+ * first (or Nth) time the process reaches failure point NAME, and only
+ * then (a failure that passes, as a disk's may); else 0.  The caller then
+ * fails as it would for real.  Safe from any thread.
+ */
+int fault_fails(const char *name);
+
 #endif

@@ -505,13 +505,25 @@ struct stones {
 static int
 applied_waiting(struct batch *b)
 {
-	/* (no sync started: this is a retry after one failed) */
-	int synced = b->syncing != NULL ? wal_sync_wait(b->syncing)
-					: live_sync(b->wal);
+	int synced;
 
+	if (b->sync_failed)
+		return -1;
+	/* (no sync started: this is a retry after the append failed) */
+	synced = b->syncing != NULL ? wal_sync_wait(b->syncing)
+				    : live_sync(b->wal);
 	b->syncing = NULL;
-	if (synced != 0 ||
-	    applied_append(b->ledger, b->applied_first, b->applied_last,
+	if (synced != 0) {
+		/* a sync that failed once may not fail again and still not
+		 * have written the pages (the kernel reports the error
+		 * once): no sync after it is trusted in this run */
+		b->sync_failed = 1;
+		log_err("the live store's WAL could not be synced: no "
+			"`applied` event is written in this run; the next "
+			"run finishes the erasures");
+		return -1;
+	}
+	if (applied_append(b->ledger, b->applied_first, b->applied_last,
 			   sb_str(&b->applied)) != 0)
 		return -1;
 	fault_point("after-applied");
@@ -674,6 +686,12 @@ batch_flush(struct batch *b)
 	fault_point("before-live-commit");
 	if (db_exec(b->live, "COMMIT", "commit to the live store") != 0)
 		goto done;
+	/* the sync its `applied` waits for starts at once; one started
+	 * before is waited for (a batch that failed after its commit left
+	 * it): if it failed, no sync after it is trusted */
+	if (wal_sync_wait(b->syncing) != 0)
+		b->sync_failed = 1;
+	b->syncing = wal_sync_start(b->wal);
 	b->frames_each = (double)pages_written(b->live) / n;
 	b->open = 0;
 	b->took = clock_seconds() - b->started;
@@ -699,9 +717,6 @@ batch_flush(struct batch *b)
 	b->applied_first = st.first;
 	b->applied_last = st.last;
 	b->has_applied = 1;
-	/* the last commit's sync was waited for by its `applied` */
-	wal_sync_wait(b->syncing);
-	b->syncing = wal_sync_start(b->wal);
 	st.durable = 0;
 	b->limit = adapt_limit(b->limit, b->took, BATCH_MIN, BATCH_MAX);
 	if (live_maybe_checkpoint(b->live) != 0)

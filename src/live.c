@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "fault.h"
 #include "fsutil.h"
 #include "live.h"
 #include "log.h"
@@ -314,6 +315,11 @@ live_sync(const char *wal)
 
 	if (wal == NULL)
 		return 0;
+	if (fault_fails("wal-sync")) {
+		log_err("cannot sync the live store's WAL '%s': a failure "
+			"injected (LETHE_FAIL)", wal);
+		return -1;
+	}
 	fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOENT)
