@@ -498,6 +498,25 @@ struct stones {
 };
 
 /*
+ * sync_done: take in rc, the result of a sync of the live store's WAL.
+ * A sync that failed once may not fail again and still not have written
+ * the pages (the kernel reports the error once): no sync after it is
+ * trusted in this run, which says so once.  Returns 0 while no sync has
+ * failed, else -1.
+ */
+static int
+sync_done(struct batch *b, int rc)
+{
+	if (rc != 0 && !b->sync_failed) {
+		b->sync_failed = 1;
+		log_err("the live store's WAL could not be synced: no "
+			"`applied` event is written in this run; the next "
+			"run finishes the erasures");
+	}
+	return b->sync_failed ? -1 : 0;
+}
+
+/*
  * applied_waiting: wait for the live store's WAL to be synced (the sync
  * the last commit started), then append the `applied` event the last
  * batch left waiting.  Returns 0, or -1 after reporting.
@@ -513,17 +532,8 @@ applied_waiting(struct batch *b)
 	synced = b->syncing != NULL ? wal_sync_wait(b->syncing)
 				    : live_sync(b->wal);
 	b->syncing = NULL;
-	if (synced != 0) {
-		/* a sync that failed once may not fail again and still not
-		 * have written the pages (the kernel reports the error
-		 * once): no sync after it is trusted in this run */
-		b->sync_failed = 1;
-		log_err("the live store's WAL could not be synced: no "
-			"`applied` event is written in this run; the next "
-			"run finishes the erasures");
-		return -1;
-	}
-	if (applied_append(b->ledger, b->applied_first, b->applied_last,
+	if (sync_done(b, synced) != 0 ||
+	    applied_append(b->ledger, b->applied_first, b->applied_last,
 			   sb_str(&b->applied)) != 0)
 		return -1;
 	fault_point("after-applied");
@@ -688,9 +698,8 @@ batch_flush(struct batch *b)
 		goto done;
 	/* the sync its `applied` waits for starts at once; one started
 	 * before is waited for (a batch that failed after its commit left
-	 * it): if it failed, no sync after it is trusted */
-	if (wal_sync_wait(b->syncing) != 0)
-		b->sync_failed = 1;
+	 * it) */
+	sync_done(b, wal_sync_wait(b->syncing));
 	b->syncing = wal_sync_start(b->wal);
 	b->frames_each = (double)pages_written(b->live) / n;
 	b->open = 0;
