@@ -336,12 +336,14 @@ write_all(int fd, const void *buf, size_t n, int64_t off)
 }
 
 /*
- * copy_data: the entry's data into fd (or memory), hashed, within caps.
- * Past TRAIL_FROM bytes, a second thread hashes what has been written.
+ * copy_data: the entry's data into fd (or memory), hashed, within caps,
+ * and at least declared bytes of it: a sparse entry's holes, the last one
+ * included, are zeros.  Past TRAIL_FROM bytes, a second thread hashes what
+ * has been written.
  */
 static int
-copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
-	  char *hex, int64_t *size)
+copy_data(struct ex *e, const char *entry, int64_t declared, int fd,
+	  struct strbuf *mem, char *hex, int64_t *size)
 {
 	struct sha *h = sha_new();
 	struct trail *t = NULL;
@@ -351,13 +353,19 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 	int64_t pos = 0, zeros;
 	static const unsigned char zero[4096];
 	char why[128];
-	int r, rc = -1;
+	int r, rc = -1, tail = 0;
 
-	for (;;) {
+	while (!tail) {
 		r = archive_read_data_block(e->a, &buf, &n, &off);
-		if (r == ARCHIVE_EOF)
+		if (r == ARCHIVE_EOF && pos >= declared)
 			break;
-		if (r < ARCHIVE_OK) {
+		if (r == ARCHIVE_EOF) {
+			/* a hole at the end: no block, only the size */
+			buf = zero;
+			n = 0;
+			off = declared;
+			tail = 1;
+		} else if (r < ARCHIVE_OK) {
 			/* a bad checksum or truncated data: never half
 			 * a file */
 			corrupt(e, entry);
@@ -370,7 +378,10 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 			hostile(e, entry, off < pos ? "overlapping data" : why);
 			goto done;
 		}
-		e->out += (int64_t)n;
+		/* a sparse entry's holes count as the zeros they unpack
+		 * to (they are hashed and read as such): a tiny archive of
+		 * holes is a bomb like any other */
+		e->out += off - pos + (int64_t)n;
 		if (e->out > e->cfg->max_total_size) {
 			snprintf(why, sizeof(why), "the archive exceeds "
 				 "max_total_size (%" PRId64 " bytes)",
@@ -405,7 +416,8 @@ copy_data(struct ex *e, const char *entry, int fd, struct strbuf *mem,
 				goto done;
 			}
 			sb_add(mem, buf, n);
-		} else if (write_all(fd, buf, n, off) != 0) {
+		} else if (write_all(fd, buf, n, off) != 0 ||
+			   (tail && ftruncate(fd, off) != 0)) {
 			io_error(e, entry, "write");
 			goto done;
 		}
@@ -467,7 +479,7 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 	if (lookup(e, path, strlen(path)) != 0)
 		return hostile(e, path, "the same path twice");
 	if (strcmp(path, MANIFEST_NAME) == 0) {
-		if (copy_data(e, path, -1, &mem, hex, &size) != 0)
+		if (copy_data(e, path, declared, -1, &mem, hex, &size) != 0)
 			goto done;
 		e->x->manifest = sb_detach(&mem);
 		e->x->manifest_len = (size_t)size;
@@ -486,12 +498,8 @@ regular(struct ex *e, struct archive_entry *ent, const char *path)
 			io_error(e, path, "create");
 		goto done;
 	}
-	if (copy_data(e, path, fd, NULL, hex, &size) != 0)
+	if (copy_data(e, path, declared, fd, NULL, hex, &size) != 0)
 		goto done;
-	if (size < declared && ftruncate(fd, declared) != 0) {
-		io_error(e, path, "write");
-		goto done;
-	}
 	ts[0].tv_sec = ts[1].tv_sec = archive_entry_mtime(ent);
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
 	/* the owner reads and writes while filtering (a read-only database
@@ -613,7 +621,9 @@ link_data(struct ex *e, struct archive_entry *ent, const char *path,
 	fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return io_error(e, path, "write");
-	if (copy_data(e, path, fd, NULL, hex, &size) != 0)
+	/* (declared 0: a link entry may declare a size and carry no data,
+	 * and the file it links to keeps its own) */
+	if (copy_data(e, path, 0, fd, NULL, hex, &size) != 0)
 		goto done;
 	*got = size > 0;
 	if (*got && ftruncate(fd, size < declared ? declared : size) != 0) {
