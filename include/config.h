@@ -156,11 +156,13 @@ int config_check_store(const struct config *cfg, sqlite3 *db,
  * older schema: the mask and redact columns and the subjects' identifier
  * columns db does not have are left out (there is nothing to mask, redact
  * or match in a column that is not there), and so are the lead columns
- * (leads expire in the live store only).  Everything else, the strings
- * included, is cfg's: the view must not outlive it.  Free it with
- * config_view_free (NULL is a no-op).
+ * (leads expire in the live store only); each column left out is warned
+ * about, naming the config line and what (the database).  Everything
+ * else, the strings included, is cfg's: the view must not outlive it.
+ * Free it with config_view_free (NULL is a no-op).
  */
-struct config *config_view(const struct config *cfg, sqlite3 *db);
+struct config *config_view(const struct config *cfg, sqlite3 *db,
+			   const char *what);
 void config_view_free(struct config *view);
 
 /*

@@ -35,6 +35,21 @@ fail(struct checker *ck, const char *section, const char *key,
 }
 
 /*
+ * left_out: warn that what the data map names under section and key is
+ * not in the database ck checks (an older copy), so it is passed over
+ * there; a typo in the data map shows here too.
+ */
+static void
+left_out(const struct config *cfg, const char *what, const char *section,
+	 const char *key, const char *thing)
+{
+	log_warn("%s:%d: [%s] %s%s%s is not in %s: passed over there (a copy "
+		 "older than it, or a typo in the data map?)", cfg->path,
+		 config_setting_line(cfg, section, key), section,
+		 key ? key : "", key ? ": " : "", thing, what);
+}
+
+/*
  * table_kind: 1 a rowid table, 2 a table without rowid, 3 a view or
  * other object of that name, 4 a rowid table with a column named rowid
  * (lethe's statements reach rows by rowid: that name would be the
@@ -128,8 +143,13 @@ need_table(struct checker *ck, const char *section, const char *key,
 
 	if (kind == 1)
 		return 1;
-	if (kind == 0 && partial)
+	if (kind == 0 && partial) {
+		char thing[300];
+
+		snprintf(thing, sizeof(thing), "table '%s'", table);
+		left_out(ck->cfg, ck->what, section, key, thing);
 		return 0;
+	}
 	fail(ck, section, key,
 	     kind == 0 ? "no table '%s'%s" :
 	     kind == 3 ? "'%s' is a view, not a table%s" :
@@ -300,27 +320,42 @@ config_check_store(const struct config *cfg, sqlite3 *db, const char *what,
 	return ck.errors;
 }
 
-/* present: the names of list that db's table has as columns (shared). */
+/*
+ * present: the names of list that db's table has as columns (shared);
+ * each one left out is warned about (under [table TABLE] KEY, in what),
+ * when db has the table at all.
+ */
 static struct namelist
-present(sqlite3 *db, const char *table, const struct namelist *list)
+present(const struct config *cfg, sqlite3 *db, const char *what,
+	const char *table, const char *key, const struct namelist *list)
 {
 	struct namelist out = { NULL, 0 };
+	char sec[300], thing[300];
 	int i;
 
 	if (list->n == 0)
 		return out;
 	out.v = xcalloc((size_t)list->n, sizeof(*out.v));
-	for (i = 0; i < list->n; i++)
-		if (column_info(db, table, list->v[i]) != 0)
+	snprintf(sec, sizeof(sec), "table %s", table);
+	for (i = 0; i < list->n; i++) {
+		if (column_info(db, table, list->v[i]) != 0) {
 			out.v[out.n++] = list->v[i];
+			continue;
+		}
+		if (table_kind(db, table) == 0)
+			continue;
+		snprintf(thing, sizeof(thing), "column '%s'", list->v[i]);
+		left_out(cfg, what, sec, key, thing);
+	}
 	return out;
 }
 
 struct config *
-config_view(const struct config *cfg, sqlite3 *db)
+config_view(const struct config *cfg, sqlite3 *db, const char *what)
 {
 	struct config *v = xmalloc(sizeof(*v));
 	const char *st = cfg->subj_table;
+	char thing[300];
 	int i, n = 0;
 
 	*v = *cfg;
@@ -329,19 +364,28 @@ config_view(const struct config *cfg, sqlite3 *db)
 		const struct dmap_table *t = &cfg->tables[i];
 
 		v->tables[i] = *t;
-		v->tables[i].mask = present(db, t->name, &t->mask);
-		v->tables[i].redact = present(db, t->name, &t->redact);
+		v->tables[i].mask = present(cfg, db, what, t->name, "mask",
+					    &t->mask);
+		v->tables[i].redact = present(cfg, db, what, t->name,
+					      "redact", &t->redact);
 	}
 	v->subj_ids.type = xcalloc((size_t)cfg->subj_ids.n + 1,
 				   sizeof(*v->subj_ids.type));
 	v->subj_ids.column = xcalloc((size_t)cfg->subj_ids.n + 1,
 				     sizeof(*v->subj_ids.column));
-	for (i = 0; i < cfg->subj_ids.n; i++)
+	for (i = 0; i < cfg->subj_ids.n; i++) {
 		if (st == NULL ||
 		    column_info(db, st, cfg->subj_ids.column[i]) != 0) {
 			v->subj_ids.type[n] = cfg->subj_ids.type[i];
 			v->subj_ids.column[n++] = cfg->subj_ids.column[i];
+			continue;
 		}
+		if (table_kind(db, st) == 0)
+			continue;
+		snprintf(thing, sizeof(thing), "column '%s'",
+			 cfg->subj_ids.column[i]);
+		left_out(cfg, what, "subjects", "identifiers", thing);
+	}
 	v->subj_ids.n = n;
 	/* leads expire in the live store only */
 	v->subj_kind = NULL;

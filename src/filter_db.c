@@ -588,7 +588,7 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 		 filter_shown(f, rel));
 	/* an older copy may lack columns added since: what they would
 	 * hold is not there to erase; the rest must be */
-	view = config_view(cfg, db);
+	view = config_view(cfg, db, what);
 	if (config_check_store(view, db, what, 1) != 0) {
 		config_view_free(view);
 		f->hostile = 1;

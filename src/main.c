@@ -49,14 +49,14 @@ static const struct command commands[] = {
 	  NEED_VERIFY,
 	  "backup [-o FILE] [--format F]" },
 	{ "restore", NULL, cmd_restore,
-	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE | NEED_VERIFY,
+	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE | NEED_VERIFY,
 	  "restore ARCHIVE|- --to DIR [--dry-run] [--taken-at TIME] "
 	  "[--drop-residue]" },
 	{ "scrub", NULL, cmd_scrub,
-	  NEED_CONFIG | NEED_LOCK | NEED_LEDGER | NEED_WRITE | NEED_VERIFY,
+	  NEED_CONFIG | NEED_MAP | NEED_LOCK | NEED_LEDGER | NEED_WRITE | NEED_VERIFY,
 	  "scrub ARCHIVE -o OUT [--format F] [--taken-at TIME]" },
 	{ "inspect", NULL, cmd_inspect,
-	  NEED_CONFIG | NEED_LEDGER | NEED_VERIFY,
+	  NEED_CONFIG | NEED_MAP | NEED_LEDGER | NEED_VERIFY,
 	  "inspect ARCHIVE|- [--taken-at TIME]" },
 	/* readers of the ledger alone: an auditor's copy, no key (law 4) */
 	{ "ledger", "list", cmd_ledger,
