@@ -53,6 +53,16 @@ int extract_archive(const char *src, const char *dir,
 		    const struct config *cfg, struct extract *x);
 
 /*
+ * extract_support_formats: every archive format libarchive reads, as
+ * archive_read_support_format_all, but mtree: an mtree file is a
+ * listing of paths that carries no file data (its reader opens the files
+ * it names), and any one word of text reads as one, so a file that is no
+ * archive at all would "restore" as an empty file.
+ */
+struct archive;
+void extract_support_formats(struct archive *a);
+
+/*
  * extract_write_manifest_file: write the manifest bytes held in x into
  * dir as an ordinary file (a manifest that did not verify is just data).
  * Returns 0, or -1 after reporting.

@@ -1069,15 +1069,8 @@ drain(struct ex *e)
 	}
 }
 
-/*
- * support_formats: every archive format libarchive reads, as
- * archive_read_support_format_all, but mtree: an mtree file is a
- * listing of paths that carries no file data, and any one word of text
- * reads as one, so a file that is no archive at all would "restore" as an
- * empty file.
- */
-static void
-support_formats(struct archive *a)
+void
+extract_support_formats(struct archive *a)
 {
 	archive_read_support_format_7zip(a);
 	archive_read_support_format_ar(a);
@@ -1173,7 +1166,7 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 		goto done;
 	e.a = archive_read_new();
 	archive_read_support_filter_all(e.a);
-	support_formats(e.a);
+	extract_support_formats(e.a);
 	/* the archive's bytes are hashed as they are read, in one pass */
 	e.fd = strcmp(src, "-") == 0 ? STDIN_FILENO
 				     : open(src, O_RDONLY | O_CLOEXEC);

@@ -5,9 +5,9 @@
  * identifier of a newer erasure, in its match columns or anywhere else.
  * Any other file holding one is residue: the restore fails closed, naming
  * the file, unless the operator asked to leave such files out.  A file
- * that is one compressed stream (an export.csv.gz, a nested .tar.xz) is
- * scanned as it decompresses, one in UTF-16 (with its byte order mark)
- * as the text it holds.
+ * is scanned in every form it may hold one (scan_deep.c): as it is, as
+ * UTF-16 text, and member by member as the archive or compressed stream
+ * (an export.csv.gz, an old backup zipped inside) it may be.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,15 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-
-#include "extract.h"
 #include "fault.h"
 #include "filter_priv.h"
 #include "fsutil.h"
 #include "ident.h"
 #include "interrupt.h"
 #include "log.h"
+#include "scan_deep.h"
 #include "strbuf.h"
 #include "util.h"
 #include "banned.h"
@@ -369,113 +367,6 @@ done:
 	return rc;
 }
 
-#define WINDOW (1 << 20)	/* decompressed bytes scanned at a time */
-#define OVERLAP 1024		/* kept from one window to the next: more
-				 * than the longest identifier */
-
-/* compressed: whether p[0..n) starts like a compressed stream. */
-static int
-compressed(const unsigned char *p, size_t n)
-{
-	static const struct {
-		const char *magic;
-		size_t len;
-	} m[] = {
-		{ "\x1f\x8b", 2 },			/* gzip */
-		{ "\x1f\x9d", 2 },			/* compress */
-		{ "BZh", 3 },				/* bzip2 */
-		{ "\xfd" "7zXZ\x00", 6 },		/* xz */
-		{ "\x28\xb5\x2f\xfd", 4 },		/* zstd */
-		{ "\x04\x22\x4d\x18", 4 },		/* lz4 */
-		{ "LZIP", 4 },				/* lzip */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (n >= m[i].len && memcmp(p, m[i].magic, m[i].len) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * scan_inflated: filter_scan of what the compressed stream text[0..n)
- * decompresses to, a window at a time, the windows overlapping by more
- * than an identifier's length; stops at the first window that holds an
- * identifier of a newer erasure (its spans in sp).  At most the
- * [restore] max_entry_size bytes are read; a stream that does not
- * decompress is scanned as far as it goes.  Returns the number found.
- */
-static int
-scan_inflated(const struct filter *f, const char *text, size_t n,
-	      struct spans *sp)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *ent;
-	char *buf = xmalloc(WINDOW + OVERLAP);
-	size_t have = 0;
-	int64_t total = 0;
-	int found = 0;
-
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, text, n) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &ent) < ARCHIVE_WARN ||
-	    archive_filter_count(a) < 2)
-		goto done;
-	for (;;) {
-		la_ssize_t got = archive_read_data(a, buf + have,
-						   WINDOW + OVERLAP - have);
-		int end = got <= 0 ||
-			  (total += got) >= f->cfg->max_entry_size;
-
-		if (got > 0)
-			have += (size_t)got;
-		if (!end && have < WINDOW + OVERLAP)
-			continue;
-		if (have > 0 && (found = filter_scan(f, buf, have, sp)) > 0)
-			break;
-		if (end)
-			break;
-		memmove(buf, buf + have - OVERLAP, OVERLAP);
-		have = OVERLAP;
-	}
-done:
-	archive_read_free(a);
-	free(buf);
-	return found;
-}
-
-/*
- * scan_utf16: when text[0..n) starts with a UTF-16 byte order mark (a
- * text file saved as "Unicode" on Windows), filter_scan of its code
- * units read as text, each unit above 0x7f as a '?'.  Returns the number
- * found (sp: its spans, offsets into that reading).
- */
-static int
-scan_utf16(const struct filter *f, const char *text, size_t n,
-	   struct spans *sp)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	int be, found;
-	size_t i, k = 0;
-	char *buf;
-
-	if (n < 2 || !((p[0] == 0xff && p[1] == 0xfe) ||
-		       (p[0] == 0xfe && p[1] == 0xff)))
-		return 0;
-	be = p[0] == 0xfe;
-	buf = xmalloc(n / 2 + 1);
-	for (i = 2; i + 1 < n; i += 2) {
-		unsigned u = be ? (unsigned)p[i] << 8 | p[i + 1]
-				: (unsigned)p[i + 1] << 8 | p[i];
-
-		buf[k++] = u < 0x80 ? (char)u : '?';
-	}
-	found = filter_scan(f, buf, k, sp);
-	free(buf);
-	return found;
-}
-
 int
 filter_plain(struct filter *f, const char *rel, const char *full)
 {
@@ -487,10 +378,7 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 		return 0;
 	if (map_file(full, &m) != 0)
 		return -1;
-	if (filter_scan(f, m.p, m.n, &sp) > 0 ||
-	    scan_utf16(f, m.p, m.n, &sp) > 0 ||
-	    (compressed((const unsigned char *)m.p, m.n) &&
-	     scan_inflated(f, m.p, m.n, &sp) > 0)) {
+	if (scan_deep(f, m.p, m.n, &sp) > 0) {
 		if (f->drop_residue) {
 			/* a dry run drops the staged copy too, so that it
 			 * counts what the restore leaves out */

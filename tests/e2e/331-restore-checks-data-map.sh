@@ -53,7 +53,8 @@ sed 's/^mask .*/mask     = customer_nam, delivery_address/' good.ini \
 	>"$CONF"
 lt restore "$T/old.tar" --to "$T/x/r"
 expect 0 "without the live store, the restore runs"
-err_has "lethe.ini:$line: \[table orders\] mask: column 'customer_nam' is not in" \
+err_has \
+	"lethe.ini:$line: \[table orders\] mask: column 'customer_nam' is not" \
 	"... warning that the mask column is not in the restored database"
 eq "Ada's subjects row is not restored" \
 	"$(sql x/r/live.db "SELECT count(*) FROM subjects WHERE id = '$A'")" 0

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Law 11 "every restored file is scanned": a file that is itself an
+# archive -- an old backup zipped (deflated) or packed as 7z inside the
+# archive restored, a zip inside a zip, a tar.gz inside a zip -- is read
+# member by member as it decompresses, so an erased person inside it is
+# residue (65, naming the outer file) instead of coming back unseen; so is
+# UTF-16 text without a byte order mark, loose (an address across windows
+# too) or inside a zip.  inspect finds them (exit 1).  Clean nested
+# archives restore byte for byte.
+. "$TESTS_TOP/tests/lib.sh"
+A=aaaaaaaa-0000-4000-8000-000000000001
+setup
+add_subject live.db $A client 'Ada Gone' ada@example.com '+447700900111' \
+	2026-11-01T00:00:00Z
+cp live.db old-live.db
+lt request erase --email ada@example.com
+lt run
+expect 0 "Ada erased"
+
+# pack NAME: app/ as $T/NAME.tar, app emptied for the next one
+pack() {
+	(cd app && tar -cf "$T/$1.tar" .) && rm -rf app && mkdir app
+}
+mkdir app in
+cp old-live.db in/live.db
+printf 'to: ada@example.com\n' >in/mail.txt
+# an old backup of the live store, deflated in a zip
+(cd in && zip -q -9 "$T/app/old-backup.zip" live.db)
+pack zip
+(cd in && bsdtar --format 7zip -cf "$T/app/old-backup.7z" live.db)
+pack 7z
+(cd in && zip -q -9 "$T/inner.zip" mail.txt && zip -q -9 "$T/app/outer.zip" \
+	-j "$T/inner.zip")
+pack zip-in-zip
+(cd in && tar -czf "$T/inner.tgz" mail.txt && zip -q -9 "$T/app/mixed.zip" \
+	-j "$T/inner.tgz")
+pack tgz-in-zip
+printf 'call ada@example.com today' | iconv -t UTF-16LE >app/notes.txt
+pack utf16le-nobom
+printf 'call +44 7700 900111' | iconv -t UTF-16BE >app/notes.txt
+pack utf16be-nobom
+# across the end of the first window of code units (1 MiB and 1 KiB)
+"$PY" -S -c 'import sys; sys.stdout.buffer.write(("a" * (1049600 - 10) +
+  " ada@example.com " + "b" * 100).encode("utf-16-le"))' >app/big.txt
+pack utf16-boundary
+printf 'write to ada@example.com' | iconv -t UTF-16LE >in/u16.txt
+(cd in && zip -q -9 "$T/app/notes.zip" u16.txt)
+pack utf16-in-zip
+
+for a in zip 7z zip-in-zip tgz-in-zip utf16le-nobom utf16be-nobom \
+    utf16-boundary utf16-in-zip; do
+	lt restore "$T/$a.tar" --to "$T/r-$a"
+	expect 65 "$a: the residue fails the restore"
+	err_has "residue in '" "$a: the message names the file"
+	err_lacks "ada@example.com" "$a: ... never the person"
+	check "$a: nothing restored" test ! -e "$T/r-$a"
+	lt inspect "$T/$a.tar"
+	expect 1 "$a: inspect finds her"
+done
+
+# clean nested archives and wide text restore as they are
+printf 'nobody here\n' >in/clean.txt
+(cd in && zip -q -9 "$T/inner-clean.zip" clean.txt &&
+	zip -q -9 "$T/app/clean.zip" -j "$T/inner-clean.zip" clean.txt)
+(cd in && bsdtar --format 7zip -cf "$T/app/clean.7z" clean.txt)
+printf 'nobody here' | iconv -t UTF-16LE >app/wide.txt
+cp app/clean.zip app/clean.7z app/wide.txt .
+pack clean
+lt restore "$T/clean.tar" --to "$T/r-clean"
+expect 0 "clean nested archives restore"
+for f in clean.zip clean.7z wide.txt; do
+	check "$f is restored byte for byte" cmp -s "$f" "r-clean/$f"
+done
+done_testing
