@@ -64,8 +64,9 @@ char *duration_format(const struct duration *d, char *buf, size_t n);
 
 /*
  * duration_covers: 1 when a is at least as long as b from any start
- * (12 months = 1 year, a week 7 days, a month 28 to 31 days); 0 when it
- * is shorter from every start; -1 when that depends on the start (days
+ * (12 months = 1 year, a week 7 days; months against days as the
+ * calendar has them: a month 28 to 31 days, 6 years 2190 to 2192); 0 when
+ * it is shorter from every start; -1 when that depends on the start (days
  * against months: 30 days and 1 month).
  */
 int duration_covers(const struct duration *a, const struct duration *b);

@@ -270,18 +270,58 @@ in_units(const struct duration *d, int *calendar)
 	return d->n;
 }
 
+/* 4800 months, 400 Gregorian years: 146097 days from any start */
+#define CYCLE_MONTHS 4800
+#define CYCLE_DAYS 146097
+
+/*
+ * month_days_span: the fewest and the most days that `months` calendar
+ * months span, clamped to the month's end, from any start: tried from
+ * each month of one 400-year cycle, on its 1st (as on any day to the
+ * 28th) and on each later day it has.
+ */
+static void
+month_days_span(int64_t months, int64_t *least, int64_t *most)
+{
+	struct duration d = { (int)(months % CYCLE_MONTHS), DUR_MONTHS };
+	int64_t whole = months / CYCLE_MONTHS * CYCLE_DAYS, t0, span;
+	static const int days[] = { 1, 29, 30, 31 };
+	int s, i, y, m;
+
+	*least = INT64_MAX;
+	*most = 0;
+	for (s = 0; s < CYCLE_MONTHS; s++) {
+		y = 2000 + s / 12;
+		m = s % 12 + 1;
+		for (i = 0; i < 4 && days[i] <= month_days(y, m); i++) {
+			t0 = time_from_civil(y, m, days[i]);
+			span = (duration_add(t0, &d) - t0) / 86400;
+			if (span < *least)
+				*least = span;
+			if (span > *most)
+				*most = span;
+		}
+	}
+	*least += whole;
+	*most += whole;
+}
+
 int
 duration_covers(const struct duration *a, const struct duration *b)
 {
 	int ca, cb;
-	int64_t na = in_units(a, &ca), nb = in_units(b, &cb);
+	int64_t na = in_units(a, &ca), nb = in_units(b, &cb), least, most;
 
 	if (ca == cb)
 		return na >= nb;
-	/* a month is 28 to 31 days, whatever the start */
-	if (ca)
-		return na * 28 >= nb ? 1 : na * 31 < nb ? 0 : -1;
-	return na >= nb * 31 ? 1 : na < nb * 28 ? 0 : -1;
+	/* months against days: as many days as they may span, from the
+	 * calendar itself (6 years are 2190 to 2192 days) */
+	if (ca) {
+		month_days_span(na, &least, &most);
+		return least >= nb ? 1 : most < nb ? 0 : -1;
+	}
+	month_days_span(nb, &least, &most);
+	return na >= most ? 1 : na < least ? 0 : -1;
 }
 
 int64_t

@@ -177,11 +177,30 @@ test_covers(void)
 	CHECK(covers("2 weeks", "14 days") == 1, "2 weeks are 14 days");
 	CHECK(covers("13 days", "2 weeks") == 0, "13 days < 2 weeks");
 	CHECK(covers("3000 days", "6 years") == 1,
-	      "3000 days cover 6 years (at most 2232 days)");
-	CHECK(covers("2000 days", "6 years") == 0,
-	      "2000 days are shorter than 6 years (at least 2016 days)");
-	CHECK(covers("2100 days", "6 years") == -1,
-	      "2100 days against 6 years: depends on the start");
+	      "3000 days cover 6 years");
+	CHECK(covers("2192 days", "6 years") == 1,
+	      "2192 days cover 6 years (two leap days at most)");
+	CHECK(covers("2191 days", "6 years") == -1,
+	      "2191 days against 6 years: depends on the start");
+	CHECK(covers("2190 days", "6 years") == -1,
+	      "2190 days against 6 years: depends on the start");
+	CHECK(covers("2189 days", "6 years") == 0,
+	      "2189 days are shorter than 6 years (2100 is no leap year)");
+	CHECK(covers("6 years", "2190 days") == 1,
+	      "6 years cover 2190 days");
+	CHECK(covers("6 years", "2191 days") == -1,
+	      "6 years against 2191 days: depends on the start");
+	CHECK(covers("1 year", "366 days") == -1,
+	      "a year against 366 days: depends on the start");
+	CHECK(covers("367 days", "1 year") == 1, "367 days cover a year");
+	CHECK(covers("36500 days", "100 years") == 0,
+	      "36500 days are shorter than 100 years");
+	CHECK(covers("3653 days", "10 years") == 1,
+	      "3653 days cover 10 years (three leap days at most)");
+	CHECK(covers("3652 days", "10 years") == -1,
+	      "3652 days against 10 years: depends on the start");
+	CHECK(covers("36500 years", "36500 days") == 1,
+	      "the longest durations compare");
 	CHECK(covers("1 year", "30 days") == 1, "a year covers 30 days");
 	CHECK(covers("1 month", "1 week") == 1, "a month covers a week");
 	CHECK(covers("1 month", "32 days") == 0, "a month is under 32 days");
