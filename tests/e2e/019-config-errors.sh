@@ -124,9 +124,9 @@ refused "a purge keeping held invoices 1 year of the 6-year hold"
 err_has_f "$C:$(line purge_held '^keep = 1 year'): [purge invoices] keep: 1 year is shorter than the legal hold" \
 	"purge shorter than the hold: file:line and key named"
 mk purge_held '{ print } END { print "[purge invoices]";
-	print "date = issued_at"; print "keep = 2100 days" }'
+	print "date = issued_at"; print "keep = 2191 days" }'
 refused "a purge in days that may be shorter than a hold in years"
-err_has_f "[purge invoices] keep: 2100 days and the legal hold on 'invoices'" \
+err_has_f "[purge invoices] keep: 2191 days and the legal hold on 'invoices'" \
 	"purge in other units: named"
 mk purge_held '{ print } END { print "[purge invoices]";
 	print "date = number"; print "keep = 7 years" }'
