@@ -18,6 +18,7 @@
 #include "lock.h"
 #include "log.h"
 #include "opt.h"
+#include "util.h"
 #include "banned.h"
 
 /* What check_live is told and tells. */
@@ -103,6 +104,15 @@ check_live(const struct config *cfg, void *arg)
 			cfg->live_store, strerror(errno));
 		return 1;
 	}
+	if (S_ISDIR(st.st_mode) ||
+	    (lc->required && access(cfg->live_store, R_OK | W_OK) != 0)) {
+		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
+			cfg->path, config_key_line(cfg, "lethe", "live_store"),
+			cfg->live_store, S_ISDIR(st.st_mode)
+			? "it is a folder, not a SQLite database"
+			: strerror(errno));
+		return 1;
+	}
 	if (!lc->required && file_is_sqlite(cfg->live_store) != 1)
 		return 0;
 	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
@@ -146,6 +156,34 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
  * looked at, is passed over) and the key file as key_check_at wants it.
  * Returns the number of errors printed.
  */
+/*
+ * lock_file_bad: whether the lock file cannot be what it is (its folder
+ * missing, or it is there and no regular file), said with its config
+ * line (where: a buffer of n bytes).
+ */
+static int
+lock_file_bad(const struct config *cfg, char *where, size_t n)
+{
+	const char *slash = strrchr(cfg->lock_file, '/');
+	char *dir = slash == NULL ? xstrdup(".")
+		    : slash == cfg->lock_file ? xstrdup("/")
+		    : xstrndup(cfg->lock_file,
+			       (size_t)(slash - cfg->lock_file));
+	struct stat st;
+	int bad = 1;
+
+	key_line(cfg, "lock_file", where, n);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		log_err("%s: no folder '%s' for the lock file '%s'", where,
+			dir, cfg->lock_file);
+	else if (stat(cfg->lock_file, &st) == 0 && !S_ISREG(st.st_mode))
+		log_err("%s: '%s' is not a file", where, cfg->lock_file);
+	else
+		bad = 0;
+	free(dir);
+	return bad;
+}
+
 static int
 check_files(const struct config *cfg, int needs)
 {
@@ -178,6 +216,9 @@ check_files(const struct config *cfg, int needs)
 					cfg->key_file, strerror(e));
 		}
 	}
+	if ((needs & NEED_LOCK) && cfg->lock_file != NULL &&
+	    lock_file_bad(cfg, where, sizeof(where)))
+		errors++;
 	if (cfg->ledger != NULL) {
 		key_line(cfg, "ledger", where, sizeof(where));
 		if (stat(cfg->ledger, &st) != 0) {
