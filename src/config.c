@@ -991,6 +991,7 @@ check_files(struct loader *ld, struct files_rule *f)
 	struct config *cfg = ld->cfg;
 	char sec[300];
 	const char *p, *open;
+	int i;
 
 	section_name(sec, sizeof(sec), "files", f->name);
 	apply_defaults(ld, S_FILES, sec, f);
@@ -1007,6 +1008,11 @@ check_files(struct loader *ld, struct files_rule *f)
 	if (f->format == FMT_NONE && f->match.n > 0)
 		errorf(ld, config_key_line(cfg, sec, "match"), sec, "match",
 		       "only with format = csv or jsonl");
+	for (i = 0; i < f->match.n; i++)
+		if (!has_ident_type(cfg, f->match.type[i]))
+			errorf(ld, config_key_line(cfg, sec, "match"), sec,
+			       "match", "'%s' is not an identifier type in "
+			       "[subjects] identifiers", f->match.type[i]);
 	/* fnmatch's '*' stops at '/': '**' would read as recursive and
 	 * match one level only */
 	if (strstr(f->path, "**") != NULL)

@@ -284,6 +284,14 @@ err_has "confdir: read error" "the folder named, with why it cannot be read"
 eq "one error, not the missing sections that follow from it" \
 	"$(grep -c 'missing' "$T/err")" 0
 
+# a structured file matched by a type [subjects] does not hold
+mk files_fax '{ print } END { print "[files exports]";
+	print "path = exports/*.csv"; print "format = csv";
+	print "match = email:email, fax:fax" }'
+refused "a [files] match type that is no identifier type"
+err_has_f "$C:$(line files_fax '^match = email:email, fax'): [files exports] match: 'fax' is not an identifier type" \
+	"[files] match type: file:line, section and key named"
+
 # --- key file mode
 CONF=$REF
 chmod 0644 "$T/ledger.key"
