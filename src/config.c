@@ -139,6 +139,8 @@ struct loader {
 	struct config_error *errs;
 	char **refused;		/* "section key" of refused key lines */
 	int nrefused;
+	int64_t bytes;		/* of the file, read so far */
+	int too_large;		/* it went on past MAX_CONFIG bytes */
 };
 
 /* One error, kept to be printed in line order. */
@@ -746,6 +748,51 @@ was_refused(const struct loader *ld, const char *section, const char *key)
 	return 0;
 }
 
+/* the most of a config file read: a config is a few KiB, /dev/zero none */
+#define MAX_CONFIG (1 << 20)
+
+/*
+ * next_line: the next line of ld's file, without its line end, into a new
+ * string *out (its first MAX_LINE + 1 bytes; *len counts them all, *nul
+ * says whether it holds a NUL byte).  Returns 0, -1 at the end of the
+ * file, or -2 once the file passes MAX_CONFIG bytes.
+ */
+static int
+next_line(struct loader *ld, char **out, size_t *len, int *nul)
+{
+	char *buf = xmalloc(MAX_LINE + 2);
+	size_t n = 0;
+	int c, any = 0, last = 0;
+
+	*nul = 0;
+	while ((c = getc(ld->fp)) != EOF) {
+		any = 1;
+		if (++ld->bytes > MAX_CONFIG) {
+			ld->too_large = 1;
+			free(buf);
+			return -2;
+		}
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			*nul = 1;
+		if (n <= MAX_LINE)
+			buf[n] = (char)c;
+		n++;
+		last = c;
+	}
+	if (!any) {
+		free(buf);
+		return -1;
+	}
+	if (last == '\r')	/* CRLF */
+		n--;
+	buf[n <= MAX_LINE ? n : MAX_LINE + 1] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
 /*
  * reader: hand inih the next line, counted and checked.  Over-long lines
  * are reported and replaced by a comment; leading blanks are removed so
@@ -757,18 +804,17 @@ reader(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
 	char *line = NULL, *t;
-	size_t cap = 0;
-	ssize_t len;
+	size_t len;
+	int nul, r;
 
-	len = getline(&line, &cap, ld->fp);
-	if (len < 0) {
-		free(line);
+	r = next_line(ld, &line, &len, &nul);
+	if (r == -2)
+		errorf(ld, ld->line + 1, NULL, NULL, "the file goes on past "
+		       "%d bytes: no config is that large", MAX_CONFIG);
+	if (r != 0)
 		return NULL;
-	}
 	ld->line++;
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	if (len > MAX_LINE || len >= num) {
+	if (len > MAX_LINE || len >= (size_t)num) {
 		char why[64];
 
 		snprintf(why, sizeof(why), "line longer than %d bytes",
@@ -780,7 +826,7 @@ reader(char *str, int num, void *stream)
 		free(line);
 		return str;
 	}
-	if (strlen(line) != (size_t)len) {
+	if (nul) {
 		refuse_line(ld, line, "line holds a NUL byte");
 		snprintf(str, (size_t)num, ";");
 		free(line);
@@ -1379,7 +1425,8 @@ config_load_checked(const char *path,
 		errorf(&ld, ld.line, NULL, NULL, "read error: %s",
 		       strerror(errno));
 	fclose(ld.fp);
-	if (!unreadable)	/* a folder, say: the rest would be noise */
+	/* a folder, say, or /dev/zero: the rest would be noise */
+	if (!unreadable && !ld.too_large)
 		check_loaded(&ld);
 	if (ld.errors > 0)
 		qsort(ld.errs, (size_t)ld.errors, sizeof(*ld.errs), by_line);

@@ -292,6 +292,14 @@ refused "a [files] match type that is no identifier type"
 err_has_f "$C:$(line files_fax '^match = email:email, fax'): [files exports] match: 'fax' is not an identifier type" \
 	"[files] match type: file:line, section and key named"
 
+# --- an endless file given as the config: refused past 1 MiB, not read
+# until memory runs out
+CONF=/dev/zero
+lt ledger head
+expect 78 "/dev/zero as the config"
+err_has "no config is that large" "... refused for its size"
+eq "... one error" "$(grep -c 'missing' "$T/err")" 0
+
 # --- key file mode
 CONF=$REF
 chmod 0644 "$T/ledger.key"
