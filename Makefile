@@ -5,7 +5,7 @@
 #   make test       unit + end-to-end tests, normal and ASan+UBSan builds
 #   make bench      benchmarks with generated data (see bench/README.md)
 
-PKGS     = libarchive sqlite3 uuid inih libcrypto
+PKGS     = libarchive sqlite3 uuid inih libcrypto zlib
 CC      ?= cc
 OPT     ?= -O2 -g
 BUILD   ?= build

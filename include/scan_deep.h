@@ -16,10 +16,10 @@
 /*
  * scan_deep: filter_scan of text[0..n) as it is, then as UTF-16 text (with
  * its byte order mark, or without one where a quarter of its bytes are
- * zeros), then, when it is an archive libarchive reads or a compressed
- * stream, of each member's data as it decompresses, in the same forms and
- * at any depth up to SCAN_DEPTH (an old backup zipped inside the one
- * restored).  At most the [restore] max_entry_size bytes are decompressed
+ * zeros), then, in a PDF, of what its zlib streams inflate to, then, when
+ * it is an archive libarchive reads or a compressed stream, of each
+ * member's data as it decompresses, in the same forms and at any depth up
+ * to SCAN_DEPTH (an old backup zipped inside the one restored).  At most the [restore] max_entry_size bytes are decompressed
  * in all; an archive or stream that does not read is scanned as far as it
  * goes.  Stops at the first form that holds an identifier of a newer
  * erasure (its spans in sp; offsets into what was scanned then).  Returns

@@ -14,6 +14,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "extract.h"
 #include "scan_deep.h"
@@ -162,6 +163,74 @@ read_cb(struct archive *a, void *arg, const void **buf)
 	return pull(m);
 }
 
+/*
+ * inflate_scan: forms of what the zlib stream at p[0..n) inflates to, a
+ * window at a time (within d's budget); stops at its end, at data that
+ * does not inflate, or at an identifier found (d->found).
+ */
+static void
+inflate_scan(struct deep *d, const unsigned char *p, size_t n)
+{
+	char *win = xmalloc(WINDOW + OVERLAP);
+	size_t have = 0;
+	z_stream z;
+	int r = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK) {
+		free(win);
+		return;
+	}
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
+	while (r == Z_OK && !d->found && d->budget > 0) {
+		z.next_out = (unsigned char *)win + have;
+		z.avail_out = (uInt)(WINDOW + OVERLAP - have);
+		r = inflate(&z, Z_NO_FLUSH);
+		d->budget -= (int64_t)(WINDOW + OVERLAP - have - z.avail_out);
+		have = WINDOW + OVERLAP - z.avail_out;
+		if (r != Z_OK || have == WINDOW + OVERLAP) {
+			if (forms(d->f, win, have, d->sp) > 0)
+				d->found = 1;
+			memmove(win, win + have - (have < OVERLAP ? have
+						  : OVERLAP),
+				have < OVERLAP ? have : OVERLAP);
+			have = have < OVERLAP ? have : OVERLAP;
+		}
+	}
+	inflateEnd(&z);
+	free(win);
+}
+
+/*
+ * pdf_streams: when text[0..n) is a PDF, inflate_scan of each of its
+ * streams that is zlib data (FlateDecode: a document's text, an
+ * invoice's lines).
+ */
+static void
+pdf_streams(struct deep *d, const char *text, size_t n)
+{
+	const char *p = text, *end = text + n;
+
+	if (n < 5 || memcmp(text, "%PDF-", 5) != 0)
+		return;
+	while (!d->found && d->budget > 0 &&
+	       (p = memmem(p, (size_t)(end - p), "stream", 6)) != NULL) {
+		const unsigned char *s;
+
+		p += 6;
+		if (p < end && *p == '\r')
+			p++;
+		if (p >= end || *p != '\n')
+			continue;
+		s = (const unsigned char *)++p;
+		/* a zlib header: deflate, its check bits right */
+		if (end - p >= 2 && (s[0] & 0x0f) == 8 &&
+		    ((unsigned)s[0] << 8 | s[1]) % 31 == 0)
+			inflate_scan(d, s, (size_t)(end - p));
+	}
+}
+
 static void members(struct deep *d, struct archive *a, int depth);
 
 /*
@@ -224,6 +293,9 @@ scan_deep(const struct filter *f, const char *text, size_t n,
 
 	if (found > 0)
 		return found;
+	pdf_streams(&d, text, n);
+	if (d.found)
+		return (int)sp->n;
 	a = archive_read_new();
 	archive_read_support_filter_all(a);
 	extract_support_formats(a);

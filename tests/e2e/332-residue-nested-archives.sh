@@ -5,8 +5,9 @@
 # member by member as it decompresses, so an erased person inside it is
 # residue (65, naming the outer file) instead of coming back unseen; so is
 # UTF-16 text without a byte order mark, loose (an address across windows
-# too) or inside a zip.  inspect finds them (exit 1).  Clean nested
-# archives restore byte for byte.
+# too) or inside a zip, and a PDF whose compressed (FlateDecode) content
+# names her.  inspect finds them (exit 1).  Clean nested archives restore
+# byte for byte.
 . "$TESTS_TOP/tests/lib.sh"
 A=aaaaaaaa-0000-4000-8000-000000000001
 setup
@@ -43,12 +44,24 @@ pack utf16be-nobom
 "$PY" -S -c 'import sys; sys.stdout.buffer.write(("a" * (1049600 - 10) +
   " ada@example.com " + "b" * 100).encode("utf-16-le"))' >app/big.txt
 pack utf16-boundary
+# pdf FILE TEXT: a PDF whose one page's content stream (FlateDecode)
+# shows TEXT
+pdf() {
+	"$PY" -S -c 'import sys, zlib
+body = zlib.compress(b"BT /F1 12 Tf 72 712 Td (" + sys.argv[2].encode() +
+    b") Tj ET")
+sys.stdout.buffer.write(b"%PDF-1.4\n4 0 obj\n<< /Length " +
+    str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\r\n" +
+    body + b"\r\nendstream\nendobj\n%%EOF\n")' "$1" "$2" >"$1"
+}
+pdf app/invoice.pdf 'Invoice to ada@example.com'
+pack pdf
 printf 'write to ada@example.com' | iconv -t UTF-16LE >in/u16.txt
 (cd in && zip -q -9 "$T/app/notes.zip" u16.txt)
 pack utf16-in-zip
 
 for a in zip 7z zip-in-zip tgz-in-zip utf16le-nobom utf16be-nobom \
-    utf16-boundary utf16-in-zip; do
+    utf16-boundary utf16-in-zip pdf; do
 	lt restore "$T/$a.tar" --to "$T/r-$a"
 	expect 65 "$a: the residue fails the restore"
 	err_has "residue in '" "$a: the message names the file"
@@ -64,11 +77,12 @@ printf 'nobody here\n' >in/clean.txt
 	zip -q -9 "$T/app/clean.zip" -j "$T/inner-clean.zip" clean.txt)
 (cd in && bsdtar --format 7zip -cf "$T/app/clean.7z" clean.txt)
 printf 'nobody here' | iconv -t UTF-16LE >app/wide.txt
-cp app/clean.zip app/clean.7z app/wide.txt .
+pdf app/clean.pdf 'Invoice to nobody'
+cp app/clean.zip app/clean.7z app/wide.txt app/clean.pdf .
 pack clean
 lt restore "$T/clean.tar" --to "$T/r-clean"
 expect 0 "clean nested archives restore"
-for f in clean.zip clean.7z wide.txt; do
+for f in clean.zip clean.7z wide.txt clean.pdf; do
 	check "$f is restored byte for byte" cmp -s "$f" "r-clean/$f"
 done
 done_testing
