@@ -20,6 +20,10 @@ jl() {
 }
 # rj PATH: a field of the JSON document in $T/out
 rj() { sql :memory: "SELECT json_extract(readfile('$T/out'), '$1')"; }
+# reqs FIELD...: those fields of the report's requests, space-separated
+reqs() {
+	for f in "$@"; do printf '%s ' "$(rj "\$.requests.$f")"; done
+}
 # status: the request's status, done time and late flag, from list --json
 status() {
 	jl out "SELECT json_extract(v, '$.status') || ' ' ||
@@ -75,8 +79,7 @@ eq "--overdue lists nothing" "$(jl out "SELECT count(*) FROM j")" 0
 lt report --format json
 expect 0 "report: a pending request only"
 eq "report counts it pending, not done" \
-	"$(rj '$.requests.total') $(rj '$.requests.done') $(rj '$.requests.pending') $(rj '$.requests.overdue')" \
-	"1 0 1 0"
+	"$(reqs total done pending overdue)" "1 0 1 0 "
 lt ledger lookup --email ann@example.com
 expect 1 "lookup: the erasure is not applied, so not erased"
 out_has "erase .*subject $A" "lookup prints the tombstone"
@@ -96,7 +99,8 @@ eq "--overdue lists it" "$(jl out "SELECT json_extract(v, '$.id') FROM j")" \
 	"$RID"
 lt run
 expect 1 "run exits 1: still refused, the request overdue"
-err_has "request $RID is overdue: due 2026-12-08T00:00:00Z, its erasure is recorded but not yet applied in the live store" \
+err_has "request $RID is overdue: due 2026-12-08T00:00:00Z, its erasure \
+is recorded but not yet applied in the live store" \
 	"run names the overdue request and why"
 err_has "run done: .*1 request OVERDUE" "the summary counts it"
 lt run
@@ -106,8 +110,7 @@ eq "still one tombstone: the request is never executed again" \
 lt report --format json
 expect 1 "report exits 1 with the overdue request"
 eq "report (json) counts it overdue" \
-	"$(rj '$.requests.done') $(rj '$.requests.overdue') $(rj '$.requests.overdue_ids')" \
-	"0 1 [\"$RID\"]"
+	"$(reqs done overdue overdue_ids)" "0 1 [\"$RID\"] "
 lt report
 expect 1 "report (text)"
 out_has "1 total, 0 done (0 late), 0 pending, 1 overdue" \
@@ -148,8 +151,7 @@ out_has "$RID  done .* done $NOW (late)" "the text listing says so"
 lt report --format json
 expect 0 "report: nothing overdue"
 eq "report counts it done and late" \
-	"$(rj '$.requests.done') $(rj '$.requests.late') $(rj '$.requests.overdue')" \
-	"1 1 0"
+	"$(reqs done late overdue)" "1 1 0 "
 lt ledger lookup --email ann@example.com
 expect 0 "lookup: erased"
 out_has "^erased: 1 tombstone$" "says erased"

@@ -9,6 +9,10 @@
 
 # rj PATH: a field of the JSON document in $T/out
 rj() { sql :memory: "SELECT json_extract(readfile('$T/out'), '$1')"; }
+# reqs FIELD...: those fields of the report's requests, space-separated
+reqs() {
+	for f in "$@"; do printf '%s ' "$(rj "\$.requests.$f")"; done
+}
 
 setup
 sed 's/^require_approval .*/require_approval = yes/' lethe.ini >x.ini &&
@@ -53,8 +57,7 @@ eq "r0, r1 and r3 done, r2 pending" \
 lt report --since 2026-11-15 --format json
 expect 0 "report --since 15 November"
 eq "the window's requests: r1, done late in it, r2 still open, r3" \
-	"$(rj '$.requests.total') $(rj '$.requests.done') $(rj '$.requests.late') $(rj '$.requests.pending') $(rj '$.requests.overdue')" \
-	"3 2 1 1 0"
+	"$(reqs total done late pending overdue)" "3 2 1 1 0 "
 eq "the late one is r1" "$(rj '$.requests.late_ids')" "[\"$R1\"]"
 lt report --since 2026-11-15
 expect 0 "report --since (text)"
@@ -66,7 +69,7 @@ out_lacks "$R0" "r0, done before the window, is not in it"
 lt report --since 2026-11-21 --format json
 expect 0 "report --since 21 November"
 eq "after every completion: only the open r2" \
-	"$(rj '$.requests.total') $(rj '$.requests.pending')" "1 1"
+	"$(reqs total pending)" "1 1 "
 lt report --format json
 eq "without --since: all four" "$(rj '$.requests.total')" 4
 done_testing
