@@ -19,6 +19,18 @@
 #include "ledger.h"
 
 /*
+ * INTENT_APPLIED_SQL(seq): an SQL expression over the ledger's events:
+ * the seq of the first `applied` event whose range ref..ref_last covers
+ * the intent whose seq is the SQL expression seq, or NULL while none
+ * does (the live store has not changed yet, or refused the change).
+ * The one test of "is this intent applied" that readers share.
+ */
+#define INTENT_APPLIED_SQL(seq) \
+	"(SELECT ap.seq FROM events AS ap WHERE ap.type = 'applied' AND " \
+	"ap.seq > " seq " AND ap.ref <= " seq " AND " \
+	"coalesce(ap.ref_last, ap.ref) >= " seq " ORDER BY ap.seq LIMIT 1)"
+
+/*
  * applied_append: append and commit one `applied` event for intents
  * first .. last with data (a JSON object, or NULL).  Returns 0, or -1.
  */

@@ -3,8 +3,13 @@
  *
  * A request event holds the identifier hashes, the received and due
  * times, whether the policy asked for approval, and an optional --ref.
- * Its status is derived: done once an erase event names it, else overdue
- * when its due time has passed, else pending.
+ * Its status is derived, in one place (request.c): done once it has
+ * tombstones (erase events naming it) and an `applied` event covers each
+ * of them (law 1: the live store changed), done at the time of the
+ * applied event that covered the last of them; else overdue when its
+ * due time has passed, else pending.  A request with tombstones not all
+ * applied is executed but not done: no run executes it again (the run
+ * finishes its intents instead), and it turns overdue in time.
  */
 #ifndef REQUEST_H
 #define REQUEST_H
@@ -28,7 +33,8 @@ struct request {
 	int approval;			/* the policy asked for approval */
 	int approved;
 	int status;			/* enum request_status */
-	int64_t done;			/* done: its first tombstone's time */
+	int executed;			/* it has tombstones */
+	int64_t done;			/* done: when the last was applied */
 };
 
 /* request_late: whether r was done after its due time. */

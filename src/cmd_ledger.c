@@ -14,6 +14,7 @@
 #include "event_fmt.h"
 #include "hashset.h"
 #include "ident.h"
+#include "intent.h"
 #include "lethe.h"
 #include "log.h"
 #include "opt.h"
@@ -214,10 +215,11 @@ lookup_pending(void *arg, const struct request *r)
 
 	if (r->status == REQ_DONE || strstr(r->ids, s->hash) == NULL)
 		return 0;
-	printf("request %s %s: due %s%s\n", r->id,
+	printf("request %s %s: due %s%s%s\n", r->id,
 	       request_status_name(r->status), time_format(r->due, due),
 	       r->approved ? ", approved" :
-	       request_waits(r, s->waiting) ? ", awaiting approval" : "");
+	       request_waits(r, s->waiting) ? ", awaiting approval" : "",
+	       r->executed ? ", erasure not yet applied" : "");
 	s->pending++;
 	return 0;
 }
@@ -232,7 +234,7 @@ ledger_lookup(struct ctx *c)
 	char hex[HASH_HEX], item[HASH_HEX + 16];
 	sqlite3_stmt *st;
 	struct event ev;
-	int npos, r, erased = 0, rc = EX_IOERR;
+	int npos, r, erased = 0, applied = 0, rc = EX_IOERR;
 	struct opt opts[] = {
 		{ "--email", NULL, &email, NULL },
 		{ "--phone", NULL, &phone, NULL },
@@ -264,8 +266,11 @@ ledger_lookup(struct ctx *c)
 		return EX_USAGE;
 	}
 	snprintf(item, sizeof(item), "%s:%s", type, hex);
+	/* column 13: whether an erase event (a tombstone) is applied */
 	st = db_prepare(ledger_db(c->ledger),
-			"SELECT " EVENT_COLUMNS " FROM events WHERE (type IN "
+			"SELECT " EVENT_COLUMNS ", type = 'erase' AND "
+			INTENT_APPLIED_SQL("lk.seq") " IS NOT NULL "
+			"FROM events AS lk WHERE (type IN "
 			"('request', 'erase') AND instr(ids, ?1) > 0) OR "
 			"(type IN ('hold', 'release', 'approve', 'wait') AND "
 			"request IN (SELECT request FROM events WHERE type IN "
@@ -281,8 +286,10 @@ ledger_lookup(struct ctx *c)
 		sb_reset(&sb);
 		event_format(&ev, EVF_TEXT, &sb);
 		fputs(sb_str(&sb), stdout);
-		if (strcmp(ev.type, "erase") == 0)
+		if (strcmp(ev.type, "erase") == 0) {
 			erased++;
+			applied += sqlite3_column_int(st, 13) != 0;
+		}
 		event_release(&ev);
 	}
 	sqlite3_finalize(st);
@@ -298,10 +305,22 @@ ledger_lookup(struct ctx *c)
 	hashset_free(ls.waiting);
 	if (r != 0)
 		return EX_IOERR;
-	if (erased > 0) {
-		printf("erased: %d tombstone%s\n", erased,
+	/* erased once the live store changed (law 1): a tombstone the
+	 * live store refused, without its applied event, is not enough */
+	if (applied > 0) {
+		printf("erased: %d tombstone%s", erased,
 		       erased == 1 ? "" : "s");
+		if (applied < erased)
+			printf(" (%d not yet applied in the live store)",
+			       erased - applied);
+		putchar('\n');
 		rc = EXIT_DONE;
+	} else if (erased > 0) {
+		printf("not erased yet: the erasure is recorded (%d "
+		       "tombstone%s) but not yet applied in the live store; "
+		       "the next run tries again\n", erased,
+		       erased == 1 ? "" : "s");
+		rc = EXIT_FAILED;
 	} else {
 		printf("%s\n", ls.pending ? "not erased yet: a request is "
 					    "pending"

@@ -69,9 +69,11 @@ count_request(void *arg, const struct request *r)
 
 	if (strcmp(r->id, "") == 0)
 		return 0;
-	/* --since counts the requests received since; an overdue one is
-	 * a broken promise now, whenever it came */
-	if (r->received < rp->since_t && r->status != REQ_OVERDUE)
+	/* --since T counts the requests of the window: received since T,
+	 * done since T (late or not, whenever they came), and those still
+	 * open (a promise not kept yet, whenever it was made) */
+	if (r->received < rp->since_t && r->status == REQ_DONE &&
+	    r->done < rp->since_t)
 		return 0;
 	rp->req_total++;
 	if (r->status == REQ_DONE) {

@@ -345,6 +345,7 @@ done:
 /* What approve learns about the request. */
 struct approve_state {
 	int status;
+	int executed;
 	int approved;
 };
 
@@ -354,6 +355,7 @@ note_request(void *arg, const struct request *r)
 	struct approve_state *s = arg;
 
 	s->status = r->status;
+	s->executed = r->executed;
 	s->approved = r->approved;
 	return 0;
 }
@@ -396,10 +398,13 @@ request_approve(struct ctx *c)
 			log_err("request approve: no request '%s'", pos[0]);
 		return r == 1 ? EX_DATAERR : EX_IOERR;
 	}
-	if (s.approved || s.status == REQ_DONE) {
+	if (s.approved || s.executed) {
 		ledger_rollback(c->ledger);
 		log_notice("request %s is already %s", pos[0],
-			   s.status == REQ_DONE ? "done" : "approved");
+			   s.status == REQ_DONE ? "done" :
+			   s.executed ? "executed (its erasure is not yet "
+					"applied in the live store)"
+				      : "approved");
 		return EXIT_DONE;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -462,6 +467,8 @@ print_request(void *arg, const struct request *r)
 		if (r->status == REQ_DONE)
 			sb_addf(&sb, "  done %s%s", time_format(r->done, done),
 				request_late(r) ? " (late)" : "");
+		else if (r->executed)
+			sb_adds(&sb, "  erasure not yet applied");
 		sb_addf(&sb, "%s%s%s\n", r->approved ? "  approved" :
 			approval ? "  awaiting approval" : "",
 			r->ref ? "  ref " : "", r->ref ? r->ref : "");

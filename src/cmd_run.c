@@ -313,14 +313,32 @@ optimize_fts(sqlite3 *live, struct eraser *er)
 	return 0;
 }
 
+/* what holds an executed request that is not done */
+#define NOT_APPLIED "its erasure is recorded but not yet applied in the " \
+		    "live store"
+
 /* say_overdue: a request_each callback: report r when it is overdue and
  * count it into *arg (an int64_t). */
 static int
 say_overdue(void *arg, const struct request *r)
 {
 	if (r->status == REQ_OVERDUE)
-		request_say_overdue(r->id, r->due,
+		request_say_overdue(r->id, r->due, r->executed ? NOT_APPLIED :
 				    "not executed (the run stopped)", arg);
+	return 0;
+}
+
+/*
+ * say_unapplied: a request_each callback: report r when it is overdue
+ * although executed (the live store refused its erasure, which stays
+ * without `applied`), and count it into *arg.  The request step says
+ * the others, which it did not execute.
+ */
+static int
+say_unapplied(void *arg, const struct request *r)
+{
+	if (r->status == REQ_OVERDUE && r->executed)
+		request_say_overdue(r->id, r->due, NOT_APPLIED, arg);
 	return 0;
 }
 
@@ -428,6 +446,10 @@ cmd_run(struct ctx *c)
 			 &s.overdue) != 0)
 		s.failed = 1;
 	if (batch_settle(&b) != 0)
+		s.failed = 1;
+	/* once this run's applied events are in: a request whose erasure
+	 * the live store refused is not done, and may be overdue */
+	if (request_each(c->ledger, c->now, say_unapplied, &s.overdue) != 0)
 		s.failed = 1;
 	/* a refused release or purge would only be written again */
 	if (refused > 0)

@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "ident.h"
+#include "intent.h"
 #include "log.h"
 #include "osrandom.h"
 #include "request.h"
@@ -13,6 +14,14 @@
 #include "timeutil.h"
 #include "banned.h"
 
+/* a tombstone no `applied` event covers yet: above every seq */
+#define NOT_APPLIED "9223372036854775807"
+
+/*
+ * Column 8: the seq of the applied event that covered the request's last
+ * tombstone, NOT_APPLIED while one of them is not covered, NULL when it
+ * has none.
+ */
 #define REQUEST_QUERY \
 	"SELECT r.seq, r.request, r.ids, json_extract(r.data, '$.ref'), " \
 	" json_extract(r.data, '$.received'), json_extract(r.data, '$.due'), " \
@@ -21,9 +30,38 @@
 	"  w.type = 'wait'), " \
 	" EXISTS (SELECT 1 FROM events a WHERE a.request = r.request AND " \
 	"  a.type = 'approve'), " \
-	" (SELECT e.at FROM events e WHERE e.request = r.request AND " \
-	"  e.type = 'erase' ORDER BY e.seq LIMIT 1) " \
+	" (SELECT max(coalesce(" INTENT_APPLIED_SQL("e.seq") ", " \
+	"  " NOT_APPLIED ")) FROM events e WHERE e.request = r.request AND " \
+	"  e.type = 'erase') " \
 	"FROM events r WHERE r.type = 'request'"
+
+/*
+ * decide: r's status as of now, from column col of st (see
+ * REQUEST_QUERY); at reads an event's time by seq.  The one place the
+ * rule is: done when every tombstone of the request is applied, at the
+ * time of the applied event that covered the last of them; else overdue
+ * past its due time, else pending.  Returns 0, or -1 after reporting.
+ */
+static int
+decide(struct request *r, sqlite3_stmt *st, int col, sqlite3_stmt *at,
+       int64_t now)
+{
+	int64_t applied = sqlite3_column_int64(st, col);
+	int rc;
+
+	r->executed = sqlite3_column_type(st, col) != SQLITE_NULL;
+	if (!r->executed || applied == INT64_MAX) {
+		r->status = r->due < now ? REQ_OVERDUE : REQ_PENDING;
+		return 0;
+	}
+	r->status = REQ_DONE;
+	sqlite3_bind_int64(at, 1, applied);
+	rc = sqlite3_step(at);
+	if (rc != SQLITE_ROW || time_parse(db_text(at, 0), &r->done) != 0)
+		r->done = r->due;
+	sqlite3_reset(at);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
 
 static int
 each(struct ledger *l, int64_t now, const char *sql, const char *id,
@@ -31,11 +69,16 @@ each(struct ledger *l, int64_t now, const char *sql, const char *id,
 {
 	sqlite3 *db = ledger_db(l);
 	sqlite3_stmt *st = db_prepare(db, sql);
+	sqlite3_stmt *at = db_prepare(db, "SELECT at FROM events WHERE "
+					  "seq = ?1");
 	struct request r;
-	int rc, ret = 0, found = 0;
+	int rc = SQLITE_DONE, ret = 0, found = 0;
 
-	if (st == NULL)
+	if (st == NULL || at == NULL) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(at);
 		return -1;
+	}
 	if (id != NULL)
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -50,20 +93,19 @@ each(struct ledger *l, int64_t now, const char *sql, const char *id,
 			r.due = 0;
 		r.approval = sqlite3_column_int(st, 6);
 		r.approved = sqlite3_column_int(st, 7);
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-			r.status = REQ_DONE;
-			if (time_parse(db_text(st, 8), &r.done) != 0)
-				r.done = r.due;
-		} else
-			r.status = r.due < now ? REQ_OVERDUE : REQ_PENDING;
+		if (decide(&r, st, 8, at, now) != 0) {
+			ret = db_fail(db, "read requests");
+			break;
+		}
 		found = 1;
 		ret = fn(arg, &r);
 		if (ret != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ret = db_fail(db, "read requests");
 	sqlite3_finalize(st);
+	sqlite3_finalize(at);
 	if (ret == 0 && id != NULL && !found)
 		return 1;
 	return ret;

@@ -65,7 +65,10 @@ load_one(void *arg, const struct request *r)
 	const char *p = r->ids;
 	struct ids_item it;
 
-	if (r->status == REQ_DONE)
+	/* executed: its tombstones are written; a run finishes them (one
+	 * the live store refuses stays unapplied, and the request not
+	 * done), never writes them again (law 3) */
+	if (r->executed)
 		return 0;
 	sqlite3_bind_int64(ld->req, 1, r->seq);
 	sqlite3_bind_text(ld->req, 2, r->id, -1, SQLITE_TRANSIENT);
@@ -90,7 +93,8 @@ load_one(void *arg, const struct request *r)
 	return ld->failed ? -1 : 0;
 }
 
-/* load: pending requests into temp tables; how many into *count. */
+/* load: the requests not yet executed into temp tables; how many into
+ * *count. */
 static int
 load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
 {
@@ -954,5 +958,5 @@ request_waits(const struct request *r, const struct hashset *waiting)
 {
 	if (r->approval)
 		return 1;
-	return r->status != REQ_DONE && request_in(waiting, r->id);
+	return !r->executed && request_in(waiting, r->id);
 }

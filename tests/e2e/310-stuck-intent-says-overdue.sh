@@ -5,7 +5,8 @@
 # that were rolled back; a later run finishes the other intents of that
 # batch one by one, leaves the refused one (named) for the next run,
 # still executes requests for other people, lets a request naming the
-# refused subject wait, and names every overdue request; with exactly
+# refused subject wait, and names every overdue request (one whose
+# tombstone the application refused is not done); with exactly
 # one tombstone per subject once the application allows the erasure.
 . "$TESTS_TOP/tests/lib.sh"
 
@@ -70,7 +71,9 @@ err_has "request $LID waits: subject $L1" \
 	"the request naming Lou waits for that erasure"
 err_has "request $RID is overdue" "the overdue request is named"
 err_has "request $LID is overdue" "so is the one that waits, past its due time"
-err_has "2 requests OVERDUE" "which the summary counts"
+err_has "request $FID is overdue: .*not yet applied in the live store" \
+	"so is Fay's, executed but refused by the application (not done)"
+err_has "3 requests OVERDUE" "which the summary counts"
 err_has "holds and purges wait" "and says holds and purges wait"
 
 sql live.db "DROP TRIGGER keep_lou; DROP TRIGGER keep_fay"
@@ -92,6 +95,8 @@ eq "every intent has its applied event" \
 lt request list --json
 check "the request naming Lou is done" \
 	grep -q "\"id\":\"$LID\".*\"status\":\"done\"" out
+check "Fay's is done once applied, late, at the run that applied it" \
+	grep -q "\"id\":\"$FID\".*\"status\":\"done\".*\"done\":\"$NOW\",\"late\":true" out
 lt ledger verify
 expect 0 "the ledger verifies"
 done_testing
