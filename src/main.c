@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	  "request approve ID" },
 	/* a reader of the ledger: an auditor's copy, no key (law 4) */
 	{ "request", "list", cmd_request,
-	  NEED_CONFIG | NEED_MAP | NEED_LEDGER | NEED_KEYLESS,
+	  NEED_CONFIG | NEED_MAP | NEED_LEDGER | NEED_KEYLESS | NEED_VERIFY,
 	  "request list [--pending|--overdue] [--json]" },
 	{ "run", NULL, cmd_run,
 	  NEED_CONFIG | NEED_LIVE | NEED_LOCK | NEED_LEDGER | NEED_WRITE |
@@ -71,7 +71,8 @@ static const struct command commands[] = {
 	{ "ledger", "verify", cmd_ledger,
 	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,
 	  "ledger verify [--against SEQ:HASH]" },
-	{ "ledger", "lookup", cmd_ledger, NEED_CONFIG | NEED_LEDGER,
+	{ "ledger", "lookup", cmd_ledger,
+	  NEED_CONFIG | NEED_LEDGER | NEED_VERIFY,
 	  "ledger lookup --email E | --phone P" },
 	{ "report", NULL, cmd_report,
 	  NEED_CONFIG | NEED_LEDGER | NEED_KEYLESS,

@@ -3,7 +3,9 @@
 # fails verify.  With a tombstone cut out of the chain, restore, scrub,
 # inspect, run, backup and request all exit 65 before doing anything: the
 # erased person is not brought back by a restore that would miss her
-# tombstone, and the broken chain grows no further.
+# tombstone, and the broken chain grows no further; ledger lookup, request
+# list and report, which answer from it, refuse it too; ledger list and
+# show still read it.
 . "$TESTS_TOP/tests/lib.sh"
 eve_backup_erased "$T/b.tar.zst"
 sqlite3 ledger.db "DROP TRIGGER events_no_delete;
@@ -32,6 +34,16 @@ expect 65 "backup refuses it"
 lt request erase --email ann@example.com
 expect 65 "a request is not recorded in it"
 eq "nothing was appended" "$(sql ledger.db "SELECT count(*) FROM events")" "$N"
+# what answers from it whether she was erased would answer wrongly
+lt ledger lookup --email eve@example.com
+expect 65 "ledger lookup refuses it"
+err_has "FAILED verification" "... saying why"
+lt request list
+expect 65 "request list refuses it"
+lt report
+expect 65 "report refuses it"
 lt ledger list
 expect 0 "the ledger can still be read, for the audit"
+lt ledger show 1
+expect 0 "... event by event"
 done_testing
