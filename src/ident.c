@@ -540,8 +540,10 @@ ident_looks_personal(const char *s, int calling_code)
 			continue;
 		if (ident_normalise("phone", run, calling_code, norm) != 0)
 			continue;
-		if (run[0] == '+' || run[0] == '0' || run[0] == '(' ||
-		    (seps == 0 && digits >= 10))
+		/* (a number of fewer than 7 digits is no phone's: the
+		 * time in "20261122T010000Z" starts with a 0 too) */
+		if (((run[0] == '+' || run[0] == '0' || run[0] == '(') &&
+		     digits >= 7) || (seps == 0 && digits >= 10))
 			return 1;
 		if (attached(s, start) || date_shaped(lens, ngroups))
 			continue;

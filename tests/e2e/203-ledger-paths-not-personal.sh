@@ -22,6 +22,9 @@ lt backup
 expect 0 "a backup under its default name"
 lt restore "$B" --to "$T/for/r/restore-2026-11-22"
 expect 0 "a restore to a dated folder"
+NOW=2026-11-23T01:00:00Z
+lt backup
+expect 0 "a backup under its default name at 01:00 (a time starting 0)"
 lt ledger list --json
 for who in alice@example.com 07700900111 bob@example.com carol@example.org; do
 	out_lacks "$who" "the ledger does not name $who"
@@ -32,6 +35,8 @@ check "the backup file is recorded, masked" \
 	grep -q '"file":"[^"]*/for/\[identifier\]/\[identifier\]"' out
 check "the default backup name is recorded as it is" \
 	grep -q '"file":"[^"]*/backups/lethe-20261122T100000Z.tar.zst"' out
+check "... and the one at 01:00 too" \
+	grep -q '"file":"[^"]*/backups/lethe-20261123T010000Z.tar.zst"' out
 check "the dated restore target is recorded as it is" \
 	grep -q '"target":"[^"]*/for/r/restore-2026-11-22"' out
 check "the masked restore target is recorded" \

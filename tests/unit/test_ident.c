@@ -336,6 +336,12 @@ test_looks_personal(void)
 	      "a phone in text");
 	CHECK(ident_looks_personal("447700900123", 44), "bare E.164 digits");
 	CHECK(!ident_looks_personal("HD-1234", 44), "a helpdesk ticket");
+	CHECK(!ident_looks_personal("lethe-20261122T010000Z.tar.zst", 44),
+	      "a backup name whose time starts with 0");
+	CHECK(!ident_looks_personal("room 012345", 44),
+	      "six digits after a 0 are no phone");
+	CHECK(ident_looks_personal("call 0161 4960", 44),
+	      "seven digits after a 0 may be one");
 	CHECK(!ident_looks_personal("TICKET-2026-11-22", 44),
 	      "a ticket with a date");
 	CHECK(!ident_looks_personal("ref 42", 44), "a short reference");
