@@ -28,6 +28,10 @@ int aout_check(const char *path, const char *fmt);
  */
 int aout_check_out(const char *cmd, const char *path);
 
+/* the formats lethe writes, as --format names them */
+#define AOUT_FORMATS "tar.zst, tar.gz, tar.xz, tar.bz2, tar.lz4, tar, zip, " \
+	"7z or cpio"
+
 /*
  * aout_format_name: the name of format fmt as lethe spells it ("tar.gz")
  * when fmt names one in any letter case ("TAR.GZ"), else NULL.  The

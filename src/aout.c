@@ -182,8 +182,8 @@ pick(const char *path, const char *fmt)
 					  ends_with(path, formats[i].name))
 			return (int)i;
 	if (fmt != NULL) {
-		log_err("unknown archive format '%s'; use tar.zst, tar.gz, "
-			"tar.xz, tar.bz2, tar.lz4, tar, zip, 7z or cpio", fmt);
+		log_err("unknown archive format '%s'; use " AOUT_FORMATS,
+			fmt);
 		return -1;
 	}
 	if (path != NULL && strchr(base_of(path), '.') != NULL) {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aout.h"
 #include "cmd.h"
 #include "db.h"
 #include "interrupt.h"
@@ -107,6 +108,11 @@ command_usage(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			printf("  lethe [-c FILE] [--now TIME] %s\n",
 			       commands[i].usage);
+	if (strcmp(name, "backup") == 0 || strcmp(name, "scrub") == 0)
+		printf("\n  --format F, one of: %s\n  (default: %s)\n",
+		       AOUT_FORMATS, strcmp(name, "backup") == 0
+		       ? "from -o's name, else tar.zst"
+		       : "the input's format");
 }
 
 static const struct command *
