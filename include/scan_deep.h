@@ -10,20 +10,21 @@
 
 #include "filter_priv.h"
 
-/* how deep archives inside archives are opened */
-#define SCAN_DEPTH 4
+/* how deep archives and compressed streams inside each other are read */
+#define SCAN_DEPTH 6
 
 /*
  * scan_deep: filter_scan of text[0..n) as it is, then as UTF-16 text (with
  * its byte order mark, or without one where a quarter of its bytes are
- * zeros), then, in a PDF, of what its zlib streams inflate to, then, when
- * it is an archive libarchive reads or a compressed stream, of each
- * member's data as it decompresses, in the same forms and at any depth up
- * to SCAN_DEPTH (an old backup zipped inside the one restored).  At most the [restore] max_entry_size bytes are decompressed
- * in all; an archive or stream that does not read is scanned as far as it
- * goes.  Stops at the first form that holds an identifier of a newer
- * erasure (its spans in sp; offsets into what was scanned then).  Returns
- * the number found.
+ * zeros); then of what it holds: a PDF's zlib streams as they inflate, a
+ * compressed stream as it decompresses (every byte of it: a tar's headers
+ * too), an archive's members (an old backup zipped inside the one
+ * restored), each in the same forms and holding more in turn, up to
+ * SCAN_DEPTH levels.  What is decompressed or inflated in all is bounded
+ * by max_ratio times n (at least 64 MiB), at most max_entry_size; what
+ * does not read is scanned as far as it goes.  Stops at the first form
+ * that holds an identifier of a newer erasure (its spans in sp; offsets
+ * into what was scanned then).  Returns the number found.
  */
 int scan_deep(const struct filter *f, const char *text, size_t n,
 	      struct spans *sp);

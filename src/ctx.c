@@ -104,8 +104,10 @@ check_live(const struct config *cfg, void *arg)
 			cfg->live_store, strerror(errno));
 		return 1;
 	}
+	/* (read: a dry run only reads it; a run finds out it cannot write
+	 * when it starts to) */
 	if (S_ISDIR(st.st_mode) ||
-	    (lc->required && access(cfg->live_store, R_OK | W_OK) != 0)) {
+	    (lc->required && access(cfg->live_store, R_OK) != 0)) {
 		log_err("%s:%d: [lethe] live_store: cannot open '%s': %s",
 			cfg->path, config_key_line(cfg, "lethe", "live_store"),
 			cfg->live_store, S_ISDIR(st.st_mode)

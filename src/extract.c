@@ -399,6 +399,12 @@ copy_data(struct ex *e, const char *entry, int64_t declared, int fd,
 			}
 			h = NULL;
 		}
+		if (mem != NULL &&
+		    (int64_t)mem->len + (off - pos) + (int64_t)n >
+			    MANIFEST_MAX) {
+			hostile(e, entry, "a manifest too large");
+			goto done;
+		}
 		for (zeros = t ? 0 : off - pos; zeros > 0;) {
 			size_t z = zeros > (int64_t)sizeof(zero)
 			    ? sizeof(zero) : (size_t)zeros;
@@ -411,10 +417,6 @@ copy_data(struct ex *e, const char *entry, int64_t declared, int fd,
 		if (t == NULL)
 			sha_update(h, buf, n);
 		if (mem != NULL) {
-			if ((int64_t)(mem->len + n) > MANIFEST_MAX) {
-				hostile(e, entry, "a manifest too large");
-				goto done;
-			}
 			sb_add(mem, buf, n);
 		} else if (write_all(fd, buf, n, off) != 0 ||
 			   (tail && ftruncate(fd, off) != 0)) {

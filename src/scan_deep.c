@@ -25,12 +25,15 @@
 #define OVERLAP 1024		/* kept from one window to the next: more
 				 * than the longest identifier */
 #define CHUNK 65536		/* pulled from a member at a time */
+#define SPOOL_MAX (256 << 20)	/* the most of a member read whole */
+#define RATIO_FLOOR ((int64_t)64 << 20)	/* budget below which max_ratio
+					 * is not applied */
 
 /* What one scan_deep call shares at every depth. */
 struct deep {
 	const struct filter *f;
 	struct spans *sp;
-	int64_t budget;		/* decompressed bytes still to read */
+	int64_t budget;		/* bytes still to decompress or inflate */
 	int found;
 };
 
@@ -90,83 +93,11 @@ forms(const struct filter *f, const char *text, size_t n, struct spans *sp)
 	return utf16(f, p, n, 1, sp);
 }
 
-/* A member's data as it is pulled: its archive, the window scanned. */
-struct member {
-	struct deep *d;
-	struct archive *from;
-	char *win;
-	size_t have;
-	int at_end;
-	char chunk[CHUNK];
-};
-
-/* window_scan: scan the window (all of it when last, else keeping the
- * overlap for the next). */
-static void
-window_scan(struct member *m, int last)
-{
-	if (m->d->found || m->have == 0)
-		return;
-	if (forms(m->d->f, m->win, m->have, m->d->sp) > 0) {
-		m->d->found = 1;
-		return;
-	}
-	if (last || m->have <= OVERLAP)
-		return;
-	memmove(m->win, m->win + m->have - OVERLAP, OVERLAP);
-	m->have = OVERLAP;
-}
-
-/*
- * pull: the next chunk of m's data into m->chunk, scanned on its way
- * through the window.  Returns its length, 0 at its end (or once the
- * budget is spent, an identifier found, or the data does not read).
- */
-static la_ssize_t
-pull(struct member *m)
-{
-	la_ssize_t got;
-	size_t off = 0;
-
-	if (m->at_end || m->d->found || m->d->budget <= 0)
-		return 0;
-	got = archive_read_data(m->from, m->chunk, sizeof(m->chunk));
-	if (got <= 0) {
-		m->at_end = 1;
-		return 0;
-	}
-	if (got > m->d->budget)
-		got = (la_ssize_t)m->d->budget;
-	m->d->budget -= got;
-	while (off < (size_t)got) {
-		size_t take = WINDOW + OVERLAP - m->have;
-
-		if (take > (size_t)got - off)
-			take = (size_t)got - off;
-		memcpy(m->win + m->have, m->chunk + off, take);
-		m->have += take;
-		off += take;
-		if (m->have == WINDOW + OVERLAP)
-			window_scan(m, 0);
-	}
-	return got;
-}
-
-/* read_cb: libarchive's read callback for a nested reader: pull. */
-static la_ssize_t
-read_cb(struct archive *a, void *arg, const void **buf)
-{
-	struct member *m = arg;
-
-	(void)a;
-	*buf = m->chunk;
-	return pull(m);
-}
-
 /*
  * inflate_scan: forms of what the zlib stream at p[0..n) inflates to, a
- * window at a time (within d's budget); stops at its end, at data that
- * does not inflate, or at an identifier found (d->found).
+ * window at a time, within d's budget (charged what it reads and what it
+ * writes); stops at its end, at data that does not inflate, or at an
+ * identifier found (d->found).
  */
 static void
 inflate_scan(struct deep *d, const unsigned char *p, size_t n)
@@ -184,10 +115,15 @@ inflate_scan(struct deep *d, const unsigned char *p, size_t n)
 	z.next_in = (unsigned char *)(uintptr_t)p;
 	z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
 	while (r == Z_OK && !d->found && d->budget > 0) {
+		uInt in = z.avail_in;
+
 		z.next_out = (unsigned char *)win + have;
 		z.avail_out = (uInt)(WINDOW + OVERLAP - have);
 		r = inflate(&z, Z_NO_FLUSH);
-		d->budget -= (int64_t)(WINDOW + OVERLAP - have - z.avail_out);
+		/* what it read and what it wrote: blocks that inflate to
+		 * nothing cost too */
+		d->budget -= (int64_t)(in - z.avail_in) +
+			     (int64_t)(WINDOW + OVERLAP - have - z.avail_out);
 		have = WINDOW + OVERLAP - z.avail_out;
 		if (r != Z_OK || have == WINDOW + OVERLAP) {
 			if (forms(d->f, win, have, d->sp) > 0)
@@ -231,77 +167,286 @@ pdf_streams(struct deep *d, const char *text, size_t n)
 	}
 }
 
-static void members(struct deep *d, struct archive *a, int depth);
+/* A member's data as it is pulled: its archive, the window scanned. */
+struct member {
+	struct deep *d;
+	struct archive *from;
+	char *win;
+	size_t have;
+	size_t pending;		/* chunk bytes pulled, not yet handed on */
+	int at_end;
+	char chunk[CHUNK];
+};
 
-/*
- * member: scan the data of the member a is at (depth: a's own), opening
- * it as an archive or stream of its own while there is depth left.
- */
+/* window_scan: scan the window (all of it when last, else keeping the
+ * overlap for the next). */
 static void
-member(struct deep *d, struct archive *a, int depth)
+window_scan(struct member *m, int last)
 {
-	struct member *m = xcalloc(1, sizeof(*m));
-
-	m->d = d;
-	m->from = a;
-	m->win = xmalloc(WINDOW + OVERLAP);
-	if (depth < SCAN_DEPTH) {
-		struct archive *in = archive_read_new();
-
-		archive_read_support_filter_all(in);
-		extract_support_formats(in);
-		archive_read_support_format_raw(in);
-		if (archive_read_open(in, m, NULL, read_cb, NULL) ==
-		    ARCHIVE_OK)
-			members(d, in, depth + 1);
-		archive_read_free(in);
+	if (m->d->found || m->have == 0)
+		return;
+	if (forms(m->d->f, m->win, m->have, m->d->sp) > 0) {
+		m->d->found = 1;
+		return;
 	}
-	/* the rest, which the nested reader did not ask for */
-	while (pull(m) > 0)
-		;
-	window_scan(m, 1);
-	free(m->win);
-	free(m);
+	if (last || m->have <= OVERLAP)
+		return;
+	memmove(m->win, m->win + m->have - OVERLAP, OVERLAP);
+	m->have = OVERLAP;
 }
 
 /*
- * members: scan each member of archive a (depth: a's own), unless a read
- * its input as one raw member, not compressed: then it is no archive, and
- * its bytes were scanned as they are.
+ * pull: the next chunk of m's data into m->chunk, scanned on its way
+ * through the window and charged to the budget.  Returns its length, 0 at
+ * its end (or once the budget is spent, an identifier found, or the data
+ * does not read).
  */
+static size_t
+pull(struct member *m)
+{
+	la_ssize_t got;
+	size_t off = 0;
+
+	if (m->at_end || m->d->found || m->d->budget <= 0)
+		return 0;
+	got = archive_read_data(m->from, m->chunk, sizeof(m->chunk));
+	if (got <= 0) {
+		m->at_end = 1;
+		return 0;
+	}
+	if (got > m->d->budget)
+		got = (la_ssize_t)m->d->budget;
+	m->d->budget -= got;
+	while (off < (size_t)got) {
+		size_t take = WINDOW + OVERLAP - m->have;
+
+		if (take > (size_t)got - off)
+			take = (size_t)got - off;
+		memcpy(m->win + m->have, m->chunk + off, take);
+		m->have += take;
+		off += take;
+		if (m->have == WINDOW + OVERLAP)
+			window_scan(m, 0);
+	}
+	return (size_t)got;
+}
+
+/* read_member: libarchive's read callback over a member: what was pulled
+ * to look at first, then pull. */
+static la_ssize_t
+read_member(struct archive *a, void *arg, const void **buf)
+{
+	struct member *m = arg;
+	size_t n = m->pending;
+
+	(void)a;
+	*buf = m->chunk;
+	m->pending = 0;
+	return (la_ssize_t)(n > 0 ? n : pull(m));
+}
+
+/* A reader's data handed on as it is (to the reader of its formats). */
+struct pass {
+	struct archive *from;
+	char chunk[CHUNK];
+};
+
+static la_ssize_t
+read_pass(struct archive *a, void *arg, const void **buf)
+{
+	struct pass *p = arg;
+	la_ssize_t got = archive_read_data(p->from, p->chunk,
+					   sizeof(p->chunk));
+
+	(void)a;
+	*buf = p->chunk;
+	return got > 0 ? got : 0;
+}
+
+/* new_reader: a reader of libarchive's filters and the raw format (with
+ * formats 0), or of its archive formats and no filter (formats 1). */
+static struct archive *
+new_reader(int formats)
+{
+	struct archive *a = archive_read_new();
+
+	if (formats) {
+		extract_support_formats(a);
+	} else {
+		archive_read_support_filter_all(a);
+		archive_read_support_format_raw(a);
+	}
+	return a;
+}
+
+static void member(struct deep *d, struct archive *from, int depth);
+
+/* members: scan each member of archive a, whose members are at depth. */
 static void
 members(struct deep *d, struct archive *a, int depth)
 {
 	struct archive_entry *ent;
+	int r;
 
 	while (!d->found && d->budget > 0 &&
-	       archive_read_next_header(a, &ent) >= ARCHIVE_WARN) {
-		if (archive_format(a) == ARCHIVE_FORMAT_RAW &&
-		    archive_filter_count(a) < 2)
-			break;
+	       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
+		r == ARCHIVE_WARN))
 		member(d, a, depth);
+}
+
+/*
+ * unpack: the data raw (its first reader, of filters and the raw format,
+ * at its first header; its bytes are scanned already, as they are) read
+ * on: when compressed, its decompressed stream is scanned as a member of
+ * its own, at depth + 1; else it is read as an archive whose members are
+ * at depth + 1, through a second reader (opened on p[0..n) when the data
+ * is in memory, so that formats that seek, like 7z, read).
+ */
+static void
+unpack(struct deep *d, struct archive *raw, const char *p, size_t n,
+       int depth)
+{
+	struct archive *fmt = new_reader(1);
+	struct pass *pass = NULL;
+	int r;
+
+	if (archive_filter_count(raw) >= 2) {
+		member(d, raw, depth + 1);
+		archive_read_free(fmt);
+		return;
 	}
+	if (p != NULL) {
+		r = archive_read_open_memory(fmt, p, n);
+	} else {
+		pass = xcalloc(1, sizeof(*pass));
+		pass->from = raw;
+		r = archive_read_open(fmt, pass, NULL, read_pass, NULL);
+	}
+	if (r == ARCHIVE_OK)
+		members(d, fmt, depth + 1);
+	archive_read_free(fmt);
+	free(pass);
+}
+
+/*
+ * whole: what p[0..n) (in memory, its bytes scanned as they are) holds:
+ * a PDF's streams, an archive's members or a compressed stream, at
+ * depth + 1.
+ */
+static void
+whole(struct deep *d, const char *p, size_t n, int depth)
+{
+	struct archive *raw;
+	struct archive_entry *ent;
+
+	pdf_streams(d, p, n);
+	if (d->found || depth >= SCAN_DEPTH)
+		return;
+	raw = new_reader(0);
+	if (archive_read_open_memory(raw, p, n) == ARCHIVE_OK &&
+	    archive_read_next_header(raw, &ent) == ARCHIVE_OK)
+		unpack(d, raw, p, n, depth);
+	archive_read_free(raw);
+}
+
+/* read_whole: whether data starting p[0..n) is read whole: formats that
+ * seek (7z, zip: its directory is at its end) and PDFs. */
+static int
+read_whole(const char *p, size_t n)
+{
+	return (n >= 6 && memcmp(p, "7z\xbc\xaf\x27\x1c", 6) == 0) ||
+	       (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0) ||
+	       (n >= 5 && memcmp(p, "%PDF-", 5) == 0);
+}
+
+/*
+ * spool: the rest of m's data after its first chunk, into memory with it,
+ * at most SPOOL_MAX bytes (the rest is scanned as it is pulled, and
+ * dropped); *n its length.  Returns the bytes, to free.
+ */
+static char *
+spool(struct member *m, size_t first, size_t *n)
+{
+	size_t cap = 4 * CHUNK, got;
+	char *buf = xmalloc(cap);
+
+	memcpy(buf, m->chunk, first);
+	*n = first;
+	while ((got = pull(m)) > 0) {
+		if (*n + got > SPOOL_MAX)
+			continue;
+		if (*n + got > cap) {
+			cap = cap * 2 < SPOOL_MAX ? cap * 2 : SPOOL_MAX;
+			buf = xrealloc(buf, cap);
+		}
+		memcpy(buf + *n, m->chunk, got);
+		*n += got;
+	}
+	return buf;
+}
+
+/*
+ * member: scan the data of the member archive from is at, at depth (the
+ * top file's are at 0): every byte as it is pulled, then, while depth is
+ * left, what it holds.  Data that is read whole is spooled to memory;
+ * the rest is read as it streams.
+ */
+static void
+member(struct deep *d, struct archive *from, int depth)
+{
+	struct member *m = xcalloc(1, sizeof(*m));
+	struct archive_entry *ent;
+	size_t first, n;
+	char *buf;
+
+	m->d = d;
+	m->from = from;
+	m->win = xmalloc(WINDOW + OVERLAP);
+	first = pull(m);
+	if (depth < SCAN_DEPTH && read_whole(m->chunk, first)) {
+		buf = spool(m, first, &n);
+		window_scan(m, 1);
+		if (!d->found)
+			whole(d, buf, n, depth);
+		free(buf);
+	} else {
+		if (depth < SCAN_DEPTH && first > 0) {
+			struct archive *raw = new_reader(0);
+
+			m->pending = first;
+			if (archive_read_open(raw, m, NULL, read_member,
+					      NULL) == ARCHIVE_OK &&
+			    archive_read_next_header(raw, &ent) ==
+				    ARCHIVE_OK)
+				unpack(d, raw, NULL, 0, depth);
+			archive_read_free(raw);
+		}
+		/* the rest, which no reader asked for */
+		while (pull(m) > 0)
+			;
+		window_scan(m, 1);
+	}
+	free(m->win);
+	free(m);
 }
 
 int
 scan_deep(const struct filter *f, const char *text, size_t n,
 	  struct spans *sp)
 {
-	struct deep d = { f, sp, f->cfg->max_entry_size, 0 };
-	struct archive *a;
+	const struct config *cfg = f->cfg;
+	struct deep d = { f, sp, 0, 0 };
 	int found = forms(f, text, n, sp);
 
 	if (found > 0)
 		return found;
-	pdf_streams(&d, text, n);
-	if (d.found)
-		return (int)sp->n;
-	a = archive_read_new();
-	archive_read_support_filter_all(a);
-	extract_support_formats(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, text, n) == ARCHIVE_OK)
-		members(&d, a, 1);
-	archive_read_free(a);
+	/* as much as max_ratio allows from this file (at least the 64 MiB
+	 * the ratio waits for), at most max_entry_size */
+	d.budget = (int64_t)n > cfg->max_entry_size / cfg->max_ratio
+			   ? cfg->max_entry_size
+			   : (int64_t)n * cfg->max_ratio;
+	if (d.budget < RATIO_FLOOR)
+		d.budget = RATIO_FLOOR;
+	whole(&d, text, n, 0);
 	return d.found ? (int)sp->n : 0;
 }

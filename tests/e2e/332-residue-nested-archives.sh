@@ -18,6 +18,16 @@ lt request erase --email ada@example.com
 lt run
 expect 0 "Ada erased"
 
+# pdf FILE TEXT: a PDF whose one page's content stream (FlateDecode)
+# shows TEXT
+pdf() {
+	"$PY" -S -c 'import sys, zlib
+body = zlib.compress(b"BT /F1 12 Tf 72 712 Td (" + sys.argv[2].encode() +
+    b") Tj ET")
+sys.stdout.buffer.write(b"%PDF-1.4\n4 0 obj\n<< /Length " +
+    str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\r\n" +
+    body + b"\r\nendstream\nendobj\n%%EOF\n")' "$1" "$2" >"$1"
+}
 # pack NAME: app/ as $T/NAME.tar, app emptied for the next one
 pack() {
 	(cd app && tar -cf "$T/$1.tar" .) && rm -rf app && mkdir app
@@ -44,24 +54,38 @@ pack utf16be-nobom
 "$PY" -S -c 'import sys; sys.stdout.buffer.write(("a" * (1049600 - 10) +
   " ada@example.com " + "b" * 100).encode("utf-16-le"))' >app/big.txt
 pack utf16-boundary
-# pdf FILE TEXT: a PDF whose one page's content stream (FlateDecode)
-# shows TEXT
-pdf() {
-	"$PY" -S -c 'import sys, zlib
-body = zlib.compress(b"BT /F1 12 Tf 72 712 Td (" + sys.argv[2].encode() +
-    b") Tj ET")
-sys.stdout.buffer.write(b"%PDF-1.4\n4 0 obj\n<< /Length " +
-    str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\r\n" +
-    body + b"\r\nendstream\nendobj\n%%EOF\n")' "$1" "$2" >"$1"
-}
 pdf app/invoice.pdf 'Invoice to ada@example.com'
 pack pdf
+# a name in a compressed tar (its header, not its data); bytes after a
+# compressed tar's end; an address after a block of zeros (which reads as
+# an empty tar)
+mkdir -p in/mail/ada@example.com && printf 'hello\n' \
+	>in/mail/ada@example.com/readme.txt
+(cd in && tar -czf "$T/app/names.tgz" mail) && rm -rf in/mail
+pack names-tgz
+printf 'nothing\n' >in/neutral.txt
+(cd in && { tar -cf - neutral.txt; printf 'trailer ada@example.com'; } |
+	gzip >"$T/app/trail.gz")
+pack trail-gz
+"$PY" -S -c 'import sys; sys.stdout.write("\0" * 1024 +
+  "ada@example.com")' | gzip >app/z1k.gz
+pack zeros-gz
+# a 7z and a PDF inside a zip (stored) and inside a tgz
+(cd in && bsdtar --format 7zip -cf "$T/inner.7z" mail.txt &&
+	zip -q -0 -j "$T/app/has7z.zip" "$T/inner.7z")
+pack 7z-in-zip
+pdf "$T/inner.pdf" 'Invoice to ada@example.com'
+(cd "$T" && zip -q -0 app/haspdf.zip inner.pdf)
+pack pdf-in-zip
+(cd "$T" && tar -czf app/haspdf.tgz inner.pdf)
+pack pdf-in-tgz
 printf 'write to ada@example.com' | iconv -t UTF-16LE >in/u16.txt
 (cd in && zip -q -9 "$T/app/notes.zip" u16.txt)
 pack utf16-in-zip
 
 for a in zip 7z zip-in-zip tgz-in-zip utf16le-nobom utf16be-nobom \
-    utf16-boundary utf16-in-zip pdf; do
+    utf16-boundary utf16-in-zip pdf names-tgz trail-gz zeros-gz 7z-in-zip \
+    pdf-in-zip pdf-in-tgz; do
 	lt restore "$T/$a.tar" --to "$T/r-$a"
 	expect 65 "$a: the residue fails the restore"
 	err_has "residue in '" "$a: the message names the file"
@@ -78,10 +102,15 @@ printf 'nobody here\n' >in/clean.txt
 (cd in && bsdtar --format 7zip -cf "$T/app/clean.7z" clean.txt)
 printf 'nobody here' | iconv -t UTF-16LE >app/wide.txt
 pdf app/clean.pdf 'Invoice to nobody'
+# zeros compressed twice: scanned no further than max_ratio allows
+head -c 268435456 /dev/zero | gzip -1 | gzip -1 >app/zeros.gz.gz
 cp app/clean.zip app/clean.7z app/wide.txt app/clean.pdf .
 pack clean
+start=$(date +%s)
 lt restore "$T/clean.tar" --to "$T/r-clean"
 expect 0 "clean nested archives restore"
+check "... in under 20 s, zeros compressed twice included" \
+	test $(($(date +%s) - start)) -lt 20
 for f in clean.zip clean.7z wide.txt clean.pdf; do
 	check "$f is restored byte for byte" cmp -s "$f" "r-clean/$f"
 done
