@@ -116,9 +116,11 @@ cmd_init(struct ctx *c)
 	if (rc == 0)
 		rc = create_missing(c);
 	if (rc == 0 && demo != NULL)
-		printf("demo ready; try:\n  lethe -c %s run --dry-run\n"
-		       "  lethe -c %s run\n  lethe -c %s ledger list\n",
-		       path, path, path);
+		/* as lethe was called: build/lethe, after make demo */
+		printf("demo ready; try:\n  %s -c %s run --dry-run\n"
+		       "  %s -c %s run\n  %s -c %s ledger list\n",
+		       program_invocation_name, path, program_invocation_name,
+		       path, program_invocation_name, path);
 	c->config_path = NULL;
 	free(path);
 	return rc;
