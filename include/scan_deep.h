@@ -22,11 +22,13 @@
  * restored), each in the same forms and holding more in turn, up to
  * SCAN_DEPTH levels.  What is decompressed or inflated in all is bounded
  * by max_ratio times n (at least 64 MiB), at most max_entry_size; what
- * does not read is scanned as far as it goes.  Stops at the first form
- * that holds an identifier of a newer erasure (its spans in sp; offsets
- * into what was scanned then).  Returns the number found.
+ * does not read is scanned as far as it goes, and *unread says so (an
+ * archive inside that failed to read, encrypted say, or the bound
+ * reached).  Stops at the first form that holds an identifier of a newer
+ * erasure (its spans in sp; offsets into what was scanned then).
+ * Returns the number found.
  */
 int scan_deep(const struct filter *f, const char *text, size_t n,
-	      struct spans *sp);
+	      struct spans *sp, int *unread);
 
 #endif

@@ -372,13 +372,18 @@ filter_plain(struct filter *f, const char *rel, const char *full)
 {
 	struct mapped m;
 	struct spans sp = { NULL, 0, 0 };
-	int rc = 0;
+	int rc = 0, unread;
 
 	if (!filter_has_newer(f))
 		return 0;
 	if (map_file(full, &m) != 0)
 		return -1;
-	if (scan_deep(f, m.p, m.n, &sp) > 0) {
+	if (scan_deep(f, m.p, m.n, &sp, &unread) == 0 && unread)
+		log_warn("'%s': an archive or compressed stream in it could "
+			 "not be read to its end (encrypted, damaged, or past "
+			 "max_ratio): scanned for residue as far as it goes",
+			 filter_shown(f, rel));
+	if (sp.n > 0) {
 		if (f->drop_residue) {
 			/* a dry run drops the staged copy too, so that it
 			 * counts what the restore leaves out */

@@ -35,6 +35,7 @@ struct deep {
 	struct spans *sp;
 	int64_t budget;		/* bytes still to decompress or inflate */
 	int found;
+	int unread;		/* an archive or stream inside failed to read */
 };
 
 /*
@@ -211,6 +212,7 @@ pull(struct member *m)
 		return 0;
 	got = archive_read_data(m->from, m->chunk, sizeof(m->chunk));
 	if (got <= 0) {
+		m->d->unread |= got < 0;
 		m->at_end = 1;
 		return 0;
 	}
@@ -292,6 +294,8 @@ members(struct deep *d, struct archive *a, int depth)
 	       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
 		r == ARCHIVE_WARN))
 		member(d, a, depth);
+	if (!d->found && d->budget > 0 && r != ARCHIVE_EOF)
+		d->unread = 1;
 }
 
 /*
@@ -432,12 +436,13 @@ member(struct deep *d, struct archive *from, int depth)
 
 int
 scan_deep(const struct filter *f, const char *text, size_t n,
-	  struct spans *sp)
+	  struct spans *sp, int *unread)
 {
 	const struct config *cfg = f->cfg;
-	struct deep d = { f, sp, 0, 0 };
+	struct deep d = { f, sp, 0, 0, 0 };
 	int found = forms(f, text, n, sp);
 
+	*unread = 0;
 	if (found > 0)
 		return found;
 	/* as much as max_ratio allows from this file (at least the 64 MiB
@@ -448,5 +453,6 @@ scan_deep(const struct filter *f, const char *text, size_t n,
 	if (d.budget < RATIO_FLOOR)
 		d.budget = RATIO_FLOOR;
 	whole(&d, text, n, 0);
+	*unread = d.unread || d.budget <= 0;
 	return d.found ? (int)sp->n : 0;
 }

@@ -7,7 +7,8 @@
 # UTF-16 text without a byte order mark, loose (an address across windows
 # too) or inside a zip, and a PDF whose compressed (FlateDecode) content
 # names her.  inspect finds them (exit 1).  Clean nested archives restore
-# byte for byte.
+# byte for byte; what cannot be read to its end (an encrypted zip, a
+# stream past max_ratio) is warned about, naming the file.
 . "$TESTS_TOP/tests/lib.sh"
 A=aaaaaaaa-0000-4000-8000-000000000001
 setup
@@ -104,6 +105,8 @@ printf 'nobody here' | iconv -t UTF-16LE >app/wide.txt
 pdf app/clean.pdf 'Invoice to nobody'
 # zeros compressed twice: scanned no further than max_ratio allows
 head -c 268435456 /dev/zero | gzip -1 | gzip -1 >app/zeros.gz.gz
+# an encrypted zip: what it holds cannot be read
+(cd in && zip -q -P secret "$T/app/locked.zip" clean.txt)
 cp app/clean.zip app/clean.7z app/wide.txt app/clean.pdf .
 pack clean
 start=$(date +%s)
@@ -111,6 +114,10 @@ lt restore "$T/clean.tar" --to "$T/r-clean"
 expect 0 "clean nested archives restore"
 check "... in under 20 s, zeros compressed twice included" \
 	test $(($(date +%s) - start)) -lt 20
+err_has "'zeros.gz.gz': an archive or compressed stream in it could not" \
+	"... warning that the zeros were not read to their end"
+err_has "'locked.zip': an archive or compressed stream in it could not" \
+	"... and that the encrypted zip could not be read"
 for f in clean.zip clean.7z wide.txt clean.pdf; do
 	check "$f is restored byte for byte" cmp -s "$f" "r-clean/$f"
 done
