@@ -288,7 +288,7 @@ static void
 members(struct deep *d, struct archive *a, int depth)
 {
 	struct archive_entry *ent;
-	int r;
+	int r = ARCHIVE_EOF;
 
 	while (!d->found && d->budget > 0 &&
 	       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
