@@ -152,6 +152,20 @@ int eraser_count(struct eraser *e, const char *sid, const char *ids,
 		 struct erase_tally *t);
 
 /*
+ * eraser_each_held: for each subject of the staged batch with rows a
+ * legal hold keeps (as of the eraser's now) in a retained table, call
+ * fn(arg, table index in cfg->tables, subject id as text, rows held,
+ * latest hold end or NULL, rows of those undated); one grouped query per
+ * table.  Stops when fn returns non-zero.  Returns 0, -1 after reporting,
+ * or fn's non-zero.
+ */
+int eraser_each_held(struct eraser *e,
+		     int (*fn)(void *arg, int table, const char *sid,
+			       int64_t held, const char *until,
+			       int64_t undated),
+		     void *arg);
+
+/*
  * eraser_count_batch: what erasing the batch staged with eraser_add will do
  * to each of its n subjects (sids[i], or NULL, with hashes ids[i]), into
  * t[0..n) (each initialised by the caller; zeroed here), with one grouped

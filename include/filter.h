@@ -129,8 +129,9 @@ struct filter {
 	int nfolders;
 	struct filter_release *releases;	/* hold releases, in order */
 	int nreleases;
-	struct filter_hold *holds;	/* apply mode: held rows of subjects
-					 * matched by identifier */
+	struct filter_hold *holds;	/* apply mode: held rows of the
+					 * subjects erased (note_holds,
+					 * note_kept_holds) */
 	int nholds;
 	struct filter_stats st;
 	struct sqlfn_ctx fn;		/* for databases being filtered */

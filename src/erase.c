@@ -1124,6 +1124,34 @@ done:
 }
 
 int
+eraser_each_held(struct eraser *e,
+		 int (*fn)(void *arg, int table, const char *sid,
+			   int64_t held, const char *until, int64_t undated),
+		 void *arg)
+{
+	int j, r = SQLITE_DONE, rc = 0;
+
+	for (j = 1; rc == 0 && j < e->n; j++) {
+		struct etable *et = &e->tab[j];
+
+		if (!et->present || et->t->on_erase != ON_RETAIN)
+			continue;
+		sqlite3_bind_int64(et->group, 1, e->now);
+		while (rc == 0 && (r = sqlite3_step(et->group)) == SQLITE_ROW)
+			if (sqlite3_column_int64(et->group, 2) > 0)
+				rc = fn(arg, j - 1, db_text(et->group, 0),
+					sqlite3_column_int64(et->group, 2),
+					(const char *)sqlite3_column_text(
+						et->group, 3),
+					sqlite3_column_int64(et->group, 4));
+		sqlite3_reset(et->group);
+		if (rc == 0 && r != SQLITE_DONE)
+			rc = db_fail(e->db, "count held rows");
+	}
+	return rc;
+}
+
+int
 eraser_apply_collect(struct eraser *e, struct erase_tally *t)
 {
 	int64_t added;

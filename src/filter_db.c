@@ -545,6 +545,44 @@ done:
 	return rc;
 }
 
+/* kept_hold: eraser_each_held's callback for note_kept_holds. */
+static int
+kept_hold(void *arg, int table, const char *sid, int64_t held,
+	  const char *until, int64_t undated)
+{
+	struct filter *f = arg;
+	struct filter_hold *h;
+	int tomb = filter_sid(f, sid);
+
+	/* subjects matched by identifier: note_holds has them */
+	if (tomb < 0 || filter_by_ident(f, sid))
+		return 0;
+	f->holds = xrealloc(f->holds, sizeof(*f->holds) *
+					  (size_t)(f->nholds + 1));
+	h = &f->holds[f->nholds++];
+	h->sid = xstrdup(sid);
+	h->request = f->tombs[tomb].request;
+	h->table = f->cfg->tables[table].name;
+	h->rows = held;
+	h->undated = undated;
+	h->until = until != NULL ? xstrdup(until) : NULL;
+	return 0;
+}
+
+/*
+ * note_kept_holds: apply mode: the rows a legal hold keeps (as of now)
+ * of subjects erased by id, into f->holds.  The ledger may hold no open
+ * hold for them (the live store had none of those rows when they were
+ * erased, or its hold has been released since): the restore then records
+ * one, so that a run deletes or masks them when it ends (filter_append_
+ * holds appends only where none is open).  Returns 0 or -1.
+ */
+static int
+note_kept_holds(struct filter *f, struct eraser *er)
+{
+	return eraser_each_held(er, kept_hold, f) == 0 ? 0 : -1;
+}
+
 /* replay_releases: the ledger's hold releases, each as of its time. */
 static int
 replay_releases(struct filter *f, struct eraser *er, struct erase_tally *t)
@@ -621,7 +659,8 @@ apply_map(struct filter *f, sqlite3 *db, const char *rel,
 	if (match_subjects(f, db, er, &by_ident, &nby_ident) != 0 ||
 	    eraser_sync(er) != 0 ||
 	    (f->mode == FILTER_APPLY && nby_ident > 0 &&
-	     note_holds(f, er, by_ident, nby_ident) != 0))
+	     note_holds(f, er, by_ident, nby_ident) != 0) ||
+	    (f->mode == FILTER_APPLY && note_kept_holds(f, er) != 0))
 		goto done;
 	/* what only reads goes on while quick_check runs */
 	if (f->mode == FILTER_APPLY &&
