@@ -63,6 +63,14 @@ struct archive;
 void extract_support_formats(struct archive *a);
 
 /*
+ * extract_support_filters: the compressions libarchive decodes itself
+ * (gzip, bzip2, xz, lzma, lzip, zstd, lz4, compress), not those it would
+ * hand to an outside program (lzop, lrzip, grzip): nothing from an archive
+ * is ever run through a program that happens to be installed.
+ */
+void extract_support_filters(struct archive *a);
+
+/*
  * extract_write_manifest_file: write the manifest bytes held in x into
  * dir as an ordinary file (a manifest that did not verify is just data).
  * Returns 0, or -1 after reporting.

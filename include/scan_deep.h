@@ -11,7 +11,7 @@
 #include "filter_priv.h"
 
 /* how deep archives and compressed streams inside each other are read */
-#define SCAN_DEPTH 6
+#define SCAN_DEPTH 10
 
 /*
  * scan_deep: filter_scan of text[0..n) as it is, then as UTF-16 text (with
@@ -23,8 +23,8 @@
  * SCAN_DEPTH levels.  What is decompressed or inflated in all is bounded
  * by max_ratio times n (at least 64 MiB), at most max_entry_size; what
  * does not read is scanned as far as it goes, and *unread says so (an
- * archive inside that failed to read, encrypted say, or the bound
- * reached).  Stops at the first form that holds an identifier of a newer
+ * archive inside that failed to read, encrypted say, one past
+ * SCAN_DEPTH, or the bound reached).  Stops at the first form that holds an identifier of a newer
  * erasure (its spans in sp; offsets into what was scanned then).
  * Returns the number found.
  */

@@ -1072,6 +1072,19 @@ drain(struct ex *e)
 }
 
 void
+extract_support_filters(struct archive *a)
+{
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_compress(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_lzip(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+}
+
+void
 extract_support_formats(struct archive *a)
 {
 	archive_read_support_format_7zip(a);
@@ -1167,7 +1180,7 @@ extract_archive(const char *src, const char *dir, const struct config *cfg,
 	if (e.ins == NULL || e.get == NULL)
 		goto done;
 	e.a = archive_read_new();
-	archive_read_support_filter_all(e.a);
+	extract_support_filters(e.a);
 	extract_support_formats(e.a);
 	/* the archive's bytes are hashed as they are read, in one pass */
 	e.fd = strcmp(src, "-") == 0 ? STDIN_FILENO

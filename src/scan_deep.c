@@ -26,6 +26,7 @@
 				 * than the longest identifier */
 #define CHUNK 65536		/* pulled from a member at a time */
 #define SPOOL_MAX (256 << 20)	/* the most of a member read whole */
+#define HEADER_COST 4096	/* budget a member's header costs */
 #define RATIO_FLOOR ((int64_t)64 << 20)	/* budget below which max_ratio
 					 * is not applied */
 
@@ -275,7 +276,7 @@ new_reader(int formats)
 	if (formats) {
 		extract_support_formats(a);
 	} else {
-		archive_read_support_filter_all(a);
+		extract_support_filters(a);
 		archive_read_support_format_raw(a);
 	}
 	return a;
@@ -292,8 +293,12 @@ members(struct deep *d, struct archive *a, int depth)
 
 	while (!d->found && d->budget > 0 &&
 	       ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK ||
-		r == ARCHIVE_WARN))
+		r == ARCHIVE_WARN)) {
+		/* a member costs, if only its header: millions of empty
+		 * ones fit in a small 7z */
+		d->budget -= HEADER_COST;
 		member(d, a, depth);
+	}
 	if (!d->found && d->budget > 0 && r != ARCHIVE_EOF)
 		d->unread = 1;
 }
@@ -363,6 +368,30 @@ read_whole(const char *p, size_t n)
 	       (n >= 5 && memcmp(p, "%PDF-", 5) == 0);
 }
 
+/* packed: whether data starting p[0..n) looks compressed or like a tar. */
+static int
+packed(const char *p, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+	} m[] = {
+		{ "\x1f\x8b", 2 },			/* gzip */
+		{ "\x1f\x9d", 2 },			/* compress */
+		{ "BZh", 3 },				/* bzip2 */
+		{ "\xfd" "7zXZ\x00", 6 },		/* xz */
+		{ "\x28\xb5\x2f\xfd", 4 },		/* zstd */
+		{ "\x04\x22\x4d\x18", 4 },		/* lz4 */
+		{ "LZIP", 4 },				/* lzip */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (n >= m[i].len && memcmp(p, m[i].magic, m[i].len) == 0)
+			return 1;
+	return n >= 262 && memcmp(p + 257, "ustar", 5) == 0;
+}
+
 /*
  * spool: the rest of m's data after its first chunk, into memory with it,
  * at most SPOOL_MAX bytes (the rest is scanned as it is pulled, and
@@ -407,6 +436,10 @@ member(struct deep *d, struct archive *from, int depth)
 	m->from = from;
 	m->win = xmalloc(WINDOW + OVERLAP);
 	first = pull(m);
+	/* past the depth it reads, what looks like more is said unread */
+	if (depth >= SCAN_DEPTH &&
+	    (read_whole(m->chunk, first) || packed(m->chunk, first)))
+		d->unread = 1;
 	if (depth < SCAN_DEPTH && read_whole(m->chunk, first)) {
 		buf = spool(m, first, &n);
 		window_scan(m, 1);
