@@ -80,13 +80,19 @@ pdf "$T/inner.pdf" 'Invoice to ada@example.com'
 pack pdf-in-zip
 (cd "$T" && tar -czf app/haspdf.tgz inner.pdf)
 pack pdf-in-tgz
+# three old backups inside each other, the oldest holding a zip of her
+# mail (seven levels)
+(cd in && zip -q -9 "$T/t0.zip" mail.txt && cd "$T" &&
+	tar -czf t1.tgz t0.zip && tar -czf t2.tgz t1.tgz &&
+	tar -czf app/t3.tgz t2.tgz)
+pack tgz-tgz-tgz-zip
 printf 'write to ada@example.com' | iconv -t UTF-16LE >in/u16.txt
 (cd in && zip -q -9 "$T/app/notes.zip" u16.txt)
 pack utf16-in-zip
 
 for a in zip 7z zip-in-zip tgz-in-zip utf16le-nobom utf16be-nobom \
     utf16-boundary utf16-in-zip pdf names-tgz trail-gz zeros-gz 7z-in-zip \
-    pdf-in-zip pdf-in-tgz; do
+    pdf-in-zip pdf-in-tgz tgz-tgz-tgz-zip; do
 	lt restore "$T/$a.tar" --to "$T/r-$a"
 	expect 65 "$a: the residue fails the restore"
 	err_has "residue in '" "$a: the message names the file"
@@ -107,6 +113,13 @@ pdf app/clean.pdf 'Invoice to nobody'
 head -c 268435456 /dev/zero | gzip -1 | gzip -1 >app/zeros.gz.gz
 # an encrypted zip: what it holds cannot be read
 (cd in && zip -q -P secret "$T/app/locked.zip" clean.txt)
+# zips twelve deep: past the ten levels read, said so
+cp in/clean.txt "$T/deep0"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	(cd "$T" && zip -q -0 "deep$i.zip" "deep$((i - 1))"* && rm -f \
+		"deep$((i - 1))"*)
+done
+mv "$T/deep12.zip" app/deep.zip
 cp app/clean.zip app/clean.7z app/wide.txt app/clean.pdf .
 pack clean
 start=$(date +%s)
@@ -118,6 +131,8 @@ err_has "'zeros.gz.gz': an archive or compressed stream in it could not" \
 	"... warning that the zeros were not read to their end"
 err_has "'locked.zip': an archive or compressed stream in it could not" \
 	"... and that the encrypted zip could not be read"
+err_has "'deep.zip': an archive or compressed stream in it could not" \
+	"... and that zips twelve deep were not all read"
 for f in clean.zip clean.7z wide.txt clean.pdf; do
 	check "$f is restored byte for byte" cmp -s "$f" "r-clean/$f"
 done
