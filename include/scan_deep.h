@@ -24,9 +24,9 @@
  * by max_ratio times n (at least 64 MiB), at most max_entry_size; what
  * does not read is scanned as far as it goes, and *unread says so (an
  * archive inside that failed to read, encrypted say, one past
- * SCAN_DEPTH, or the bound reached).  Stops at the first form that holds an identifier of a newer
- * erasure (its spans in sp; offsets into what was scanned then).
- * Returns the number found.
+ * SCAN_DEPTH, or the bound reached).  Stops at the first form that holds
+ * an identifier of a newer erasure (its spans in sp; offsets into what
+ * was scanned then).  Returns the number found.
  */
 int scan_deep(const struct filter *f, const char *text, size_t n,
 	      struct spans *sp, int *unread);

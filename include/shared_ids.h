@@ -63,8 +63,8 @@ struct holders;
  * holders_read: for the subjects victims selects (as shared_ids_start
  * takes it), their raw identifier hashes, each with every subject that
  * holds it: they, then the others (one pass over those, one over the
- * others, as shared_ids_start does), read through db.  Returns the holders (free with
- * holders_free), or NULL after reporting.
+ * others, as shared_ids_start does), read through db.  Returns the
+ * holders (free with holders_free), or NULL after reporting.
  */
 struct holders *holders_read(sqlite3 *db, const struct config *cfg,
 			     const struct key *k, const char *victims);
