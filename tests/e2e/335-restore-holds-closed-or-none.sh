@@ -20,23 +20,13 @@ make_live() {
 	  (3, '2025-03-01', 'B-mar');"
 }
 make_live
-cat >"$CONF" <<'INI'
-[lethe]
-live_store = live.db
-ledger = ledger.db
-key_file = ledger.key
-[subjects]
-table = subjects
-id = id
-identifiers = email:email
-[table bills]
+email_config "$CONF" "[table bills]
 subject = sid
 on_erase = retain
 retain_for = 2 years
 date = d
 after_hold = mask
-mask = name
-INI
+mask = name"
 NOW=2026-01-01T00:00:00Z
 lt init
 lt backup -o "$T/old.tar"
