@@ -70,29 +70,27 @@ utf16(const struct filter *f, const unsigned char *p, size_t n, int be,
 }
 
 /*
- * forms: filter_scan of text[0..n) as it is, then as UTF-16: after a byte
- * order mark in its order, else, where a quarter of the bytes are zeros,
- * in both orders.  Returns the number found.
+ * forms: filter_scan of text[0..n) as it is, then, where it holds a zero
+ * byte (as UTF-16 text of ASCII characters does), as UTF-16 in both byte
+ * orders from both even and odd offsets: a text file in UTF-16, with a
+ * byte order mark or without, and UTF-16 strings inside binary files (an
+ * Outlook message, a photo's author) alike.  Returns the number found.
  */
 static int
 forms(const struct filter *f, const char *text, size_t n, struct spans *sp)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t i, zeros = 0;
+	int be, odd;
 
 	if (filter_scan(f, text, n, sp) > 0)
 		return (int)sp->n;
-	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
-		return utf16(f, p + 2, n - 2, 0, sp);
-	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
-		return utf16(f, p + 2, n - 2, 1, sp);
-	for (i = 0; i < n; i++)
-		zeros += p[i] == 0;
-	if (zeros == 0 || zeros < n / 4)
+	if (n < 2 || memchr(p, 0, n) == NULL)
 		return 0;
-	if (utf16(f, p, n, 0, sp) > 0)
-		return (int)sp->n;
-	return utf16(f, p, n, 1, sp);
+	for (odd = 0; odd < 2; odd++)
+		for (be = 0; be < 2; be++)
+			if (utf16(f, p + odd, n - (size_t)odd, be, sp) > 0)
+				return (int)sp->n;
+	return 0;
 }
 
 /*

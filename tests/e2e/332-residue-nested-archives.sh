@@ -80,6 +80,18 @@ pdf "$T/inner.pdf" 'Invoice to ada@example.com'
 pack pdf-in-zip
 (cd "$T" && tar -czf app/haspdf.tgz inner.pdf)
 pack pdf-in-tgz
+# a UTF-16 string inside a binary file (as an Outlook message or a photo's
+# author field holds one), at an odd offset; a BOM'd UTF-16 file of
+# Cyrillic text past the first 1 MiB window, zipped
+"$PY" -S -c 'import sys, random; r = random.Random(7)
+b = bytes(r.randrange(1, 256) for _ in range(100001))
+sys.stdout.buffer.write(b + "ada@example.com".encode("utf-16-le") + b)' \
+	>app/photo.bin
+pack utf16-in-binary
+"$PY" -S -c 'import sys; sys.stdout.buffer.write(("\ufeff" + "\u044f" *
+  1500000 + " ada@example.com ").encode("utf-16-le"))' >in/cyr.txt
+(cd in && zip -q -9 "$T/app/cyr.zip" cyr.txt)
+pack utf16-cyrillic-in-zip
 # three old backups inside each other, the oldest holding a zip of her
 # mail (seven levels)
 (cd in && zip -q -9 "$T/t0.zip" mail.txt && cd "$T" &&
@@ -92,7 +104,8 @@ pack utf16-in-zip
 
 for a in zip 7z zip-in-zip tgz-in-zip utf16le-nobom utf16be-nobom \
     utf16-boundary utf16-in-zip pdf names-tgz trail-gz zeros-gz 7z-in-zip \
-    pdf-in-zip pdf-in-tgz tgz-tgz-tgz-zip; do
+    pdf-in-zip pdf-in-tgz tgz-tgz-tgz-zip utf16-in-binary \
+    utf16-cyrillic-in-zip; do
 	lt restore "$T/$a.tar" --to "$T/r-$a"
 	expect 65 "$a: the residue fails the restore"
 	err_has "residue in '" "$a: the message names the file"
