@@ -20,6 +20,10 @@
 
 #include "config.h"
 
+/* bytes out before max_ratio is checked: what a small archive may
+ * decompress to whatever its ratio */
+#define RATIO_AFTER (INT64_C(64) << 20)
+
 /* Why an extraction failed. */
 enum extract_error { EXTRACT_OK, EXTRACT_HOSTILE, EXTRACT_IO };
 

@@ -74,6 +74,10 @@ int place_new(const char *tmp, const char *path);
 /* fsync_dir: fsync the folder dir.  Returns 0, or -1 after reporting. */
 int fsync_dir(const char *dir);
 
+/* same_file: whether paths a and b both exist and are one file (the same
+ * device and inode, whatever the names). */
+int same_file(const char *a, const char *b);
+
 /* dir_of: the folder part of path ("." when none); caller frees. */
 char *dir_of(const char *path);
 

@@ -86,10 +86,7 @@ target_path(const char *to)
 static int
 is_cwd(const char *dir)
 {
-	struct stat a, b;
-
-	return stat(dir, &a) == 0 && stat(".", &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return same_file(dir, ".");
 }
 
 /* move_in: move every entry of staging into the folder dir. */

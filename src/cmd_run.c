@@ -337,9 +337,7 @@ say_overdue(void *arg, const struct request *r)
 static int
 say_unapplied(void *arg, const struct request *r)
 {
-	if (r->status == REQ_OVERDUE && r->executed)
-		request_say_overdue(r->id, r->due, NOT_APPLIED, arg);
-	return 0;
+	return r->executed ? say_overdue(arg, r) : 0;
 }
 
 /*
@@ -448,8 +446,11 @@ cmd_run(struct ctx *c)
 	if (batch_settle(&b) != 0)
 		s.failed = 1;
 	/* once this run's applied events are in: a request whose erasure
-	 * the live store refused is not done, and may be overdue */
-	if (request_each(c->ledger, c->now, say_unapplied, &s.overdue) != 0)
+	 * the live store refused is not done, and may be overdue (only a
+	 * failed step leaves an intent without `applied`: no pass over
+	 * every request otherwise) */
+	if ((s.failed || b.failed) &&
+	    request_each(c->ledger, c->now, say_unapplied, &s.overdue) != 0)
 		s.failed = 1;
 	/* a refused release or purge would only be written again */
 	if (refused > 0)

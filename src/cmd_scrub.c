@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "aout.h"
 #include "cmd.h"
@@ -83,7 +82,6 @@ cmd_scrub(struct ctx *c)
 	struct filter f;
 	struct strbuf data = STRBUF_INIT;
 	struct event ev;
-	struct stat a, b;
 	char sha[65], *parent = NULL, *shown;
 	int npos, rc;
 	struct opt opts[] = {
@@ -113,9 +111,7 @@ cmd_scrub(struct ctx *c)
 			"backups would hold it", out, c->cfg->files[rc].name);
 		return EX_USAGE;
 	}
-	if (strcmp(pos[0], "-") != 0 && stat(pos[0], &a) == 0 &&
-	    stat(out, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino) {
+	if (strcmp(pos[0], "-") != 0 && same_file(pos[0], out)) {
 		log_err("scrub: -o must name a new file, not the archive read");
 		return EX_USAGE;
 	}

@@ -1217,17 +1217,12 @@ config_setting_line(const struct config *cfg, const char *section,
 	return line > 0 ? line : config_key_line(cfg, section, NULL);
 }
 
-/* same_file: whether paths a and b name one file (by name, or inode). */
+/* one_file: whether paths a and b name one file, by name or inode. */
 static int
-same_file(const char *a, const char *b)
+one_file(const char *a, const char *b)
 {
-	struct stat sa, sb;
-
-	if (a == NULL || b == NULL)
-		return 0;
-	return strcmp(a, b) == 0 ||
-	       (stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-		sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	return a != NULL && b != NULL &&
+	       (strcmp(a, b) == 0 || same_file(a, b));
 }
 
 static void
@@ -1236,27 +1231,27 @@ check_cross(struct loader *ld)
 	static const char *const kept_out[3] = { "ledger", "key_file",
 						 "backup_dir" };
 	struct config *cfg = ld->cfg;
+	const struct {
+		const char *key, *path;
+	} guarded[3] = { { "live_store", cfg->live_store },
+			 { "ledger", cfg->ledger },
+			 { "key_file", cfg->key_file } };
 	const char *out[3];
 	char *probe;
 	int i, j, n;
 
 	if (cfg->live_store == NULL || cfg->ledger == NULL)
 		return;
-	if (same_file(cfg->live_store, cfg->ledger))
+	if (one_file(cfg->live_store, cfg->ledger))
 		errorf(ld, config_setting_line(cfg, "lethe", "ledger"), "lethe",
 		       "ledger", "must not be the live store");
 	/* the lock is a file of its own: not one of those it guards */
-	for (i = 0; i < 3 && cfg->lock_file != NULL; i++) {
-		const char *key = i == 0 ? "live_store" : kept_out[i - 1];
-		const char *path = i == 0 ? cfg->live_store
-				   : i == 1 ? cfg->ledger : cfg->key_file;
-
-		if (same_file(cfg->lock_file, path))
+	for (i = 0; i < 3; i++)
+		if (one_file(cfg->lock_file, guarded[i].path))
 			errorf(ld, config_setting_line(cfg, "lethe",
 						       "lock_file"),
 			       "lethe", "lock_file", "must not be the %s",
-			       key);
-	}
+			       guarded[i].key);
 	/* what must stay out of every tree (a backup_dir in one: the backups
 	 * would go into later backups) */
 	out[0] = cfg->ledger;

@@ -331,21 +331,21 @@ present(const struct config *cfg, sqlite3 *db, const char *what,
 {
 	struct namelist out = { NULL, 0 };
 	char sec[300], thing[300];
-	int i;
+	int i, there;
 
 	if (list->n == 0)
 		return out;
 	out.v = xcalloc((size_t)list->n, sizeof(*out.v));
 	snprintf(sec, sizeof(sec), "table %s", table);
+	there = table_kind(db, table) != 0;
 	for (i = 0; i < list->n; i++) {
 		if (column_info(db, table, list->v[i]) != 0) {
 			out.v[out.n++] = list->v[i];
-			continue;
+		} else if (there) {
+			snprintf(thing, sizeof(thing), "column '%s'",
+				 list->v[i]);
+			left_out(cfg, what, sec, key, thing);
 		}
-		if (table_kind(db, table) == 0)
-			continue;
-		snprintf(thing, sizeof(thing), "column '%s'", list->v[i]);
-		left_out(cfg, what, sec, key, thing);
 	}
 	return out;
 }
@@ -378,13 +378,11 @@ config_view(const struct config *cfg, sqlite3 *db, const char *what)
 		    column_info(db, st, cfg->subj_ids.column[i]) != 0) {
 			v->subj_ids.type[n] = cfg->subj_ids.type[i];
 			v->subj_ids.column[n++] = cfg->subj_ids.column[i];
-			continue;
+		} else if (table_kind(db, st) != 0) {
+			snprintf(thing, sizeof(thing), "column '%s'",
+				 cfg->subj_ids.column[i]);
+			left_out(cfg, what, "subjects", "identifiers", thing);
 		}
-		if (table_kind(db, st) == 0)
-			continue;
-		snprintf(thing, sizeof(thing), "column '%s'",
-			 cfg->subj_ids.column[i]);
-		left_out(cfg, what, "subjects", "identifiers", thing);
 	}
 	v->subj_ids.n = n;
 	/* leads expire in the live store only */

@@ -18,7 +18,6 @@
 #include "lock.h"
 #include "log.h"
 #include "opt.h"
-#include "util.h"
 #include "banned.h"
 
 /* What check_live is told and tells. */
@@ -153,12 +152,6 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 }
 
 /*
- * check_files: the key file and the ledger as config checks: each must be
- * there (with NEED_KEYLESS a key file that is not there, or cannot be
- * looked at, is passed over) and the key file as key_check_at wants it.
- * Returns the number of errors printed.
- */
-/*
  * lock_file_bad: whether the lock file cannot be what it is (its folder
  * missing, or it is there and no regular file), said with its config
  * line (where: a buffer of n bytes).
@@ -166,11 +159,7 @@ key_line(const struct config *cfg, const char *key, char *buf, size_t n)
 static int
 lock_file_bad(const struct config *cfg, char *where, size_t n)
 {
-	const char *slash = strrchr(cfg->lock_file, '/');
-	char *dir = slash == NULL ? xstrdup(".")
-		    : slash == cfg->lock_file ? xstrdup("/")
-		    : xstrndup(cfg->lock_file,
-			       (size_t)(slash - cfg->lock_file));
+	char *dir = dir_of(cfg->lock_file);
 	struct stat st;
 	int bad = 1;
 
@@ -186,6 +175,12 @@ lock_file_bad(const struct config *cfg, char *where, size_t n)
 	return bad;
 }
 
+/*
+ * check_files: the key file and the ledger as config checks: each must be
+ * there (with NEED_KEYLESS a key file that is not there, or cannot be
+ * looked at, is passed over) and the key file as key_check_at wants it.
+ * Returns the number of errors printed.
+ */
 static int
 check_files(const struct config *cfg, int needs)
 {

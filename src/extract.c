@@ -33,7 +33,6 @@
 #include "banned.h"
 
 #define MIB (INT64_C(1) << 20)
-#define RATIO_AFTER (64 * MIB)
 #define MANIFEST_MAX (64 * MIB)
 #define LINK_DEPTH 40
 #define BLOCK (1 << 20)	/* bytes read from the input at a time */

@@ -493,6 +493,29 @@ done:
 }
 
 /*
+ * add_hold: note in f->holds that a legal hold keeps held rows (undated of
+ * them without a date; until the latest end, or NULL) of subject sid in
+ * the config's table ti, under the request of the subject's tombstone.
+ */
+static void
+add_hold(struct filter *f, const char *sid, int ti, int64_t held,
+	 const char *until, int64_t undated)
+{
+	struct filter_hold *h;
+	int tomb = filter_sid(f, sid);
+
+	f->holds = xrealloc(f->holds, sizeof(*f->holds) *
+					  (size_t)(f->nholds + 1));
+	h = &f->holds[f->nholds++];
+	h->sid = xstrdup(sid);
+	h->request = tomb >= 0 ? f->tombs[tomb].request : NULL;
+	h->table = f->cfg->tables[ti].name;
+	h->rows = held;
+	h->undated = undated;
+	h->until = until != NULL ? xstrdup(until) : NULL;
+}
+
+/*
  * note_holds: apply mode: the rows a legal hold keeps (as of now) of the n
  * subjects sids, matched by identifier, into f->holds: the ledger has no
  * hold for them (no erasure named them), so the restore records one.
@@ -515,27 +538,11 @@ note_holds(struct filter *f, struct eraser *er, char **sids, int n)
 	if (retained && eraser_count_batch(er, n, sids, ids, t) != 0)
 		goto done;
 	for (i = 0; retained && i < n; i++)
-		for (j = 1; j < t[i].n; j++) {
-			struct filter_hold *h;
-			int tomb;
-
-			if (t[i].held[j] == 0 ||
-			    cfg->tables[j - 1].on_erase != ON_RETAIN)
-				continue;
-			f->holds = xrealloc(f->holds, sizeof(*f->holds) *
-							  (size_t)(f->nholds +
-								   1));
-			h = &f->holds[f->nholds++];
-			h->sid = xstrdup(sids[i]);
-			/* the request whose tombstone matched them */
-			tomb = filter_sid(f, sids[i]);
-			h->request = tomb >= 0 ? f->tombs[tomb].request : NULL;
-			h->table = cfg->tables[j - 1].name;
-			h->rows = t[i].held[j];
-			h->undated = t[i].undated[j];
-			h->until = t[i].until[j] ? xstrdup(t[i].until[j])
-						 : NULL;
-		}
+		for (j = 1; j < t[i].n; j++)
+			if (t[i].held[j] > 0 &&
+			    cfg->tables[j - 1].on_erase == ON_RETAIN)
+				add_hold(f, sids[i], j - 1, t[i].held[j],
+					 t[i].until[j], t[i].undated[j]);
 	rc = 0;
 done:
 	for (i = 0; i < n; i++)
@@ -551,21 +558,10 @@ kept_hold(void *arg, int table, const char *sid, int64_t held,
 	  const char *until, int64_t undated)
 {
 	struct filter *f = arg;
-	struct filter_hold *h;
-	int tomb = filter_sid(f, sid);
 
 	/* subjects matched by identifier: note_holds has them */
-	if (tomb < 0 || filter_by_ident(f, sid))
-		return 0;
-	f->holds = xrealloc(f->holds, sizeof(*f->holds) *
-					  (size_t)(f->nholds + 1));
-	h = &f->holds[f->nholds++];
-	h->sid = xstrdup(sid);
-	h->request = f->tombs[tomb].request;
-	h->table = f->cfg->tables[table].name;
-	h->rows = held;
-	h->undated = undated;
-	h->until = until != NULL ? xstrdup(until) : NULL;
+	if (filter_sid(f, sid) >= 0 && !filter_by_ident(f, sid))
+		add_hold(f, sid, table, held, until, undated);
 	return 0;
 }
 

@@ -81,6 +81,15 @@ not_lethe(const char *name, size_t prefix)
 	return r;
 }
 
+int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 char *
 dir_of(const char *path)
 {

@@ -27,8 +27,6 @@
 #define CHUNK 65536		/* pulled from a member at a time */
 #define SPOOL_MAX (256 << 20)	/* the most of a member read whole */
 #define HEADER_COST 4096	/* budget a member's header costs */
-#define RATIO_FLOOR ((int64_t)64 << 20)	/* budget below which max_ratio
-					 * is not applied */
 
 /* What one scan_deep call shares at every depth. */
 struct deep {
@@ -93,49 +91,104 @@ forms(const struct filter *f, const char *text, size_t n, struct spans *sp)
 	return 0;
 }
 
+/* A stream's bytes as they come: scanned a window at a time, the windows
+ * overlapping by more than an identifier's length. */
+struct window {
+	struct deep *d;
+	char *buf;
+	size_t have;
+};
+
+static void
+window_init(struct window *w, struct deep *d)
+{
+	w->d = d;
+	w->buf = xmalloc(WINDOW + OVERLAP);
+	w->have = 0;
+}
+
+/* window_scan: forms of the window (all of it when last, else keeping
+ * the overlap for the next); sets d->found. */
+static void
+window_scan(struct window *w, int last)
+{
+	if (w->d->found || w->have == 0)
+		return;
+	if (forms(w->d->f, w->buf, w->have, w->d->sp) > 0) {
+		w->d->found = 1;
+		return;
+	}
+	if (last || w->have <= OVERLAP)
+		return;
+	memmove(w->buf, w->buf + w->have - OVERLAP, OVERLAP);
+	w->have = OVERLAP;
+}
+
+/* window_add: p[0..n) into w, scanning each window as it fills. */
+static void
+window_add(struct window *w, const char *p, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		size_t take = WINDOW + OVERLAP - w->have;
+
+		if (take > n - off)
+			take = n - off;
+		memcpy(w->buf + w->have, p + off, take);
+		w->have += take;
+		off += take;
+		if (w->have == WINDOW + OVERLAP)
+			window_scan(w, 0);
+	}
+}
+
+/* window_end: scan what is left in w, and free it. */
+static void
+window_end(struct window *w)
+{
+	window_scan(w, 1);
+	free(w->buf);
+	w->buf = NULL;
+}
+
 /*
- * inflate_scan: forms of what the zlib stream at p[0..n) inflates to, a
- * window at a time, within d's budget (charged what it reads and what it
+ * inflate_scan: forms of what the zlib stream at p[0..n) inflates to,
+ * through a window, within d's budget (charged what it reads and what it
  * writes); stops at its end, at data that does not inflate, or at an
  * identifier found (d->found).
  */
 static void
 inflate_scan(struct deep *d, const unsigned char *p, size_t n)
 {
-	char *win = xmalloc(WINDOW + OVERLAP);
-	size_t have = 0;
+	unsigned char *out = xmalloc(CHUNK);
+	struct window w;
 	z_stream z;
 	int r = Z_OK;
 
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK) {
-		free(win);
+		free(out);
 		return;
 	}
+	window_init(&w, d);
 	z.next_in = (unsigned char *)(uintptr_t)p;
 	z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
 	while (r == Z_OK && !d->found && d->budget > 0) {
 		uInt in = z.avail_in;
 
-		z.next_out = (unsigned char *)win + have;
-		z.avail_out = (uInt)(WINDOW + OVERLAP - have);
+		z.next_out = out;
+		z.avail_out = CHUNK;
 		r = inflate(&z, Z_NO_FLUSH);
 		/* what it read and what it wrote: blocks that inflate to
 		 * nothing cost too */
 		d->budget -= (int64_t)(in - z.avail_in) +
-			     (int64_t)(WINDOW + OVERLAP - have - z.avail_out);
-		have = WINDOW + OVERLAP - z.avail_out;
-		if (r != Z_OK || have == WINDOW + OVERLAP) {
-			if (forms(d->f, win, have, d->sp) > 0)
-				d->found = 1;
-			memmove(win, win + have - (have < OVERLAP ? have
-						  : OVERLAP),
-				have < OVERLAP ? have : OVERLAP);
-			have = have < OVERLAP ? have : OVERLAP;
-		}
+			     (int64_t)(CHUNK - z.avail_out);
+		window_add(&w, (const char *)out, CHUNK - z.avail_out);
 	}
+	window_end(&w);
 	inflateEnd(&z);
-	free(win);
+	free(out);
 }
 
 /*
@@ -171,29 +224,11 @@ pdf_streams(struct deep *d, const char *text, size_t n)
 struct member {
 	struct deep *d;
 	struct archive *from;
-	char *win;
-	size_t have;
+	struct window w;
 	size_t pending;		/* chunk bytes pulled, not yet handed on */
 	int at_end;
 	char chunk[CHUNK];
 };
-
-/* window_scan: scan the window (all of it when last, else keeping the
- * overlap for the next). */
-static void
-window_scan(struct member *m, int last)
-{
-	if (m->d->found || m->have == 0)
-		return;
-	if (forms(m->d->f, m->win, m->have, m->d->sp) > 0) {
-		m->d->found = 1;
-		return;
-	}
-	if (last || m->have <= OVERLAP)
-		return;
-	memmove(m->win, m->win + m->have - OVERLAP, OVERLAP);
-	m->have = OVERLAP;
-}
 
 /*
  * pull: the next chunk of m's data into m->chunk, scanned on its way
@@ -205,7 +240,6 @@ static size_t
 pull(struct member *m)
 {
 	la_ssize_t got;
-	size_t off = 0;
 
 	if (m->at_end || m->d->found || m->d->budget <= 0)
 		return 0;
@@ -218,17 +252,7 @@ pull(struct member *m)
 	if (got > m->d->budget)
 		got = (la_ssize_t)m->d->budget;
 	m->d->budget -= got;
-	while (off < (size_t)got) {
-		size_t take = WINDOW + OVERLAP - m->have;
-
-		if (take > (size_t)got - off)
-			take = (size_t)got - off;
-		memcpy(m->win + m->have, m->chunk + off, take);
-		m->have += take;
-		off += take;
-		if (m->have == WINDOW + OVERLAP)
-			window_scan(m, 0);
-	}
+	window_add(&m->w, m->chunk, (size_t)got);
 	return (size_t)got;
 }
 
@@ -429,18 +453,19 @@ member(struct deep *d, struct archive *from, int depth)
 	struct archive_entry *ent;
 	size_t first, n;
 	char *buf;
+	int is_whole;
 
 	m->d = d;
 	m->from = from;
-	m->win = xmalloc(WINDOW + OVERLAP);
+	window_init(&m->w, d);
 	first = pull(m);
+	is_whole = read_whole(m->chunk, first);
 	/* past the depth it reads, what looks like more is said unread */
-	if (depth >= SCAN_DEPTH &&
-	    (read_whole(m->chunk, first) || packed(m->chunk, first)))
+	if (depth >= SCAN_DEPTH && (is_whole || packed(m->chunk, first)))
 		d->unread = 1;
-	if (depth < SCAN_DEPTH && read_whole(m->chunk, first)) {
+	if (depth < SCAN_DEPTH && is_whole) {
 		buf = spool(m, first, &n);
-		window_scan(m, 1);
+		window_end(&m->w);
 		if (!d->found)
 			whole(d, buf, n, depth);
 		free(buf);
@@ -459,9 +484,8 @@ member(struct deep *d, struct archive *from, int depth)
 		/* the rest, which no reader asked for */
 		while (pull(m) > 0)
 			;
-		window_scan(m, 1);
+		window_end(&m->w);
 	}
-	free(m->win);
 	free(m);
 }
 
@@ -481,8 +505,8 @@ scan_deep(const struct filter *f, const char *text, size_t n,
 	d.budget = (int64_t)n > cfg->max_entry_size / cfg->max_ratio
 			   ? cfg->max_entry_size
 			   : (int64_t)n * cfg->max_ratio;
-	if (d.budget < RATIO_FLOOR)
-		d.budget = RATIO_FLOOR;
+	if (d.budget < RATIO_AFTER)
+		d.budget = RATIO_AFTER;
 	whole(&d, text, n, 0);
 	*unread = d.unread || d.budget <= 0;
 	return d.found ? (int)sp->n : 0;
