@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "util.h"
+#include "walbuf.h"
 #include "banned.h"
 
 void
@@ -18,6 +19,8 @@ db_setup(void)
 	/* a failure leaves the defaults, which work the same, slower */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	/* without it, the live store is opened with the default VFS */
+	(void)walbuf_register();
 }
 
 int

@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "live.h"
 #include "log.h"
+#include "walbuf.h"
 #include "util.h"
 #include "banned.h"
 
@@ -103,7 +104,10 @@ live_open(const char *path, int writable, struct sqlfn_ctx *fn)
 		log_errno("cannot open live store '%s'", path);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	/* its WAL written in few calls (walbuf.h) */
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOFOLLOW,
+			    sqlite3_vfs_find(WALBUF_VFS) != NULL ? WALBUF_VFS
+								: NULL) !=
 	    SQLITE_OK) {
 		log_err("cannot open live store '%s': %s", path,
 			sqlite3_errmsg(db));

@@ -1,0 +1,245 @@
+/*
+ * test_walbuf.c: a connection whose WAL writes are gathered (walbuf.h)
+ * loses nothing: another connection sees each commit whole as soon as it
+ * returns, a transaction that spills reads its own pages back, a rolled
+ * back one leaves nothing, a process killed after its commits leaves
+ * them all in the files, and a write that fails fails the commit.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "tap.h"
+#include "testutil.h"
+#include "walbuf.h"
+
+#define ROWS 40			/* rows a transaction */
+/* a row's text: 3000 bytes, most of a 4 KiB page, all one letter set
+ * by its tag and the round it was written in */
+#define ROW_TEXT "replace(hex(zeroblob(1500)), '0', char(65 + (%s) %% 26))"
+
+/* open_db: path, through the VFS vfs (NULL: the default). */
+static sqlite3 *
+open_db(const char *path, const char *vfs)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    vfs) != SQLITE_OK) {
+		fprintf(stderr, "open %s: %s\n", path, sqlite3_errmsg(db));
+		exit(2);
+	}
+	return db;
+}
+
+static int
+exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* one_int: the first column of sql's first row, or -1. */
+static long long
+one_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* add_rows: insert ROWS rows tagged tag, written in round 0. */
+static int
+add_rows(sqlite3 *db, int tag)
+{
+	char sql[300], tag_text[16];
+
+	snprintf(tag_text, sizeof(tag_text), "%d", tag);
+	snprintf(sql, sizeof(sql),
+		 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+		 "FROM n WHERE i < %d) INSERT INTO t(tag, round, x) SELECT "
+		 "%d, 0, " ROW_TEXT " FROM n",
+		 ROWS, tag, tag_text);
+	return exec(db, sql);
+}
+
+/* rewrite: every row written again in round round. */
+static int
+rewrite(sqlite3 *db, int round)
+{
+	char sql[300], text[32];
+
+	/* (in SET, round is the row's old one) */
+	snprintf(text, sizeof(text), "tag + %d", round);
+	snprintf(sql, sizeof(sql), "UPDATE t SET round = %d, x = " ROW_TEXT,
+		 round, text);
+	return exec(db, sql);
+}
+
+/* sound: whether db reads as whole: its integrity, rows rows, and each
+ * row's text as its tag and round say */
+static int
+sound(sqlite3 *db, long long rows)
+{
+	char sql[300];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM t WHERE x = " ROW_TEXT, "tag + round");
+	return one_int(db, "SELECT count(*) FROM pragma_integrity_check "
+			   "WHERE integrity_check <> 'ok'") == 0 &&
+	       one_int(db, "SELECT count(*) FROM t") == rows &&
+	       one_int(db, sql) == rows;
+}
+
+static void
+test_commits_seen(const char *dir)
+{
+	char path[256];
+	sqlite3 *w, *r;
+	int i, ok = 1, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/seen.db", dir);
+	w = open_db(path, WALBUF_VFS);
+	r = open_db(path, NULL);
+	rc |= exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
+		      "NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE "
+		      "t(tag INTEGER, round INTEGER, x TEXT)");
+	for (i = 1; i <= 30; i++) {
+		rc |= exec(w, "BEGIN");
+		rc |= add_rows(w, i);
+		rc |= exec(w, "COMMIT");
+		if (!sound(r, (long long)i * ROWS))
+			ok = 0;
+		/* a checkpoint now and then: the WAL starts over */
+		if (i % 10 == 0)
+			rc |= exec(r, "PRAGMA wal_checkpoint(PASSIVE)");
+	}
+	CHECK(rc == 0, "commits through the VFS succeed");
+	CHECK(ok, "another connection sees each commit whole at once");
+
+	/* a cache of 10 pages: the transaction spills to the WAL */
+	rc = exec(w, "PRAGMA cache_size = 10; BEGIN");
+	for (i = 0; i < 5; i++)
+		rc |= add_rows(w, 100 + i);
+	CHECK(rc == 0 && sound(w, 35 * ROWS),
+	      "a spilling transaction reads its own pages back");
+	CHECK(sound(r, 30 * ROWS), "others do not see it uncommitted");
+	CHECK(exec(w, "ROLLBACK") == 0 && sound(w, 30 * ROWS) &&
+		      sound(r, 30 * ROWS),
+	      "rolled back, it leaves nothing");
+	rc = exec(w, "BEGIN");
+	for (i = 0; i < 5; i++)
+		rc |= add_rows(w, 200 + i);
+	rc |= exec(w, "COMMIT");
+	CHECK(rc == 0 && sound(r, 35 * ROWS), "then a spilled commit is seen");
+	/* pages spilled, changed and spilled again: frames written over */
+	rc = exec(w, "BEGIN");
+	for (i = 1; i <= 4; i++)
+		rc |= rewrite(w, i);
+	CHECK(rc == 0 && sound(w, 35 * ROWS),
+	      "a transaction writing its frames again reads them back");
+	rc |= exec(w, "COMMIT");
+	CHECK(rc == 0 && sound(r, 35 * ROWS) &&
+		      one_int(r, "SELECT count(*) FROM t WHERE round = 4") ==
+			      35 * ROWS,
+	      "and others see its last writes once it commits");
+	sqlite3_close(r);
+	sqlite3_close(w);
+}
+
+/*
+ * in_child: run commits commits (then, when fail, one more with the file
+ * size limited so that its write fails) in a child that then dies
+ * without closing.  The child's exit status: 0 if all went as meant.
+ */
+static int
+in_child(const char *path, int commits, int fail)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		exit(2);
+	if (pid == 0) {
+		sqlite3 *w = open_db(path, WALBUF_VFS);
+		struct stat st;
+		char wal[300];
+		int i, rc;
+
+		rc = exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous "
+			     "= NORMAL; PRAGMA wal_autocheckpoint = 0; "
+			     "CREATE TABLE IF NOT EXISTS t(tag INTEGER, "
+			     "round INTEGER, x TEXT)");
+		for (i = 0; i < commits; i++)
+			rc |= exec(w, "BEGIN") | add_rows(w, i) |
+			      exec(w, "COMMIT");
+		if (fail) {
+			struct rlimit lim;
+
+			snprintf(wal, sizeof(wal), "%s-wal", path);
+			if (stat(wal, &st) != 0)
+				_exit(3);
+			signal(SIGXFSZ, SIG_IGN);
+			lim.rlim_cur = lim.rlim_max =
+				(rlim_t)st.st_size + 50000;
+			setrlimit(RLIMIT_FSIZE, &lim);
+			/* must fail: its frames go past the limit */
+			if (exec(w, "BEGIN") != 0 || add_rows(w, 999) != 0 ||
+			    exec(w, "COMMIT") == SQLITE_OK)
+				_exit(4);
+		}
+		/* dies as if killed: nothing closed, nothing checkpointed */
+		_exit(rc == 0 ? 0 : 5);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void
+test_killed(const char *dir)
+{
+	char path[256];
+	sqlite3 *r;
+
+	snprintf(path, sizeof(path), "%s/killed.db", dir);
+	CHECK(in_child(path, 12, 0) == 0, "a child commits, then dies");
+	r = open_db(path, NULL);
+	CHECK(sound(r, 12 * ROWS), "every commit of a killed process stays");
+	sqlite3_close(r);
+
+	snprintf(path, sizeof(path), "%s/full.db", dir);
+	CHECK(in_child(path, 3, 1) == 0,
+	      "a commit whose write fails returns the error");
+	r = open_db(path, NULL);
+	CHECK(sound(r, 3 * ROWS), "and leaves the commits before it whole");
+	sqlite3_close(r);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/test_walbuf.XXXXXX";
+
+	if (mkdtemp(dir) == NULL)
+		return 2;
+	CHECK(walbuf_register() == 0 && sqlite3_vfs_find(WALBUF_VFS) != NULL,
+	      "the VFS is registered");
+	CHECK(walbuf_register() == 0, "registering twice does no harm");
+	test_commits_seen(dir);
+	test_killed(dir);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tap_done();
+}
