@@ -14,7 +14,11 @@
  * sync, its size, truncation, closing it) writes out what is gathered
  * first.  Nothing another connection can see is ever only in the buffer:
  * SQLite makes frames visible to others only once their commit frame is
- * written, and a frame it reads back itself is written out first.
+ * written, and a frame it reads back itself is written out first.  What
+ * is gathered when the WAL's write lock is let go (a transaction rolled
+ * back after its frames spilled) is dropped, never written: another
+ * writer may put its own frames there next.  The main database file is
+ * the default VFS's, but for that.
  */
 #ifndef WALBUF_H
 #define WALBUF_H

@@ -20,14 +20,30 @@
 #define WALBUF_BYTES (124 << 10)
 /* the size of a WAL frame's header */
 #define FRAME_HEADER 24
+/* where the default VFS's file starts in ours: past the larger struct */
+#define SHIM_SIZE                                                            \
+	(sizeof(struct wal_file) > sizeof(struct db_file)                   \
+		 ? sizeof(struct wal_file)                                   \
+		 : sizeof(struct db_file))
 
-/*
- * A WAL file: the default VFS's file right after this struct, and the
- * writes gathered for it, which start at off in the file.
- */
-struct wal_file {
-	sqlite3_file base;		/* its methods: wal_methods */
+/* A file opened through the default VFS, right after this struct. */
+struct shim {
+	sqlite3_file base;		/* its methods: ours */
 	sqlite3_file *real;		/* the default VFS's file */
+};
+
+struct wal_file;
+
+/* A main database file: its WAL file, while that is open. */
+struct db_file {
+	struct shim s;
+	struct wal_file *wal;
+};
+
+/* A WAL file: the writes gathered for it, which start at off. */
+struct wal_file {
+	struct shim s;
+	struct db_file *db;		/* its database's, when ours */
 	char *buf;			/* NULL until the first write */
 	sqlite3_int64 off;
 	int len;
@@ -35,6 +51,131 @@ struct wal_file {
 };
 
 static sqlite3_vfs walbuf_vfs;
+static const sqlite3_io_methods db_methods;
+
+/* REAL: the default VFS's file behind f, and its methods. */
+#define REAL(f) (((struct shim *)(f))->real)
+#define METHODS(f) (REAL(f)->pMethods)
+
+/*
+ * The calls passed on as they are.  SQLite maps no shared memory and no
+ * pages of a WAL file: those calls are here for the version the methods
+ * say.
+ */
+static int
+fwd_read(sqlite3_file *f, void *p, int amt, sqlite3_int64 off)
+{
+	return METHODS(f)->xRead(REAL(f), p, amt, off);
+}
+
+static int
+fwd_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
+{
+	return METHODS(f)->xWrite(REAL(f), p, amt, off);
+}
+
+static int
+fwd_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return METHODS(f)->xTruncate(REAL(f), size);
+}
+
+static int
+fwd_sync(sqlite3_file *f, int flags)
+{
+	return METHODS(f)->xSync(REAL(f), flags);
+}
+
+static int
+fwd_file_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return METHODS(f)->xFileSize(REAL(f), size);
+}
+
+static int
+fwd_lock(sqlite3_file *f, int level)
+{
+	return METHODS(f)->xLock(REAL(f), level);
+}
+
+static int
+fwd_unlock(sqlite3_file *f, int level)
+{
+	return METHODS(f)->xUnlock(REAL(f), level);
+}
+
+static int
+fwd_check_lock(sqlite3_file *f, int *out)
+{
+	return METHODS(f)->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+fwd_file_control(sqlite3_file *f, int op, void *arg)
+{
+	return METHODS(f)->xFileControl(REAL(f), op, arg);
+}
+
+static int
+fwd_sector_size(sqlite3_file *f)
+{
+	return METHODS(f)->xSectorSize(REAL(f));
+}
+
+static int
+fwd_device(sqlite3_file *f)
+{
+	return METHODS(f)->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+fwd_shm_map(sqlite3_file *f, int pg, int pgsz, int extend,
+	    void volatile **pp)
+{
+	if (METHODS(f)->iVersion < 2)
+		return SQLITE_IOERR_SHMMAP;
+	return METHODS(f)->xShmMap(REAL(f), pg, pgsz, extend, pp);
+}
+
+static int
+fwd_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	if (METHODS(f)->iVersion < 2)
+		return SQLITE_IOERR_SHMLOCK;
+	return METHODS(f)->xShmLock(REAL(f), offset, n, flags);
+}
+
+static void
+fwd_shm_barrier(sqlite3_file *f)
+{
+	if (METHODS(f)->iVersion >= 2)
+		METHODS(f)->xShmBarrier(REAL(f));
+}
+
+static int
+fwd_shm_unmap(sqlite3_file *f, int delete)
+{
+	if (METHODS(f)->iVersion < 2)
+		return SQLITE_OK;
+	return METHODS(f)->xShmUnmap(REAL(f), delete);
+}
+
+static int
+fwd_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
+{
+	*pp = NULL;
+	if (METHODS(f)->iVersion < 3)
+		return SQLITE_OK;
+	return METHODS(f)->xFetch(REAL(f), off, amt, pp);
+}
+
+static int
+fwd_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	if (METHODS(f)->iVersion < 3)
+		return SQLITE_OK;
+	return METHODS(f)->xUnfetch(REAL(f), off, p);
+}
 
 /*
  * flush: write out what w has gathered, in one call.  Returns the
@@ -48,9 +189,21 @@ flush(struct wal_file *w)
 
 	if (w->len == 0)
 		return SQLITE_OK;
-	rc = w->real->pMethods->xWrite(w->real, w->buf, w->len, w->off);
+	rc = fwd_write(&w->s.base, w->buf, w->len, w->off);
 	w->len = 0;
 	return rc;
+}
+
+/*
+ * drop: forget what w has gathered: frames of a transaction that ended
+ * without its commit, which someone else may write over once the WAL's
+ * write lock is let go.
+ */
+static void
+drop(struct wal_file *w)
+{
+	w->len = 0;
+	w->commit = 0;
 }
 
 /*
@@ -89,7 +242,7 @@ wal_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
 			return rc;
 	}
 	if (w->buf == NULL || amt > WALBUF_BYTES)
-		return w->real->pMethods->xWrite(w->real, p, amt, off);
+		return fwd_write(f, p, amt, off);
 	if (w->len == 0)
 		w->off = off;
 	memcpy(w->buf + w->len, p, (size_t)amt);
@@ -97,170 +250,69 @@ wal_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
 	return last ? flush(w) : SQLITE_OK;
 }
 
+/* (closed with something gathered, a transaction ended uncommitted) */
 static int
 wal_close(sqlite3_file *f)
 {
 	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w), closed;
+	int rc;
 
-	closed = w->real->pMethods->xClose(w->real);
+	drop(w);
+	if (w->db != NULL)
+		w->db->wal = NULL;
+	rc = METHODS(f)->xClose(REAL(f));
 	free(w->buf);
 	w->buf = NULL;
-	return rc != SQLITE_OK ? rc : closed;
+	return rc;
 }
 
 static int
 wal_read(sqlite3_file *f, void *p, int amt, sqlite3_int64 off)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
-	return rc != SQLITE_OK ? rc
-			       : w->real->pMethods->xRead(w->real, p, amt, off);
+	return rc != SQLITE_OK ? rc : fwd_read(f, p, amt, off);
 }
 
 static int
 wal_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
-	return rc != SQLITE_OK ? rc
-			       : w->real->pMethods->xTruncate(w->real, size);
+	return rc != SQLITE_OK ? rc : fwd_truncate(f, size);
 }
 
 static int
 wal_sync(sqlite3_file *f, int flags)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
-	return rc != SQLITE_OK ? rc : w->real->pMethods->xSync(w->real, flags);
+	return rc != SQLITE_OK ? rc : fwd_sync(f, flags);
 }
 
 static int
 wal_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
-	return rc != SQLITE_OK ? rc
-			       : w->real->pMethods->xFileSize(w->real, size);
-}
-
-static int
-wal_lock(sqlite3_file *f, int level)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	return w->real->pMethods->xLock(w->real, level);
-}
-
-static int
-wal_unlock(sqlite3_file *f, int level)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	return w->real->pMethods->xUnlock(w->real, level);
-}
-
-static int
-wal_check_lock(sqlite3_file *f, int *out)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	return w->real->pMethods->xCheckReservedLock(w->real, out);
+	return rc != SQLITE_OK ? rc : fwd_file_size(f, size);
 }
 
 static int
 wal_file_control(sqlite3_file *f, int op, void *arg)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
-	return rc != SQLITE_OK ? rc
-			       : w->real->pMethods->xFileControl(w->real, op,
-								 arg);
-}
-
-static int
-wal_sector_size(sqlite3_file *f)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	return w->real->pMethods->xSectorSize(w->real);
-}
-
-static int
-wal_device(sqlite3_file *f)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	return w->real->pMethods->xDeviceCharacteristics(w->real);
-}
-
-/* (SQLite maps no shared memory and no pages of a WAL file: these are
- * here for the version the methods say, and only pass the call on) */
-static int
-wal_shm_map(sqlite3_file *f, int pg, int pgsz, int extend,
-	    void volatile **pp)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	if (w->real->pMethods->iVersion < 2)
-		return SQLITE_IOERR_SHMMAP;
-	return w->real->pMethods->xShmMap(w->real, pg, pgsz, extend, pp);
-}
-
-static int
-wal_shm_lock(sqlite3_file *f, int offset, int n, int flags)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	if (w->real->pMethods->iVersion < 2)
-		return SQLITE_IOERR_SHMLOCK;
-	return w->real->pMethods->xShmLock(w->real, offset, n, flags);
-}
-
-static void
-wal_shm_barrier(sqlite3_file *f)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	if (w->real->pMethods->iVersion >= 2)
-		w->real->pMethods->xShmBarrier(w->real);
-}
-
-static int
-wal_shm_unmap(sqlite3_file *f, int delete)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	if (w->real->pMethods->iVersion < 2)
-		return SQLITE_OK;
-	return w->real->pMethods->xShmUnmap(w->real, delete);
+	return rc != SQLITE_OK ? rc : fwd_file_control(f, op, arg);
 }
 
 static int
 wal_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 {
-	struct wal_file *w = (struct wal_file *)f;
-	int rc = flush(w);
+	int rc = flush((struct wal_file *)f);
 
 	*pp = NULL;
-	if (rc != SQLITE_OK || w->real->pMethods->iVersion < 3)
-		return rc;
-	return w->real->pMethods->xFetch(w->real, off, amt, pp);
-}
-
-static int
-wal_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
-{
-	struct wal_file *w = (struct wal_file *)f;
-
-	if (w->real->pMethods->iVersion < 3)
-		return SQLITE_OK;
-	return w->real->pMethods->xUnfetch(w->real, off, p);
+	return rc != SQLITE_OK ? rc : fwd_fetch(f, off, amt, pp);
 }
 
 static const sqlite3_io_methods wal_methods = {
@@ -271,18 +323,68 @@ static const sqlite3_io_methods wal_methods = {
 	wal_truncate,
 	wal_sync,
 	wal_file_size,
-	wal_lock,
-	wal_unlock,
-	wal_check_lock,
+	fwd_lock,
+	fwd_unlock,
+	fwd_check_lock,
 	wal_file_control,
-	wal_sector_size,
-	wal_device,
-	wal_shm_map,
-	wal_shm_lock,
-	wal_shm_barrier,
-	wal_shm_unmap,
+	fwd_sector_size,
+	fwd_device,
+	fwd_shm_map,
+	fwd_shm_lock,
+	fwd_shm_barrier,
+	fwd_shm_unmap,
 	wal_fetch,
-	wal_unfetch,
+	fwd_unfetch,
+};
+
+static int
+db_close(sqlite3_file *f)
+{
+	struct db_file *d = (struct db_file *)f;
+
+	if (d->wal != NULL)
+		d->wal->db = NULL;
+	return METHODS(f)->xClose(REAL(f));
+}
+
+/*
+ * db_shm_lock: as the default VFS, but what the WAL file has gathered is
+ * dropped when the WAL's write lock (lock 0) is let go: a commit has
+ * written its frames out by then, so what is left belongs to a
+ * transaction rolled back, and once the lock is let go, someone else may
+ * write frames where it would land.
+ */
+static int
+db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	struct db_file *d = (struct db_file *)f;
+
+	if ((flags & SQLITE_SHM_UNLOCK) && offset == 0 && n > 0 &&
+	    d->wal != NULL)
+		drop(d->wal);
+	return fwd_shm_lock(f, offset, n, flags);
+}
+
+static const sqlite3_io_methods db_methods = {
+	3,
+	db_close,
+	fwd_read,
+	fwd_write,
+	fwd_truncate,
+	fwd_sync,
+	fwd_file_size,
+	fwd_lock,
+	fwd_unlock,
+	fwd_check_lock,
+	fwd_file_control,
+	fwd_sector_size,
+	fwd_device,
+	fwd_shm_map,
+	db_shm_lock,
+	fwd_shm_barrier,
+	fwd_shm_unmap,
+	fwd_fetch,
+	fwd_unfetch,
 };
 
 /* base: the default VFS this one passes calls on to. */
@@ -293,28 +395,40 @@ base(sqlite3_vfs *vfs)
 }
 
 /*
- * vfs_open: open a file with the default VFS; a WAL file behind
- * wal_methods, every other one as the default VFS opens it.
+ * vfs_open: open a file with the default VFS: a main database or WAL file
+ * behind db_methods or wal_methods, a WAL file tied to its database's
+ * file; any other file as the default VFS opens it.
  */
 static int
 vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f,
 	 int flags, int *out)
 {
-	struct wal_file *w = (struct wal_file *)f;
+	struct shim *s = (struct shim *)f;
 	int rc;
 
-	if (!(flags & SQLITE_OPEN_WAL))
+	if (!(flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_DB)))
 		return base(vfs)->xOpen(base(vfs), name, f, flags, out);
-	memset(w, 0, sizeof(*w));
-	w->real = (sqlite3_file *)(w + 1);
-	rc = base(vfs)->xOpen(base(vfs), name, w->real, flags, out);
+	memset(f, 0, (size_t)walbuf_vfs.szOsFile);
+	s->real = (sqlite3_file *)((char *)f + SHIM_SIZE);
+	rc = base(vfs)->xOpen(base(vfs), name, s->real, flags, out);
 	if (rc != SQLITE_OK) {
-		if (w->real->pMethods != NULL)
-			w->real->pMethods->xClose(w->real);
+		if (s->real->pMethods != NULL)
+			s->real->pMethods->xClose(s->real);
 		f->pMethods = NULL;
 		return rc;
 	}
-	f->pMethods = &wal_methods;
+	if (flags & SQLITE_OPEN_MAIN_DB) {
+		f->pMethods = &db_methods;
+	} else {
+		struct wal_file *w = (struct wal_file *)f;
+		sqlite3_file *db = sqlite3_database_file_object(name);
+
+		f->pMethods = &wal_methods;
+		if (db != NULL && db->pMethods == &db_methods) {
+			w->db = (struct db_file *)db;
+			w->db->wal = w;
+		}
+	}
 	return SQLITE_OK;
 }
 
@@ -404,7 +518,7 @@ walbuf_register(void)
 	}
 	memset(&walbuf_vfs, 0, sizeof(walbuf_vfs));
 	walbuf_vfs.iVersion = 2;
-	walbuf_vfs.szOsFile = (int)sizeof(struct wal_file) + def->szOsFile;
+	walbuf_vfs.szOsFile = (int)SHIM_SIZE + def->szOsFile;
 	walbuf_vfs.mxPathname = def->mxPathname;
 	walbuf_vfs.zName = WALBUF_VFS;
 	walbuf_vfs.pAppData = def;

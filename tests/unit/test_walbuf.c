@@ -160,6 +160,45 @@ test_commits_seen(const char *dir)
 }
 
 /*
+ * test_rolled_back: frames a rolled-back transaction spilled are never
+ * written later over what another connection committed meanwhile.
+ */
+static void
+test_rolled_back(const char *dir)
+{
+	char path[256];
+	sqlite3 *w, *r;
+	int i, rc;
+
+	snprintf(path, sizeof(path), "%s/rolled.db", dir);
+	w = open_db(path, WALBUF_VFS);
+	r = open_db(path, NULL);
+	rc = exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
+		     "NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE "
+		     "t(tag INTEGER, round INTEGER, x TEXT); PRAGMA "
+		     "cache_size = 10");
+	rc |= exec(r, "PRAGMA wal_autocheckpoint = 0");
+	/* every page in the database file: the rollback reads none of
+	 * the WAL back */
+	rc |= exec(r, "PRAGMA wal_checkpoint(TRUNCATE)");
+	rc |= exec(w, "BEGIN") | add_rows(w, 1) | add_rows(w, 2) |
+	      exec(w, "ROLLBACK");
+	/* the other connection writes where the spilled frames were */
+	for (i = 0; i < 3; i++)
+		rc |= exec(r, "BEGIN") | add_rows(r, 10 + i) |
+		      exec(r, "COMMIT");
+	/* then the first writes again, and closes */
+	rc |= exec(w, "BEGIN") | add_rows(w, 20) | exec(w, "COMMIT");
+	sqlite3_close(w);
+	/* read from the files, by a connection with nothing cached */
+	w = open_db(path, NULL);
+	CHECK(rc == 0 && sound(w, 4 * ROWS),
+	      "a rolled-back transaction's spilled frames stay unwritten");
+	sqlite3_close(w);
+	sqlite3_close(r);
+}
+
+/*
  * in_child: run commits commits (then, when fail, one more with the file
  * size limited so that its write fails) in a child that then dies
  * without closing.  The child's exit status: 0 if all went as meant.
@@ -239,6 +278,7 @@ main(void)
 	      "the VFS is registered");
 	CHECK(walbuf_register() == 0, "registering twice does no harm");
 	test_commits_seen(dir);
+	test_rolled_back(dir);
 	test_killed(dir);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return tap_done();
