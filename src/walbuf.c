@@ -47,7 +47,8 @@ struct wal_file {
 	char *buf;			/* NULL until the first write */
 	sqlite3_int64 off;
 	int len;
-	int commit;			/* the last write was a commit's header */
+	int header;			/* the last write: a plain header, kept */
+	int failed;			/* a write that failed, until reset */
 };
 
 static sqlite3_vfs walbuf_vfs;
@@ -178,61 +179,84 @@ fwd_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 /*
- * flush: write out what w has gathered, in one call.  Returns the
- * write's result code; what was gathered is dropped either way (a failed
- * write fails the transaction, which never reads it again).
+ * flush: write out what w has gathered, in one call.  A write that fails
+ * is remembered: every later write and sync of the WAL fails with it
+ * until the write lock goes (reset), so the transaction whose frames
+ * were lost cannot commit.  Returns SQLITE_OK, or the error.
  */
 static int
 flush(struct wal_file *w)
 {
 	int rc;
 
+	if (w->failed != SQLITE_OK)
+		return w->failed;
 	if (w->len == 0)
 		return SQLITE_OK;
 	rc = fwd_write(&w->s.base, w->buf, w->len, w->off);
 	w->len = 0;
+	w->failed = rc;
 	return rc;
 }
 
 /*
- * drop: forget what w has gathered: frames of a transaction that ended
- * without its commit, which someone else may write over once the WAL's
- * write lock is let go.
+ * settle: before a call on the WAL other than a write or a sync, write
+ * out what is gathered.  A failure already remembered is not that
+ * call's: what failed is dropped, and its transaction, which cannot
+ * commit, may still read as it rolls back.  Returns SQLITE_OK, or the
+ * error of the write.
  */
-static void
-drop(struct wal_file *w)
+static int
+settle(struct wal_file *w)
 {
-	w->len = 0;
-	w->commit = 0;
+	return w->failed != SQLITE_OK ? SQLITE_OK : flush(w);
 }
 
 /*
- * commit_frame: whether p, amt bytes, starts a commit frame: its header
- * alone (SQLite's way: its page follows in the next call), or the whole
- * frame, should a SQLite ever write header and page in one call.
+ * reset: at the end of a write transaction (the WAL's write lock about
+ * to go), write out what is gathered (frames of a transaction rolled
+ * back: written, as the default VFS would have, while the lock is still
+ * held; its errors matter to no one) and forget a failure.
  */
-static int
-commit_frame(const void *p, int amt)
+static void
+reset(struct wal_file *w)
 {
-	const unsigned char *h = p;
-	int page = amt - FRAME_HEADER;
-
-	if (amt != FRAME_HEADER &&
-	    (page < 512 || page > 65536 || (page & (page - 1)) != 0))
-		return 0;
-	/* bytes 4 to 7: the database's size after a commit, else 0 */
-	return (h[4] | h[5] | h[6] | h[7]) != 0;
+	(void)flush(w);
+	w->len = 0;
+	w->header = 0;
+	w->failed = SQLITE_OK;
 }
 
+/*
+ * plain_header: whether p, amt bytes, is the header of a frame that is
+ * not a commit's (bytes 4 to 7, the database's size after a commit, 0).
+ */
+static int
+plain_header(const void *p, int amt)
+{
+	const unsigned char *h = p;
+
+	return amt == FRAME_HEADER && (h[4] | h[5] | h[6] | h[7]) == 0;
+}
+
+/*
+ * wal_write: gathered are only a plain frame header and the write right
+ * after it (its page): any other write (a commit's header and page, a
+ * frame written over, a checksum rewritten, the WAL's header, a piece
+ * of a frame split at a sync point) is written out at once, with what
+ * is gathered before it.
+ */
 static int
 wal_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
 {
 	struct wal_file *w = (struct wal_file *)f;
-	int frame = commit_frame(p, amt), rc;
-	/* the commit's last write: a commit header's page, or its frame */
-	int last = w->commit || (frame && amt > FRAME_HEADER);
+	int keep = plain_header(p, amt) ||
+		   (w->header && off == w->off + w->len);
+	int rc;
 
-	w->commit = frame && amt == FRAME_HEADER;
+	w->header = keep && amt == FRAME_HEADER;
+	if (w->failed != SQLITE_OK)
+		return w->failed;
 	if (w->buf == NULL)
 		w->buf = malloc(WALBUF_BYTES);
 	if (w->len > 0 &&
@@ -241,23 +265,25 @@ wal_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	if (w->buf == NULL || amt > WALBUF_BYTES)
+	if (w->buf == NULL || amt > WALBUF_BYTES) {
+		w->header = 0;
 		return fwd_write(f, p, amt, off);
+	}
 	if (w->len == 0)
 		w->off = off;
 	memcpy(w->buf + w->len, p, (size_t)amt);
 	w->len += amt;
-	return last ? flush(w) : SQLITE_OK;
+	return keep ? SQLITE_OK : flush(w);
 }
 
-/* (closed with something gathered, a transaction ended uncommitted) */
 static int
 wal_close(sqlite3_file *f)
 {
 	struct wal_file *w = (struct wal_file *)f;
 	int rc;
 
-	drop(w);
+	/* (a transaction ended uncommitted; its lock is gone already) */
+	w->len = 0;
 	if (w->db != NULL)
 		w->db->wal = NULL;
 	rc = METHODS(f)->xClose(REAL(f));
@@ -269,7 +295,7 @@ wal_close(sqlite3_file *f)
 static int
 wal_read(sqlite3_file *f, void *p, int amt, sqlite3_int64 off)
 {
-	int rc = flush((struct wal_file *)f);
+	int rc = settle((struct wal_file *)f);
 
 	return rc != SQLITE_OK ? rc : fwd_read(f, p, amt, off);
 }
@@ -277,7 +303,7 @@ wal_read(sqlite3_file *f, void *p, int amt, sqlite3_int64 off)
 static int
 wal_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	int rc = flush((struct wal_file *)f);
+	int rc = settle((struct wal_file *)f);
 
 	return rc != SQLITE_OK ? rc : fwd_truncate(f, size);
 }
@@ -293,7 +319,7 @@ wal_sync(sqlite3_file *f, int flags)
 static int
 wal_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-	int rc = flush((struct wal_file *)f);
+	int rc = settle((struct wal_file *)f);
 
 	return rc != SQLITE_OK ? rc : fwd_file_size(f, size);
 }
@@ -301,7 +327,7 @@ wal_file_size(sqlite3_file *f, sqlite3_int64 *size)
 static int
 wal_file_control(sqlite3_file *f, int op, void *arg)
 {
-	int rc = flush((struct wal_file *)f);
+	int rc = settle((struct wal_file *)f);
 
 	return rc != SQLITE_OK ? rc : fwd_file_control(f, op, arg);
 }
@@ -309,7 +335,7 @@ wal_file_control(sqlite3_file *f, int op, void *arg)
 static int
 wal_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 {
-	int rc = flush((struct wal_file *)f);
+	int rc = settle((struct wal_file *)f);
 
 	*pp = NULL;
 	return rc != SQLITE_OK ? rc : fwd_fetch(f, off, amt, pp);
@@ -349,10 +375,8 @@ db_close(sqlite3_file *f)
 
 /*
  * db_shm_lock: as the default VFS, but what the WAL file has gathered is
- * dropped when the WAL's write lock (lock 0) is let go: a commit has
- * written its frames out by then, so what is left belongs to a
- * transaction rolled back, and once the lock is let go, someone else may
- * write frames where it would land.
+ * written out (reset) before the WAL's write lock (lock 0) is let go:
+ * once it is, someone else may write frames where it would land.
  */
 static int
 db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
@@ -361,8 +385,23 @@ db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 
 	if ((flags & SQLITE_SHM_UNLOCK) && offset == 0 && n > 0 &&
 	    d->wal != NULL)
-		drop(d->wal);
+		reset(d->wal);
 	return fwd_shm_lock(f, offset, n, flags);
+}
+
+/*
+ * db_unlock: as the default VFS, but the WAL is written out first (a
+ * connection leaving exclusive locking mode, whose WAL locks were its
+ * own, lets them all go here).
+ */
+static int
+db_unlock(sqlite3_file *f, int level)
+{
+	struct db_file *d = (struct db_file *)f;
+
+	if (d->wal != NULL)
+		(void)flush(d->wal);
+	return fwd_unlock(f, level);
 }
 
 static const sqlite3_io_methods db_methods = {
@@ -374,7 +413,7 @@ static const sqlite3_io_methods db_methods = {
 	fwd_sync,
 	fwd_file_size,
 	fwd_lock,
-	fwd_unlock,
+	db_unlock,
 	fwd_check_lock,
 	fwd_file_control,
 	fwd_sector_size,

@@ -193,18 +193,34 @@ test_rolled_back(const char *dir)
 	/* read from the files, by a connection with nothing cached */
 	w = open_db(path, NULL);
 	CHECK(rc == 0 && sound(w, 4 * ROWS),
-	      "a rolled-back transaction's spilled frames stay unwritten");
+	      "a rolled-back transaction's spilled frames never land on "
+	      "another writer's");
 	sqlite3_close(w);
 	sqlite3_close(r);
 }
 
+/* What a child does before it dies (in_child). */
+enum child {
+	PLAIN,		/* commits, nothing more */
+	FAILING,	/* then one more, whose write fails */
+	REWRITING,	/* then one that spills, writes its frames again and
+			 * commits (its checksums are rewritten), and one
+			 * more */
+	SPILL_FAILS,	/* then one whose spilled frames cannot be written
+			 * (a read writes them out), then tries to commit
+			 * with the disk writable again */
+	PADDED,		/* commits with synchronous FULL on a file without
+			 * powersafe overwrite: frames padded, split at a
+			 * sync point; another connection checks each */
+};
+
 /*
- * in_child: run commits commits (then, when fail, one more with the file
- * size limited so that its write fails) in a child that then dies
- * without closing.  The child's exit status: 0 if all went as meant.
+ * in_child: in a child, open path through the VFS, run commits commits
+ * and what how says, then die without closing (nothing checkpointed).
+ * Returns the child's exit status: 0 if all went as meant.
  */
 static int
-in_child(const char *path, int commits, int fail)
+in_child(const char *path, int commits, enum child how)
 {
 	pid_t pid = fork();
 	int status;
@@ -212,32 +228,66 @@ in_child(const char *path, int commits, int fail)
 	if (pid < 0)
 		exit(2);
 	if (pid == 0) {
-		sqlite3 *w = open_db(path, WALBUF_VFS);
+		sqlite3 *w = NULL, *r;
 		struct stat st;
-		char wal[300];
+		char wal[300], uri[300];
 		int i, rc;
 
-		rc = exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous "
-			     "= NORMAL; PRAGMA wal_autocheckpoint = 0; "
-			     "CREATE TABLE IF NOT EXISTS t(tag INTEGER, "
-			     "round INTEGER, x TEXT)");
-		for (i = 0; i < commits; i++)
+		snprintf(uri, sizeof(uri), "file:%s%s", path,
+			 how == PADDED ? "?psow=0" : "");
+		if (sqlite3_open_v2(uri, &w, SQLITE_OPEN_READWRITE |
+				    SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+				    WALBUF_VFS) != SQLITE_OK)
+			_exit(3);
+		rc = exec(w, how == PADDED ? "PRAGMA journal_mode = WAL; "
+					     "PRAGMA synchronous = FULL"
+					   : "PRAGMA journal_mode = WAL; "
+					     "PRAGMA synchronous = NORMAL");
+		rc |= exec(w, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE "
+			      "IF NOT EXISTS t(tag INTEGER, round INTEGER, "
+			      "x TEXT)");
+		r = open_db(path, NULL);
+		for (i = 0; i < commits; i++) {
 			rc |= exec(w, "BEGIN") | add_rows(w, i) |
 			      exec(w, "COMMIT");
-		if (fail) {
+			if (how == PADDED && !sound(r, (i + 1) * ROWS))
+				_exit(6);
+		}
+		if (how == FAILING || how == SPILL_FAILS) {
 			struct rlimit lim;
 
 			snprintf(wal, sizeof(wal), "%s-wal", path);
 			if (stat(wal, &st) != 0)
 				_exit(3);
 			signal(SIGXFSZ, SIG_IGN);
-			lim.rlim_cur = lim.rlim_max =
-				(rlim_t)st.st_size + 50000;
+			getrlimit(RLIMIT_FSIZE, &lim);
+			lim.rlim_cur = (rlim_t)st.st_size + 50000;
 			setrlimit(RLIMIT_FSIZE, &lim);
-			/* must fail: its frames go past the limit */
-			if (exec(w, "BEGIN") != 0 || add_rows(w, 999) != 0 ||
-			    exec(w, "COMMIT") == SQLITE_OK)
+		}
+		/* must fail: its frames go past the limit */
+		if (how == FAILING &&
+		    (exec(w, "BEGIN") != 0 || add_rows(w, 999) != 0 ||
+		     exec(w, "COMMIT") == SQLITE_OK))
+			_exit(4);
+		if (how == SPILL_FAILS) {
+			struct rlimit lim;
+
+			rc |= exec(w, "PRAGMA cache_size = 10; BEGIN");
+			for (i = 0; i < 3; i++)
+				(void)add_rows(w, 900 + i);
+			getrlimit(RLIMIT_FSIZE, &lim);
+			lim.rlim_cur = lim.rlim_max;
+			setrlimit(RLIMIT_FSIZE, &lim);
+			/* frames were lost: it must not commit */
+			if (exec(w, "COMMIT") == SQLITE_OK)
 				_exit(4);
+		}
+		if (how == REWRITING) {
+			rc |= exec(w, "PRAGMA cache_size = 10; BEGIN") |
+			      add_rows(w, 500) | rewrite(w, 1) |
+			      rewrite(w, 2) | exec(w, "COMMIT");
+			rc |= exec(w, "BEGIN") | add_rows(w, 501) |
+			      exec(w, "COMMIT");
 		}
 		/* dies as if killed: nothing closed, nothing checkpointed */
 		_exit(rc == 0 ? 0 : 5);
@@ -247,24 +297,45 @@ in_child(const char *path, int commits, int fail)
 	return WEXITSTATUS(status);
 }
 
-static void
-test_killed(const char *dir)
+/*
+ * killed: run in_child on a new file name (under dir) as how says, then
+ * read what it left from the files, by a connection of the default VFS
+ * that recovers the WAL: whether that is sound with rows rows.
+ */
+static int
+killed(const char *dir, const char *name, int commits, enum child how,
+       long long rows)
 {
 	char path[256];
 	sqlite3 *r;
+	int ok;
 
-	snprintf(path, sizeof(path), "%s/killed.db", dir);
-	CHECK(in_child(path, 12, 0) == 0, "a child commits, then dies");
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (in_child(path, commits, how) != 0)
+		return 0;
 	r = open_db(path, NULL);
-	CHECK(sound(r, 12 * ROWS), "every commit of a killed process stays");
+	ok = sound(r, rows);
 	sqlite3_close(r);
+	return ok;
+}
 
-	snprintf(path, sizeof(path), "%s/full.db", dir);
-	CHECK(in_child(path, 3, 1) == 0,
-	      "a commit whose write fails returns the error");
-	r = open_db(path, NULL);
-	CHECK(sound(r, 3 * ROWS), "and leaves the commits before it whole");
-	sqlite3_close(r);
+static void
+test_killed(const char *dir)
+{
+	CHECK(killed(dir, "killed.db", 12, PLAIN, 12 * ROWS),
+	      "every commit of a killed process stays");
+	CHECK(killed(dir, "full.db", 3, FAILING, 3 * ROWS),
+	      "a commit whose write fails fails, and leaves the commits "
+	      "before it whole");
+	CHECK(killed(dir, "spill.db", 3, SPILL_FAILS, 3 * ROWS),
+	      "a transaction whose spilled frames could not be written "
+	      "cannot commit");
+	CHECK(killed(dir, "rewrite.db", 3, REWRITING, 5 * ROWS),
+	      "a commit whose frames were written again and checksums "
+	      "rewritten stays, and the one after it");
+	CHECK(killed(dir, "padded.db", 20, PADDED, 20 * ROWS),
+	      "padded commits, split at a sync point, are seen whole at "
+	      "once and stay");
 }
 
 int
