@@ -8,7 +8,8 @@
  * frame's header that is not a commit's (its bytes 4 to 7, the database
  * size after a commit, are 0), and the write right after it, its page.
  * Those are kept in a buffer of up to 124 KiB while they follow one
- * another in the file; any other write (a commit frame's header or page,
+ * another in the file and the connection holds the WAL's write lock (so
+ * never in exclusive locking mode, which takes none); any other write (a commit frame's header or page,
  * a frame written over in place, a checksum rewritten, the WAL's header,
  * a piece of a frame split at a sync point) is written out at once, in
  * one call with what is gathered before it, so a commit's frames are all

@@ -49,6 +49,7 @@ struct wal_file {
 	int len;
 	int header;			/* the last write: a plain header, kept */
 	int failed;			/* a write that failed, until reset */
+	int locked;			/* the WAL's write lock is held */
 };
 
 static sqlite3_vfs walbuf_vfs;
@@ -209,6 +210,7 @@ flush(struct wal_file *w)
 static int
 settle(struct wal_file *w)
 {
+	w->header = 0;
 	return w->failed != SQLITE_OK ? SQLITE_OK : flush(w);
 }
 
@@ -241,17 +243,19 @@ plain_header(const void *p, int amt)
 
 /*
  * wal_write: gathered are only a plain frame header and the write right
- * after it (its page): any other write (a commit's header and page, a
- * frame written over, a checksum rewritten, the WAL's header, a piece
- * of a frame split at a sync point) is written out at once, with what
- * is gathered before it.
+ * after it (its page), and only while the WAL's write lock is seen held
+ * (never in exclusive locking mode, which takes no such lock): any other
+ * write (a commit's header and page, a frame written over, a checksum
+ * rewritten, the WAL's header, a piece of a frame split at a sync point)
+ * is written out at once, with what is gathered before it.
  */
 static int
 wal_write(sqlite3_file *f, const void *p, int amt, sqlite3_int64 off)
 {
 	struct wal_file *w = (struct wal_file *)f;
-	int keep = plain_header(p, amt) ||
-		   (w->header && off == w->off + w->len);
+	int keep = w->locked &&
+		   (plain_header(p, amt) ||
+		    (w->header && off == w->off + w->len));
 	int rc;
 
 	w->header = keep && amt == FRAME_HEADER;
@@ -374,19 +378,26 @@ db_close(sqlite3_file *f)
 }
 
 /*
- * db_shm_lock: as the default VFS, but what the WAL file has gathered is
- * written out (reset) before the WAL's write lock (lock 0) is let go:
- * once it is, someone else may write frames where it would land.
+ * db_shm_lock: as the default VFS, but it tells the WAL file when the
+ * WAL's write lock (lock 0) is taken, and writes out what it has
+ * gathered (reset) before that lock is let go: once it is, someone else
+ * may write frames where it would land.
  */
 static int
 db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 {
 	struct db_file *d = (struct db_file *)f;
+	int write_lock = offset == 0 && n > 0 && d->wal != NULL, rc;
 
-	if ((flags & SQLITE_SHM_UNLOCK) && offset == 0 && n > 0 &&
-	    d->wal != NULL)
+	if (write_lock && (flags & SQLITE_SHM_UNLOCK)) {
 		reset(d->wal);
-	return fwd_shm_lock(f, offset, n, flags);
+		d->wal->locked = 0;
+	}
+	rc = fwd_shm_lock(f, offset, n, flags);
+	if (write_lock && rc == SQLITE_OK && (flags & SQLITE_SHM_LOCK) &&
+	    (flags & SQLITE_SHM_EXCLUSIVE))
+		d->wal->locked = 1;
+	return rc;
 }
 
 /*
