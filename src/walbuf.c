@@ -400,21 +400,6 @@ db_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 	return rc;
 }
 
-/*
- * db_unlock: as the default VFS, but the WAL is written out first (a
- * connection leaving exclusive locking mode, whose WAL locks were its
- * own, lets them all go here).
- */
-static int
-db_unlock(sqlite3_file *f, int level)
-{
-	struct db_file *d = (struct db_file *)f;
-
-	if (d->wal != NULL)
-		(void)flush(d->wal);
-	return fwd_unlock(f, level);
-}
-
 static const sqlite3_io_methods db_methods = {
 	3,
 	db_close,
@@ -424,7 +409,7 @@ static const sqlite3_io_methods db_methods = {
 	fwd_sync,
 	fwd_file_size,
 	fwd_lock,
-	db_unlock,
+	fwd_unlock,
 	fwd_check_lock,
 	fwd_file_control,
 	fwd_sector_size,
