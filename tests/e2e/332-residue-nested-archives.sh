@@ -135,11 +135,8 @@ done
 mv "$T/deep12.zip" app/deep.zip
 cp app/clean.zip app/clean.7z app/wide.txt app/clean.pdf .
 pack clean
-start=$(date +%s)
 lt restore "$T/clean.tar" --to "$T/r-clean"
 expect 0 "clean nested archives restore"
-check "... in under 20 s, zeros compressed twice included" \
-	test $(($(date +%s) - start)) -lt 20
 err_has "'zeros.gz.gz': an archive or compressed stream in it could not" \
 	"... warning that the zeros were not read to their end"
 err_has "'locked.zip': an archive or compressed stream in it could not" \
