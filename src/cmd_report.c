@@ -30,6 +30,7 @@ struct report {
 	int64_t held_rows, released_rows, purged_rows;
 	int64_t req_total, req_done, req_late, req_pending, req_overdue;
 	int64_t backups, restores, scrubs;
+	int64_t unapplied;		/* intents no applied event covers */
 	struct strbuf tables;		/* "table rows" pairs, JSON object */
 	struct strbuf tables_text;	/* the same as "table N, table N" */
 	int64_t since_t;
@@ -128,7 +129,17 @@ gather(struct ctx *c, struct report *rp)
 	    count(db, "SELECT count(*) FROM events WHERE type = 'restore'"
 		      SINCE, rp->since, &rp->restores) ||
 	    count(db, "SELECT count(*) FROM events WHERE type = 'scrub'" SINCE,
-		  rp->since, &rp->scrubs))
+		  rp->since, &rp->scrubs) ||
+	    /* intents after the last applied event's "clean" mark (all
+	     * before it are applied) that no applied event covers */
+	    count(db, "SELECT count(*) FROM events AS i WHERE i.type IN "
+		      "('erase', 'release', 'purge') AND i.seq > coalesce(("
+		      "SELECT json_extract(data, '$.clean') FROM events WHERE "
+		      "type = 'applied' ORDER BY seq DESC LIMIT 1), 0) AND "
+		      "NOT EXISTS (SELECT 1 FROM events AS a WHERE a.type = "
+		      "'applied' AND a.seq > i.seq AND i.seq BETWEEN a.ref AND "
+		      "coalesce(a.ref_last, a.ref)) AND i.at >= ?1",
+		  rp->since, &rp->unapplied))
 		return -1;
 	/* rows erased: what the applied events of erasures and releases
 	 * changed; purges (rows of no one in particular) are counted apart */
@@ -178,6 +189,7 @@ print_json(const struct report *rp)
 	       ",\"late\":%" PRId64 ",\"late_ids\":%s"
 	       ",\"pending\":%" PRId64 ",\"overdue\":%" PRId64
 	       ",\"overdue_ids\":%s},"
+	       "\"unapplied_intents\":%" PRId64 ","
 	       "\"backups\":%" PRId64 ",\"restores\":%" PRId64
 	       ",\"scrubs\":%" PRId64 "}\n",
 	       rp->now, rp->since, rp->events, rp->head_seq, rp->head,
@@ -185,7 +197,7 @@ print_json(const struct report *rp)
 	       rp->tomb_ids_only, sb_str(&rp->tables), rp->held_rows,
 	       rp->released_rows, rp->purged_rows, rp->req_total, rp->req_done,
 	       rp->req_late, sb_str(&rp->late_ids), rp->req_pending,
-	       rp->req_overdue, sb_str(&rp->overdue_ids),
+	       rp->req_overdue, sb_str(&rp->overdue_ids), rp->unapplied,
 	       rp->backups, rp->restores, rp->scrubs);
 }
 
@@ -236,6 +248,12 @@ print_text(const struct report *rp, int html)
 		 " on request, %" PRId64 " identifiers only",
 		 rp->tomb_lead, rp->tomb_request, rp->tomb_ids_only);
 	put_row(html, "tombstones", v);
+	/* recorded, the live store not changed yet (a run stopped) */
+	snprintf(v, sizeof(v), "%" PRId64 "%s", rp->unapplied,
+		 rp->unapplied > 0 ? " (recorded, not yet carried out in "
+				     "the live store: the next run or "
+				     "backup finishes them)" : "");
+	put_row(html, "unapplied intents", v);
 	put_row(html, "rows erased", rp->tables_text.len > 0 ?
 					     sb_str(&rp->tables_text) : "none");
 	snprintf(v, sizeof(v), "%" PRId64 " held, %" PRId64 " released, %"
