@@ -6,7 +6,7 @@
 #ifndef LETHE_H
 #define LETHE_H
 
-#define LETHE_VERSION "0.2.13"
+#define LETHE_VERSION "0.2.14"
 
 #define EXIT_DONE	0	/* all done */
 #define EXIT_FAILED	1	/* done, with failures or overdue requests */

@@ -199,15 +199,21 @@ append_all(struct ctx *c, struct pending *list, int n,
 	return 0;
 }
 
+/* the largest batch of one-identifier requests matched when recorded */
+#define MATCH_ONE_MAX 1000
+
 /*
  * record: list's n requests into the ledger, in one transaction it leaves
  * open, their due times into due.  A request whose identifiers already
  * match different subjects of the live store (when it can be read) is
  * recorded as needing approval: the requests are appended, matched
  * against the live store, and when some conflict, appended again in a
- * new transaction with the same ids, those marked.  Only requests naming
- * two identifiers can conflict; none needs marking when the policy asks
- * for approval anyway.  Returns 0, or -1 after reporting (the ledger
+ * new transaction with the same ids, those marked.  None needs marking
+ * when the policy asks for approval anyway.  A batch of more than
+ * MATCH_ONE_MAX requests naming one identifier each is not matched here
+ * (a web form's export: at 1M subjects and 100,000 requests, 3.4 s): the
+ * first run finds those of them that match different people, and records
+ * a `wait` for each.  Returns 0, or -1 after reporting (the ledger
  * transaction rolled back).
  */
 static int
@@ -229,7 +235,7 @@ record(struct ctx *c, struct pending *list, int n, int64_t *due)
 		return -1;
 	if (append_all(c, list, n, NULL, due) != 0)
 		goto done;
-	if (!two || c->cfg->require_approval) {
+	if (c->cfg->require_approval || (!two && n > MATCH_ONE_MAX)) {
 		rc = 0;
 		goto done;
 	}
@@ -252,6 +258,71 @@ done:
 		ledger_rollback(c->ledger);
 	hashset_free(waiting);
 	return rc;
+}
+
+/* mapped: whether the data map holds identifiers of type anywhere:
+ * [subjects] identifiers, a [table]'s match or a [files]' match. */
+static int
+mapped(const struct config *cfg, const char *type)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->subj_ids.n; i++)
+		if (strcmp(cfg->subj_ids.type[i], type) == 0)
+			return 1;
+	for (i = 0; i < cfg->ntables; i++)
+		if (cfg->tables[i].match != NULL &&
+		    strcmp(cfg->tables[i].match, type) == 0)
+			return 1;
+	for (i = 0; i < cfg->nfiles; i++)
+		for (j = 0; j < cfg->files[i].match.n; j++)
+			if (strcmp(cfg->files[i].match.type[j], type) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * warn_unmapped: warn, once per type, about list's requests naming an
+ * identifier type the data map holds nowhere (say a phone where the map
+ * names only emails, or misspells the type): by it they find no one in
+ * the live store, and complete with a tombstone that only restores
+ * (law 11) use.
+ */
+static void
+warn_unmapped(const struct config *cfg, const struct pending *list, int n)
+{
+	static const char *const types[] = { "email", "phone" };
+	size_t t, len;
+	int i, count;
+
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		if (mapped(cfg, types[t]))
+			continue;
+		len = strlen(types[t]);
+		for (i = count = 0; i < n; i++) {
+			const char *p = list[i].ids;
+
+			/* "type:HEX type:HEX" */
+			while (p != NULL) {
+				if (strncmp(p, types[t], len) == 0 &&
+				    p[len] == ':') {
+					count++;
+					break;
+				}
+				p = strchr(p, ' ');
+				p = p != NULL ? p + 1 : NULL;
+			}
+		}
+		if (count > 0)
+			log_warn("%d request%s name%s a %s, but the data map "
+				 "in '%s' holds no %s identifier ([subjects] "
+				 "identifiers, a [table] or [files] match): "
+				 "by it no one in the live store is found; "
+				 "only restored archives are filtered by it",
+				 count, count == 1 ? "" : "s",
+				 count == 1 ? "s" : "", types[t], cfg->path,
+				 types[t]);
+	}
 }
 
 static int
@@ -313,6 +384,7 @@ request_erase(struct ctx *c)
 		list[0].ref = ref ? xstrdup(ref) : NULL;
 		n = 1;
 	}
+	warn_unmapped(c->cfg, list, n);
 	rc = EX_IOERR;
 	dues = xcalloc((size_t)n, sizeof(*dues));
 	if (record(c, list, n, dues) != 0)

@@ -424,27 +424,78 @@ free_matches(struct match *m, int n)
 }
 
 /*
- * conflicting: whether two identifier types match different sets of
- * subjects (m is sorted by type, then sid).
+ * different_people: whether the subjects m names hold different values
+ * of one identifier type (normalised; a NULL differs from nothing), read
+ * from the live store: then they are taken as different people (two
+ * clients sharing a landline), else as one person registered twice (the
+ * same email, no other identifier to tell them apart).  Returns 1, 0, or
+ * -1 after reporting.
  */
 static int
-conflicting(const struct match *m, int n)
+different_people(sqlite3 *live, const struct config *cfg,
+		 const struct match *m, int n)
 {
-	int first_end, start, end, i;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	char **first = xcalloc((size_t)cfg->subj_ids.n + 1, sizeof(*first));
+	char norm[IDENT_MAX];
+	int i, j, r = SQLITE_DONE, differ = 0;
 
-	for (first_end = 0; first_end < n &&
-	     strcmp(m[first_end].type, m[0].type) == 0; first_end++)
-		;
-	for (start = first_end; start < n; start = end) {
-		for (end = start; end < n &&
-		     strcmp(m[end].type, m[start].type) == 0; end++)
-			;
-		if (end - start != first_end)
-			return 1;
-		for (i = 0; i < first_end; i++)
-			if (strcmp(m[i].sid, m[start + i].sid) != 0)
-				return 1;
+	subjects_select(cfg, &sql);
+	sb_adds(&sql, " WHERE s.");
+	sb_add_ident(&sql, cfg->subj_id);
+	sb_adds(&sql, " = ?1");
+	st = db_prepare(live, sb_str(&sql));
+	sb_release(&sql);
+	for (i = 0; st != NULL && !differ && i < n; i++) {
+		sqlite3_bind_text(st, 1, m[i].sid, -1, SQLITE_TRANSIENT);
+		while (!differ && (r = sqlite3_step(st)) == SQLITE_ROW)
+			for (j = 0; !differ && j < cfg->subj_ids.n; j++) {
+				const char *val = (const char *)
+				    sqlite3_column_text(st, j + 1);
+
+				if (val == NULL ||
+				    ident_normalise(cfg->subj_ids.type[j], val,
+						    (int)cfg->calling_code,
+						    norm) != 0)
+					continue;
+				if (first[j] == NULL)
+					first[j] = xstrdup(norm);
+				else
+					differ = strcmp(first[j], norm) != 0;
+			}
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE && r != SQLITE_ROW)
+			break;
 	}
+	for (j = 0; j < cfg->subj_ids.n; j++)
+		free(first[j]);
+	free(first);
+	if (st == NULL || (r != SQLITE_DONE && r != SQLITE_ROW)) {
+		sqlite3_finalize(st);
+		return db_fail(live, "match requests");
+	}
+	sqlite3_finalize(st);
+	return differ;
+}
+
+/*
+ * conflicting: whether the request's identifiers match different people
+ * (m, sorted by type then sid): more than one subject, and those hold
+ * different values of some identifier (different_people).  The people
+ * may then differ, and one could be erased who did not ask (SPEC 4:
+ * identifiers matching different subjects need approval whatever the
+ * policy says).  Returns 1, 0, or -1 after reporting.
+ */
+static int
+conflicting(sqlite3 *live, const struct config *cfg, const struct match *m,
+	    int n)
+{
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(m[i].sid, m[0].sid) != 0)
+			return different_people(live, cfg, m, n);
 	return 0;
 }
 
@@ -629,9 +680,10 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 
 			after = q[i].seq;
 			if (matches_of(tdb, mst, q[i].seq, &m, &nm) != 0 ||
-			    (conflicting(m, nm) && drop_gone(b, m, &nm) != 0))
+			    (conflict = conflicting(tdb, b->cfg, m, nm)) < 0 ||
+			    (conflict && drop_gone(b, m, &nm) != 0) ||
+			    (conflict = conflicting(tdb, b->cfg, m, nm)) < 0)
 				goto done;
-			conflict = conflicting(m, nm);
 			if (q[i].approved ||
 			    (!q[i].approval && !conflict)) {
 				if (q[i].due < now)
@@ -884,7 +936,7 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	struct match *m = NULL;
 	sqlite3_stmt *mst = NULL;
 	int64_t count = 0, after = 0;
-	int n = 0, nm = 0, i, rc = -1;
+	int n = 0, nm = 0, i, r, rc = -1;
 
 	if (load(live, l, now, &count) != 0)
 		goto done;
@@ -902,9 +954,10 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			break;
 		for (i = 0; i < n; i++) {
 			after = q[i].seq;
-			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0)
+			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0 ||
+			    (r = conflicting(live, cfg, m, nm)) < 0)
 				goto done;
-			if (conflicting(m, nm))
+			if (r)
 				hashset_put_text(out, q[i].id);
 			free_matches(m, nm);
 			m = NULL;

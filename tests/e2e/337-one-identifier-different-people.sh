@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPEC 4: "when the identifiers match different subjects, the request
+# needs approval whatever the policy says".  One identifier alone can
+# match different people: Hal and Ivy share a landline, each with an
+# email of their own.  A request naming only the landline waits for
+# approval (its request event says so, `run` erases no one and names it,
+# past its due time `run` exits 1); once approved, both are erased, one
+# tombstone each.  Two subject rows that hold the same email and nothing
+# that tells them apart are one person registered twice: a request for
+# that email erases both without approval.  The same email with two
+# different phones may be two people sharing a mailbox: approval.  In a
+# batch too large to be matched when recorded (`--from`, over 1000
+# requests of one identifier each), the run finds the shared landline and
+# records a `wait`: the request still waits for approval.
+. "$TESTS_TOP/tests/lib.sh"
+
+lsql() { sql "$T/ledger.db" "$1"; }
+tombs() { lsql "SELECT count(*) FROM events WHERE type = 'erase' AND
+  request = '$1'"; }
+alive() { sql live.db "SELECT count(*) FROM subjects WHERE id = '$1'"; }
+
+H=33733733-0000-4000-8000-000000000001
+I=33733733-0000-4000-8000-000000000002
+D1=33733733-0000-4000-8000-000000000003
+D2=33733733-0000-4000-8000-000000000004
+P1=33733733-0000-4000-8000-000000000005
+P2=33733733-0000-4000-8000-000000000006
+H2=33733733-0000-4000-8000-000000000007
+I2=33733733-0000-4000-8000-000000000008
+setup
+add_subject live.db $H client 'Hal' hal@example.com '020 7946 0337' \
+	2026-11-01T00:00:00Z
+add_subject live.db $I client 'Ivy' ivy@example.com '+44 20 7946 0337' \
+	2026-11-01T00:00:00Z
+add_subject live.db $D1 client 'Dot' dot@example.com '' 2026-11-01T00:00:00Z
+add_subject live.db $D2 client 'Dot' ' DOT@example.com' '+44 7700 900337' \
+	2026-11-01T00:00:00Z
+add_subject live.db $P1 client 'Pen' pen@example.com '+44 7700 900401' \
+	2026-11-01T00:00:00Z
+add_subject live.db $P2 client 'Pat' pen@example.com '+44 7700 900402' \
+	2026-11-01T00:00:00Z
+
+# --- a landline two people share
+lt request erase --phone '020 7946 0337'
+expect 0 "a request naming only the shared landline"
+RL=$(cut -d' ' -f1 out)
+err_has "different subjects" "request erase says it waits for approval"
+eq "its request event says approval is needed" \
+	"$(lsql "SELECT json_extract(data, '$.approval') FROM events WHERE
+	  type = 'request' AND request = '$RL'")" 1
+lt request list --json
+check "request list: approval needed, not approved" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["id"] == sys.argv[2]:
+        assert r["approval_needed"] is True and r["approved"] is False, r
+        break
+else:
+    raise SystemExit("not listed")' out "$RL"
+
+lt run
+expect 0 "run before the due time"
+err_has "$RL" "run names the waiting request"
+eq "Hal is kept" "$(alive $H)" 1
+eq "Ivy is kept" "$(alive $I)" 1
+eq "no tombstone for it" "$(tombs "$RL")" 0
+
+NOW=2026-12-01T10:00:00Z
+lt run
+expect 1 "past its due time, unapproved: exit 1"
+err_has "$RL" "the overdue request is named"
+eq "still no one erased" "$(alive $H)$(alive $I)" 11
+
+lt request approve "$RL"
+expect 0 "approve it"
+lt run
+expect 0 "run after approval"
+eq "Hal and Ivy are erased" "$(alive $H)$(alive $I)" 00
+eq "one tombstone each" \
+	"$(lsql "SELECT group_concat(subject, ' ') FROM (SELECT subject FROM
+	  events WHERE type = 'erase' AND request = '$RL' ORDER BY subject)")" \
+	"$H $I"
+
+# --- one person registered twice: the same email, nothing apart
+lt request erase --email dot@example.com
+expect 0 "a request for the email two rows hold"
+RD=$(cut -d' ' -f1 out)
+err_lacks "different subjects" "no approval asked"
+lt run
+expect 0 "run"
+eq "both rows are erased" "$(alive $D1)$(alive $D2)" 00
+eq "one tombstone each" "$(tombs "$RD")" 2
+
+# --- the same email, two different phones: perhaps two people
+lt request erase --email pen@example.com
+expect 0 "a request for an email two rows with different phones hold"
+RP=$(cut -d' ' -f1 out)
+lt run
+expect 0 "run"
+err_has "$RP" "run names the waiting request"
+eq "neither is erased" "$(alive $P1)$(alive $P2)" 11
+lt request approve "$RP"
+lt run
+expect 0 "run after approval"
+eq "both are erased" "$(alive $P1)$(alive $P2)" 00
+eq "one tombstone each" "$(tombs "$RP")" 2
+# --- a large batch from a web form: found by the run (Hal and Ivy
+# registered again, new ids)
+add_subject live.db $H2 client 'Hal' hal@example.com '020 7946 0337' \
+	2026-12-01T00:00:00Z
+add_subject live.db $I2 client 'Ivy' ivy@example.com '+44 20 7946 0337' \
+	2026-12-01T00:00:00Z
+{
+	i=1
+	while [ $i -le 1000 ]; do
+		echo "web$i@example.com"
+		i=$((i + 1))
+	done
+	echo "020 7946 0337"
+} >batch.txt
+lt request erase --from batch.txt
+expect 0 "1001 requests from a file, the last the shared landline"
+RB=$(tail -n 1 out | cut -d' ' -f1)
+lt run
+expect 0 "run"
+err_has "$RB" "run names the waiting request"
+eq "a wait event records that it needs approval" \
+	"$(lsql "SELECT count(*) FROM events WHERE type = 'wait' AND
+	  request = '$RB'")" 1
+eq "Hal and Ivy are kept" "$(alive $H2)$(alive $I2)" 11
+eq "the other 1000 requests are done" \
+	"$(lsql "SELECT count(*) FROM events WHERE type = 'erase' AND
+	  subject IS NULL AND request <> '$RB'")" 1000
+lt run
+expect 0 "a second run"
+eq "still kept: the wait holds" "$(alive $H2)$(alive $I2)" 11
+lt request approve "$RB"
+lt run
+expect 0 "run after approval"
+eq "now both are erased" "$(alive $H2)$(alive $I2)" 00
+done_testing
