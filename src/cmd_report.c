@@ -56,7 +56,8 @@ count(sqlite3 *db, const char *sql, const char *since, int64_t *out)
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
+	if (since != NULL)
+		sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -131,15 +132,15 @@ gather(struct ctx *c, struct report *rp)
 	    count(db, "SELECT count(*) FROM events WHERE type = 'scrub'" SINCE,
 		  rp->since, &rp->scrubs) ||
 	    /* intents after the last applied event's "clean" mark (all
-	     * before it are applied) that no applied event covers */
+	     * before it are applied) that no applied event covers; like
+	     * the open requests, whenever they were written */
 	    count(db, "SELECT count(*) FROM events AS i WHERE i.type IN "
 		      "('erase', 'release', 'purge') AND i.seq > coalesce(("
 		      "SELECT json_extract(data, '$.clean') FROM events WHERE "
 		      "type = 'applied' ORDER BY seq DESC LIMIT 1), 0) AND "
 		      "NOT EXISTS (SELECT 1 FROM events AS a WHERE a.type = "
 		      "'applied' AND a.seq > i.seq AND i.seq BETWEEN a.ref AND "
-		      "coalesce(a.ref_last, a.ref)) AND i.at >= ?1",
-		  rp->since, &rp->unapplied))
+		      "coalesce(a.ref_last, a.ref))", NULL, &rp->unapplied))
 		return -1;
 	/* rows erased: what the applied events of erasures and releases
 	 * changed; purges (rows of no one in particular) are counted apart */

@@ -48,6 +48,8 @@ struct preq {
 struct match {
 	char *type;
 	char *sid;
+	char *ids;			/* the subject's identifier hashes,
+					 * "type:HEX type:HEX" */
 };
 
 /* Loading pending requests into temp tables. */
@@ -111,7 +113,7 @@ load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
 		    "CREATE INDEX IF NOT EXISTS temp.lethe_req_h_h ON "
 		    "lethe_req_h(h);"
 		    "CREATE TEMP TABLE IF NOT EXISTS lethe_match(seq INTEGER, "
-		    "type TEXT, sid TEXT);"
+		    "type TEXT, sid TEXT, ids TEXT);"
 		    "CREATE INDEX IF NOT EXISTS temp.lethe_match_seq ON "
 		    "lethe_match(seq);"
 		    "CREATE TEMP TABLE IF NOT EXISTS lethe_plan(key TEXT, seq "
@@ -217,7 +219,7 @@ wanted_load(sqlite3 *live, const struct config *cfg, struct wanted *w,
 static int
 match(sqlite3 *live, const struct config *cfg, const struct key *k)
 {
-	struct strbuf sql = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, ids = STRBUF_INIT;
 	struct wanted w;
 	sqlite3_stmt *st = NULL, *ins = NULL;
 	char *asked = xcalloc((size_t)cfg->subj_ids.n + 1, 1);
@@ -239,13 +241,14 @@ match(sqlite3 *live, const struct config *cfg, const struct key *k)
 	sb_add_ident(&sql, cfg->subj_id);
 	sb_adds(&sql, " IS NOT NULL");
 	st = db_prepare(live, sb_str(&sql));
-	ins = db_prepare(live, "INSERT INTO temp.lethe_match(seq, type, sid) "
-			       "VALUES (?1, ?2, ?3)");
+	ins = db_prepare(live, "INSERT INTO temp.lethe_match(seq, type, sid, "
+			       "ids) VALUES (?1, ?2, ?3, ?4)");
 	/* the inserts in one transaction, not one each */
 	if (st == NULL || ins == NULL ||
 	    db_exec(live, "SAVEPOINT lethe_match", "match requests") != 0)
 		goto done;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		sb_reset(&ids);
 		for (j = 0; j < cfg->subj_ids.n; j++) {
 			const char *type = cfg->subj_ids.type[j];
 			const char *val =
@@ -265,6 +268,13 @@ match(sqlite3 *live, const struct config *cfg, const struct key *k)
 				sqlite3_bind_text(ins, 2, type, -1,
 						  SQLITE_STATIC);
 				sqlite3_bind_text(ins, 3, db_text(st, 0), -1,
+						  SQLITE_TRANSIENT);
+				/* all its identifiers: whether the
+				 * subjects a request names are different
+				 * people (conflicting) */
+				if (ids.len == 0)
+					subject_ids(cfg, k, st, 1, &ids);
+				sqlite3_bind_text(ins, 4, sb_str(&ids), -1,
 						  SQLITE_TRANSIENT);
 				r = sqlite3_step(ins);
 				sqlite3_reset(ins);
@@ -291,6 +301,7 @@ done:
 	wanted_release(&w);
 	free(asked);
 	sb_release(&sql);
+	sb_release(&ids);
 	return rc;
 }
 
@@ -381,7 +392,7 @@ free_requests(struct preq *q, int n)
 static sqlite3_stmt *
 matches_prepare(sqlite3 *live)
 {
-	return db_prepare(live, "SELECT DISTINCT type, sid FROM "
+	return db_prepare(live, "SELECT DISTINCT type, sid, ids FROM "
 				"temp.lethe_match WHERE seq = ?1 ORDER BY "
 				"type, sid");
 }
@@ -403,6 +414,7 @@ matches_of(sqlite3 *live, sqlite3_stmt *st, int64_t seq, struct match **out,
 		}
 		(*out)[*n].type = xstrdup(db_text(st, 0));
 		(*out)[*n].sid = xstrdup(db_text(st, 1));
+		(*out)[*n].ids = xstrdup(db_text(st, 2));
 		(*n)++;
 	}
 	sqlite3_reset(st);
@@ -419,84 +431,111 @@ free_matches(struct match *m, int n)
 	for (i = 0; i < n; i++) {
 		free(m[i].type);
 		free(m[i].sid);
+		free(m[i].ids);
 	}
 	free(m);
 }
 
+/* next_item: the item after p in a "type:HEX type:HEX" list, or NULL. */
+static const char *
+next_item(const char *p)
+{
+	p = strchr(p, ' ');
+	return p != NULL ? p + 1 : NULL;
+}
+
+/* same_item: whether items p and q (each up to a blank or the end) are
+ * equal. */
+static int
+same_item(const char *p, const char *q)
+{
+	size_t lp = strcspn(p, " "), lq = strcspn(q, " ");
+
+	return lp == lq && strncmp(p, q, lp) == 0;
+}
+
 /*
- * different_people: whether the subjects m names hold different values
- * of one identifier type (normalised; a NULL differs from nothing), read
- * from the live store: then they are taken as different people (two
- * clients sharing a landline), else as one person registered twice (the
- * same email, no other identifier to tell them apart).  Returns 1, 0, or
- * -1 after reporting.
+ * ids_differ: whether identifier lists a and b ("type:HEX type:HEX")
+ * both hold identifiers of one type and none of that type in common: two
+ * subjects told apart by an identifier (two emails of their own), not a
+ * person registered twice (the same email, a phone on one row only).
  */
 static int
-different_people(sqlite3 *live, const struct config *cfg,
-		 const struct match *m, int n)
+ids_differ(const char *a, const char *b)
 {
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
-	char **first = xcalloc((size_t)cfg->subj_ids.n + 1, sizeof(*first));
-	char norm[IDENT_MAX];
-	int i, j, r = SQLITE_DONE, differ = 0;
+	const char *p, *q, *r;
 
-	subjects_select(cfg, &sql);
-	sb_adds(&sql, " WHERE s.");
-	sb_add_ident(&sql, cfg->subj_id);
-	sb_adds(&sql, " = ?1");
-	st = db_prepare(live, sb_str(&sql));
-	sb_release(&sql);
-	for (i = 0; st != NULL && !differ && i < n; i++) {
-		sqlite3_bind_text(st, 1, m[i].sid, -1, SQLITE_TRANSIENT);
-		while (!differ && (r = sqlite3_step(st)) == SQLITE_ROW)
-			for (j = 0; !differ && j < cfg->subj_ids.n; j++) {
-				const char *val = (const char *)
-				    sqlite3_column_text(st, j + 1);
+	for (p = a; p != NULL && *p; p = next_item(p)) {
+		size_t tl = strcspn(p, ":") + 1;	/* "type:" */
+		int b_has = 0, common = 0;
 
-				if (val == NULL ||
-				    ident_normalise(cfg->subj_ids.type[j], val,
-						    (int)cfg->calling_code,
-						    norm) != 0)
-					continue;
-				if (first[j] == NULL)
-					first[j] = xstrdup(norm);
-				else
-					differ = strcmp(first[j], norm) != 0;
-			}
-		sqlite3_reset(st);
-		if (r != SQLITE_DONE && r != SQLITE_ROW)
-			break;
+		for (q = b; q != NULL && *q && !common; q = next_item(q)) {
+			if (strncmp(q, p, tl) != 0)
+				continue;
+			b_has = 1;
+			for (r = a; r != NULL && *r && !common;
+			     r = next_item(r))
+				common = strncmp(r, p, tl) == 0 &&
+					 same_item(r, q);
+		}
+		if (b_has && !common)
+			return 1;
 	}
-	for (j = 0; j < cfg->subj_ids.n; j++)
-		free(first[j]);
-	free(first);
-	if (st == NULL || (r != SQLITE_DONE && r != SQLITE_ROW)) {
-		sqlite3_finalize(st);
-		return db_fail(live, "match requests");
-	}
-	sqlite3_finalize(st);
-	return differ;
+	return 0;
+}
+
+/* the most subjects one request's matches are compared pairwise; more
+ * always need approval */
+#define PEOPLE_MAX 64
+
+/*
+ * different_people: whether two of the subjects m names are told apart
+ * by an identifier (ids_differ), compared pairwise; more than PEOPLE_MAX
+ * matches count as different people without comparing.
+ */
+static int
+different_people(const struct match *m, int n)
+{
+	int i, j;
+
+	if (n > PEOPLE_MAX)
+		return 1;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(m[i].sid, m[j].sid) != 0 &&
+			    ids_differ(m[i].ids, m[j].ids))
+				return 1;
+	return 0;
 }
 
 /*
  * conflicting: whether the request's identifiers match different people
- * (m, sorted by type then sid): more than one subject, and those hold
- * different values of some identifier (different_people).  The people
- * may then differ, and one could be erased who did not ask (SPEC 4:
- * identifiers matching different subjects need approval whatever the
- * policy says).  Returns 1, 0, or -1 after reporting.
+ * (m, sorted by type then sid): two identifier types match different
+ * sets of subjects (its email names one, its phone another), or one
+ * names several subjects told apart by another identifier (a landline
+ * two clients with emails of their own share: different_people).  Then
+ * one could be erased who did not ask (SPEC 4: identifiers matching
+ * different subjects need approval whatever the policy says).
  */
 static int
-conflicting(sqlite3 *live, const struct config *cfg, const struct match *m,
-	    int n)
+conflicting(const struct match *m, int n)
 {
-	int i;
+	int first_end, start, end, i;
 
-	for (i = 1; i < n; i++)
-		if (strcmp(m[i].sid, m[0].sid) != 0)
-			return different_people(live, cfg, m, n);
-	return 0;
+	for (first_end = 0; first_end < n &&
+	     strcmp(m[first_end].type, m[0].type) == 0; first_end++)
+		;
+	for (start = first_end; start < n; start = end) {
+		for (end = start; end < n &&
+		     strcmp(m[end].type, m[start].type) == 0; end++)
+			;
+		if (end - start != first_end)
+			return 1;
+		for (i = 0; i < first_end; i++)
+			if (strcmp(m[i].sid, m[start + i].sid) != 0)
+				return 1;
+	}
+	return different_people(m, n);
 }
 
 /*
@@ -597,11 +636,17 @@ drop_gone(struct batch *b, struct match *m, int *n)
 
 	for (i = 0; i < *n; i++) {
 		r = eraser_has_subject(b->er, m[i].sid);
-		if (r < 0)
+		if (r < 0) {
+			/* those not looked at stay, for free_matches */
+			memmove(m + kept, m + i,
+				sizeof(*m) * (size_t)(*n - i));
+			*n = kept + (*n - i);
 			return -1;
+		}
 		if (r == 0) {
 			free(m[i].type);
 			free(m[i].sid);
+			free(m[i].ids);
 			continue;
 		}
 		m[kept++] = m[i];
@@ -680,10 +725,9 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 
 			after = q[i].seq;
 			if (matches_of(tdb, mst, q[i].seq, &m, &nm) != 0 ||
-			    (conflict = conflicting(tdb, b->cfg, m, nm)) < 0 ||
-			    (conflict && drop_gone(b, m, &nm) != 0) ||
-			    (conflict = conflicting(tdb, b->cfg, m, nm)) < 0)
+			    (conflicting(m, nm) && drop_gone(b, m, &nm) != 0))
 				goto done;
+			conflict = conflicting(m, nm);
 			if (q[i].approved ||
 			    (!q[i].approval && !conflict)) {
 				if (q[i].due < now)
@@ -936,7 +980,7 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	struct match *m = NULL;
 	sqlite3_stmt *mst = NULL;
 	int64_t count = 0, after = 0;
-	int n = 0, nm = 0, i, r, rc = -1;
+	int n = 0, nm = 0, i, rc = -1;
 
 	if (load(live, l, now, &count) != 0)
 		goto done;
@@ -954,10 +998,9 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 			break;
 		for (i = 0; i < n; i++) {
 			after = q[i].seq;
-			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0 ||
-			    (r = conflicting(live, cfg, m, nm)) < 0)
+			if (matches_of(live, mst, q[i].seq, &m, &nm) != 0)
 				goto done;
-			if (r)
+			if (conflicting(m, nm))
 				hashset_put_text(out, q[i].id);
 			free_matches(m, nm);
 			m = NULL;

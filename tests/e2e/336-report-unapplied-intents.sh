@@ -3,7 +3,10 @@
 # after its tombstone was made durable but before the live store changed
 # leaves an intent without `applied`.  `report` counts the tombstone and
 # says, in every format, that one intent is not yet carried out; the next
-# run finishes it and the report then shows none.
+# run finishes it and the report then shows none.  An erasure the
+# application refuses (a trigger) stays unapplied while later ones are
+# applied: the report counts that one alone, with `--since` after it
+# too (an intent still open counts whenever it was written).
 . "$TESTS_TOP/tests/lib.sh"
 setup
 X=33633633-0000-4000-8000-00000000000a
@@ -46,4 +49,32 @@ lt report --format json
 check "json: unapplied_intents is 0" python3 -c '
 import json, sys
 assert json.load(open(sys.argv[1]))["unapplied_intents"] == 0' out
+# --- an erasure the application refuses, then one it allows
+Z=33633633-0000-4000-8000-00000000000b
+Y=33633633-0000-4000-8000-00000000000c
+add_subject live.db $Z client 'Zed' zed@example.com '' 2026-10-01T00:00:00Z
+add_subject live.db $Y client 'Yan' yan@example.com '' 2026-10-01T00:00:00Z
+sql live.db "INSERT INTO communications(subject_id, at, channel, body)
+  VALUES ('$Z', '2026-10-01', 'mail', 'keep me');
+CREATE TRIGGER nodel BEFORE DELETE ON communications
+  WHEN old.subject_id = '$Z'
+  BEGIN SELECT RAISE(ABORT, 'the application says no'); END;"
+lt request erase --email zed@example.com
+lt run
+expect 1 "the application refuses Zed's erasure"
+NOW=2026-11-25T10:00:00Z
+lt request erase --email yan@example.com
+lt run
+expect 1 "Yan's erasure is applied, Zed's refused again"
+eq "Yan is erased, Zed is not" \
+	"$(sql live.db "SELECT group_concat(id) FROM subjects")" "$Z"
+lt report --format json
+check "json: one intent unapplied, Yan's applied one not counted" \
+	python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["unapplied_intents"] == 1' out
+lt report --since 2026-11-25T00:00:00Z --format json
+check "--since after it: Zed's intent still counted" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["unapplied_intents"] == 1' out
 done_testing

@@ -11,7 +11,11 @@
 # different phones may be two people sharing a mailbox: approval.  In a
 # batch too large to be matched when recorded (`--from`, over 1000
 # requests of one identifier each), the run finds the shared landline and
-# records a `wait`: the request still waits for approval.
+# records a `wait`: the request still waits for approval.  An email
+# naming one subject (no phone) and a phone naming another (no email)
+# still waits, though no identifier type holds two values.  A store
+# whose ids are integers in a column of no declared type is told apart
+# the same way.
 . "$TESTS_TOP/tests/lib.sh"
 
 lsql() { sql "$T/ledger.db" "$1"; }
@@ -105,6 +109,22 @@ lt run
 expect 0 "run after approval"
 eq "both are erased" "$(alive $P1)$(alive $P2)" 00
 eq "one tombstone each" "$(tombs "$RP")" 2
+# --- email names Ada (no phone), phone names Bo (no email)
+A1=33733733-0000-4000-8000-000000000009
+B1=33733733-0000-4000-8000-00000000000a
+add_subject live.db $A1 client 'Ada' ada@example.com '' 2026-12-01T00:00:00Z
+add_subject live.db $B1 client 'Bo' '' '+44 7700 900555' 2026-12-01T00:00:00Z
+lt request erase --email ada@example.com --phone '+44 7700 900555'
+expect 0 "a request naming Ada's email and Bo's phone"
+RA=$(cut -d' ' -f1 out)
+err_has "different subjects" "it waits for approval"
+lt run
+expect 0 "run"
+eq "neither Ada nor Bo is erased" "$(alive $A1)$(alive $B1)" 11
+lt request approve "$RA"
+lt run
+eq "after approval both are" "$(alive $A1)$(alive $B1)" 00
+
 # --- a large batch from a web form: found by the run (Hal and Ivy
 # registered again, new ids)
 add_subject live.db $H2 client 'Hal' hal@example.com '020 7946 0337' \
@@ -139,4 +159,40 @@ lt request approve "$RB"
 lt run
 expect 0 "run after approval"
 eq "now both are erased" "$(alive $H2)$(alive $I2)" 00
+
+# --- integer ids in a column of no declared type
+mkdir int
+cd int
+sql app.db "
+CREATE TABLE subjects(id, kind TEXT, email TEXT, phone TEXT,
+  last_contact_at TEXT);
+INSERT INTO subjects VALUES
+  (1, 'client', 'kim@example.com', '020 7946 0111', '2026-11-01'),
+  (2, 'client', 'kai@example.com', '020 7946 0111', '2026-11-01'),
+  (3, 'client', 'xu@example.com', '+44 7700 900601', '2026-11-01'),
+  (4, 'client', 'yan@example.com', '+44 7700 900602', '2026-11-01');"
+cat >lethe.ini <<'INI'
+[lethe]
+live_store = app.db
+ledger = ledger.db
+key_file = ledger.key
+[subjects]
+table = subjects
+id = id
+identifiers = email:email, phone:phone
+INI
+CONF=$T/int/lethe.ini
+lt init
+expect 0 "init beside a store of integer ids"
+lt request erase --phone '020 7946 0111'
+expect 0 "a request naming the landline 1 and 2 share"
+lt request erase --email xu@example.com --phone '+44 7700 900602'
+expect 0 "a request naming 3's email and 4's phone"
+lt run
+expect 0 "run"
+eq "no one is erased: both wait" \
+	"$(sql app.db "SELECT group_concat(id) FROM subjects")" "1,2,3,4"
+eq "two wait for approval" \
+	"$(sql ledger.db "SELECT count(*) FROM events WHERE type = 'request'
+	  AND json_extract(data, '$.approval')")" 2
 done_testing
