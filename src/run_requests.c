@@ -626,7 +626,8 @@ min_sid(const struct match *m, int n)
 /*
  * drop_gone: leave out of m (*n entries, sorted) the subjects the live
  * store no longer holds (erased since the matching read it: a request is
- * not held back by someone already gone).  Returns 0, or -1 after
+ * not held back by someone already gone; in a dry run, those it would
+ * have erased).  Returns 0, or -1 after
  * reporting.
  */
 static int
@@ -635,7 +636,11 @@ drop_gone(struct batch *b, struct match *m, int *n)
 	int i, kept = 0, r;
 
 	for (i = 0; i < *n; i++) {
-		r = eraser_has_subject(b->er, m[i].sid);
+		/* a dry run erases no one: those it would have erased
+		 * (lead expiry, before) count as gone, as in the run */
+		r = b->dry && batch_pending(b, m[i].sid)
+			? 0
+			: eraser_has_subject(b->er, m[i].sid);
 		if (r < 0) {
 			/* those not looked at stay, for free_matches */
 			memmove(m + kept, m + i,

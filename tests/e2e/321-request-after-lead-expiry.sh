@@ -6,7 +6,8 @@
 # (given that email after the request was made) and its phone a client:
 # the lead goes as an expired lead, and the request, whose identifiers
 # then point at one person only, erases the client without waiting for
-# approval.  LETHE_STAGE_FIRST makes the matching finish before lead
+# approval; `run --dry-run` says so too (the lead it would expire counts
+# as gone).  LETHE_STAGE_FIRST makes the matching finish before lead
 # expiry starts; without it, the two race, with the same outcome.
 . "$TESTS_TOP/tests/lib.sh"
 
@@ -24,6 +25,11 @@ for first in 1 ''; do
 	err_lacks "match different subjects" "no conflict when it is made"
 	add_subject live.db $LEAD lead Ann ann@example.com '' \
 		2024-01-01T00:00:00Z
+	LETHE_STAGE_FIRST=$first lt run --dry-run
+	expect 0 "the dry run"
+	err_has "would erase subject $CLIENT (request $R)" \
+		"the dry run says what the run does: the client erased"
+	err_lacks "match different subjects" "... without waiting"
 	LETHE_STAGE_FIRST=$first lt run
 	expect 0 "the run"
 	eq "the stale lead is erased as an expired lead" \
