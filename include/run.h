@@ -48,14 +48,15 @@ struct request_stage *requests_stage(const struct config *cfg,
 void requests_stage_free(struct request_stage *s);
 
 /*
- * requests_conflicts: the pending requests whose identifiers match
- * different subjects of the live store (they wait for approval whatever
- * the policy says), as SHA-256 keys of their ids into out (identifiers
- * hashed under k).  Returns 0, or -1 after reporting.
+ * requests_conflicts: the pending requests (those with a seq after
+ * from_seq) whose identifiers match different people in the live store
+ * (they wait for approval whatever the policy says), as SHA-256 keys of
+ * their ids into out (identifiers hashed under k).  Returns 0, or -1
+ * after reporting.
  */
 int requests_conflicts(sqlite3 *live, struct ledger *l,
 		       const struct config *cfg, const struct key *k,
-		       int64_t now, struct hashset *out);
+		       int64_t now, int64_t from_seq, struct hashset *out);
 
 /*
  * request_conflict_warn: say that request id's identifiers match
@@ -64,13 +65,15 @@ int requests_conflicts(sqlite3 *live, struct ledger *l,
 void request_conflict_warn(const char *id);
 
 /*
- * requests_waiting: requests_conflicts against the live store at
- * cfg->live_store, best effort, for readers (request list, ledger
- * lookup): a new set (free with hashset_free), or NULL when the store
+ * requests_waiting: requests_conflicts (of the requests after seq
+ * from_seq; 0: all) against the live store at cfg->live_store, best effort,
+ * for readers (request list, ledger lookup) and for the requests
+ * `request erase` has just appended: a new set (free with hashset_free), or NULL when the store
  * cannot be read (nothing is reported then).
  */
 struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
-				 const struct key *k, int64_t now);
+				 const struct key *k, int64_t now,
+				 int64_t from_seq);
 
 /*
  * request_in: whether request id is in waiting (requests_waiting's set,

@@ -300,7 +300,7 @@ ledger_lookup(struct ctx *c)
 	}
 	ls.pending = 0;
 	ls.hash = item;
-	ls.waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	ls.waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now, 0);
 	r = request_each(c->ledger, c->now, lookup_pending, &ls);
 	hashset_free(ls.waiting);
 	if (r != 0)

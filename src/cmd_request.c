@@ -220,6 +220,8 @@ static int
 record(struct ctx *c, struct pending *list, int n, int64_t *due)
 {
 	struct hashset *waiting = NULL;
+	char hash[HASH_HEX];
+	int64_t head = 0;
 	int i, two = 0, marked = 0, rc = -1;
 
 	for (i = 0; i < n; i++)
@@ -233,13 +235,16 @@ record(struct ctx *c, struct pending *list, int n, int64_t *due)
 		return -1;
 	if (ledger_begin(c->ledger) != 0)
 		return -1;
-	if (append_all(c, list, n, NULL, due) != 0)
+	if (ledger_head(c->ledger, &head, hash) != 0 ||
+	    append_all(c, list, n, NULL, due) != 0)
 		goto done;
 	if (c->cfg->require_approval || (!two && n > MATCH_ONE_MAX)) {
 		rc = 0;
 		goto done;
 	}
-	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now);
+	/* only the requests just appended: those before are not marked
+	 * here, and matching them all costs seconds when many wait */
+	waiting = requests_waiting(c->ledger, c->cfg, c->key, c->now, head);
 	for (i = 0; i < n; i++)
 		if (request_in(waiting, list[i].id)) {
 			request_conflict_warn(list[i].id);
@@ -576,7 +581,7 @@ request_list(struct ctx *c)
 	 * approval: only the live store can tell (best effort; not without
 	 * the key, on an auditor's copy: then only the `wait` events) */
 	s.conflicts = c->key != NULL ?
-		      requests_waiting(c->ledger, c->cfg, c->key, c->now) :
+		      requests_waiting(c->ledger, c->cfg, c->key, c->now, 0) :
 		      NULL;
 	/* SPEC 5: 1 when done with overdue requests, as run and report
 	 * exit, so `request list --overdue || alert` works */

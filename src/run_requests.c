@@ -58,6 +58,7 @@ struct loader {
 	sqlite3_stmt *hash;
 	int64_t count;
 	int failed;
+	int64_t after;			/* only requests with a larger seq */
 };
 
 static int
@@ -70,7 +71,7 @@ load_one(void *arg, const struct request *r)
 	/* executed: its tombstones are written; a run finishes them (one
 	 * the live store refuses stays unapplied, and the request not
 	 * done), never writes them again (law 3) */
-	if (r->executed)
+	if (r->executed || r->seq <= ld->after)
 		return 0;
 	sqlite3_bind_int64(ld->req, 1, r->seq);
 	sqlite3_bind_text(ld->req, 2, r->id, -1, SQLITE_TRANSIENT);
@@ -95,15 +96,17 @@ load_one(void *arg, const struct request *r)
 	return ld->failed ? -1 : 0;
 }
 
-/* load: the requests not yet executed into temp tables; how many into
- * *count. */
+/* load: the requests not yet executed with a seq after after into temp
+ * tables; how many into *count. */
 static int
-load(sqlite3 *live, struct ledger *l, int64_t now, int64_t *count)
+load(sqlite3 *live, struct ledger *l, int64_t now, int64_t after,
+     int64_t *count)
 {
 	struct loader ld;
 	int rc = -1;
 
 	memset(&ld, 0, sizeof(ld));
+	ld.after = after;
 	if (db_exec(live,
 		    "CREATE TEMP TABLE IF NOT EXISTS lethe_req(seq INTEGER "
 		    "PRIMARY KEY, request TEXT, ids TEXT, approval INT, "
@@ -814,7 +817,7 @@ stage_read(sqlite3 *db, struct ledger *l, const struct config *cfg,
 {
 	struct strbuf matched = STRBUF_INIT;
 
-	if (load(db, l, now, count) != 0 ||
+	if (load(db, l, now, 0, count) != 0 ||
 	    (*count > 0 && match(db, cfg, k) != 0))
 		return -1;
 	if (*count == 0)
@@ -979,7 +982,8 @@ done:
 
 int
 requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
-		   const struct key *k, int64_t now, struct hashset *out)
+		   const struct key *k, int64_t now, int64_t from_seq,
+		   struct hashset *out)
 {
 	struct preq *q = xcalloc(CHUNK, sizeof(*q));
 	struct match *m = NULL;
@@ -987,7 +991,7 @@ requests_conflicts(sqlite3 *live, struct ledger *l, const struct config *cfg,
 	int64_t count = 0, after = 0;
 	int n = 0, nm = 0, i, rc = -1;
 
-	if (load(live, l, now, &count) != 0)
+	if (load(live, l, now, from_seq, &count) != 0)
 		goto done;
 	if (count == 0 || match(live, cfg, k) != 0) {
 		rc = count == 0 ? 0 : -1;
@@ -1025,7 +1029,7 @@ done:
 
 struct hashset *
 requests_waiting(struct ledger *l, const struct config *cfg,
-		 const struct key *k, int64_t now)
+		 const struct key *k, int64_t now, int64_t from_seq)
 {
 	struct sqlfn_ctx fn;
 	struct hashset *set;
@@ -1040,7 +1044,7 @@ requests_waiting(struct ledger *l, const struct config *cfg,
 	if (live == NULL)
 		return NULL;
 	set = hashset_new();
-	if (requests_conflicts(live, l, cfg, k, now, set) != 0) {
+	if (requests_conflicts(live, l, cfg, k, now, from_seq, set) != 0) {
 		hashset_free(set);
 		set = NULL;
 	}
