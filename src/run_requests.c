@@ -586,10 +586,12 @@ by_sid(const void *x, const void *y)
  * record_wait: append a `wait` event for request q, whose identifiers
  * match different subjects: from now on it needs approval, whatever the
  * live store says later (a subject whose email changed in between must
- * not make it run unapproved).  Returns 0, or -1 after reporting.
+ * not make it run unapproved).  The first opens a ledger transaction
+ * (*open set) that the caller commits once for all of them.  Returns 0,
+ * or -1 after reporting.
  */
 static int
-record_wait(struct ledger *l, const struct preq *q)
+record_wait(struct ledger *l, const struct preq *q, int *open)
 {
 	struct event ev;
 
@@ -597,13 +599,12 @@ record_wait(struct ledger *l, const struct preq *q)
 	ev.type = "wait";
 	ev.reason = "identifiers-conflict";
 	ev.request = q->id;
-	if (ledger_begin(l) != 0)
-		return -1;
-	if (ledger_append(l, &ev) < 0) {
-		ledger_rollback(l);
-		return -1;
+	if (!*open) {
+		if (ledger_begin(l) != 0)
+			return -1;
+		*open = 1;
 	}
-	return ledger_commit(l);
+	return ledger_append(l, &ev) < 0 ? -1 : 0;
 }
 
 void
@@ -707,7 +708,8 @@ done:
 /*
  * plan: go through the pending requests in seq order; those to execute
  * go into temp.lethe_plan under the smallest id they match, the others
- * are reported (and counted when overdue).
+ * are reported (and counted when overdue), with a `wait` event for each
+ * newly found to name different people (all in one ledger transaction).
  */
 static int
 plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
@@ -718,7 +720,7 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 	sqlite3_stmt *put;
 	char due[TIME_BUFSZ];
 	int64_t after = 0;
-	int n = 0, nm = 0, i, rc = -1;
+	int n = 0, nm = 0, i, waits = 0, rc = -1;
 
 	put = db_prepare(tdb, "INSERT INTO temp.lethe_plan VALUES (?1, ?2)");
 	if (put == NULL || db_exec(tdb, "BEGIN", "plan requests") != 0)
@@ -756,7 +758,7 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 				sqlite3_reset(put);
 			} else {
 				if (conflict && !q[i].approval && !b->dry &&
-				    record_wait(b->ledger, &q[i]) != 0)
+				    record_wait(b->ledger, &q[i], &waits) != 0)
 					goto done;
 				if (conflict)
 					request_conflict_warn(q[i].id);
@@ -776,10 +778,18 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 		free_requests(q, n);
 		n = 0;
 	}
+	/* the wait events, one durable commit for all */
+	if (waits) {
+		waits = 0;
+		if (ledger_commit(b->ledger) != 0)
+			goto done;
+	}
 	if (db_exec(tdb, "COMMIT", "plan requests") != 0)
 		goto done;
 	rc = 0;
 done:
+	if (waits)
+		ledger_rollback(b->ledger);
 	if (!sqlite3_get_autocommit(tdb))
 		sqlite3_exec(tdb, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(put);
