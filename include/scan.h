@@ -58,4 +58,11 @@ int spans_merge(struct spans *sp);
  */
 char *spans_replace(const char *text, size_t n, struct spans *sp);
 
+/*
+ * spans_replace_n: spans_replace for bytes that may hold NULs (a blob):
+ * the result's length into *len (when not NULL).
+ */
+char *spans_replace_n(const char *text, size_t n, struct spans *sp,
+		      size_t *len);
+
 #endif

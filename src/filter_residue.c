@@ -74,8 +74,8 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 			if (filter_scan(f, text, n, &sp) == 0)
 				continue;
 			col = sqlite3_column_name(st, i);
-			if (datamap && rowid && type == SQLITE_TEXT &&
-			    redact_col(f->cfg, table, col)) {
+			if (datamap && rowid && redact_col(f->cfg, table, col)) {
+				size_t len;
 				char *clean;
 
 				filter_hit(f, sp.v[0].tag, rel,
@@ -85,7 +85,7 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 				f->st.redacted += spans_merge(&sp);
 				if (f->mode == FILTER_COUNT)
 					continue;
-				clean = spans_replace(text, n, &sp);
+				clean = spans_replace_n(text, n, &sp, &len);
 				if (up == NULL)
 					up = db_prepare(db, "INSERT INTO "
 							    "temp.lethe_redact "
@@ -99,7 +99,13 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 						  SQLITE_TRANSIENT);
 				sqlite3_bind_int64(up, 2,
 						   sqlite3_column_int64(st, 0));
-				sqlite3_bind_text(up, 3, clean, -1, free);
+				/* a blob stays a blob */
+				if (type == SQLITE_BLOB)
+					sqlite3_bind_blob(up, 3, clean,
+							  (int)len, free);
+				else
+					sqlite3_bind_text(up, 3, clean,
+							  (int)len, free);
 				r = sqlite3_step(up);
 				sqlite3_reset(up);
 				if (r != SQLITE_DONE) {

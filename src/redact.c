@@ -217,6 +217,24 @@ index_one(void *arg, const char *type, const char *norm, size_t off,
 	return 0;
 }
 
+/*
+ * cell: column j of st's row as bytes, its length into *n, when it is
+ * text or a blob (free text an application stored as bytes); else NULL.
+ */
+static const char *
+cell(sqlite3_stmt *st, int j, size_t *n)
+{
+	int type = sqlite3_column_type(st, j);
+	const char *v;
+
+	if (type != SQLITE_TEXT && type != SQLITE_BLOB)
+		return NULL;
+	v = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(st, j)
+				: sqlite3_column_blob(st, j);
+	*n = (size_t)sqlite3_column_bytes(st, j);
+	return v != NULL ? v : "";
+}
+
 int
 redactor_sync(struct redactor *r)
 {
@@ -239,16 +257,15 @@ redactor_sync(struct redactor *r)
 			/* (the last row, indexed again next time, is
 			 * found twice: the lookup takes distinct rows) */
 			upto = r->rid == INT64_MAX ? r->rid : r->rid + 1;
-			for (j = 1; j <= rt->t->redact.n; j++)
-				if (sqlite3_column_type(rt->scan, j) ==
-				    SQLITE_TEXT)
-					scan_text((const char *)
-						  sqlite3_column_text(
-						      rt->scan, j),
-						  (size_t)sqlite3_column_bytes(
-							  rt->scan, j),
+			for (j = 1; j <= rt->t->redact.n; j++) {
+				size_t n;
+				const char *v = cell(rt->scan, j, &n);
+
+				if (v != NULL)
+					scan_text(v, n,
 						  (int)r->cfg->calling_code,
 						  index_one, r);
+			}
 			if (r->failed)
 				break;
 		}
@@ -330,20 +347,25 @@ redact_row(struct redactor *r, struct rtable *rt, int64_t rid,
 	}
 	for (j = 1; j <= rt->t->redact.n && rc == 0; j++) {
 		const char *text;
-		size_t n;
+		size_t n, len;
 		char *clean;
 
-		if (sqlite3_column_type(rt->row, j) != SQLITE_TEXT)
+		text = cell(rt->row, j, &n);
+		if (text == NULL)
 			continue;
-		text = (const char *)sqlite3_column_text(rt->row, j);
-		n = (size_t)sqlite3_column_bytes(rt->row, j);
 		r->sp.n = 0;
 		scan_text(text, n, (int)r->cfg->calling_code, in_batch, r);
 		if (r->sp.n == 0)
 			continue;
-		clean = spans_replace(text, n, &r->sp);
+		clean = spans_replace_n(text, n, &r->sp, &len);
 		*count += r->sp.n;
-		sqlite3_bind_text(rt->set[j - 1], 1, clean, -1, free);
+		/* a blob stays a blob */
+		if (sqlite3_column_type(rt->row, j) == SQLITE_BLOB)
+			sqlite3_bind_blob(rt->set[j - 1], 1, clean, (int)len,
+					  free);
+		else
+			sqlite3_bind_text(rt->set[j - 1], 1, clean,
+					  (int)len, free);
 		sqlite3_bind_int64(rt->set[j - 1], 2, rid);
 		if (sqlite3_step(rt->set[j - 1]) != SQLITE_DONE)
 			rc = db_fail(r->db, "redact");

@@ -368,6 +368,12 @@ spans_merge(struct spans *sp)
 char *
 spans_replace(const char *text, size_t n, struct spans *sp)
 {
+	return spans_replace_n(text, n, sp, NULL);
+}
+
+char *
+spans_replace_n(const char *text, size_t n, struct spans *sp, size_t *len)
+{
 	struct strbuf sb = STRBUF_INIT;
 	size_t at = 0;
 	int i;
@@ -380,5 +386,7 @@ spans_replace(const char *text, size_t n, struct spans *sp)
 	}
 	if (at < n)
 		sb_add(&sb, text + at, n - at);
+	if (len != NULL)
+		*len = sb.len;
 	return sb_detach(&sb);
 }
