@@ -53,32 +53,16 @@ emails(const char *t, size_t n, scan_fn fn, void *arg)
 			e++;
 		while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
 			e--;
-		/* the address, then the same cut before each later '.' or
-		 * '-' of its domain while a '.' is left in it: an address
-		 * run into what follows ("a@example.net.pdf",
-		 * "a@example.net-old") is found too */
-		while (s < at && e > at + 1) {
-			const char *cut;
-
-			len = (size_t)(e - s);
-			if (len < sizeof(raw)) {
-				memcpy(raw, s, len);
-				raw[len] = '\0';
-				if (ident_normalise("email", raw, 0, norm) ==
-				    0) {
-					r = fn(arg, "email", norm,
-					       (size_t)(s - t), len);
-					if (r != 0)
-						return r;
-				}
+		len = (size_t)(e - s);
+		if (s < at && e > at + 1 && len < sizeof(raw)) {
+			memcpy(raw, s, len);
+			raw[len] = '\0';
+			if (ident_normalise("email", raw, 0, norm) == 0) {
+				r = fn(arg, "email", norm, (size_t)(s - t),
+				       len);
+				if (r != 0)
+					return r;
 			}
-			for (cut = e - 1; cut > at + 1 && *cut != '.' &&
-			     *cut != '-'; cut--)
-				;
-			if (cut <= at + 1 || memchr(at + 1, '.', (size_t)(
-				cut - at - 1)) == NULL)
-				break;
-			e = cut;
 		}
 		at++;
 	}

@@ -72,16 +72,6 @@ test_emails(void)
 	CHECK(offers("mail dan@example.com.", "email:dan@example.com\n"),
 	      "a full stop after an email is not part of it");
 	CHECK(count("no address here @ all") == 0, "a lone @ is nothing");
-	CHECK(offers("see wei@example.net.pdf", "email:wei@example.net\n"),
-	      "an address run into a file name's extension is offered");
-	CHECK(offers("see wei@example.net.pdf", "email:wei@example.net.pdf"),
-	      "... as is the whole");
-	CHECK(offers("wei@example.net-old", "email:wei@example.net\n"),
-	      "an address run into '-old' is offered");
-	CHECK(offers("x ann@mail.example.co.uk y", "email:ann@mail.example\n"),
-	      "each shorter domain with a dot left is offered");
-	CHECK(count("bo@example.com") == 1,
-	      "a plain address is offered once (no domain without a dot)");
 }
 
 /* offers_at: whether the scanner offers want at offset off of text. */
