@@ -671,7 +671,10 @@ present(void *arg, const char *sid)
 {
 	struct batch *b = arg;
 
-	return eraser_has_subject(b->er, sid);
+	/* a dry run: not those it would have erased (drop_gone) */
+	return b->dry && batch_pending(b, sid)
+		? 0
+		: eraser_has_subject(b->er, sid);
 }
 
 /*
@@ -788,8 +791,10 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 		goto done;
 	rc = 0;
 done:
+	/* the waits found before a failure stand: a conflict seen once
+	 * holds the request for approval whatever comes later */
 	if (waits)
-		ledger_rollback(b->ledger);
+		ledger_commit(b->ledger);
 	if (!sqlite3_get_autocommit(tdb))
 		sqlite3_exec(tdb, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(put);
