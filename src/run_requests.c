@@ -457,21 +457,40 @@ same_item(const char *p, const char *q)
 	return lp == lq && strncmp(p, q, lp) == 0;
 }
 
+/* has_type: whether identifier list ids holds an item of type (with its
+ * colon, "email:"). */
+static int
+has_type(const char *ids, const char *type)
+{
+	const char *p;
+
+	for (p = ids; p != NULL && *p; p = next_item(p))
+		if (strncmp(p, type, strlen(type)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * ids_differ: whether identifier lists a and b ("type:HEX type:HEX")
  * both hold identifiers of one type and none of that type in common: two
  * subjects told apart by an identifier (two emails of their own), not a
- * person registered twice (the same email, a phone on one row only).
+ * person registered twice.  Where either holds an email, emails alone
+ * tell people apart: an address is one person's, while a phone may be a
+ * household's landline or a number changed since (the same email with
+ * two phones is one person registered twice).
  */
 static int
 ids_differ(const char *a, const char *b)
 {
 	const char *p, *q, *r;
+	int email = has_type(a, "email:") || has_type(b, "email:");
 
 	for (p = a; p != NULL && *p; p = next_item(p)) {
 		size_t tl = strcspn(p, ":") + 1;	/* "type:" */
 		int b_has = 0, common = 0;
 
+		if (email && strncmp(p, "email:", 6) != 0)
+			continue;
 		for (q = b; q != NULL && *q && !common; q = next_item(q)) {
 			if (strncmp(q, p, tl) != 0)
 				continue;
