@@ -189,6 +189,12 @@ int config_setting_line(const struct config *cfg, const char *section,
 			const char *key);
 
 /*
+ * config_has_ident_type: whether [subjects] identifiers names type (every
+ * [table] and [files] match is one of them: config_load checks).
+ */
+int config_has_ident_type(const struct config *cfg, const char *type);
+
+/*
  * config_key_line: the line on which [section] key was set, or the
  * section's header line when key is NULL; 0 when not set.
  */

@@ -43,6 +43,18 @@ int db_int(sqlite3 *db, const char *sql, int64_t *out);
 /* db_text: column i of st as a string, "" when NULL. */
 const char *db_text(sqlite3_stmt *st, int i);
 
+/*
+ * db_bytes: column i of st as bytes, their number into *n, when it is
+ * text or a blob; else NULL.
+ */
+const char *db_bytes(sqlite3_stmt *st, int i, size_t *n);
+
+/*
+ * db_bind_bytes: bind the n bytes at v (malloc'd; freed by SQLite) to
+ * parameter i of st, as a blob when blob is set, else as text.
+ */
+void db_bind_bytes(sqlite3_stmt *st, int i, char *v, size_t n, int blob);
+
 /* db_dup: column i of st as a new string, NULL when NULL. */
 char *db_dup(sqlite3_stmt *st, int i);
 

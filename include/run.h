@@ -66,10 +66,10 @@ void request_conflict_warn(const char *id);
 
 /*
  * requests_waiting: requests_conflicts (of the requests after seq
- * from_seq; 0: all) against the live store at cfg->live_store, best effort,
- * for readers (request list, ledger lookup) and for the requests
- * `request erase` has just appended: a new set (free with hashset_free), or NULL when the store
- * cannot be read (nothing is reported then).
+ * from_seq; 0: all) against the live store at cfg->live_store, best
+ * effort, for readers (request list, ledger lookup) and for the requests
+ * `request erase` has just appended: a new set (free with hashset_free),
+ * or NULL when the store cannot be read (nothing is reported then).
  */
 struct hashset *requests_waiting(struct ledger *l, const struct config *cfg,
 				 const struct key *k, int64_t now,

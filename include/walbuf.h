@@ -9,9 +9,10 @@
  * size after a commit, are 0), and the write right after it, its page.
  * Those are kept in a buffer of up to 124 KiB while they follow one
  * another in the file and the connection holds the WAL's write lock (so
- * never in exclusive locking mode, which takes none); any other write (a commit frame's header or page,
- * a frame written over in place, a checksum rewritten, the WAL's header,
- * a piece of a frame split at a sync point) is written out at once, in
+ * never in exclusive locking mode, which takes none); any other write
+ * (a commit frame's header or page, a frame written over in place, a
+ * checksum rewritten, the WAL's header, a piece of a frame split at a
+ * sync point) is written out at once, in
  * one call with what is gathered before it, so a commit's frames are all
  * in the file when its last write returns, and its error is that
  * write's.  Any other call on the WAL (a read, a sync, its size,

@@ -265,65 +265,38 @@ done:
 	return rc;
 }
 
-/* mapped: whether the data map holds identifiers of type anywhere:
- * [subjects] identifiers, a [table]'s match or a [files]' match. */
-static int
-mapped(const struct config *cfg, const char *type)
-{
-	int i, j;
-
-	for (i = 0; i < cfg->subj_ids.n; i++)
-		if (strcmp(cfg->subj_ids.type[i], type) == 0)
-			return 1;
-	for (i = 0; i < cfg->ntables; i++)
-		if (cfg->tables[i].match != NULL &&
-		    strcmp(cfg->tables[i].match, type) == 0)
-			return 1;
-	for (i = 0; i < cfg->nfiles; i++)
-		for (j = 0; j < cfg->files[i].match.n; j++)
-			if (strcmp(cfg->files[i].match.type[j], type) == 0)
-				return 1;
-	return 0;
-}
-
 /*
  * warn_unmapped: warn, once per type, about list's requests naming an
- * identifier type the data map holds nowhere (say a phone where the map
- * names only emails, or misspells the type): by it they find no one in
- * the live store, and complete with a tombstone that only restores
- * (law 11) use.
+ * identifier type the data map lacks (say a phone where it names only
+ * emails, or misspells the type): by it they find no one in the live
+ * store, and complete with a tombstone that only restores (law 11) use.
  */
 static void
 warn_unmapped(const struct config *cfg, const struct pending *list, int n)
 {
 	static const char *const types[] = { "email", "phone" };
-	size_t t, len;
+	struct ids_item it;
+	const char *p;
+	size_t t;
 	int i, count;
 
 	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		if (mapped(cfg, types[t]))
+		if (config_has_ident_type(cfg, types[t]))
 			continue;
-		len = strlen(types[t]);
-		for (i = count = 0; i < n; i++) {
-			const char *p = list[i].ids;
-
-			/* "type:HEX type:HEX" */
-			while (p != NULL) {
-				if (strncmp(p, types[t], len) == 0 &&
-				    p[len] == ':') {
+		for (i = count = 0; i < n; i++)
+			for (p = list[i].ids; ids_next(&p, &it);)
+				if (it.type_len == strlen(types[t]) &&
+				    strncmp(it.type, types[t],
+					    it.type_len) == 0) {
 					count++;
 					break;
 				}
-				p = strchr(p, ' ');
-				p = p != NULL ? p + 1 : NULL;
-			}
-		}
 		if (count > 0)
 			log_warn("%d request%s name%s a %s, but the data map "
 				 "in '%s' holds no %s identifier ([subjects] "
-				 "identifiers, a [table] or [files] match): "
-				 "by it no one in the live store is found; "
-				 "only restored archives are filtered by it",
+				 "identifiers): by it no one in the live "
+				 "store is found; only restored archives are "
+				 "filtered by it",
 				 count, count == 1 ? "" : "s",
 				 count == 1 ? "s" : "", types[t], cfg->path,
 				 types[t]);

@@ -901,8 +901,8 @@ section_name(char *buf, size_t n, const char *kind, const char *name)
 	snprintf(buf, n, "%s %s", kind, name);
 }
 
-static int
-has_ident_type(const struct config *cfg, const char *type)
+int
+config_has_ident_type(const struct config *cfg, const char *type)
 {
 	int i;
 
@@ -957,7 +957,7 @@ check_table(struct loader *ld, struct dmap_table *t)
 	    !(retain && t->after_hold == ON_MASK))
 		errorf(ld, config_key_line(cfg, sec, "mask"), sec, "mask",
 		       "only with on_erase = mask or after_hold = mask");
-	if (t->match != NULL && !has_ident_type(cfg, t->match))
+	if (t->match != NULL && !config_has_ident_type(cfg, t->match))
 		errorf(ld, config_key_line(cfg, sec, "match"), sec, "match",
 		       "'%s' is not an identifier type in [subjects] "
 		       "identifiers", t->match);
@@ -1055,7 +1055,7 @@ check_files(struct loader *ld, struct files_rule *f)
 		errorf(ld, config_key_line(cfg, sec, "match"), sec, "match",
 		       "only with format = csv or jsonl");
 	for (i = 0; i < f->match.n; i++)
-		if (!has_ident_type(cfg, f->match.type[i]))
+		if (!config_has_ident_type(cfg, f->match.type[i]))
 			errorf(ld, config_key_line(cfg, sec, "match"), sec,
 			       "match", "'%s' is not an identifier type in "
 			       "[subjects] identifiers", f->match.type[i]);
@@ -1082,7 +1082,8 @@ check_files(struct loader *ld, struct files_rule *f)
 			break;
 		}
 		ph = xstrndup(p + 1, (size_t)(close - p - 1));
-		if (strcmp(ph, "subject") != 0 && !has_ident_type(cfg, ph))
+		if (strcmp(ph, "subject") != 0 &&
+		    !config_has_ident_type(cfg, ph))
 			errorf(ld, config_key_line(cfg, sec, "path"), sec,
 			       "path", "unknown placeholder {%s}", ph);
 		free(ph);

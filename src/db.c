@@ -110,6 +110,29 @@ db_text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
+const char *
+db_bytes(sqlite3_stmt *st, int i, size_t *n)
+{
+	int type = sqlite3_column_type(st, i);
+	const char *v;
+
+	if (type != SQLITE_TEXT && type != SQLITE_BLOB)
+		return NULL;
+	v = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(st, i)
+				: sqlite3_column_blob(st, i);
+	*n = (size_t)sqlite3_column_bytes(st, i);
+	return v != NULL ? v : "";
+}
+
+void
+db_bind_bytes(sqlite3_stmt *st, int i, char *v, size_t n, int blob)
+{
+	if (blob)
+		sqlite3_bind_blob(st, i, v, (int)n, free);
+	else
+		sqlite3_bind_text(st, i, v, (int)n, free);
+}
+
 char *
 db_dup(sqlite3_stmt *st, int i)
 {

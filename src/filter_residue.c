@@ -61,17 +61,11 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 	ncol = sqlite3_column_count(st);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 1; i < ncol; i++) {
-			int type = sqlite3_column_type(st, i);
 			const char *text, *col;
 			size_t n;
 
-			if (type != SQLITE_TEXT && type != SQLITE_BLOB)
-				continue;
-			text = type == SQLITE_TEXT
-			       ? (const char *)sqlite3_column_text(st, i)
-			       : sqlite3_column_blob(st, i);
-			n = (size_t)sqlite3_column_bytes(st, i);
-			if (filter_scan(f, text, n, &sp) == 0)
+			text = db_bytes(st, i, &n);
+			if (text == NULL || filter_scan(f, text, n, &sp) == 0)
 				continue;
 			col = sqlite3_column_name(st, i);
 			if (datamap && rowid && redact_col(f->cfg, table, col)) {
@@ -100,12 +94,9 @@ scan_table(struct filter *f, sqlite3 *db, const char *rel,
 				sqlite3_bind_int64(up, 2,
 						   sqlite3_column_int64(st, 0));
 				/* a blob stays a blob */
-				if (type == SQLITE_BLOB)
-					sqlite3_bind_blob(up, 3, clean,
-							  (int)len, free);
-				else
-					sqlite3_bind_text(up, 3, clean,
-							  (int)len, free);
+				db_bind_bytes(up, 3, clean, len,
+					      sqlite3_column_type(st, i) ==
+						  SQLITE_BLOB);
 				r = sqlite3_step(up);
 				sqlite3_reset(up);
 				if (r != SQLITE_DONE) {

@@ -217,24 +217,6 @@ index_one(void *arg, const char *type, const char *norm, size_t off,
 	return 0;
 }
 
-/*
- * cell: column j of st's row as bytes, its length into *n, when it is
- * text or a blob (free text an application stored as bytes); else NULL.
- */
-static const char *
-cell(sqlite3_stmt *st, int j, size_t *n)
-{
-	int type = sqlite3_column_type(st, j);
-	const char *v;
-
-	if (type != SQLITE_TEXT && type != SQLITE_BLOB)
-		return NULL;
-	v = type == SQLITE_TEXT ? (const char *)sqlite3_column_text(st, j)
-				: sqlite3_column_blob(st, j);
-	*n = (size_t)sqlite3_column_bytes(st, j);
-	return v != NULL ? v : "";
-}
-
 int
 redactor_sync(struct redactor *r)
 {
@@ -259,7 +241,7 @@ redactor_sync(struct redactor *r)
 			upto = r->rid == INT64_MAX ? r->rid : r->rid + 1;
 			for (j = 1; j <= rt->t->redact.n; j++) {
 				size_t n;
-				const char *v = cell(rt->scan, j, &n);
+				const char *v = db_bytes(rt->scan, j, &n);
 
 				if (v != NULL)
 					scan_text(v, n,
@@ -350,7 +332,7 @@ redact_row(struct redactor *r, struct rtable *rt, int64_t rid,
 		size_t n, len;
 		char *clean;
 
-		text = cell(rt->row, j, &n);
+		text = db_bytes(rt->row, j, &n);
 		if (text == NULL)
 			continue;
 		r->sp.n = 0;
@@ -360,12 +342,8 @@ redact_row(struct redactor *r, struct rtable *rt, int64_t rid,
 		clean = spans_replace_n(text, n, &r->sp, &len);
 		*count += r->sp.n;
 		/* a blob stays a blob */
-		if (sqlite3_column_type(rt->row, j) == SQLITE_BLOB)
-			sqlite3_bind_blob(rt->set[j - 1], 1, clean, (int)len,
-					  free);
-		else
-			sqlite3_bind_text(rt->set[j - 1], 1, clean,
-					  (int)len, free);
+		db_bind_bytes(rt->set[j - 1], 1, clean, len,
+			      sqlite3_column_type(rt->row, j) == SQLITE_BLOB);
 		sqlite3_bind_int64(rt->set[j - 1], 2, rid);
 		if (sqlite3_step(rt->set[j - 1]) != SQLITE_DONE)
 			rc = db_fail(r->db, "redact");

@@ -439,33 +439,42 @@ free_matches(struct match *m, int n)
 	free(m);
 }
 
-/* next_item: the item after p in a "type:HEX type:HEX" list, or NULL. */
-static const char *
-next_item(const char *p)
+/* same_type: whether items x and y are of one identifier type. */
+static int
+same_type(const struct ids_item *x, const struct ids_item *y)
 {
-	p = strchr(p, ' ');
-	return p != NULL ? p + 1 : NULL;
+	return x->type_len == y->type_len &&
+	       strncmp(x->type, y->type, x->type_len) == 0;
 }
 
-/* same_item: whether items p and q (each up to a blank or the end) are
- * equal. */
+/* is_email: whether item x is an email's. */
 static int
-same_item(const char *p, const char *q)
+is_email(const struct ids_item *x)
 {
-	size_t lp = strcspn(p, " "), lq = strcspn(q, " ");
-
-	return lp == lq && strncmp(p, q, lp) == 0;
+	return x->type_len == 5 && strncmp(x->type, "email", 5) == 0;
 }
 
-/* has_type: whether identifier list ids holds an item of type (with its
- * colon, "email:"). */
+/* has_email: whether identifier list ids holds an email's item. */
 static int
-has_type(const char *ids, const char *type)
+has_email(const char *ids)
 {
-	const char *p;
+	struct ids_item x;
 
-	for (p = ids; p != NULL && *p; p = next_item(p))
-		if (strncmp(p, type, strlen(type)) == 0)
+	while (ids_next(&ids, &x))
+		if (is_email(&x))
+			return 1;
+	return 0;
+}
+
+/* holds: whether identifier list ids holds item y (type and hash). */
+static int
+holds(const char *ids, const struct ids_item *y)
+{
+	struct ids_item x;
+
+	while (ids_next(&ids, &x))
+		if (same_type(&x, y) && x.hex_len == y->hex_len &&
+		    strncmp(x.hex, y->hex, x.hex_len) == 0)
 			return 1;
 	return 0;
 }
@@ -482,24 +491,20 @@ has_type(const char *ids, const char *type)
 static int
 ids_differ(const char *a, const char *b)
 {
-	const char *p, *q, *r;
-	int email = has_type(a, "email:") || has_type(b, "email:");
+	struct ids_item x, y;
+	const char *p, *q;
+	int email = has_email(a) || has_email(b);
 
-	for (p = a; p != NULL && *p; p = next_item(p)) {
-		size_t tl = strcspn(p, ":") + 1;	/* "type:" */
+	for (p = a; ids_next(&p, &x);) {
 		int b_has = 0, common = 0;
 
-		if (email && strncmp(p, "email:", 6) != 0)
+		if (email && !is_email(&x))
 			continue;
-		for (q = b; q != NULL && *q && !common; q = next_item(q)) {
-			if (strncmp(q, p, tl) != 0)
-				continue;
-			b_has = 1;
-			for (r = a; r != NULL && *r && !common;
-			     r = next_item(r))
-				common = strncmp(r, p, tl) == 0 &&
-					 same_item(r, q);
-		}
+		for (q = b; !common && ids_next(&q, &y);)
+			if (same_type(&x, &y)) {
+				b_has = 1;
+				common = holds(a, &y);
+			}
 		if (b_has && !common)
 			return 1;
 	}
@@ -647,11 +652,26 @@ min_sid(const struct match *m, int n)
 }
 
 /*
+ * present: whether the live store of batch arg still holds subject sid
+ * (in a dry run, which erases no one: and the run would not have erased
+ * it before, as lead expiry); a holders_shared callback too.  Returns 1,
+ * 0, or -1 after reporting.
+ */
+static int
+present(void *arg, const char *sid)
+{
+	struct batch *b = arg;
+
+	return b->dry && batch_pending(b, sid)
+		? 0
+		: eraser_has_subject(b->er, sid);
+}
+
+/*
  * drop_gone: leave out of m (*n entries, sorted) the subjects the live
  * store no longer holds (erased since the matching read it: a request is
  * not held back by someone already gone; in a dry run, those it would
- * have erased).  Returns 0, or -1 after
- * reporting.
+ * have erased).  Returns 0, or -1 after reporting.
  */
 static int
 drop_gone(struct batch *b, struct match *m, int *n)
@@ -659,11 +679,7 @@ drop_gone(struct batch *b, struct match *m, int *n)
 	int i, kept = 0, r;
 
 	for (i = 0; i < *n; i++) {
-		/* a dry run erases no one: those it would have erased
-		 * (lead expiry, before) count as gone, as in the run */
-		r = b->dry && batch_pending(b, m[i].sid)
-			? 0
-			: eraser_has_subject(b->er, m[i].sid);
+		r = present(b, m[i].sid);
 		if (r < 0) {
 			/* those not looked at stay, for free_matches */
 			memmove(m + kept, m + i,
@@ -681,19 +697,6 @@ drop_gone(struct batch *b, struct match *m, int *n)
 	}
 	*n = kept;
 	return 0;
-}
-
-/* present: a holders_shared callback: whether the live store (arg, a
- * batch's) still holds subject sid. */
-static int
-present(void *arg, const char *sid)
-{
-	struct batch *b = arg;
-
-	/* a dry run: not those it would have erased (drop_gone) */
-	return b->dry && batch_pending(b, sid)
-		? 0
-		: eraser_has_subject(b->er, sid);
 }
 
 /*
@@ -800,20 +803,15 @@ plan(struct batch *b, sqlite3 *tdb, int64_t now, int64_t *overdue,
 		free_requests(q, n);
 		n = 0;
 	}
-	/* the wait events, one durable commit for all */
-	if (waits) {
-		waits = 0;
-		if (ledger_commit(b->ledger) != 0)
-			goto done;
-	}
 	if (db_exec(tdb, "COMMIT", "plan requests") != 0)
 		goto done;
 	rc = 0;
 done:
-	/* the waits found before a failure stand: a conflict seen once
-	 * holds the request for approval whatever comes later */
-	if (waits)
-		ledger_commit(b->ledger);
+	/* the wait events, one durable commit for all; those found before
+	 * a failure stand too: a conflict seen once holds the request for
+	 * approval whatever comes later */
+	if (waits && ledger_commit(b->ledger) != 0)
+		rc = -1;
 	if (!sqlite3_get_autocommit(tdb))
 		sqlite3_exec(tdb, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(put);

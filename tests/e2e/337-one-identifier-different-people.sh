@@ -87,25 +87,20 @@ eq "one tombstone each" \
 	  events WHERE type = 'erase' AND request = '$RL' ORDER BY subject)")" \
 	"$H $I"
 
-# --- one person registered twice: the same email, nothing apart
-lt request erase --email dot@example.com
-expect 0 "a request for the email two rows hold"
-RD=$(cut -d' ' -f1 out)
-err_lacks "different subjects" "no approval asked"
-lt run
-expect 0 "run"
-eq "both rows are erased" "$(alive $D1)$(alive $D2)" 00
-eq "one tombstone each" "$(tombs "$RD")" 2
-
-# --- the same email, two different phones: one person, two numbers
-lt request erase --email pen@example.com
-expect 0 "a request for an email two rows with different phones hold"
-RP=$(cut -d' ' -f1 out)
-err_lacks "different subjects" "no approval asked"
-lt run
-expect 0 "run"
-eq "both are erased" "$(alive $P1)$(alive $P2)" 00
-eq "one tombstone each" "$(tombs "$RP")" 2
+# one_person WHAT EMAIL ID1 ID2: a request for EMAIL, which rows ID1 and
+# ID2 hold, erases both without approval, one tombstone each
+one_person() {
+	lt request erase --email "$2"
+	expect 0 "$1: a request for the email two rows hold"
+	R1=$(cut -d' ' -f1 out)
+	err_lacks "different subjects" "$1: no approval asked"
+	lt run
+	expect 0 "$1: run"
+	eq "$1: both rows are erased" "$(alive "$3")$(alive "$4")" 00
+	eq "$1: one tombstone each" "$(tombs "$R1")" 2
+}
+one_person "the same email, nothing apart" dot@example.com $D1 $D2
+one_person "the same email, two different phones" pen@example.com $P1 $P2
 
 # --- email names Ada (no phone), phone names Bo (no email)
 A1=33733733-0000-4000-8000-000000000009
